@@ -1,0 +1,130 @@
+#pragma once
+// The engine's configuration model: what a mod_wsgi-style httpd.conf snippet says, in the terms the
+// hosting engine runs it by. Parsing keeps the source location of every item so that errors and
+// findings can name file and line.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wsgi::config {
+
+struct SourceLocation
+{
+    std::string file;
+    int line = 0;
+};
+
+enum class Severity { Error, Warning, Note };
+
+// One problem or remark about the configuration. `code` is stable (e.g. "WSGI0200" for mod_wsgi's own
+// warnings, "E-UNKNOWN-OPTION" for ours) so tools can match on it.
+struct Finding
+{
+    Severity severity = Severity::Error;
+    std::string code;
+    SourceLocation where;
+    std::string message;
+    std::string suggestion; // how to fix it, may be empty
+};
+
+// `WSGIDaemonProcess NAME option=value ...`. Defaults are mod_wsgi 6.0's (reference: wsgi_daemon.c).
+struct DaemonGroup
+{
+    std::string name;
+    int processes = 1;
+    bool processesExplicit = false; // mod_wsgi: an explicit processes= (even 1) makes wsgi.multiprocess True
+    int threads = 15;
+    std::optional<double> switchInterval; // seconds, > 0
+    std::vector<std::string> pythonPath;  // python-path=, ':' separated
+    std::string pythonHome;               // python-home=
+    std::string displayName;              // display-name=, "%{GROUP}" expands to "(wsgi:NAME)"
+    std::string home;                     // home=, absolute directory
+    int listenBacklog = 100;              // listen-backlog=
+    int queueTimeout = 0;                 // seconds, 0 = off
+    int socketTimeout = 0;                // seconds, 0 = engine default
+    int gracefulTimeout = 15;             // seconds
+    int shutdownTimeout = 5;              // seconds
+    int maximumRequests = 0;              // 0 = off
+    std::string runtime;                  // engine-only `python=`: "3.11", "3.13", "3.13t"; empty = default
+    std::map<std::string, std::string> options; // every option as written (for export and display)
+    SourceLocation where;
+
+    std::string processTitle() const; // display-name with %{GROUP} expanded, or empty
+};
+
+// `WSGIScriptAlias /prefix /path/app.py [process-group=G] [application-group=A] [callable-object=C]`.
+struct Mount
+{
+    std::string urlPrefix;  // without trailing slash, "" for "/"
+    std::string scriptPath; // file the application is loaded from
+    std::optional<std::string> processGroup;     // as written; "%{GLOBAL}" means embedded
+    std::optional<std::string> applicationGroup; // as written; "%{GLOBAL}" = main interpreter
+    std::string callableObject = "application";
+    SourceLocation where;
+};
+
+// `<WSGIInterpreterOptions [process-group=G] [application-group=A]>` ... `</WSGIInterpreterOptions>`.
+// A container without selectors and the top level behave the same for resolution; the top level is
+// kept separately in EngineConfig.
+struct InterpreterOptions
+{
+    std::optional<std::string> processGroup;     // "" after %{GLOBAL}
+    std::optional<std::string> applicationGroup; // "" after %{GLOBAL}
+    std::optional<bool> perInterpreterGil;
+    std::optional<bool> freeThreading;
+    std::optional<double> switchInterval;
+    std::vector<std::string> pythonPath;
+    SourceLocation where;
+    SourceLocation switchIntervalWhere;
+    SourceLocation freeThreadingWhere;
+    int specificity() const { return (processGroup ? 1 : 0) + (applicationGroup ? 1 : 0); }
+};
+
+struct ListenAddress
+{
+    std::string host; // empty = all addresses
+    int port = 0;
+    SourceLocation where;
+};
+
+struct EngineConfig
+{
+    std::vector<ListenAddress> listen;
+    std::vector<DaemonGroup> groups;
+    std::vector<Mount> mounts;
+    std::vector<InterpreterOptions> containers; // in file order
+    // Top-level directives.
+    std::optional<bool> perInterpreterGil;
+    std::optional<bool> freeThreading;
+    std::optional<double> switchInterval;
+    SourceLocation switchIntervalWhere;
+    std::vector<std::string> pythonPath; // WSGIPythonPath
+    std::string pythonHome;              // WSGIPythonHome
+    bool restrictEmbedded = false;       // WSGIRestrictEmbedded
+    std::string processGroup;            // WSGIProcessGroup at server level ("" = %{GLOBAL})
+    std::string applicationGroup = "%{RESOURCE}"; // WSGIApplicationGroup at server level
+    std::string serverName = "localhost";        // ServerName, used by %{RESOURCE} and %{SERVER}
+
+    const DaemonGroup* findGroup(std::string_view name) const;
+};
+
+struct ParseResult
+{
+    EngineConfig config;
+    std::vector<Finding> findings;
+    bool ok() const; // no finding of Severity::Error
+};
+
+// Parses config text. Directives and options the engine does not implement are Error findings that
+// name them; mod_wsgi's own load-time warnings (WSGI0198..) are Warning findings.
+ParseResult parseEngineConfig(std::string_view text, const std::string& fileName);
+ParseResult loadEngineConfig(const std::filesystem::path& file);
+
+// Formats a finding as "file:line: error: message (code)\n    hint: suggestion".
+std::string formatFinding(const Finding& f);
+
+} // namespace wsgi::config
