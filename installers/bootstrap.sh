@@ -90,7 +90,7 @@ install_packages() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update \
         || warn "apt-get update reported errors (see above); trying the install anyway"
     say "Installing ${#missing[@]} packages with apt-get (this can take several minutes)..."
-    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
+    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 -o Dpkg::Use-Pty=0 \
             install "${missing[@]}"; then
         die "apt-get install failed (see above). Fix the cause (network, a held package, dpkg
     interrupted: 'dpkg --configure -a'), then re-run this command."
@@ -119,7 +119,7 @@ configure_and_build() {
     fi
     say "Configuring: cmake ${args[*]}"
     cmake "${args[@]}" \
-        || die "cmake configure failed (see above). If $BUILD_DIR/ is from an older checkout, remove it and re-run."
+        || die "cmake configure failed: fix the first CMake Error above and re-run (if $BUILD_DIR/ came from an older checkout, remove it first)."
     local t0; t0=$(date +%s)
     say "Building: cmake --build $BUILD_DIR -j$JOBS (the first build takes a while)..."
     cmake --build "$BUILD_DIR" -j"$JOBS" \
