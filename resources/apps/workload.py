@@ -156,7 +156,7 @@ def runtime_info():
         "gil_enabled": _gil_enabled(),
         "switch_interval": sys.getswitchinterval(),
         "pid": os.getpid(),
-        "threads": threading.active_count(),
+        "python_threads": threading.active_count(),  # threads Python knows of, not the pool
         "defaults": DEFAULTS,
     }
 
