@@ -1,0 +1,175 @@
+// wsgi-engine: runs the WSGI applications a mod_wsgi-style configuration describes, the way
+// mod_wsgi daemon mode would. Thin: argument handling here, the work in the hosting library.
+
+#include "apache-config/engineconfig.h"
+#include "engineplan.h"
+#include "supervisor.h"
+
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+#ifndef WSGI_DEFAULT_RUNTIME
+#define WSGI_DEFAULT_RUNTIME "3"
+#endif
+
+namespace {
+
+void usage(FILE* out)
+{
+    std::fprintf(out,
+                 "Usage: wsgi-engine --config FILE.conf [options]\n"
+                 "\n"
+                 "Runs the WSGI applications that a mod_wsgi-style httpd.conf snippet describes\n"
+                 "(WSGIDaemonProcess, WSGIScriptAlias, WSGIProcessGroup, WSGIApplicationGroup,\n"
+                 "<WSGIInterpreterOptions>, WSGIPerInterpreterGIL, WSGIFreeThreading, WSGISwitchInterval,\n"
+                 "WSGIPythonPath, WSGIPythonHome, Listen) the way mod_wsgi daemon mode does.\n"
+                 "\n"
+                 "Options:\n"
+                 "  --config FILE          configuration to run (required)\n"
+                 "  --listen HOST:PORT     listen here instead of the config's Listen lines (repeatable;\n"
+                 "                         port 0 picks a free port, printed on start)\n"
+                 "  --check                validate the configuration, print the plan and exit\n"
+                 "  --default-runtime RT   Python runtime for groups without python= (default %s)\n"
+                 "  --worker-dir DIR       where the wsgi-worker-<runtime> binaries are (default: beside\n"
+                 "                         this program)\n"
+                 "  --quiet                log only problems\n"
+                 "  --help                 show this help\n"
+                 "\n"
+                 "Engine-only option: python=<runtime> on WSGIDaemonProcess picks a group's runtime.\n",
+                 WSGI_DEFAULT_RUNTIME);
+}
+
+bool parseListen(const std::string& text, wsgi::config::ListenAddress& out)
+{
+    std::string host, port = text;
+    if (!text.empty() && text.front() == '[') {
+        const size_t close = text.find(']');
+        if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+            return false;
+        host = text.substr(1, close - 1);
+        port = text.substr(close + 2);
+    } else if (const size_t colon = text.rfind(':'); colon != std::string::npos) {
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+    }
+    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5)
+        return false;
+    out.host = host;
+    out.port = std::stoi(port);
+    return out.port <= 65535;
+}
+
+std::filesystem::path selfDirectory()
+{
+    char buf[PATH_MAX] = {};
+    const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    return n > 0 ? std::filesystem::path(std::string(buf, size_t(n))).parent_path() : std::filesystem::path(".");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::string configFile;
+    std::vector<wsgi::config::ListenAddress> listenOverride;
+    bool checkOnly = false;
+    wsgi::hosting::RuntimeCatalog runtimes{selfDirectory(), WSGI_DEFAULT_RUNTIME};
+    wsgi::hosting::SupervisorOptions options;
+
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "wsgi-engine: %s needs a value (see --help)\n", arg.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (arg == "--config") {
+            configFile = value();
+        } else if (arg == "--listen") {
+            const std::string text = value();
+            wsgi::config::ListenAddress address;
+            if (!parseListen(text, address)) {
+                std::fprintf(stderr, "wsgi-engine: --listen '%s' is not HOST:PORT (e.g. 127.0.0.1:8080)\n",
+                             text.c_str());
+                return 2;
+            }
+            address.where.file = "--listen";
+            listenOverride.push_back(address);
+        } else if (arg == "--check") {
+            checkOnly = true;
+        } else if (arg == "--default-runtime") {
+            runtimes.defaultRuntime = value();
+        } else if (arg == "--worker-dir") {
+            runtimes.workerDir = value();
+        } else if (arg == "--quiet") {
+            options.quiet = true;
+        } else if (arg == "--help" || arg == "-h") {
+            usage(stdout);
+            return 0;
+        } else {
+            std::fprintf(stderr, "wsgi-engine: unknown argument '%s' (see --help)\n", arg.c_str());
+            return 2;
+        }
+    }
+    if (configFile.empty()) {
+        usage(stderr);
+        return 2;
+    }
+
+    const auto parsed = wsgi::config::loadEngineConfig(configFile);
+    wsgi::config::EngineConfig config = parsed.config;
+    if (!listenOverride.empty())
+        config.listen = listenOverride;
+    if (config.listen.empty()) {
+        wsgi::config::ListenAddress fallback;
+        fallback.host = "127.0.0.1";
+        fallback.port = 8080;
+        config.listen.push_back(fallback);
+    }
+    const auto plan = wsgi::hosting::planEngine(config, runtimes);
+
+    bool failed = !parsed.ok() || !plan.ok();
+    for (const auto* findings : {&parsed.findings, &plan.findings})
+        for (const auto& f : *findings)
+            if (!options.quiet || f.severity != wsgi::config::Severity::Note)
+                std::fprintf(stderr, "%s\n", wsgi::config::formatFinding(f).c_str());
+    if (failed) {
+        std::fprintf(stderr, "wsgi-engine: %s: configuration rejected, nothing was started\n", configFile.c_str());
+        return 1;
+    }
+    if (checkOnly) {
+        for (const auto& g : plan.groups)
+            std::printf("group %s: %d processes x %d threads, Python %s%s%s\n", g.name.c_str(), g.processes,
+                        g.threads, g.spec.runtime.c_str(), g.spec.freeThreading ? ", free-threaded" : "",
+                        g.spec.switchInterval ? (", switch interval " + std::to_string(*g.spec.switchInterval)).c_str()
+                                              : "");
+        for (const auto& m : plan.mounts)
+            std::printf("mount %s -> group %s\n", m.urlPrefix.empty() ? "/" : m.urlPrefix.c_str(),
+                        plan.groups[m.group].name.c_str());
+        std::printf("%s: configuration OK\n", configFile.c_str());
+        return 0;
+    }
+
+    wsgi::hosting::Supervisor supervisor(plan, options);
+    std::string error;
+    if (!supervisor.listen(error)) {
+        std::fprintf(stderr, "wsgi-engine: %s\n", error.c_str());
+        return 1;
+    }
+    for (const auto& l : supervisor.listenSockets()) {
+        const bool v6 = l.host.find(':') != std::string::npos;
+        std::printf("wsgi-engine: listening on http://%s%s%s:%d/\n", v6 ? "[" : "", l.host.c_str(), v6 ? "]" : "",
+                    l.port);
+    }
+    for (const auto& g : plan.groups)
+        std::printf("wsgi-engine: group %s: %d processes x %d threads, Python %s%s\n", g.name.c_str(), g.processes,
+                    g.threads, g.spec.runtime.c_str(), g.spec.freeThreading ? " (free-threaded)" : "");
+    std::fflush(stdout);
+    return supervisor.run();
+}

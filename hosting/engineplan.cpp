@@ -1,0 +1,176 @@
+#include "engineplan.h"
+
+#include "apache-config/resolve.h"
+
+#include <algorithm>
+#include <set>
+
+namespace wsgi::hosting {
+
+namespace fs = std::filesystem;
+
+bool EnginePlan::ok() const
+{
+    return std::none_of(findings.begin(), findings.end(),
+                        [](const config::Finding& f) { return f.severity == config::Severity::Error; });
+}
+
+int EnginePlan::route(std::string_view path) const
+{
+    int best = -1;
+    size_t bestLength = 0;
+    for (size_t i = 0; i < mounts.size(); ++i) {
+        const std::string& prefix = mounts[i].urlPrefix;
+        if (path.substr(0, prefix.size()) != prefix)
+            continue;
+        // "/app" serves "/app" and "/app/..." but not "/apple".
+        if (path.size() > prefix.size() && path[prefix.size()] != '/' && !prefix.empty())
+            continue;
+        if (best < 0 || prefix.size() > bestLength) {
+            best = int(i);
+            bestLength = prefix.size();
+        }
+    }
+    return best;
+}
+
+std::vector<std::string> RuntimeCatalog::available() const
+{
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(workerDir, ec)) {
+        const std::string file = entry.path().filename().string();
+        const std::string prefix = "wsgi-worker-";
+        if (file.rfind(prefix, 0) == 0)
+            names.push_back(file.substr(prefix.size()));
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+config::RuntimeTraits runtimeTraits(const std::string& runtimeName)
+{
+    config::RuntimeTraits traits;
+    const size_t dot = runtimeName.find('.');
+    if (dot != std::string::npos) {
+        traits.major = std::atoi(runtimeName.substr(0, dot).c_str());
+        traits.minor = std::atoi(runtimeName.substr(dot + 1).c_str());
+    }
+    traits.freeThreadedBuild = !runtimeName.empty() && runtimeName.back() == 't';
+    return traits;
+}
+
+namespace {
+
+config::Finding error(const config::SourceLocation& where, std::string code, std::string message,
+                      std::string suggestion = {})
+{
+    return {config::Severity::Error, std::move(code), where, std::move(message), std::move(suggestion)};
+}
+
+std::string joined(const std::vector<std::string>& items)
+{
+    std::string out;
+    for (const auto& s : items)
+        out += (out.empty() ? "" : ", ") + s;
+    return out.empty() ? "none" : out;
+}
+
+} // namespace
+
+EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& runtimes)
+{
+    EnginePlan plan;
+    plan.listen = config.listen;
+    const std::vector<std::string> available = runtimes.available();
+
+    // Only groups that some mount uses get processes, as in mod_wsgi where an unused group still
+    // starts: keep mod_wsgi's behaviour and start every defined group.
+    for (const auto& group : config.groups) {
+        GroupPlan g;
+        g.name = group.name;
+        g.processes = group.processes;
+        g.threads = std::max(1, group.threads);
+        g.listenBacklog = group.listenBacklog;
+        g.queueTimeoutSeconds = group.queueTimeout;
+        g.socketTimeoutSeconds = group.socketTimeout;
+        g.shutdownTimeoutSeconds = group.shutdownTimeout;
+        g.maximumRequests = group.maximumRequests;
+        g.processTitle = group.processTitle();
+
+        const std::string runtime = group.runtime.empty() ? runtimes.defaultRuntime : group.runtime;
+        g.workerBinary = runtimes.workerDir / ("wsgi-worker-" + runtime);
+        if (std::find(available.begin(), available.end(), runtime) == available.end()) {
+            plan.findings.push_back(error(group.where, "E-NO-RUNTIME",
+                                          "daemon group '" + group.name + "' needs Python runtime " + runtime +
+                                              " but no wsgi-worker-" + runtime + " was built (available: " +
+                                              joined(available) + ")",
+                                          "build that runtime with installers/python-runtimes.sh and re-run "
+                                          "cmake, or pick an available one with python="));
+        }
+        const config::RuntimeTraits traits = runtimeTraits(runtime);
+        const config::ProcessPlan process = config::resolveProcess(config, group, traits);
+
+        WorkerSpec& spec = g.spec;
+        spec.group = group.name;
+        spec.processes = group.processes;
+        spec.multiprocess = group.processesExplicit || group.processes > 1;
+        spec.threads = g.threads;
+        spec.runtime = runtime;
+        spec.freeThreading = process.freeThreading;
+        spec.switchInterval = process.switchInterval;
+        spec.pythonPath = process.pythonPath;
+        spec.pythonHome = process.pythonHome;
+        spec.home = group.home;
+        spec.serverName = config.serverName;
+        for (const auto& f : process.findings)
+            spec.notes.push_back(config::formatFinding(f));
+        plan.findings.insert(plan.findings.end(), process.findings.begin(), process.findings.end());
+        plan.groups.push_back(std::move(g));
+    }
+
+    std::set<std::pair<size_t, std::string>> interpretersDone;
+    for (const auto& mount : config.mounts) {
+        const std::string groupName = config::resolveProcessGroup(config, mount);
+        const auto it = std::find_if(plan.groups.begin(), plan.groups.end(),
+                                     [&](const GroupPlan& g) { return g.name == groupName; });
+        if (it == plan.groups.end()) {
+            plan.findings.push_back(error(mount.where, "E-NO-GROUP",
+                                          groupName.empty()
+                                              ? "mount '" + (mount.urlPrefix.empty() ? "/" : mount.urlPrefix) +
+                                                    "' would run in embedded mode, which the engine does not have"
+                                              : "mount uses daemon group '" + groupName + "', which is not defined",
+                                          "define it with WSGIDaemonProcess before this line and give the mount "
+                                          "process-group="));
+            continue;
+        }
+        const size_t groupIndex = size_t(it - plan.groups.begin());
+        const std::string appGroup = config::resolveApplicationGroup(config, mount);
+        MountSpec m;
+        m.index = uint32_t(plan.mounts.size());
+        m.urlPrefix = mount.urlPrefix;
+        m.scriptPath = mount.scriptPath;
+        m.callableObject = mount.callableObject;
+        m.applicationGroup = appGroup;
+        it->spec.mounts.push_back(m);
+        plan.mounts.push_back({mount.urlPrefix, groupIndex});
+
+        if (interpretersDone.insert({groupIndex, appGroup}).second) {
+            const config::DaemonGroup* group = config.findGroup(groupName);
+            const config::ProcessPlan process =
+                config::resolveProcess(config, *group, runtimeTraits(it->spec.runtime));
+            const config::InterpreterPlan interp =
+                config::resolveInterpreter(config, *group, appGroup, runtimeTraits(it->spec.runtime), process);
+            it->spec.interpreters.push_back({appGroup, interp.ownGil, interp.switchInterval, interp.pythonPath});
+            for (const auto& f : interp.findings)
+                it->spec.notes.push_back(config::formatFinding(f));
+            plan.findings.insert(plan.findings.end(), interp.findings.begin(), interp.findings.end());
+        }
+    }
+    if (plan.mounts.empty())
+        plan.findings.push_back(error({}, "E-NO-MOUNTS", "the configuration mounts no application",
+                                      "add a WSGIScriptAlias line"));
+    return plan;
+}
+
+} // namespace wsgi::hosting

@@ -1,0 +1,59 @@
+#pragma once
+// Turns a parsed configuration into what the supervisor runs: listen addresses, daemon groups with
+// the worker binary and resolved spec for each, and the mount table for routing.
+
+#include "apache-config/engineconfig.h"
+#include "apache-config/resolve.h"
+#include "workerspec.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace wsgi::hosting {
+
+struct GroupPlan
+{
+    std::string name;
+    int processes = 1;
+    int threads = 1;
+    int listenBacklog = 100;
+    int queueTimeoutSeconds = 0;
+    int socketTimeoutSeconds = 0;
+    int shutdownTimeoutSeconds = 5;
+    int maximumRequests = 0;
+    std::string processTitle;
+    std::filesystem::path workerBinary;
+    WorkerSpec spec; // processIndex is filled in per process
+};
+
+struct MountPlan
+{
+    std::string urlPrefix; // "" for "/"
+    size_t group = 0;      // index into EnginePlan::groups
+};
+
+struct EnginePlan
+{
+    std::vector<config::ListenAddress> listen;
+    std::vector<GroupPlan> groups;
+    std::vector<MountPlan> mounts; // index = mount index in RequestHead
+    std::vector<config::Finding> findings;
+    bool ok() const;
+
+    // The mount serving `path` (the longest prefix on a segment boundary), or -1.
+    int route(std::string_view path) const;
+};
+
+struct RuntimeCatalog
+{
+    std::filesystem::path workerDir;   // where wsgi-worker-<runtime> binaries live
+    std::string defaultRuntime;        // for groups without python=
+    std::vector<std::string> available() const;
+};
+
+config::RuntimeTraits runtimeTraits(const std::string& runtimeName);
+
+EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& runtimes);
+
+} // namespace wsgi::hosting

@@ -1,0 +1,83 @@
+#pragma once
+// Internal state of the supervisor, shared by its .cpp files.
+
+#include "supervisor.h"
+
+#include <sys/socket.h>
+
+namespace wsgi::hosting {
+
+// epoll tags: the kind in the top byte, an index or connection id below.
+enum class Tag : uint64_t { Listener = 1, Connection = 2, Channel = 3, Signal = 4 };
+inline uint64_t makeTag(Tag kind, uint64_t id) { return (uint64_t(kind) << 56) | id; }
+inline Tag tagKind(uint64_t tag) { return Tag(tag >> 56); }
+inline uint64_t tagId(uint64_t tag) { return tag & ((uint64_t(1) << 56) - 1); }
+
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kHighWater = 1024 * 1024; // stop reading a producer while its consumer lags this much
+
+struct Supervisor::Connection
+{
+    enum class State { ReadingHead, Queued, Dispatched, Closing };
+    uint64_t id = 0;
+    int fd = -1;
+    State state = State::ReadingHead;
+    std::string in;
+    std::string out;
+    size_t outOffset = 0;
+    std::string remoteAddr, localAddr;
+    uint16_t remotePort = 0, localPort = 0;
+    int64_t lastActivityUs = 0;
+    uint32_t interest = 0;
+
+    // The request in progress.
+    RequestHead head;
+    size_t group = 0;
+    Channel* channel = nullptr;
+    bool bodyDone = true;
+    int64_t bodyRemaining = 0; // Content-Length bodies
+    ChunkedDecoder chunked;
+    bool continueSent = false;
+    bool responseStarted = false;
+    bool keepAlive = true;
+
+    size_t pendingOut() const { return out.size() - outOffset; }
+};
+
+struct Supervisor::Channel
+{
+    size_t index = 0;
+    int fd = -1;
+    size_t process = 0;
+    bool alive = true;
+    uint64_t connection = 0; // 0 = idle
+    bool bodyOpen = false;   // a Body stream was started and not yet ended with BodyEnd/Abort
+    std::string in;
+    std::string out;
+    size_t outOffset = 0;
+    uint32_t interest = 0;
+};
+
+struct Supervisor::Process
+{
+    enum class State { Running, Stopping, Dead };
+    size_t group = 0;
+    int index = 0;
+    pid_t pid = -1;
+    State state = State::Running;
+    int64_t startedUs = 0;
+    std::vector<size_t> channels;
+    uint64_t requests = 0;
+};
+
+struct Supervisor::Group
+{
+    GroupPlan plan;
+    std::vector<size_t> processes; // current process per index (into m_processes)
+    std::deque<uint64_t> queue;    // connections waiting for a request thread
+    std::vector<int64_t> respawnAtUs;
+    std::vector<int> restarts;
+    std::vector<int64_t> backoffUs;
+};
+
+} // namespace wsgi::hosting

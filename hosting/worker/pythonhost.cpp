@@ -1,0 +1,343 @@
+#include "pythonhost.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <unistd.h>
+
+#ifndef WSGI_RUNTIME_NAME
+#define WSGI_RUNTIME_NAME "unknown"
+#endif
+
+namespace wsgi::worker {
+namespace {
+
+// Python-level helpers every interpreter gets as module `_wsgi_engine`: loading a WSGI script the
+// way mod_wsgi does (a module named after the script's path, not importable by name), python-path
+// handling with site.addsitedir so .pth files work, and wsgi.file_wrapper.
+constexpr const char* kBootstrap = R"PY(
+import sys
+
+def load_script(path, module_name):
+    import types
+    module = types.ModuleType(module_name)
+    module.__file__ = path
+    sys.modules[module_name] = module
+    try:
+        with open(path, 'rb') as f:
+            code = compile(f.read(), path, 'exec', dont_inherit=True)
+        exec(code, module.__dict__)
+    except BaseException:
+        sys.modules.pop(module_name, None)
+        raise
+    return module
+
+def add_python_path(paths):
+    # Each layer goes in front of sys.path, in order, as mod_wsgi's python-path= does.
+    import site
+    for p in paths:
+        before = list(sys.path)
+        site.addsitedir(p)
+        added = [x for x in sys.path if x not in before]
+        for x in added:
+            sys.path.remove(x)
+        sys.path[0:0] = added
+
+class FileWrapper:
+    def __init__(self, filelike, blksize=8192):
+        self.filelike = filelike
+        self.blksize = blksize
+        if hasattr(filelike, 'close'):
+            self.close = filelike.close
+    def __iter__(self):
+        return self
+    def __next__(self):
+        data = self.filelike.read(self.blksize)
+        if data:
+            return data
+        raise StopIteration
+)PY";
+
+std::string moduleNameFor(const std::string& path)
+{
+    // mod_wsgi names the module after a hash of the script path (_mod_wsgi_<md5>); FNV-1a is enough
+    // to keep two scripts in one interpreter apart.
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : path)
+        h = (h ^ c) * 1099511628211ull;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "_mod_wsgi_%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+PyObject* bootstrapModule()
+{
+    PyObject* modules = PyImport_GetModuleDict();
+    PyObject* existing = PyDict_GetItemString(modules, "_wsgi_engine");
+    if (existing)
+        return existing;
+    PyObject* module = PyModule_New("_wsgi_engine");
+    if (!module)
+        return nullptr;
+    PyObject* dict = PyModule_GetDict(module);
+    PyDict_SetItemString(dict, "__builtins__", PyEval_GetBuiltins());
+    PyObject* r = PyRun_String(kBootstrap, Py_file_input, dict, dict);
+    if (!r) {
+        Py_DECREF(module);
+        return nullptr;
+    }
+    Py_DECREF(r);
+    PyDict_SetItemString(modules, "_wsgi_engine", module);
+    Py_DECREF(module);
+    return module;
+}
+
+bool callHelper(const char* name, PyObject* arg)
+{
+    PyObject* module = bootstrapModule();
+    if (!module)
+        return false;
+    PyObject* r = PyObject_CallMethod(module, name, "O", arg);
+    Py_XDECREF(r);
+    return r != nullptr;
+}
+
+PyObject* stringList(const std::vector<std::string>& items)
+{
+    PyObject* list = PyList_New(0);
+    for (const auto& s : items) {
+        PyObject* str = PyUnicode_DecodeFSDefault(s.c_str());
+        if (!str || PyList_Append(list, str) != 0) {
+            Py_XDECREF(str);
+            Py_DECREF(list);
+            return nullptr;
+        }
+        Py_DECREF(str);
+    }
+    return list;
+}
+
+bool setSwitchInterval(double seconds)
+{
+    PyObject* sys = PyImport_ImportModule("sys");
+    if (!sys)
+        return false;
+    PyObject* r = PyObject_CallMethod(sys, "setswitchinterval", "d", seconds);
+    Py_DECREF(sys);
+    Py_XDECREF(r);
+    return r != nullptr;
+}
+
+// sys._is_gil_enabled() on 3.13+, where an extension module without Py_mod_gil turns it back on.
+int gilEnabled()
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject* sys = PyImport_ImportModule("sys");
+    PyObject* r = sys ? PyObject_CallMethod(sys, "_is_gil_enabled", nullptr) : nullptr;
+    Py_XDECREF(sys);
+    if (!r) {
+        PyErr_Clear();
+        return 1;
+    }
+    const int on = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return on;
+#else
+    return 1;
+#endif
+}
+
+} // namespace
+
+PythonHost::PythonHost(hosting::WorkerSpec spec) : m_spec(std::move(spec)) {}
+
+std::string PythonHost::logPrefix() const
+{
+    return "[wsgi:" + m_spec.group + ":" + std::to_string(getpid()) + "] ";
+}
+
+Application* PythonHost::application(uint32_t mountIndex)
+{
+    for (auto& app : m_applications)
+        if (app->mount->index == mountIndex)
+            return app.get();
+    return nullptr;
+}
+
+bool PythonHost::start(std::string& error)
+{
+    if (!m_spec.home.empty() && chdir(m_spec.home.c_str()) != 0) {
+        error = "cannot change to home directory '" + m_spec.home + "'";
+        return false;
+    }
+
+    PyConfig config;
+    PyConfig_InitPythonConfig(&config);
+    config.install_signal_handlers = 0; // the worker handles SIGTERM itself
+    config.parse_argv = 0;
+    PyStatus status = PyStatus_Ok();
+#ifdef WSGI_RUNTIME_EXECUTABLE
+    // Lets Python find its prefix and gives sys.executable a real interpreter.
+    status = PyConfig_SetBytesString(&config, &config.program_name, WSGI_RUNTIME_EXECUTABLE);
+#endif
+    if (!PyStatus_Exception(status) && !m_spec.pythonHome.empty()) {
+        // A venv is recognised by its pyvenv.cfg from the interpreter path, as mod_wsgi does; any
+        // other python-home is PYTHONHOME.
+        if (std::filesystem::exists(m_spec.pythonHome + "/pyvenv.cfg"))
+            status = PyConfig_SetBytesString(&config, &config.program_name,
+                                             (m_spec.pythonHome + "/bin/python3").c_str());
+        else
+            status = PyConfig_SetBytesString(&config, &config.home, m_spec.pythonHome.c_str());
+    }
+#ifdef Py_GIL_DISABLED
+    // As mod_wsgi 6: a free-threaded build runs with the GIL unless free-threading resolved On.
+    config.enable_gil = m_spec.freeThreading ? 0 : 1;
+#endif
+    if (!PyStatus_Exception(status))
+        status = Py_InitializeFromConfig(&config);
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(status)) {
+        error = std::string("Python failed to start: ") + (status.err_msg ? status.err_msg : "unknown error");
+        return false;
+    }
+
+    bool ok = true;
+    if (m_spec.switchInterval && !m_spec.freeThreading && !setSwitchInterval(*m_spec.switchInterval)) {
+        printAndClearException();
+        ok = false;
+    }
+    for (const auto& note : m_spec.notes)
+        std::fprintf(stderr, "%s%s\n", logPrefix().c_str(), note.c_str());
+
+    // The main interpreter always exists; sub-interpreters are created on demand below.
+    PyThreadState* mainState = PyThreadState_Get();
+    for (const auto& ispec : m_spec.interpreters) {
+        auto interp = std::make_unique<Interpreter>();
+        interp->spec = ispec;
+        interp->isMain = ispec.applicationGroup.empty();
+        bool switched = false;
+        if (!interp->isMain) {
+            PyThreadState* created = nullptr;
+#if PY_VERSION_HEX >= 0x030C0000
+            const PyInterpreterConfig ownGil = _PyInterpreterConfig_INIT;
+            const PyInterpreterConfig sharedGil = _PyInterpreterConfig_LEGACY_INIT;
+            PyInterpreterConfig icfg = ispec.ownGil ? ownGil : sharedGil;
+            status = Py_NewInterpreterFromConfig(&created, &icfg);
+            if (PyStatus_Exception(status))
+                created = nullptr;
+#else
+            created = Py_NewInterpreter();
+#endif
+            if (!created) {
+                error = "cannot create the sub-interpreter for application group '" + ispec.applicationGroup + "'";
+                return false;
+            }
+            switched = true;
+        }
+        interp->state = PyThreadState_Get()->interp;
+        if (!setUpInterpreter(*interp)) {
+            printAndClearException();
+            ok = false;
+        }
+        Interpreter* raw = interp.get();
+        m_interpreters.push_back(std::move(interp));
+        for (const auto& mount : m_spec.mounts) {
+            if (mount.applicationGroup != ispec.applicationGroup)
+                continue;
+            auto app = std::make_unique<Application>();
+            app->mount = &mount;
+            app->interpreter = raw;
+            app->scriptName = PyUnicode_DecodeLatin1(mount.urlPrefix.data(), Py_ssize_t(mount.urlPrefix.size()), nullptr);
+            app->scriptFilename = PyUnicode_DecodeFSDefault(mount.scriptPath.c_str());
+            loadScript(*app);
+            m_applications.push_back(std::move(app));
+        }
+        if (switched) {
+            // Back to the main interpreter: an own-GIL interpreter's GIL is released, a shared one
+            // is handed over with the thread state.
+            if (ispec.ownGil) {
+                PyEval_SaveThread();
+                PyEval_RestoreThread(mainState);
+            } else {
+                PyThreadState_Swap(mainState);
+            }
+        }
+    }
+
+    const bool gilOn = gilEnabled() != 0;
+    m_runtimeDescription = std::string("Python ") + Py_GetVersion();
+    m_runtimeDescription = m_runtimeDescription.substr(0, m_runtimeDescription.find(' ', 7));
+    m_runtimeDescription += std::string(" (") + WSGI_RUNTIME_NAME + "), GIL " + (gilOn ? "enabled" : "disabled");
+    if (m_spec.freeThreading && gilOn)
+        std::fprintf(stderr,
+                     "%sWARNING: free-threading was requested but the GIL is enabled again after loading the "
+                     "application: an extension module it imports does not declare Py_mod_gil support. "
+                     "Requests run under the GIL.\n",
+                     logPrefix().c_str());
+    (void)ok;
+    PyEval_SaveThread();
+    return true;
+}
+
+bool PythonHost::setUpInterpreter(Interpreter& interp)
+{
+    if (!interp.types.create())
+        return false;
+    PyObject* module = bootstrapModule();
+    if (!module)
+        return false;
+    interp.types.fileWrapper = PyObject_GetAttrString(module, "FileWrapper");
+    std::vector<std::string> paths = m_spec.pythonPath;
+    paths.insert(paths.end(), interp.spec.pythonPath.begin(), interp.spec.pythonPath.end());
+    if (!paths.empty()) {
+        PyObject* list = stringList(paths);
+        const bool added = list && callHelper("add_python_path", list);
+        Py_XDECREF(list);
+        if (!added)
+            return false;
+    }
+    if (interp.spec.switchInterval && !setSwitchInterval(*interp.spec.switchInterval))
+        return false;
+    interp.wsgiVersion = Py_BuildValue("(ii)", 1, 0);
+    interp.multithread = PyBool_FromLong(m_spec.threads > 1);
+    interp.multiprocess = PyBool_FromLong(m_spec.multiprocess);
+    interp.processGroup = PyUnicode_FromString(m_spec.group.c_str());
+    interp.applicationGroup = PyUnicode_FromString(interp.spec.applicationGroup.c_str());
+    return interp.types.fileWrapper && interp.wsgiVersion && interp.processGroup && interp.applicationGroup;
+}
+
+bool PythonHost::loadScript(Application& app)
+{
+    const std::string& path = app.mount->scriptPath;
+    PyObject* module = bootstrapModule();
+    PyObject* loaded = module ? PyObject_CallMethod(module, "load_script", "ss", path.c_str(),
+                                                    moduleNameFor(path).c_str())
+                              : nullptr;
+    if (loaded) {
+        app.callable = PyObject_GetAttrString(loaded, app.mount->callableObject.c_str());
+        Py_DECREF(loaded);
+        if (!app.callable) {
+            PyErr_Clear();
+            std::fprintf(stderr, "%sTarget WSGI script '%s' does not contain WSGI application '%s'.\n",
+                         logPrefix().c_str(), path.c_str(), app.mount->callableObject.c_str());
+            return false;
+        }
+        return true;
+    }
+    std::fprintf(stderr, "%sFailed to exec Python script file '%s'.\n", logPrefix().c_str(), path.c_str());
+    std::fflush(stderr);
+    printAndClearException();
+    return false;
+}
+
+bool PythonHost::ensureLoaded(Application& app)
+{
+    if (app.callable)
+        return true;
+    // Serialise retries (without holding the GIL while waiting for the lock).
+    PyThreadState* ts = PyEval_SaveThread();
+    std::lock_guard lock(app.loadLock);
+    PyEval_RestoreThread(ts);
+    return app.callable || loadScript(app);
+}
+
+} // namespace wsgi::worker

@@ -1,0 +1,67 @@
+#pragma once
+// The embedded CPython of one worker process: starts the runtime with the GIL mode and switch
+// interval the spec resolved, creates one interpreter per application group (the main one for
+// %{GLOBAL}, sub-interpreters otherwise, with their own GIL where resolved), and loads each
+// mount's WSGI script into its interpreter.
+
+#include "hosting/workerspec.h"
+#include "wsgitypes.h"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace wsgi::worker {
+
+struct Interpreter
+{
+    hosting::InterpreterSpec spec;
+    PyInterpreterState* state = nullptr;
+    bool isMain = false;
+    WsgiTypes types;
+    // Constant environ values, created once in this interpreter.
+    PyObject* wsgiVersion = nullptr;
+    PyObject* multithread = nullptr;
+    PyObject* multiprocess = nullptr;
+    PyObject* processGroup = nullptr;
+    PyObject* applicationGroup = nullptr;
+};
+
+struct Application
+{
+    const hosting::MountSpec* mount = nullptr;
+    Interpreter* interpreter = nullptr;
+    PyObject* callable = nullptr; // null while the script has not loaded
+    PyObject* scriptName = nullptr;
+    PyObject* scriptFilename = nullptr;
+    std::mutex loadLock; // a failed script is retried by the next request, one thread at a time
+};
+
+class PythonHost
+{
+public:
+    explicit PythonHost(hosting::WorkerSpec spec);
+    // Starts Python and loads every mount's script. False with `error` when Python cannot start;
+    // a script that fails to load is logged and retried per request, as mod_wsgi does.
+    bool start(std::string& error);
+
+    const hosting::WorkerSpec& spec() const { return m_spec; }
+    Application* application(uint32_t mountIndex);
+    // With the application's interpreter current: loads the script if it is not loaded yet. False
+    // (exception printed to the log) when it cannot be loaded.
+    bool ensureLoaded(Application& app);
+    std::string logPrefix() const;
+    std::string describeRuntime() const { return m_runtimeDescription; }
+
+private:
+    bool setUpInterpreter(Interpreter& interp);
+    bool loadScript(Application& app);
+
+    hosting::WorkerSpec m_spec;
+    std::vector<std::unique_ptr<Interpreter>> m_interpreters;
+    std::vector<std::unique_ptr<Application>> m_applications;
+    std::string m_runtimeDescription;
+};
+
+} // namespace wsgi::worker

@@ -1,0 +1,90 @@
+#pragma once
+// One request thread of a worker process: takes requests from its channel, runs them through the
+// WSGI application of their mount, and sends the response back.
+
+#include "hosting/blockingchannel.h"
+#include "hosting/channelprotocol.h"
+#include "hosting/responsehead.h"
+#include "pycompat.h"
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wsgi::worker {
+
+class PythonHost;
+struct Interpreter;
+struct Application;
+
+// The state of the request a thread is running, which the WSGI objects act on. Reused for every
+// request of the thread; `generation` tells a stale object from a current one.
+class RequestContext
+{
+public:
+    uint64_t generation = 0;
+
+    // wsgi.input
+    PyObject* read(Py_ssize_t size);
+    PyObject* readline(Py_ssize_t size);
+    // start_response and write()
+    PyObject* startResponse(PyObject* status, PyObject* headers, PyObject* excInfo);
+    PyObject* write(PyObject* data);
+    // wsgi.errors: text goes to the engine log.
+    PyObject* logText(PyObject* text);
+
+private:
+    friend class RequestThread;
+    void reset(const hosting::RequestHead* head, PyThreadState* tstate, hosting::BlockingChannel* channel);
+    bool ensureBody(size_t want); // with the GIL held; false with an exception set
+    bool sendBody(std::string_view data, bool final);
+    bool sendHead(std::optional<int64_t> knownLength);
+    bool flushOut();
+
+    const hosting::RequestHead* m_head = nullptr;
+    PyThreadState* m_tstate = nullptr;
+    hosting::BlockingChannel* m_channel = nullptr;
+    hosting::RequestMetrics m_metrics;
+
+    // Request body.
+    bool m_bodyOpen = false;
+    bool m_aborted = false;
+    bool m_continueSent = false;
+    std::string m_body;
+    size_t m_bodyPos = 0;
+
+    // Response.
+    bool m_statusSet = false;
+    bool m_headersSent = false;
+    std::string m_status;
+    std::vector<std::pair<std::string, std::string>> m_headers;
+    hosting::ResponseHead m_responseHead;
+    int64_t m_lengthLeft = -1; // bytes the declared Content-Length still allows
+    std::string m_out;         // frames not yet written
+};
+
+class RequestThread
+{
+public:
+    RequestThread(PythonHost& host, int channelFd, int index);
+    void run(); // the thread body
+    bool busy() const { return m_busy.load(std::memory_order_relaxed); }
+
+private:
+    void handle(const hosting::RequestHead& head);
+    void runApplication(Application& app);
+    void respondError(int status, const char* reason, const char* text);
+    void drainBody();
+    PyThreadState* threadState(Interpreter& interp);
+
+    PythonHost& m_host;
+    hosting::BlockingChannel m_channel;
+    int m_index;
+    RequestContext m_context;
+    std::vector<std::pair<Interpreter*, PyThreadState*>> m_threadStates;
+    std::atomic<bool> m_busy{false};
+};
+
+} // namespace wsgi::worker

@@ -1,0 +1,119 @@
+// wsgi-worker-<runtime>: one daemon process of a group. Started by wsgi-engine, never by hand:
+// its request channels are inherited file descriptors and its spec arrives on a pipe.
+
+#include "core/clock.h"
+#include "pythonhost.h"
+#include "requestthread.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <sys/prctl.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+std::string readAll(int fd)
+{
+    std::string text;
+    char buf[4096];
+    while (true) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        text.append(buf, size_t(n));
+    }
+    return text;
+}
+
+int intArgument(int argc, char** argv, const char* name)
+{
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::strcmp(argv[i], name) == 0)
+            return std::atoi(argv[i + 1]);
+    return -1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const int firstChannel = intArgument(argc, argv, "--channels-from");
+    const int threads = intArgument(argc, argv, "--threads");
+    const int specFd = intArgument(argc, argv, "--spec-fd");
+    if (firstChannel < 0 || threads < 1 || specFd < 0) {
+        std::fprintf(stderr, "wsgi-worker: this program is started by wsgi-engine, not by hand\n");
+        return 2;
+    }
+    // If the supervisor dies, so do we: a worker without a supervisor can never get requests.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() == 1)
+        return 1;
+
+    std::string error;
+    const auto spec = wsgi::hosting::WorkerSpec::decode(readAll(specFd), error);
+    ::close(specFd);
+    if (!spec) {
+        std::fprintf(stderr, "wsgi-worker: %s\n", error.c_str());
+        return 2;
+    }
+
+    // SIGTERM and SIGINT are taken synchronously by the main thread; request threads never see them.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGTERM);
+    sigaddset(&stopSignals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
+    wsgi::worker::PythonHost host(*spec);
+    if (!host.start(error)) {
+        std::fprintf(stderr, "%s%s\n", host.logPrefix().c_str(), error.c_str());
+        return 1;
+    }
+    std::fprintf(stderr, "%sprocess %d ready: %s, %d threads%s\n", host.logPrefix().c_str(), spec->processIndex + 1,
+                 host.describeRuntime().c_str(), threads,
+                 spec->switchInterval && !spec->freeThreading
+                     ? (", switch interval " + std::to_string(*spec->switchInterval) + " s").c_str()
+                     : "");
+
+    std::vector<std::unique_ptr<wsgi::worker::RequestThread>> workers;
+    std::atomic<int> running{threads};
+    std::vector<std::thread> pool;
+    for (int i = 0; i < threads; ++i) {
+        workers.push_back(std::make_unique<wsgi::worker::RequestThread>(host, firstChannel + i, i));
+        pool.emplace_back([&, i] {
+            workers[size_t(i)]->run();
+            running.fetch_sub(1);
+        });
+    }
+
+    // Wait for a stop signal, or for every channel to close (the supervisor went away).
+    int64_t drainDeadline = 0;
+    while (true) {
+        timespec tick{0, 100 * 1000 * 1000};
+        const int sig = sigtimedwait(&stopSignals, nullptr, &tick);
+        if (sig > 0 && drainDeadline == 0)
+            drainDeadline = wsgi::monotonicMicros() + 5 * 1000000;
+        if (running.load() == 0)
+            break;
+        if (drainDeadline != 0) {
+            bool anyBusy = false;
+            for (const auto& w : workers)
+                anyBusy = anyBusy || w->busy();
+            if (!anyBusy || wsgi::monotonicMicros() > drainDeadline)
+                break;
+        }
+    }
+    std::fflush(stdout);
+    std::fflush(stderr);
+    // Threads may be blocked in reads or in Python; finalising the interpreter under them is unsafe,
+    // so the process ends here, as mod_wsgi's daemon processes do after their shutdown timeout.
+    _exit(0);
+}

@@ -1,0 +1,372 @@
+// The supervisor's side of worker processes: spawning them with one channel per request thread,
+// dispatching queued requests to idle threads, relaying frames, and reaping and respawning.
+
+#include "supervisor.h"
+
+#include "core/clock.h"
+#include "responsehead.h"
+#include "supervisorstate.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace wsgi::hosting {
+
+void Supervisor::spawnProcess(size_t groupIndex, int index)
+{
+    Group& group = *m_groups[groupIndex];
+    const GroupPlan& plan = group.plan;
+    WorkerSpec spec = plan.spec;
+    spec.processIndex = index;
+    const std::string specText = spec.encode();
+
+    std::vector<int> parentEnds, childEnds;
+    for (int t = 0; t < plan.threads; ++t) {
+        int pair[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+            std::fprintf(stderr, "wsgi-engine: socketpair failed: %s\n", std::strerror(errno));
+            for (int fd : parentEnds)
+                ::close(fd);
+            for (int fd : childEnds)
+                ::close(fd);
+            group.respawnAtUs[size_t(index)] = monotonicMicros() + 1000000;
+            return;
+        }
+        parentEnds.push_back(pair[0]);
+        childEnds.push_back(pair[1]);
+    }
+    int specPipe[2];
+    if (pipe2(specPipe, O_CLOEXEC) != 0) {
+        std::fprintf(stderr, "wsgi-engine: pipe failed: %s\n", std::strerror(errno));
+        return;
+    }
+
+    const std::string binary = plan.workerBinary.string();
+    const std::string title = plan.processTitle.empty() ? binary : plan.processTitle;
+    const pid_t pid = fork();
+    if (pid == 0) {
+        // Child: channels become fds 3.. in thread order, the spec pipe follows. Moving them past
+        // the highest fd first keeps dup2 from clobbering an fd still to be moved.
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        signal(SIGPIPE, SIG_DFL);
+        std::vector<int> fds = childEnds;
+        fds.push_back(specPipe[0]);
+        int high = 3 + int(fds.size());
+        for (int fd : fds)
+            high = std::max(high, fd + 1);
+        for (int& fd : fds) {
+            const int moved = fcntl(fd, F_DUPFD_CLOEXEC, high);
+            fd = moved;
+        }
+        for (size_t i = 0; i < fds.size(); ++i)
+            dup2(fds[i], 3 + int(i)); // dup2 clears FD_CLOEXEC on the new fd
+        const std::string threads = std::to_string(plan.threads);
+        const std::string specFd = std::to_string(3 + int(childEnds.size()));
+        execl(binary.c_str(), title.c_str(), "--channels-from", "3", "--threads", threads.c_str(), "--spec-fd",
+              specFd.c_str(), static_cast<char*>(nullptr));
+        std::fprintf(stderr, "wsgi-engine: cannot start %s: %s\n", binary.c_str(), std::strerror(errno));
+        _exit(127);
+    }
+    for (int fd : childEnds)
+        ::close(fd);
+    ::close(specPipe[0]);
+    if (pid < 0) {
+        std::fprintf(stderr, "wsgi-engine: fork failed: %s\n", std::strerror(errno));
+        for (int fd : parentEnds)
+            ::close(fd);
+        ::close(specPipe[1]);
+        group.respawnAtUs[size_t(index)] = monotonicMicros() + 1000000;
+        return;
+    }
+    // The spec is small, far below the pipe buffer, so this write does not block.
+    const ssize_t written = ::write(specPipe[1], specText.data(), specText.size());
+    (void)written;
+    ::close(specPipe[1]);
+
+    auto process = std::make_unique<Process>();
+    process->group = groupIndex;
+    process->index = index;
+    process->pid = pid;
+    process->startedUs = monotonicMicros();
+    const size_t processIndex = m_processes.size();
+    for (int fd : parentEnds) {
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+        auto ch = std::make_unique<Channel>();
+        ch->index = m_channels.size();
+        ch->fd = fd;
+        ch->process = processIndex;
+        ch->interest = EPOLLIN;
+        watch(fd, makeTag(Tag::Channel, ch->index), EPOLLIN);
+        process->channels.push_back(ch->index);
+        m_channels.push_back(std::move(ch));
+    }
+    m_processes.push_back(std::move(process));
+    group.processes[size_t(index)] = processIndex;
+    group.respawnAtUs[size_t(index)] = 0;
+    if (!m_options.quiet)
+        std::fprintf(stderr, "wsgi-engine: started process %d of group '%s' (pid %d, %d threads, Python %s)\n",
+                     index + 1, plan.name.c_str(), int(pid), plan.threads, plan.spec.runtime.c_str());
+    dispatch(groupIndex);
+}
+
+Supervisor::Channel* Supervisor::idleChannel(Group& g)
+{
+    // Prefer the process with the most idle threads, so load spreads across processes the way
+    // requests spread over daemon processes in mod_wsgi.
+    Channel* best = nullptr;
+    int bestIdle = 0;
+    for (size_t pi : g.processes) {
+        if (pi == SIZE_MAX)
+            continue;
+        Process& p = *m_processes[pi];
+        if (p.state != Process::State::Running)
+            continue;
+        int idle = 0;
+        Channel* candidate = nullptr;
+        for (size_t ci : p.channels) {
+            Channel& ch = *m_channels[ci];
+            if (ch.alive && ch.connection == 0) {
+                ++idle;
+                candidate = &ch;
+            }
+        }
+        if (idle > bestIdle) {
+            bestIdle = idle;
+            best = candidate;
+        }
+    }
+    return best;
+}
+
+void Supervisor::dispatch(size_t groupIndex)
+{
+    Group& g = *m_groups[groupIndex];
+    while (!g.queue.empty()) {
+        auto it = m_connections.find(g.queue.front());
+        if (it == m_connections.end()) {
+            g.queue.pop_front(); // the client went away while queued
+            continue;
+        }
+        Channel* ch = idleChannel(g);
+        if (!ch)
+            return;
+        g.queue.pop_front();
+        Connection& c = *it->second;
+        c.channel = ch;
+        c.state = Connection::State::Dispatched;
+        ch->connection = c.id;
+        ch->bodyOpen = c.head.hasBody;
+        ++m_processes[ch->process]->requests;
+        sendToChannel(*ch, FrameType::Request, c.head.encode());
+        if (!c.bodyDone)
+            forwardBody(c);
+        else
+            flushChannel(*ch);
+        if (m_connections.count(c.id))
+            updateClientInterest(c);
+    }
+}
+
+void Supervisor::sendToChannel(Channel& ch, FrameType type, std::string_view payload)
+{
+    if (!ch.alive)
+        return;
+    if (ch.outOffset == ch.out.size()) {
+        ch.out.clear();
+        ch.outOffset = 0;
+    }
+    appendFrame(ch.out, type, payload);
+}
+
+void Supervisor::flushChannel(Channel& ch)
+{
+    while (ch.alive && ch.outOffset < ch.out.size()) {
+        const ssize_t n = ::send(ch.fd, ch.out.data() + ch.outOffset, ch.out.size() - ch.outOffset, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                break;
+            channelFailed(ch, std::strerror(errno));
+            return;
+        }
+        ch.outOffset += size_t(n);
+    }
+    const uint32_t want = (ch.interest & uint32_t(EPOLLIN)) | (ch.outOffset < ch.out.size() ? uint32_t(EPOLLOUT) : 0u);
+    if (ch.alive && want != ch.interest) {
+        ch.interest = want;
+        rewatch(ch.fd, makeTag(Tag::Channel, ch.index), want);
+    }
+    // A client whose body was paused on this channel can go on.
+    if (ch.connection && ch.out.size() - ch.outOffset <= kHighWater) {
+        auto it = m_connections.find(ch.connection);
+        if (it != m_connections.end() && it->second->channel == &ch)
+            updateClientInterest(*it->second);
+    }
+}
+
+void Supervisor::onChannelEvent(size_t index, uint32_t events)
+{
+    Channel& ch = *m_channels[index];
+    if (!ch.alive)
+        return;
+    if (events & EPOLLOUT)
+        flushChannel(ch);
+    if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || !ch.alive)
+        return;
+    const size_t old = ch.in.size();
+    ch.in.resize(old + kReadChunk);
+    const ssize_t n = ::read(ch.fd, ch.in.data() + old, kReadChunk);
+    ch.in.resize(old + size_t(std::max<ssize_t>(n, 0)));
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        channelFailed(ch, "the worker process closed its channel");
+        return;
+    }
+    size_t pos = 0;
+    while (ch.alive && ch.in.size() - pos >= kFrameHeaderSize) {
+        const auto header = decodeFrameHeader(ch.in.data() + pos);
+        if (!header) {
+            channelFailed(ch, "malformed frame from the worker");
+            return;
+        }
+        if (ch.in.size() - pos - kFrameHeaderSize < header->length)
+            break;
+        handleFrame(ch, header->type, std::string_view(ch.in).substr(pos + kFrameHeaderSize, header->length));
+        pos += kFrameHeaderSize + header->length;
+    }
+    if (ch.alive)
+        ch.in.erase(0, pos);
+    // Push what the frames produced to the client in one write.
+    if (ch.connection) {
+        auto it = m_connections.find(ch.connection);
+        if (it != m_connections.end())
+            flushClient(*it->second);
+    }
+}
+
+void Supervisor::handleFrame(Channel& ch, FrameType type, std::string_view payload)
+{
+    auto it = ch.connection ? m_connections.find(ch.connection) : m_connections.end();
+    Connection* c = it == m_connections.end() ? nullptr : it->second.get();
+    if (c && c->channel != &ch)
+        c = nullptr;
+    switch (type) {
+    case FrameType::Continue:
+        if (c && !c->responseStarted && !c->continueSent) {
+            c->out += "HTTP/1.1 100 Continue\r\n\r\n";
+            c->continueSent = true;
+        }
+        break;
+    case FrameType::Data:
+        if (c) {
+            c->responseStarted = true;
+            c->out.append(payload);
+            if (c->pendingOut() > kHighWater) {
+                // The client is slower than the application: stop reading the channel, which
+                // blocks the worker's writes, until the client catches up.
+                ch.interest &= ~uint32_t(EPOLLIN);
+                rewatch(ch.fd, makeTag(Tag::Channel, ch.index), ch.interest);
+            }
+        }
+        break;
+    case FrameType::End: {
+        const auto metrics = RequestMetrics::decode(payload);
+        const size_t group = m_processes[ch.process]->group;
+        ch.connection = 0;
+        if (ch.bodyOpen) {
+            sendToChannel(ch, FrameType::Abort, {});
+            ch.bodyOpen = false;
+            flushChannel(ch);
+        }
+        if (!(ch.interest & EPOLLIN) && ch.alive) {
+            ch.interest |= EPOLLIN;
+            rewatch(ch.fd, makeTag(Tag::Channel, ch.index), ch.interest);
+        }
+        if (c)
+            finishResponse(*c, metrics.value_or(RequestMetrics{}));
+        dispatch(group);
+        break;
+    }
+    default:
+        channelFailed(ch, "unexpected frame type from the worker");
+        break;
+    }
+}
+
+void Supervisor::channelFailed(Channel& ch, const std::string& why)
+{
+    if (!ch.alive)
+        return;
+    ch.alive = false;
+    epoll_ctl(m_epoll, EPOLL_CTL_DEL, ch.fd, nullptr);
+    ::close(ch.fd);
+    ch.fd = -1;
+    Process& p = *m_processes[ch.process];
+    if (ch.connection) {
+        auto it = m_connections.find(ch.connection);
+        if (it != m_connections.end() && it->second->channel == &ch) {
+            Connection& c = *it->second;
+            c.channel = nullptr;
+            c.bodyDone = true;
+            if (!c.responseStarted) {
+                respondAndClose(c, 500, "Internal Server Error",
+                                "the daemon process serving this request stopped before it responded");
+            } else {
+                c.state = Connection::State::Closing;
+                flushClient(c);
+            }
+        }
+        ch.connection = 0;
+        if (p.state == Process::State::Running)
+            std::fprintf(stderr, "wsgi-engine: request lost in group '%s' process pid %d: %s\n",
+                         m_groups[p.group]->plan.name.c_str(), int(p.pid), why.c_str());
+    }
+}
+
+void Supervisor::reapChildren()
+{
+    while (true) {
+        int status = 0;
+        const pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid <= 0)
+            return;
+        for (size_t pi = 0; pi < m_processes.size(); ++pi) {
+            Process& p = *m_processes[pi];
+            if (p.pid != pid || p.state == Process::State::Dead)
+                continue;
+            const bool expected = p.state == Process::State::Stopping;
+            p.state = Process::State::Dead;
+            for (size_t ci : p.channels)
+                channelFailed(*m_channels[ci], "the worker process exited");
+            Group& g = *m_groups[p.group];
+            if (g.processes[size_t(p.index)] == pi)
+                g.processes[size_t(p.index)] = SIZE_MAX;
+            if (expected || m_stopping)
+                break;
+            const int64_t lived = monotonicMicros() - p.startedUs;
+            std::string how = WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
+                              : WIFSIGNALED(status) ? std::string("was killed by signal ") + strsignal(WTERMSIG(status))
+                                                    : std::string("stopped");
+            // A process that dies at once (e.g. the app cannot load at all) is respawned with a
+            // growing delay instead of in a tight loop.
+            int64_t& backoff = g.backoffUs[size_t(p.index)];
+            backoff = lived < 10000000 ? std::min<int64_t>(backoff * 2, 30000000) : 500000;
+            ++g.restarts[size_t(p.index)];
+            std::fprintf(stderr, "wsgi-engine: process %d of group '%s' (pid %d) %s; restarting in %.1f s\n",
+                         p.index + 1, g.plan.name.c_str(), int(pid), how.c_str(), double(backoff) / 1e6);
+            g.respawnAtUs[size_t(p.index)] = monotonicMicros() + backoff;
+            break;
+        }
+    }
+}
+
+} // namespace wsgi::hosting

@@ -1,0 +1,51 @@
+#pragma once
+// Everything a worker process needs to know, resolved by the supervisor from the configuration
+// (so a worker never re-interprets config text). Passed to the worker as text on an inherited pipe.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wsgi::hosting {
+
+struct InterpreterSpec
+{
+    std::string applicationGroup; // "" = the main interpreter (%{GLOBAL})
+    bool ownGil = false;
+    std::optional<double> switchInterval;
+    std::vector<std::string> pythonPath; // container layers, least to most specific
+};
+
+struct MountSpec
+{
+    uint32_t index = 0; // the supervisor's mount index, used in RequestHead::mountIndex
+    std::string urlPrefix;
+    std::string scriptPath;
+    std::string callableObject = "application";
+    std::string applicationGroup;
+};
+
+struct WorkerSpec
+{
+    std::string group;
+    int processIndex = 0;
+    int processes = 1;
+    bool multiprocess = false;
+    int threads = 1;
+    std::string runtime;
+    bool freeThreading = false;           // disable the GIL (free-threaded build only)
+    std::optional<double> switchInterval; // process-wide
+    std::vector<std::string> pythonPath;
+    std::string pythonHome;
+    std::string home;
+    std::string serverName = "localhost";
+    std::vector<InterpreterSpec> interpreters;
+    std::vector<MountSpec> mounts;
+    std::vector<std::string> notes; // findings to log at start (WSGI0200 ...)
+
+    std::string encode() const;
+    // Returns nullopt and sets `error` when the text is not a valid spec.
+    static std::optional<WorkerSpec> decode(const std::string& text, std::string& error);
+};
+
+} // namespace wsgi::hosting
