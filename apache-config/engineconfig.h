@@ -59,12 +59,21 @@ struct DaemonGroup
 // `WSGIScriptAlias /prefix /path/app.py [process-group=G] [application-group=A] [callable-object=C]`.
 struct Mount
 {
-    std::string urlPrefix;  // without trailing slash, "" for "/"
-    std::string scriptPath; // file the application is loaded from
+    std::string urlPrefix;                       // without trailing slash, "" for "/"
+    std::string scriptPath;                      // file the application is loaded from
     std::optional<std::string> processGroup;     // as written; "%{GLOBAL}" means embedded
     std::optional<std::string> applicationGroup; // as written; "%{GLOBAL}" = main interpreter
     std::string callableObject = "application";
+    std::optional<bool> passAuthorization; // pass-authorization=On|Off, unset = mod_wsgi's default (Off)
     SourceLocation where;
+
+    // Filled when parsing finishes. The ServerName in force where the mount is written (its
+    // <VirtualHost>'s, else the top level's; used by %{RESOURCE} and %{SERVER}), and the
+    // WSGIProcessGroup / WSGIApplicationGroup of its <VirtualHost> as written, which take precedence over
+    // the server-level ones (Apache merges the virtual host's server config over the main server's).
+    std::string serverName;
+    std::optional<std::string> virtualHostProcessGroup;
+    std::optional<std::string> virtualHostApplicationGroup;
 };
 
 // `<WSGIInterpreterOptions [process-group=G] [application-group=A]>` ... `</WSGIInterpreterOptions>`.
@@ -81,6 +90,8 @@ struct InterpreterOptions
     SourceLocation where;
     SourceLocation switchIntervalWhere;
     SourceLocation freeThreadingWhere;
+    SourceLocation perInterpreterGilWhere;
+    SourceLocation pythonPathWhere;
     int specificity() const { return (processGroup ? 1 : 0) + (applicationGroup ? 1 : 0); }
 };
 
@@ -102,12 +113,14 @@ struct EngineConfig
     std::optional<bool> freeThreading;
     std::optional<double> switchInterval;
     SourceLocation switchIntervalWhere;
-    std::vector<std::string> pythonPath; // WSGIPythonPath
-    std::string pythonHome;              // WSGIPythonHome
-    bool restrictEmbedded = false;       // WSGIRestrictEmbedded
-    std::string processGroup;            // WSGIProcessGroup at server level ("" = %{GLOBAL})
+    SourceLocation perInterpreterGilWhere;
+    SourceLocation freeThreadingWhere;
+    std::vector<std::string> pythonPath;          // WSGIPythonPath
+    std::string pythonHome;                       // WSGIPythonHome
+    bool restrictEmbedded = false;                // WSGIRestrictEmbedded
+    std::string processGroup;                     // WSGIProcessGroup at server level ("" = %{GLOBAL})
     std::string applicationGroup = "%{RESOURCE}"; // WSGIApplicationGroup at server level
-    std::string serverName = "localhost";        // ServerName, used by %{RESOURCE} and %{SERVER}
+    std::string serverName = "localhost";         // ServerName, used by %{RESOURCE} and %{SERVER}
 
     const DaemonGroup* findGroup(std::string_view name) const;
 };
@@ -120,11 +133,16 @@ struct ParseResult
 };
 
 // Parses config text. Directives and options the engine does not implement are Error findings that
-// name them; mod_wsgi's own load-time warnings (WSGI0198..) are Warning findings.
+// name them; mod_wsgi's own load-time warnings that do not depend on the Python runtime (WSGI0201) are
+// Warning findings here, the runtime-dependent ones (WSGI0198..0205) come from resolve.h.
+//
+// Relative WSGIScriptAlias script paths are resolved against the directory of `fileName` (made
+// absolute against the current directory if needed), not against Apache's ServerRoot: a config and the
+// application beside it can then be moved together. Mount::scriptPath holds the resolved path.
 ParseResult parseEngineConfig(std::string_view text, const std::string& fileName);
 ParseResult loadEngineConfig(const std::filesystem::path& file);
 
-// Formats a finding as "file:line: error: message (code)\n    hint: suggestion".
+// Formats a finding as "file:line: error: message [CODE]", plus "\n    hint: suggestion" when there is one.
 std::string formatFinding(const Finding& f);
 
 } // namespace wsgi::config
