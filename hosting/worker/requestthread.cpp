@@ -323,7 +323,7 @@ PyObject* RequestContext::startResponse(PyObject* status, PyObject* headers, PyO
     m_status = std::move(statusText);
     m_headers = std::move(parsed);
     m_statusSet = true;
-    return nullptr; // the caller makes the write() callable
+    return newBoundObject(writeType, this);
 }
 
 bool RequestContext::sendHead(std::optional<int64_t> knownLength)
@@ -532,6 +532,7 @@ void RequestThread::runApplication(Application& app)
         return;
     }
 
+    c.writeType = interp.types.write;
     PyObject* environ = PyDict_New();
     PyObject* startResponse = newBoundObject(interp.types.startResponse, &c);
     PyObject* result = nullptr;

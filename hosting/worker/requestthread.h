@@ -25,6 +25,7 @@ class RequestContext
 {
 public:
     uint64_t generation = 0;
+    PyTypeObject* writeType = nullptr; // the write() callable's type in the current interpreter
 
     // wsgi.input
     PyObject* read(Py_ssize_t size);

@@ -1,0 +1,3 @@
+"""A WSGI script without an `application` callable."""
+
+app = None
