@@ -581,6 +581,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="in-process requests for the CPU-per-request measurement")
     parser.add_argument("--start-timeout", type=float, default=30.0,
                         help="seconds a server may take to answer its first request")
+    parser.add_argument("--settle", type=float, default=0.0,
+                        help="before each cell, wait up to this many seconds for the rest of the "
+                             "machine to go (nearly) idle; 0 = do not wait")
     parser.add_argument("--keep-temp", action="store_true", help="keep configs and logs")
     args = parser.parse_args(argv)
     if args.quick:
@@ -634,6 +637,21 @@ def machine_description() -> dict:
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "affinity": len(os.sched_getaffinity(0)),
             "kernel": platform.release(), "loadavg_start": os.getloadavg()}
+
+
+QUIET_CORES = 0.2
+
+
+def wait_for_quiet(max_wait: float) -> float:
+    """Wait (bounded) until other processes use under QUIET_CORES; returns the last reading.
+    Between cells nothing of ours runs, so all busy time then is someone else's."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        before = benchkit.machine_busy_ticks()
+        time.sleep(1.0)
+        busy = (benchkit.machine_busy_ticks() - before) / benchkit.CLOCK_TICKS
+        if busy < QUIET_CORES or time.monotonic() >= deadline:
+            return busy
 
 
 def measure_limits(args, runtimes: list[str], env) -> dict[str, Limit]:
@@ -710,6 +728,11 @@ def run(args, servers, cells_planned, groups, rundir) -> int:
     for round_no in range(args.repeat):
         for server, shape in cells_planned:
             done += 1
+            if args.settle > 0 and server.unavailable(shape) is None:
+                busy = wait_for_quiet(args.settle)
+                if busy >= QUIET_CORES:
+                    print(f"      machine still busy ({busy:.2f} cores) after {args.settle:g} s; "
+                          "measuring anyway", file=sys.stderr)
             cell = run_cell(server, shape, args, load, groups, rundir)
             cell["round"] = round_no + 1
             runs.setdefault((server.name, shape.key), []).append(cell)
