@@ -168,9 +168,8 @@ void Supervisor::dispatch(size_t groupIndex)
         ++m_processes[ch->process]->requests;
         sendToChannel(*ch, FrameType::Request, c.head.encode());
         if (!c.bodyDone)
-            forwardBody(c);
-        else
-            flushChannel(*ch);
+            forwardBody(c); // whatever part of the body has arrived already
+        flushChannel(*ch);
         if (m_connections.count(c.id))
             updateClientInterest(c);
     }

@@ -28,7 +28,7 @@ std::vector<std::string> builtRuntimes()
     std::vector<std::string> out;
     std::stringstream ss(WSGI_RUNTIMES);
     std::string item;
-    while (std::getline(ss, item, ';'))
+    while (std::getline(ss, item, ','))
         if (!item.empty())
             out.push_back(item);
     return out;
