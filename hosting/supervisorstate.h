@@ -75,6 +75,7 @@ struct Supervisor::Group
     GroupPlan plan;
     std::vector<size_t> processes; // current process per index (into m_processes)
     std::deque<uint64_t> queue;    // connections waiting for a request thread
+    size_t nextProcess = 0;        // where the next search for an idle thread starts
     std::vector<int64_t> respawnAtUs;
     std::vector<int> restarts;
     std::vector<int64_t> backoffUs;

@@ -122,9 +122,13 @@ Supervisor::Channel* Supervisor::idleChannel(Group& g)
 {
     // Prefer the process with the most idle threads, so load spreads across processes the way
     // requests spread over daemon processes in mod_wsgi.
+    // Ties go round-robin, so light load also reaches every process.
     Channel* best = nullptr;
     int bestIdle = 0;
-    for (size_t pi : g.processes) {
+    const size_t count = g.processes.size();
+    const size_t first = g.nextProcess++ % std::max<size_t>(count, 1);
+    for (size_t k = 0; k < count; ++k) {
+        const size_t pi = g.processes[(first + k) % count];
         if (pi == SIZE_MAX)
             continue;
         Process& p = *m_processes[pi];
