@@ -458,12 +458,16 @@ void Builder::scriptAlias(const ConfigNode& node, const Context& ctx)
             break;
         const int optionLine = node.lineOfArgument(option.offset);
         if (r == OptionParse::Malformed) {
+            const bool comment = option.name.starts_with("#");
             m_sink.error(codes::UnknownOption, optionLine,
-                         "invalid option '" + option.name +
-                             "' to WSGIScriptAlias: not of the form name=value",
-                         option.name.starts_with("#")
-                             ? "Apache has no trailing comments: put the comment on a line of its own"
-                             : "write process-group=NAME");
+                         comment ? "'" + option.name +
+                                       "' starts a comment after WSGIScriptAlias, but Apache has no "
+                                       "trailing comments: mod_wsgi would read it as an invalid option"
+                                 : "invalid option '" + option.name +
+                                       "' to WSGIScriptAlias: not of the form name=value",
+                         comment ? "put the comment on a line of its own" : "write process-group=NAME");
+            if (comment)
+                break;
             continue;
         }
         if (auto [it, inserted] = seen.emplace(option.name, optionLine); !inserted)

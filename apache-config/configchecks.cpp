@@ -114,25 +114,28 @@ void checkMounts(const EngineConfig& config, const BuildFacts& facts, FindingSin
                        hint);
             continue;
         }
+        // Both group options on the alias make mod_wsgi preload the script at startup, which needs the
+        // daemon group defined above (wsgi_config.c l.196-283); otherwise a missing group fails each request.
+        const bool preload = mount.processGroup && mount.applicationGroup &&
+                             mount.processGroup->find("%{") == std::string::npos &&
+                             mount.applicationGroup->find("%{") == std::string::npos;
         const int group = groupIndex(config, groupName);
         if (group < 0) {
             std::vector<std::string_view> names;
             for (const DaemonGroup& g : config.groups)
                 names.push_back(g.name);
             const std::string close = closestMatch(groupName, names);
+            const std::string modWsgiSays =
+                preload ? std::string("\"WSGI process group not yet configured.\" at startup")
+                        : "\"No WSGI daemon process called '" + groupName +
+                              "' has been configured\" on each request";
             sink.error(codes::UnknownGroup, line,
                        "mount '" + prefixName(mount) + "' uses process group '" + groupName +
-                           "', but no WSGIDaemonProcess defines it (mod_wsgi: \"WSGI process group not yet "
-                           "configured.\")",
+                           "', but no WSGIDaemonProcess defines it (mod_wsgi: " + modWsgiSays + ")",
                        close.empty() ? "define it: WSGIDaemonProcess " + groupName + " processes=1 threads=15"
                                      : "did you mean '" + close + "'?");
             continue;
         }
-        // Both group options on the alias make mod_wsgi preload the script at startup, which needs the
-        // daemon group defined above (wsgi_config.c l.196-283).
-        const bool preload = mount.processGroup && mount.applicationGroup &&
-                             mount.processGroup->find("%{") == std::string::npos &&
-                             mount.applicationGroup->find("%{") == std::string::npos;
         const DaemonGroup& daemon = config.groups[group];
         if (preload && daemon.where.line > line)
             sink.error(
@@ -155,8 +158,10 @@ void checkSwitchIntervalOverlap(const EngineConfig& config, FindingSink& sink)
     for (const DaemonGroup& group : config.groups) {
         if (!group.switchInterval)
             continue;
+        const auto written = group.optionLines.find("switch-interval");
         sink.warning(
-            codes::SwitchIntervalOverlap, group.where.line,
+            codes::SwitchIntervalOverlap,
+            written == group.optionLines.end() ? group.where.line : written->second,
             "daemon group '" + group.name + "' sets switch-interval=" + seconds(*group.switchInterval) +
                 " and the top-level WSGISwitchInterval " + seconds(*config.switchInterval) + " (line " +
                 std::to_string(config.switchIntervalWhere.line) +
@@ -183,7 +188,8 @@ void checkContainers(const EngineConfig& config, FindingSink& sink)
                                  "': this container never applies",
                              "select one of the daemon groups by its exact name");
         }
-        if (!c.applicationGroup || isQuoted(*c.applicationGroup) || config.mounts.empty())
+        if (!c.applicationGroup || isQuoted(*c.applicationGroup) ||
+            (c.processGroup && isQuoted(*c.processGroup)) || config.mounts.empty())
             continue;
         bool matched = false;
         std::string example;

@@ -200,6 +200,8 @@ public:
             const int line = m_node.lineOfArgument(option.offset);
             if (r == OptionParse::Malformed) {
                 reportMalformed(option.name, line);
+                if (!option.name.empty() && option.name.front() == '#')
+                    break; // the rest of the line is the would-be comment: one error is enough
                 continue;
             }
             handle(option, line);
@@ -214,11 +216,17 @@ public:
 private:
     void reportMalformed(const std::string& word, int line)
     {
-        std::string hint = "options are written name=value, e.g. processes=2";
-        if (!word.empty() && word.front() == '#')
-            hint = "Apache has no trailing comments: put the comment on a line of its own";
+        if (!word.empty() && word.front() == '#') {
+            m_sink.error(codes::UnknownOption, line,
+                         "'" + word +
+                             "' starts a comment after WSGIDaemonProcess options, but Apache has no trailing "
+                             "comments: mod_wsgi would read it as an invalid option",
+                         "put the comment on a line of its own");
+            return;
+        }
         m_sink.error(codes::UnknownOption, line,
-                     "invalid option '" + word + "' to WSGIDaemonProcess: not of the form name=value", hint);
+                     "invalid option '" + word + "' to WSGIDaemonProcess: not of the form name=value",
+                     "options are written name=value, e.g. processes=2");
     }
 
     void handle(const OptionWord& option, int line)
@@ -236,6 +244,7 @@ private:
                            "remove one of them");
         m_seenAt[option.name] = line;
         m_group.options[option.name] = option.value;
+        m_group.optionLines[option.name] = line;
 
         const bool valid = validate(*spec, option.value, line);
         switch (spec->support) {

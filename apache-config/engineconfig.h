@@ -51,6 +51,7 @@ struct DaemonGroup
     int maximumRequests = 0;              // 0 = off
     std::string runtime;                  // engine-only `python=`: "3.11", "3.13", "3.13t"; empty = default
     std::map<std::string, std::string> options; // every option as written (for export and display)
+    std::map<std::string, int> optionLines;     // physical line of each option (they may be continued)
     SourceLocation where;
 
     std::string processTitle() const; // display-name with %{GROUP} expanded, or empty

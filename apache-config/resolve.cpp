@@ -123,8 +123,12 @@ ProcessPlan resolveProcess(const EngineConfig& config, const DaemonGroup& group,
 
     if (group.switchInterval) {
         if (plan.freeThreading) {
+            const auto written = group.optionLines.find("switch-interval");
+            const SourceLocation where = written == group.optionLines.end()
+                                             ? group.where
+                                             : SourceLocation{group.where.file, written->second};
             plan.findings.push_back(warning(
-                "WSGI0204", group.where,
+                "WSGI0204", where,
                 "switch-interval=" + seconds(*group.switchInterval) + " of daemon group '" + group.name +
                     "' is skipped: the process runs free-threaded, there is no GIL to hand over",
                 "remove switch-interval= from this group, or turn free-threading off"));

@@ -53,15 +53,21 @@ inline ParseResult parse(std::string_view text, const std::string& file = "/etc/
 
 } // namespace wsgi::config::test
 
-// Expects exactly one finding with `code` on `line`, of `severity`, and returns it (or fails).
-#define EXPECT_FINDING(result, severity, code, line)                                                         \
+namespace wsgi::config::test {
+// Stands in for a missing finding so that a failed expectation does not dereference null.
+inline const Finding kMissingFinding{};
+} // namespace wsgi::config::test
+
+// Expects a finding with `code` on `line`, of `severity`, and returns it (an empty one if missing).
+#define EXPECT_FINDING(result_, severity_, code_, line_)                                                     \
     [&]() -> const ::wsgi::config::Finding* {                                                                \
         const ::wsgi::config::Finding* f_ =                                                                  \
-            ::wsgi::config::test::findFinding((result).findings, code, line);                                \
-        EXPECT_NE(f_, nullptr) << "no " << code << " on line " << line << "; findings:\n"                    \
-                               << ::wsgi::config::test::describe((result).findings);                         \
-        if (f_)                                                                                              \
-            EXPECT_EQ(f_->severity, severity) << ::wsgi::config::formatFinding(*f_);                         \
+            ::wsgi::config::test::findFinding((result_).findings, code_, line_);                             \
+        EXPECT_NE(f_, nullptr) << "no " << (code_) << " on line " << (line_) << "; findings:\n"              \
+                               << ::wsgi::config::test::describe((result_).findings);                        \
+        if (!f_)                                                                                             \
+            return &::wsgi::config::test::kMissingFinding;                                                   \
+        EXPECT_EQ(f_->severity, severity_) << ::wsgi::config::formatFinding(*f_);                            \
         return f_;                                                                                           \
     }()
 
