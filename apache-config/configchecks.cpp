@@ -30,6 +30,12 @@ bool isQuoted(const std::string& v)
     return v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front();
 }
 
+// mod_wsgi maps %{GLOBAL} to "" before it decides to preload, so only the other %{...} forms prevent it.
+bool isPreloadName(const std::string& value)
+{
+    return value == "%{GLOBAL}" || value.find("%{") == std::string::npos;
+}
+
 int groupIndex(const EngineConfig& config, const std::string& name)
 {
     for (std::size_t i = 0; i < config.groups.size(); ++i)
@@ -117,8 +123,7 @@ void checkMounts(const EngineConfig& config, const BuildFacts& facts, FindingSin
         // Both group options on the alias make mod_wsgi preload the script at startup, which needs the
         // daemon group defined above (wsgi_config.c l.196-283); otherwise a missing group fails each request.
         const bool preload = mount.processGroup && mount.applicationGroup &&
-                             mount.processGroup->find("%{") == std::string::npos &&
-                             mount.applicationGroup->find("%{") == std::string::npos;
+                             isPreloadName(*mount.processGroup) && isPreloadName(*mount.applicationGroup);
         const int group = groupIndex(config, groupName);
         if (group < 0) {
             std::vector<std::string_view> names;
