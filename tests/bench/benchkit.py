@@ -381,4 +381,4 @@ class WrkLoad:
         )
 
 
-LOAD_GENERATORS = {"wrk": WrkLoad}
+LOAD_GENERATORS = ("wrk",)  # engine_vs_peers.make_load_generator builds them
