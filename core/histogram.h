@@ -46,6 +46,12 @@ public:
     // mod_wsgi 6's 65 buckets (wsgi_record_time_in_buckets), counts redistributed by bucket range.
     std::array<int64_t, 65> modWsgiBuckets() const;
     static double modWsgiBucketLowerMs(int bucket);
+    // The mod_wsgi bucket a single value lands in (0..64), by the same rule as the folding above.
+    static int modWsgiBucketIndexUs(int64_t valueUs);
+
+    int64_t bucketCountAt(int bucket) const; // 0 for an out-of-range index
+    // Same samples: equal count, sum, min, max and buckets (allocation state does not matter).
+    friend bool operator==(const Histogram& a, const Histogram& b);
 
 private:
     std::vector<int64_t> m_buckets; // allocated on first record
