@@ -1,0 +1,54 @@
+#pragma once
+// LoadResult as JSON: what `wsgi-loadgen --json` prints, what the CLI and the GUI save, and what A/B
+// runs merge (the full histograms are included, so percentiles of several runs can be recomputed).
+//
+// Schema "wsgi-loadgen-result", version 1. Times are microseconds unless the key says _s or _ms.
+// {
+//   "schema": "wsgi-loadgen-result", "version": 1,
+//   "url": "http://127.0.0.1:8080/", "method": "GET",
+//   "connections": 64, "threads": 2,
+//   "mode": "closed" | "open",
+//   "target_rate": 0,               // requests/s asked for; 0 in closed loop
+//   "warmup_s": 2.0,                // excluded from everything below except *_total
+//   "timeout_ms": 5000,
+//   "stopped_by": "duration" | "count" | "cancelled" | "failed",
+//   "failure": "...",               // present only when something failed
+//   "duration_s": 10.0,             // the measured window
+//   "requests": 123456,             // answers completed in the window (any status)
+//   "rate": 12345.6,                // requests / duration_s
+//   "status": {"1xx": 0, "2xx": 123456, "3xx": 0, "4xx": 0, "5xx": 0, "other": 0},
+//   "errors": {"connect": 0, "timeout": 0, "reset": 0, "closed": 0, "bad_response": 0, "total": 0},
+//   "bytes": {"read": 150000000, "written": 4000000},
+//   "latency_us": {                 // corrected: from the intended send time (open loop);
+//                                   // closed loop has one latency, the same in both objects
+//     "count": 123456, "min": 80, "mean": 510.2,
+//     "p50": 480.0, "p90": 700.0, "p99": 1200.0, "p99_9": 2500.0, "p99_99": 4000.0, "max": 5100,
+//     "histogram": {...}            // core/histogramjson.h form: version, count, sum_us, min_us,
+//                                   // max_us, sparse [[bucket, count], ...]
+//   },
+//   "latency_uncorrected_us": {...},// same shape: from the actual send time (what wrk reports)
+//   "schedule": {                   // open loop only, null in closed loop
+//     "late": 12,                   // sends more than late_threshold_us behind their slot
+//     "late_threshold_us": 1000,
+//     "lateness_total_us": 450000, "lateness_max_us": 99000,
+//     "unsent": 0                   // measured slots never sent before the window closed
+//   },
+//   "connections_opened": 64,       // whole run: keep-alive means this equals "connections"
+//   "requests_sent_total": 150000,  // whole run, warm-up included (matches what the server saw)
+//   "responses_total": 150000,      // whole run, warm-up included
+//   "unfinished": 0,                // measured requests in flight when a run was cancelled
+//   "timeline": [                   // one entry per second of the window, by completion time
+//     {"second": 0, "requests": 12001, "errors": 0, "p50_us": 470.0, "p99_us": 1100.0}, ...
+//   ]
+// }
+
+#include "core/json.h"
+#include "core/loadgen/loadresult.h"
+
+namespace wsgi::loadgen {
+
+inline constexpr int kLoadResultJsonVersion = 1;
+
+Json loadResultToJson(const LoadResult& result);
+
+} // namespace wsgi::loadgen
