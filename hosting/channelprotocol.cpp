@@ -79,6 +79,9 @@ std::optional<FrameHeader> decodeFrameHeader(const char* bytes)
     case FrameType::Continue:
     case FrameType::Data:
     case FrameType::End:
+    case FrameType::Hello:
+    case FrameType::DumpStacks:
+    case FrameType::StackDump:
         break;
     default:
         return std::nullopt;

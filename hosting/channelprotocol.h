@@ -27,6 +27,10 @@ enum class FrameType : uint8_t {
     Continue = 10,
     Data = 11,
     End = 12,
+    // On a worker process's control channel (one per process, beside the request channels).
+    Hello = 20,      // worker -> supervisor once started: "key=value" lines about the runtime in force
+    DumpStacks = 21, // supervisor -> worker
+    StackDump = 22,  // worker -> supervisor: the Python stacks of every thread, as text
 };
 
 constexpr size_t kFrameHeaderSize = 8;

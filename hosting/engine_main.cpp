@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <unistd.h>
 
@@ -33,6 +34,11 @@ void usage(FILE* out)
                  "  --listen HOST:PORT     listen here instead of the config's Listen lines (repeatable;\n"
                  "                         port 0 picks a free port, printed on start)\n"
                  "  --check                validate the configuration, print the plan and exit\n"
+                 "  --control HOST:PORT    serve the control and telemetry endpoint here (loopback;\n"
+                 "                         port 0 picks a free port, printed on start)\n"
+                 "  --control-token-file F the token control clients must send; created 0600 with a new\n"
+                 "                         random token if it does not exist (default: a new file in\n"
+                 "                         $XDG_RUNTIME_DIR or /tmp, removed on exit)\n"
                  "  --default-runtime RT   Python runtime for groups without python= (default %s)\n"
                  "  --worker-dir DIR       where the wsgi-worker-<runtime> binaries are (default: beside\n"
                  "                         this program)\n"
@@ -75,6 +81,7 @@ std::filesystem::path selfDirectory()
 int main(int argc, char** argv)
 {
     std::string configFile;
+    std::string tokenFile;
     std::vector<wsgi::config::ListenAddress> listenOverride;
     bool checkOnly = false;
     wsgi::hosting::RuntimeCatalog runtimes{selfDirectory(), WSGI_DEFAULT_RUNTIME};
@@ -101,6 +108,17 @@ int main(int argc, char** argv)
             }
             address.where.file = "--listen";
             listenOverride.push_back(address);
+        } else if (arg == "--control") {
+            const std::string text = value();
+            wsgi::config::ListenAddress address;
+            if (!parseListen(text, address) || address.host.empty()) {
+                std::fprintf(stderr, "wsgi-engine: --control '%s' is not HOST:PORT (e.g. 127.0.0.1:0)\n", text.c_str());
+                return 2;
+            }
+            options.controlHost = address.host;
+            options.controlPort = address.port;
+        } else if (arg == "--control-token-file") {
+            tokenFile = value();
         } else if (arg == "--check") {
             checkOnly = true;
         } else if (arg == "--default-runtime") {
@@ -156,6 +174,31 @@ int main(int argc, char** argv)
         return 0;
     }
 
+    bool removeTokenFile = false;
+    if (options.controlPort >= 0) {
+        if (options.controlHost != "127.0.0.1" && options.controlHost != "::1" && options.controlHost != "localhost")
+            std::fprintf(stderr, "wsgi-engine: warning: the control endpoint listens on %s, not on loopback; "
+                                 "anyone who can reach it and has the token controls the engine\n",
+                         options.controlHost.c_str());
+        std::string error;
+        std::ifstream existing(tokenFile);
+        if (!tokenFile.empty() && existing && std::getline(existing, options.controlToken) &&
+            !options.controlToken.empty()) {
+            // An operator-provided token file is used as it is.
+        } else {
+            if (tokenFile.empty()) {
+                tokenFile = wsgi::hosting::defaultTokenPath();
+                removeTokenFile = true;
+            }
+            options.controlToken = wsgi::hosting::newControlToken();
+            if (!wsgi::hosting::writeTokenFile(tokenFile, options.controlToken, error)) {
+                std::fprintf(stderr, "wsgi-engine: %s\n", error.c_str());
+                return 1;
+            }
+        }
+    }
+    options.configFile = configFile;
+    options.runtimes = runtimes;
     wsgi::hosting::Supervisor supervisor(plan, options);
     std::string error;
     if (!supervisor.listen(error)) {
@@ -167,9 +210,15 @@ int main(int argc, char** argv)
         std::printf("wsgi-engine: listening on http://%s%s%s:%d/\n", v6 ? "[" : "", l.host.c_str(), v6 ? "]" : "",
                     l.port);
     }
+    if (const auto* control = supervisor.control())
+        std::printf("wsgi-engine: control endpoint on %s:%d (token in %s)\n", control->host().c_str(),
+                    control->port(), tokenFile.c_str());
     for (const auto& g : plan.groups)
         std::printf("wsgi-engine: group %s: %d processes x %d threads, Python %s%s\n", g.name.c_str(), g.processes,
                     g.threads, g.spec.runtime.c_str(), g.spec.freeThreading ? " (free-threaded)" : "");
     std::fflush(stdout);
-    return supervisor.run();
+    const int rc = supervisor.run();
+    if (removeTokenFile)
+        std::remove(tokenFile.c_str());
+    return rc;
 }

@@ -116,6 +116,7 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
         spec.processes = group.processes;
         spec.multiprocess = group.processesExplicit || group.processes > 1;
         spec.threads = g.threads;
+        spec.gracefulTimeoutSeconds = group.gracefulTimeout;
         spec.runtime = runtime;
         spec.freeThreading = process.freeThreading;
         spec.switchInterval = process.switchInterval;

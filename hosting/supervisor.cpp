@@ -117,6 +117,18 @@ bool Supervisor::listen(std::string& error)
         m_listeners.push_back(ls);
         watch(fd, makeTag(Tag::Listener, m_listeners.size() - 1), EPOLLIN);
     }
+    if (m_options.controlPort >= 0) {
+        m_control = std::make_unique<ControlServer>(
+            m_epoll, makeTag(Tag::ControlListener, 0), makeTag(Tag::ControlClient, 0), m_options.controlToken,
+            [this](uint64_t client, const Json& id, const std::string& op, const Json& request) {
+                onControlRequest(client, id, op, request);
+            });
+        m_control->onClientClosed = [this](uint64_t client) {
+            std::erase_if(m_subscribers, [client](const auto& s) { return s->client == client; });
+        };
+        if (!m_control->listen(m_options.controlHost, m_options.controlPort, error))
+            return false;
+    }
     return true;
 }
 
@@ -148,6 +160,7 @@ int Supervisor::run()
     m_signalFd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
     watch(m_signalFd, makeTag(Tag::Signal, 0), EPOLLIN);
 
+    m_startedUs = monotonicMicros();
     for (size_t g = 0; g < m_groups.size(); ++g)
         for (int i = 0; i < m_groups[g]->plan.processes; ++i)
             spawnProcess(g, i);
@@ -168,7 +181,8 @@ int Supervisor::run()
             }
         }
         const int64_t now = monotonicMicros();
-        const int timeoutMs = int(std::max<int64_t>(0, (nextTimerUs - now) / 1000));
+        const int64_t wakeUs = std::min(nextTimerUs, nextSubscriberDue());
+        const int timeoutMs = int(std::max<int64_t>(0, (wakeUs - now + 999) / 1000));
         const int n = epoll_wait(m_epoll, events, 256, timeoutMs);
         if (n < 0 && errno != EINTR) {
             std::perror("wsgi-engine: epoll_wait");
@@ -189,8 +203,23 @@ int Supervisor::run()
             case Tag::Signal:
                 onSignal();
                 break;
+            case Tag::ControlListener:
+                if (m_control)
+                    m_control->onListenerReadable();
+                break;
+            case Tag::ControlClient:
+                if (m_control)
+                    m_control->onClientEvent(tagId(tag), events[i].events);
+                break;
+            case Tag::ProcessControl:
+                onProcessControl(tagId(tag));
+                break;
             }
         }
+        const int64_t after = monotonicMicros();
+        for (size_t i = 0; i < m_subscribers.size(); ++i)
+            if (after >= m_subscribers[i]->nextUs)
+                publishTelemetry(*m_subscribers[i], after);
         if (monotonicMicros() >= nextTimerUs) {
             onTimer();
             nextTimerUs = monotonicMicros() + (m_stopping ? 100000 : 1000000);
@@ -254,6 +283,14 @@ void Supervisor::onTimer()
             respondAndClose(*it->second, 408, "Request Timeout", "the request head did not arrive in time");
         else
             closeConnection(id);
+    }
+    for (size_t i = 0; i < m_stackRequests.size();) {
+        if (now > m_stackRequests[i]->deadlineUs) {
+            finishStackRequest(*m_stackRequests[i], true);
+            m_stackRequests.erase(m_stackRequests.begin() + long(i));
+        } else {
+            ++i;
+        }
     }
     for (size_t g = 0; g < m_groups.size() && !m_stopping; ++g) {
         Group& group = *m_groups[g];

@@ -5,11 +5,13 @@
 // Single-threaded epoll loop: no locks, and fork() is safe.
 
 #include "channelprotocol.h"
+#include "controlserver.h"
 #include "engineplan.h"
 #include "httprequestparser.h"
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -24,6 +26,12 @@ struct SupervisorOptions
     int keepAliveTimeoutSeconds = 15; // idle keep-alive connection
     int requestTimeoutSeconds = 60;   // a request head or body that stalls (Apache's Timeout)
     bool quiet = false;
+    // Control endpoint; off when controlPort < 0.
+    std::string controlHost = "127.0.0.1";
+    int controlPort = -1;
+    std::string controlToken;
+    std::string configFile; // shown by status, used to name reloaded text
+    RuntimeCatalog runtimes; // for plans made by reload
 };
 
 struct ListenSocket
@@ -41,9 +49,10 @@ public:
     Supervisor(const Supervisor&) = delete;
     Supervisor& operator=(const Supervisor&) = delete;
 
-    // Binds every listen address; false with `error` set when one cannot be bound.
+    // Binds every listen address and the control endpoint; false with `error` set when one cannot be bound.
     bool listen(std::string& error);
     const std::vector<ListenSocket>& listenSockets() const { return m_listeners; }
+    const ControlServer* control() const { return m_control.get(); }
 
     // Runs until SIGINT/SIGTERM (or requestStop from a signal-safe context); returns the exit code.
     int run();
@@ -53,6 +62,8 @@ private:
     struct Channel;
     struct Process;
     struct Group;
+    struct Subscriber;
+    struct StackRequest;
 
     // Event loop plumbing.
     void watch(int fd, uint64_t tag, uint32_t events);
@@ -84,6 +95,20 @@ private:
     void dispatch(size_t group);
     Channel* idleChannel(Group& g);
     void beginShutdown();
+    void retireProcess(size_t process, const std::string& reason);
+    void onProcessControl(size_t process);
+
+    // Control endpoint (controlops.cpp).
+    void onControlRequest(uint64_t client, const Json& id, const std::string& op, const Json& request);
+    Json statusJson() const;
+    void opSubscribe(uint64_t client, const Json& id, const Json& request);
+    void opReload(uint64_t client, const Json& id, const Json& request);
+    void opRestart(uint64_t client, const Json& id, const Json& request);
+    void opDumpStacks(uint64_t client, const Json& id, const Json& request);
+    void finishStackRequest(StackRequest& r, bool timedOut);
+    void publishTelemetry(Subscriber& s, int64_t nowUs);
+    void recordTelemetry(size_t process, const RequestMetrics& m, int64_t startedUs, int64_t nowUs);
+    int64_t nextSubscriberDue() const;
 
     EnginePlan m_plan;
     SupervisorOptions m_options;
@@ -95,6 +120,12 @@ private:
     std::vector<std::unique_ptr<Channel>> m_channels;
     std::vector<std::unique_ptr<Process>> m_processes;
     std::vector<std::unique_ptr<Group>> m_groups;
+    std::unique_ptr<ControlServer> m_control;
+    std::vector<std::unique_ptr<Subscriber>> m_subscribers;
+    std::vector<std::unique_ptr<StackRequest>> m_stackRequests;
+    std::map<std::string, std::map<std::string, int>> m_restarts; // group -> reason -> count
+    int m_generation = 0; // bumped by reload: processes of an older generation only drain
+    int64_t m_startedUs = 0;
     bool m_stopping = false;
     int64_t m_stopDeadlineUs = 0;
     int m_exitCode = 0;

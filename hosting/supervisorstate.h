@@ -2,13 +2,23 @@
 // Internal state of the supervisor, shared by its .cpp files.
 
 #include "supervisor.h"
+#include "telemetry.h"
 
+#include <map>
 #include <sys/socket.h>
 
 namespace wsgi::hosting {
 
 // epoll tags: the kind in the top byte, an index or connection id below.
-enum class Tag : uint64_t { Listener = 1, Connection = 2, Channel = 3, Signal = 4 };
+enum class Tag : uint64_t {
+    Listener = 1,
+    Connection = 2,
+    Channel = 3,
+    Signal = 4,
+    ControlListener = 5,
+    ControlClient = 6,
+    ProcessControl = 7,
+};
 inline uint64_t makeTag(Tag kind, uint64_t id) { return (uint64_t(kind) << 56) | id; }
 inline Tag tagKind(uint64_t tag) { return Tag(tag >> 56); }
 inline uint64_t tagId(uint64_t tag) { return tag & ((uint64_t(1) << 56) - 1); }
@@ -51,6 +61,7 @@ struct Supervisor::Channel
     size_t process = 0;
     bool alive = true;
     uint64_t connection = 0; // 0 = idle
+    int64_t startedUs = 0;   // when the current request was handed to the thread
     bool bodyOpen = false;   // a Body stream was started and not yet ended with BodyEnd/Abort
     std::string in;
     std::string out;
@@ -62,12 +73,37 @@ struct Supervisor::Process
 {
     enum class State { Running, Stopping, Dead };
     size_t group = 0;
+    int generation = 0;
     int index = 0;
     pid_t pid = -1;
     State state = State::Running;
     int64_t startedUs = 0;
     std::vector<size_t> channels;
     uint64_t requests = 0;
+    int controlFd = -1;
+    std::string controlIn;
+    std::map<std::string, std::string> hello; // what the worker reported about its runtime
+    std::string stopReason;
+    int threads = 0;
+    std::string groupName;
+};
+
+struct Supervisor::Subscriber
+{
+    uint64_t client = 0;
+    int intervalMs = 1000;
+    int64_t nextUs = 0;
+    std::map<size_t, ProcessInterval> intervals; // by process
+};
+
+struct Supervisor::StackRequest
+{
+    uint64_t client = 0;
+    Json id;
+    std::string group;
+    int64_t deadlineUs = 0;
+    std::map<size_t, std::string> pending; // process -> stacks ("" until answered)
+    std::map<size_t, bool> answered;
 };
 
 struct Supervisor::Group

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,9 +43,26 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
         parentEnds.push_back(pair[0]);
         childEnds.push_back(pair[1]);
     }
+    int control[2];
     int specPipe[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, control) != 0) {
+        std::fprintf(stderr, "wsgi-engine: socketpair failed: %s\n", std::strerror(errno));
+        for (int fd : parentEnds)
+            ::close(fd);
+        for (int fd : childEnds)
+            ::close(fd);
+        group.respawnAtUs[size_t(index)] = monotonicMicros() + 1000000;
+        return;
+    }
     if (pipe2(specPipe, O_CLOEXEC) != 0) {
         std::fprintf(stderr, "wsgi-engine: pipe failed: %s\n", std::strerror(errno));
+        ::close(control[0]);
+        ::close(control[1]);
+        for (int fd : parentEnds)
+            ::close(fd);
+        for (int fd : childEnds)
+            ::close(fd);
+        group.respawnAtUs[size_t(index)] = monotonicMicros() + 1000000;
         return;
     }
 
@@ -52,13 +70,16 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
     const std::string title = plan.processTitle.empty() ? binary : plan.processTitle;
     const pid_t pid = fork();
     if (pid == 0) {
-        // Child: channels become fds 3.. in thread order, the spec pipe follows. Moving them past
+        // Child: channels become fds 3.. in thread order, then the control channel, then the spec
+        // pipe. Moving them past
         // the highest fd first keeps dup2 from clobbering an fd still to be moved.
+        prctl(PR_SET_PDEATHSIG, SIGTERM); // workers never outlive their supervisor
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);
         signal(SIGPIPE, SIG_DFL);
         std::vector<int> fds = childEnds;
+        fds.push_back(control[1]);
         fds.push_back(specPipe[0]);
         int high = 3 + int(fds.size());
         for (int fd : fds)
@@ -70,20 +91,23 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
         for (size_t i = 0; i < fds.size(); ++i)
             dup2(fds[i], 3 + int(i)); // dup2 clears FD_CLOEXEC on the new fd
         const std::string threads = std::to_string(plan.threads);
-        const std::string specFd = std::to_string(3 + int(childEnds.size()));
-        execl(binary.c_str(), title.c_str(), "--channels-from", "3", "--threads", threads.c_str(), "--spec-fd",
-              specFd.c_str(), static_cast<char*>(nullptr));
+        const std::string controlFd = std::to_string(3 + int(childEnds.size()));
+        const std::string specFd = std::to_string(4 + int(childEnds.size()));
+        execl(binary.c_str(), title.c_str(), "--channels-from", "3", "--threads", threads.c_str(), "--control-fd",
+              controlFd.c_str(), "--spec-fd", specFd.c_str(), static_cast<char*>(nullptr));
         std::fprintf(stderr, "wsgi-engine: cannot start %s: %s\n", binary.c_str(), std::strerror(errno));
         _exit(127);
     }
     for (int fd : childEnds)
         ::close(fd);
     ::close(specPipe[0]);
+    ::close(control[1]);
     if (pid < 0) {
         std::fprintf(stderr, "wsgi-engine: fork failed: %s\n", std::strerror(errno));
         for (int fd : parentEnds)
             ::close(fd);
         ::close(specPipe[1]);
+        ::close(control[0]);
         group.respawnAtUs[size_t(index)] = monotonicMicros() + 1000000;
         return;
     }
@@ -97,7 +121,13 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
     process->index = index;
     process->pid = pid;
     process->startedUs = monotonicMicros();
+    process->generation = m_generation;
+    process->threads = plan.threads;
+    process->groupName = plan.name;
+    process->controlFd = control[0];
     const size_t processIndex = m_processes.size();
+    fcntl(control[0], F_SETFL, fcntl(control[0], F_GETFL) | O_NONBLOCK);
+    watch(control[0], makeTag(Tag::ProcessControl, processIndex), EPOLLIN);
     for (int fd : parentEnds) {
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
         auto ch = std::make_unique<Channel>();
@@ -168,6 +198,7 @@ void Supervisor::dispatch(size_t groupIndex)
         c.channel = ch;
         c.state = Connection::State::Dispatched;
         ch->connection = c.id;
+        ch->startedUs = monotonicMicros();
         ch->bodyOpen = c.head.hasBody;
         ++m_processes[ch->process]->requests;
         sendToChannel(*ch, FrameType::Request, c.head.encode());
@@ -283,7 +314,10 @@ void Supervisor::handleFrame(Channel& ch, FrameType type, std::string_view paylo
         break;
     case FrameType::End: {
         const auto metrics = RequestMetrics::decode(payload);
-        const size_t group = m_processes[ch.process]->group;
+        const Process& process = *m_processes[ch.process];
+        const int64_t now = monotonicMicros();
+        if (metrics && !m_subscribers.empty())
+            recordTelemetry(ch.process, *metrics, ch.startedUs, now);
         ch.connection = 0;
         if (ch.bodyOpen) {
             sendToChannel(ch, FrameType::Abort, {});
@@ -296,7 +330,8 @@ void Supervisor::handleFrame(Channel& ch, FrameType type, std::string_view paylo
         }
         if (c)
             finishResponse(*c, metrics.value_or(RequestMetrics{}));
-        dispatch(group);
+        if (process.generation == m_generation)
+            dispatch(process.group);
         break;
     }
     default:
@@ -350,11 +385,16 @@ void Supervisor::reapChildren()
             p.state = Process::State::Dead;
             for (size_t ci : p.channels)
                 channelFailed(*m_channels[ci], "the worker process exited");
+            if (p.controlFd >= 0) {
+                epoll_ctl(m_epoll, EPOLL_CTL_DEL, p.controlFd, nullptr);
+                ::close(p.controlFd);
+                p.controlFd = -1;
+            }
+            if (expected || m_stopping || p.generation != m_generation)
+                break;
             Group& g = *m_groups[p.group];
             if (g.processes[size_t(p.index)] == pi)
                 g.processes[size_t(p.index)] = SIZE_MAX;
-            if (expected || m_stopping)
-                break;
             const int64_t lived = monotonicMicros() - p.startedUs;
             std::string how = WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
                               : WIFSIGNALED(status) ? std::string("was killed by signal ") + strsignal(WTERMSIG(status))
@@ -364,10 +404,86 @@ void Supervisor::reapChildren()
             int64_t& backoff = g.backoffUs[size_t(p.index)];
             backoff = lived < 10000000 ? std::min<int64_t>(backoff * 2, 30000000) : 500000;
             ++g.restarts[size_t(p.index)];
+            ++m_restarts[g.plan.name][WIFSIGNALED(status) ? "crash-signal" : "crash-exit"];
             std::fprintf(stderr, "wsgi-engine: process %d of group '%s' (pid %d) %s; restarting in %.1f s\n",
                          p.index + 1, g.plan.name.c_str(), int(pid), how.c_str(), double(backoff) / 1e6);
             g.respawnAtUs[size_t(p.index)] = monotonicMicros() + backoff;
             break;
+        }
+    }
+}
+
+} // namespace wsgi::hosting
+
+namespace wsgi::hosting {
+
+void Supervisor::retireProcess(size_t processIndex, const std::string& reason)
+{
+    Process& p = *m_processes[processIndex];
+    if (p.state != Process::State::Running)
+        return;
+    // It takes no new requests; the ones it runs finish within graceful-timeout, then it exits.
+    p.state = Process::State::Stopping;
+    p.stopReason = reason;
+    kill(p.pid, SIGTERM);
+}
+
+void Supervisor::onProcessControl(size_t processIndex)
+{
+    Process& p = *m_processes[processIndex];
+    if (p.controlFd < 0)
+        return;
+    char buf[65536];
+    const ssize_t n = ::read(p.controlFd, buf, sizeof buf);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        epoll_ctl(m_epoll, EPOLL_CTL_DEL, p.controlFd, nullptr);
+        ::close(p.controlFd);
+        p.controlFd = -1;
+        return;
+    }
+    p.controlIn.append(buf, size_t(n));
+    size_t pos = 0;
+    while (p.controlIn.size() - pos >= kFrameHeaderSize) {
+        const auto header = decodeFrameHeader(p.controlIn.data() + pos);
+        if (!header || p.controlIn.size() - pos - kFrameHeaderSize < header->length)
+            break;
+        const std::string payload = p.controlIn.substr(pos + kFrameHeaderSize, header->length);
+        pos += kFrameHeaderSize + header->length;
+        if (header->type == FrameType::Hello) {
+            size_t start = 0;
+            while (start < payload.size()) {
+                const size_t nl = payload.find('\n', start);
+                const std::string line = payload.substr(start, nl - start);
+                const size_t eq = line.find('=');
+                if (eq != std::string::npos)
+                    p.hello[line.substr(0, eq)] = line.substr(eq + 1);
+                if (nl == std::string::npos)
+                    break;
+                start = nl + 1;
+            }
+        } else if (header->type == FrameType::StackDump) {
+            for (auto& r : m_stackRequests) {
+                if (r->pending.count(processIndex) && !r->answered[processIndex]) {
+                    r->pending[processIndex] = payload;
+                    r->answered[processIndex] = true;
+                    break;
+                }
+            }
+        }
+    }
+    p.controlIn.erase(0, pos);
+    for (size_t i = 0; i < m_stackRequests.size();) {
+        StackRequest& r = *m_stackRequests[i];
+        bool all = true;
+        for (const auto& [proc, done] : r.answered)
+            all = all && done;
+        if (all) {
+            finishStackRequest(r, false);
+            m_stackRequests.erase(m_stackRequests.begin() + long(i));
+        } else {
+            ++i;
         }
     }
 }

@@ -86,6 +86,7 @@ std::string WorkerSpec::encode() const
     line({"group", group});
     line({"process", std::to_string(processIndex), std::to_string(processes), multiprocess ? "1" : "0"});
     line({"threads", std::to_string(threads)});
+    line({"graceful-timeout", std::to_string(gracefulTimeoutSeconds)});
     line({"runtime", runtime});
     line({"free-threading", freeThreading ? "1" : "0"});
     line({"switch-interval", optionalDouble(switchInterval)});
@@ -134,6 +135,9 @@ std::optional<WorkerSpec> WorkerSpec::decode(const std::string& text, std::strin
             } else if (key == "threads") {
                 need(2);
                 spec.threads = std::stoi(f[1]);
+            } else if (key == "graceful-timeout") {
+                need(2);
+                spec.gracefulTimeoutSeconds = std::stoi(f[1]);
             } else if (key == "runtime") {
                 need(2);
                 spec.runtime = f[1];

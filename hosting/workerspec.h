@@ -32,6 +32,7 @@ struct WorkerSpec
     int processes = 1;
     bool multiprocess = false;
     int threads = 1;
+    int gracefulTimeoutSeconds = 15; // how long a stopping process lets running requests finish
     std::string runtime;
     bool freeThreading = false;           // disable the GIL (free-threaded build only)
     std::optional<double> switchInterval; // process-wide

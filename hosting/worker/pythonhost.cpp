@@ -1,5 +1,6 @@
 #include "pythonhost.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <unistd.h>
@@ -41,6 +42,14 @@ def add_python_path(paths):
         for x in added:
             sys.path.remove(x)
         sys.path[0:0] = added
+
+def dump_stacks(label):
+    import traceback
+    lines = []
+    for ident, frame in sys._current_frames().items():
+        lines.append('%s thread %d:' % (label, ident))
+        lines.extend(l.rstrip('\n') for l in traceback.format_stack(frame))
+    return '\n'.join(lines)
 
 class FileWrapper:
     def __init__(self, filelike, blksize=8192):
@@ -234,6 +243,7 @@ bool PythonHost::start(std::string& error)
             switched = true;
         }
         interp->state = PyThreadState_Get()->interp;
+        interp->ownerState = PyThreadState_Get();
         if (!setUpInterpreter(*interp)) {
             printAndClearException();
             ok = false;
@@ -274,8 +284,45 @@ bool PythonHost::start(std::string& error)
                      "Requests run under the GIL.\n",
                      logPrefix().c_str());
     (void)ok;
+    char interval[64];
+    PyObject* sys = PyImport_ImportModule("sys");
+    PyObject* si = sys ? PyObject_CallMethod(sys, "getswitchinterval", nullptr) : nullptr;
+    std::snprintf(interval, sizeof interval, "%g", si ? PyFloat_AsDouble(si) : 0.0);
+    Py_XDECREF(si);
+    Py_XDECREF(sys);
+    PyErr_Clear();
+    std::string ownGil;
+    for (const auto& interp : m_interpreters)
+        if (interp->spec.ownGil)
+            ownGil += (ownGil.empty() ? "" : ",") + interp->spec.applicationGroup;
+    std::string version = Py_GetVersion();
+    std::replace(version.begin(), version.end(), '\n', ' ');
+    m_hello = std::string("runtime=") + WSGI_RUNTIME_NAME + "\npython=" + version +
+              "\ngil_enabled=" + (gilOn ? "1" : "0") + "\nfree_threading=" + (m_spec.freeThreading ? "1" : "0") +
+              "\nswitch_interval=" + (gilOn ? interval : "") + "\nown_gil_groups=" + ownGil + "\n";
     PyEval_SaveThread();
     return true;
+}
+
+std::string PythonHost::dumpStacks()
+{
+    std::string text;
+    for (const auto& interp : m_interpreters) {
+        PyEval_RestoreThread(interp->ownerState);
+        PyObject* module = bootstrapModule();
+        const std::string label = interp->isMain ? "main interpreter" : "interpreter '" + interp->spec.applicationGroup + "'";
+        PyObject* r = module ? PyObject_CallMethod(module, "dump_stacks", "s", label.c_str()) : nullptr;
+        if (r && PyUnicode_Check(r)) {
+            text += PyUnicode_AsUTF8(r);
+            text += '\n';
+        } else {
+            PyErr_Clear();
+            text += label + ": stacks unavailable\n";
+        }
+        Py_XDECREF(r);
+        PyEval_SaveThread();
+    }
+    return text;
 }
 
 bool PythonHost::setUpInterpreter(Interpreter& interp)

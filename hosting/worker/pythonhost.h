@@ -18,6 +18,7 @@ struct Interpreter
 {
     hosting::InterpreterSpec spec;
     PyInterpreterState* state = nullptr;
+    PyThreadState* ownerState = nullptr; // the main thread's thread state in this interpreter
     bool isMain = false;
     WsgiTypes types;
     // Constant environ values, created once in this interpreter.
@@ -53,6 +54,10 @@ public:
     bool ensureLoaded(Application& app);
     std::string logPrefix() const;
     std::string describeRuntime() const { return m_runtimeDescription; }
+    // "key=value" lines for the supervisor: runtime, GIL state in force, switch intervals.
+    std::string helloText() const { return m_hello; }
+    // From the main thread, with no GIL held: the Python stack of every thread in every interpreter.
+    std::string dumpStacks();
 
 private:
     bool setUpInterpreter(Interpreter& interp);
@@ -62,6 +67,7 @@ private:
     std::vector<std::unique_ptr<Interpreter>> m_interpreters;
     std::vector<std::unique_ptr<Application>> m_applications;
     std::string m_runtimeDescription;
+    std::string m_hello;
 };
 
 } // namespace wsgi::worker

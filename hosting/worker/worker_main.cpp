@@ -11,7 +11,9 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -48,7 +50,8 @@ int main(int argc, char** argv)
     const int firstChannel = intArgument(argc, argv, "--channels-from");
     const int threads = intArgument(argc, argv, "--threads");
     const int specFd = intArgument(argc, argv, "--spec-fd");
-    if (firstChannel < 0 || threads < 1 || specFd < 0) {
+    const int controlFd = intArgument(argc, argv, "--control-fd");
+    if (firstChannel < 0 || threads < 1 || specFd < 0 || controlFd < 0) {
         std::fprintf(stderr, "wsgi-worker: this program is started by wsgi-engine, not by hand\n");
         return 2;
     }
@@ -94,13 +97,35 @@ int main(int argc, char** argv)
         });
     }
 
-    // Wait for a stop signal, or for every channel to close (the supervisor went away).
+    // The main thread serves the control channel (hello, stack dumps) and waits for a stop signal,
+    // or for every request channel to close (the supervisor went away).
+    wsgi::hosting::BlockingChannel control(controlFd);
+    {
+        std::string hello;
+        wsgi::hosting::appendFrame(hello, wsgi::hosting::FrameType::Hello, host.helloText());
+        control.writeAll(hello);
+    }
+    const int signals = signalfd(-1, &stopSignals, SFD_CLOEXEC);
     int64_t drainDeadline = 0;
     while (true) {
-        timespec tick{0, 100 * 1000 * 1000};
-        const int sig = sigtimedwait(&stopSignals, nullptr, &tick);
-        if (sig > 0 && drainDeadline == 0)
-            drainDeadline = wsgi::monotonicMicros() + 5 * 1000000;
+        pollfd fds[2] = {{signals, POLLIN, 0}, {controlFd, POLLIN, 0}};
+        poll(fds, drainDeadline ? 1 : 2, 100);
+        if (fds[0].revents & POLLIN) {
+            signalfd_siginfo info{};
+            if (read(signals, &info, sizeof info) == sizeof info && drainDeadline == 0)
+                drainDeadline = wsgi::monotonicMicros() + int64_t(spec->gracefulTimeoutSeconds) * 1000000;
+        }
+        if (!drainDeadline && (fds[1].revents & (POLLIN | POLLHUP))) {
+            wsgi::hosting::FrameType type{};
+            std::string payload;
+            if (!control.readFrame(type, payload, error))
+                break; // the supervisor is gone
+            if (type == wsgi::hosting::FrameType::DumpStacks) {
+                std::string reply;
+                wsgi::hosting::appendFrame(reply, wsgi::hosting::FrameType::StackDump, host.dumpStacks());
+                control.writeAll(reply);
+            }
+        }
         if (running.load() == 0)
             break;
         if (drainDeadline != 0) {

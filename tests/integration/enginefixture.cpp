@@ -300,6 +300,63 @@ EngineProcess::~EngineProcess()
 
 std::string EngineProcess::log() const { return slurp(m_dir / "stderr.txt"); }
 
+int EngineProcess::controlPort() const
+{
+    const std::string out = slurp(m_dir / "stdout.txt");
+    const std::string marker = "control endpoint on 127.0.0.1:";
+    const size_t at = out.find(marker);
+    return at == std::string::npos ? 0 : std::atoi(out.c_str() + at + marker.size());
+}
+
+std::string readFile(const fs::path& p) { return slurp(p); }
+
+ControlClient::ControlClient(int port, std::string token) : m_connection(port), m_token(std::move(token))
+{
+    m_hello = readLine(std::chrono::seconds(5));
+}
+
+std::string ControlClient::readLine(std::chrono::milliseconds timeout)
+{
+    std::string line = m_connection.readUntil("\n", timeout);
+    if (!line.empty() && line.back() == '\n')
+        line.pop_back();
+    return line;
+}
+
+std::string ControlClient::request(const std::string& op, const std::string& fieldsJson, bool withToken)
+{
+    const std::string id = std::to_string(m_nextId++);
+    std::string line = "{\"id\":" + id + ",\"op\":\"" + op + "\"";
+    if (withToken)
+        line += ",\"token\":\"" + m_token + "\"";
+    if (!fieldsJson.empty())
+        line += "," + fieldsJson;
+    line += "}\n";
+    m_connection.send(line);
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (Clock::now() < deadline) {
+        const std::string reply = readLine(std::chrono::seconds(30));
+        if (reply.empty())
+            return reply;
+        if (reply.find("\"event\"") != std::string::npos && reply.find("\"id\":" + id) == std::string::npos) {
+            m_events.push_back(reply);
+            continue;
+        }
+        return reply;
+    }
+    return {};
+}
+
+std::string ControlClient::readEvent(std::chrono::milliseconds timeout)
+{
+    if (!m_events.empty()) {
+        std::string e = m_events.front();
+        m_events.erase(m_events.begin());
+        return e;
+    }
+    return readLine(timeout);
+}
+
 bool EngineProcess::waitReady(const std::string& target, std::chrono::seconds timeout)
 {
     const auto deadline = Clock::now() + timeout;

@@ -69,6 +69,7 @@ public:
 
     bool started() const { return m_port > 0; }
     int port() const { return m_port; }
+    int controlPort() const; // from the "control endpoint on HOST:PORT" line, 0 if none
     pid_t pid() const { return m_pid; }
     std::string log() const; // everything the engine and its workers wrote to stderr so far
     // Waits until a GET of `target` answers (workers are up), or the timeout passes.
@@ -91,6 +92,30 @@ struct CommandResult
     std::string output;
 };
 CommandResult runEngineCommand(const std::string& configText, const std::vector<std::string>& extraArgs = {});
+
+// A control-endpoint client: newline-delimited JSON, as the studio speaks it.
+class ControlClient
+{
+public:
+    ControlClient(int port, std::string token);
+    bool connected() const { return m_connection.connected(); }
+    const std::string& hello() const { return m_hello; }
+    // Sends {"id":N,"token":...,"op":op, ...fields} and returns the reply line with that id (events
+    // that arrive meanwhile are kept for readEvent).
+    std::string request(const std::string& op, const std::string& fieldsJson = "", bool withToken = true);
+    void sendRaw(const std::string& bytes) { m_connection.send(bytes); }
+    std::string readLine(std::chrono::milliseconds timeout);
+    std::string readEvent(std::chrono::milliseconds timeout);
+
+private:
+    HttpConnection m_connection;
+    std::string m_token;
+    std::string m_hello;
+    int m_nextId = 1;
+    std::vector<std::string> m_events;
+};
+
+std::string readFile(const std::filesystem::path& p);
 
 std::string appPath(const std::string& name);  // resources/apps/<name>
 std::string testAppPath(const std::string& name); // tests/integration/apps/<name>

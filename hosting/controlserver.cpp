@@ -1,0 +1,321 @@
+#include "controlserver.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace wsgi::hosting {
+
+struct ControlServer::Client
+{
+    uint64_t id = 0;
+    int fd = -1;
+    std::string in;
+    std::string out;
+    size_t outOffset = 0;
+    uint32_t interest = EPOLLIN;
+};
+
+namespace {
+
+bool constantTimeEquals(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (size_t i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+} // namespace
+
+ControlServer::ControlServer(int epollFd, uint64_t listenerTag, uint64_t clientTagBase, std::string token,
+                             Handler handler)
+    : m_epoll(epollFd), m_listenerTag(listenerTag), m_clientTagBase(clientTagBase), m_token(std::move(token)),
+      m_handler(std::move(handler))
+{
+}
+
+ControlServer::~ControlServer()
+{
+    for (auto& [id, c] : m_clients)
+        ::close(c->fd);
+    if (m_listenFd >= 0)
+        ::close(m_listenFd);
+}
+
+bool ControlServer::listen(const std::string& host, int port, std::string& error)
+{
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    addrinfo* found = nullptr;
+    const std::string service = std::to_string(port);
+    if (const int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) {
+        error = "cannot resolve control address '" + host + "': " + gai_strerror(rc);
+        return false;
+    }
+    m_listenFd = socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const int one = 1;
+    setsockopt(m_listenFd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    const bool ok = m_listenFd >= 0 && bind(m_listenFd, found->ai_addr, found->ai_addrlen) == 0 &&
+                    ::listen(m_listenFd, 64) == 0;
+    freeaddrinfo(found);
+    if (!ok) {
+        error = "cannot listen for control connections on " + host + ":" + service + ": " + std::strerror(errno);
+        return false;
+    }
+    sockaddr_storage bound{};
+    socklen_t len = sizeof bound;
+    getsockname(m_listenFd, reinterpret_cast<sockaddr*>(&bound), &len);
+    char text[INET6_ADDRSTRLEN] = {};
+    if (bound.ss_family == AF_INET6) {
+        auto* a = reinterpret_cast<sockaddr_in6*>(&bound);
+        inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
+        m_port = ntohs(a->sin6_port);
+    } else {
+        auto* a = reinterpret_cast<sockaddr_in*>(&bound);
+        inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
+        m_port = ntohs(a->sin_port);
+    }
+    m_host = text;
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = m_listenerTag;
+    epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_listenFd, &ev);
+    return true;
+}
+
+void ControlServer::onListenerReadable()
+{
+    for (int i = 0; i < 16; ++i) {
+        const int fd = accept4(m_listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+            return;
+        auto c = std::make_unique<Client>();
+        c->id = m_nextClient++;
+        c->fd = fd;
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = m_clientTagBase | c->id;
+        epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
+        Json hello = Json::object();
+        hello.set("protocol", Json("wsgi-engine-control"));
+        hello.set("version", Json(int64_t(kControlProtocolVersion)));
+        hello.set("pid", Json(int64_t(getpid())));
+        hello.set("auth", Json("token"));
+        Client& ref = *c;
+        m_clients.emplace(c->id, std::move(c));
+        send(ref, hello.dump());
+    }
+}
+
+void ControlServer::onClientEvent(uint64_t clientId, uint32_t events)
+{
+    auto it = m_clients.find(clientId);
+    if (it == m_clients.end())
+        return;
+    Client& c = *it->second;
+    if (events & EPOLLOUT) {
+        flush(c);
+        if (!alive(clientId))
+            return;
+    }
+    if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+        return;
+    char buf[65536];
+    const ssize_t n = ::read(c.fd, buf, sizeof buf);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        close(clientId);
+        return;
+    }
+    c.in.append(buf, size_t(n));
+    size_t start = 0;
+    while (alive(clientId)) {
+        const size_t nl = c.in.find('\n', start);
+        if (nl == std::string::npos)
+            break;
+        std::string_view line(c.in.data() + start, nl - start);
+        start = nl + 1;
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        if (!line.empty())
+            handleLine(c, line);
+    }
+    if (!alive(clientId))
+        return;
+    c.in.erase(0, start);
+    if (c.in.size() > kControlMaxLine) {
+        replyError(clientId, Json(), "too-large",
+                   "message longer than " + std::to_string(kControlMaxLine) + " bytes; closing the connection");
+        flush(c);
+        close(clientId);
+    }
+}
+
+void ControlServer::handleLine(Client& c, std::string_view line)
+{
+    std::string error;
+    const auto message = Json::parse(line, error);
+    if (!message) {
+        replyError(c.id, Json(), "bad-json", "the message is not valid JSON: " + error);
+        return;
+    }
+    if (!message->isObject()) {
+        replyError(c.id, Json(), "bad-request", "a request must be a JSON object with \"op\" and \"token\"");
+        return;
+    }
+    const Json& id = (*message)["id"];
+    const Json& token = (*message)["token"];
+    if (!token.isString() || !constantTimeEquals(token.asString(), m_token)) {
+        replyError(c.id, id, "unauthorized",
+                   token.isString() ? "wrong token" : "the request carries no \"token\" (see --control-token-file)");
+        return;
+    }
+    const Json& op = (*message)["op"];
+    if (!op.isString()) {
+        replyError(c.id, id, "bad-request", "the request has no \"op\" string");
+        return;
+    }
+    m_handler(c.id, id, op.asString(), *message);
+}
+
+void ControlServer::reply(uint64_t client, const Json& id, Json result)
+{
+    auto it = m_clients.find(client);
+    if (it == m_clients.end())
+        return;
+    Json r = Json::object();
+    r.set("id", id);
+    r.set("ok", Json(true));
+    r.set("result", std::move(result));
+    send(*it->second, r.dump());
+}
+
+void ControlServer::replyError(uint64_t client, const Json& id, const std::string& code, const std::string& message)
+{
+    auto it = m_clients.find(client);
+    if (it == m_clients.end())
+        return;
+    Json e = Json::object();
+    e.set("code", Json(code));
+    e.set("message", Json(message));
+    Json r = Json::object();
+    r.set("id", id);
+    r.set("ok", Json(false));
+    r.set("error", std::move(e));
+    send(*it->second, r.dump());
+}
+
+void ControlServer::sendEvent(uint64_t client, const Json& event)
+{
+    auto it = m_clients.find(client);
+    if (it != m_clients.end())
+        send(*it->second, event.dump());
+}
+
+void ControlServer::send(Client& c, const std::string& line)
+{
+    if (c.out.size() - c.outOffset + line.size() > kControlMaxPending) {
+        // A client that does not read would make the engine buffer without bound.
+        close(c.id);
+        return;
+    }
+    c.out += line;
+    c.out += '\n';
+    flush(c);
+}
+
+void ControlServer::flush(Client& c)
+{
+    while (c.outOffset < c.out.size()) {
+        const ssize_t n = ::send(c.fd, c.out.data() + c.outOffset, c.out.size() - c.outOffset, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                break;
+            close(c.id);
+            return;
+        }
+        c.outOffset += size_t(n);
+    }
+    if (c.outOffset == c.out.size()) {
+        c.out.clear();
+        c.outOffset = 0;
+    }
+    const uint32_t want = EPOLLIN | (c.out.empty() ? 0u : uint32_t(EPOLLOUT));
+    if (want != c.interest) {
+        c.interest = want;
+        epoll_event ev{};
+        ev.events = want;
+        ev.data.u64 = m_clientTagBase | c.id;
+        epoll_ctl(m_epoll, EPOLL_CTL_MOD, c.fd, &ev);
+    }
+}
+
+void ControlServer::close(uint64_t clientId)
+{
+    auto it = m_clients.find(clientId);
+    if (it == m_clients.end())
+        return;
+    epoll_ctl(m_epoll, EPOLL_CTL_DEL, it->second->fd, nullptr);
+    ::close(it->second->fd);
+    m_clients.erase(it);
+    if (onClientClosed)
+        onClientClosed(clientId);
+}
+
+std::string newControlToken()
+{
+    unsigned char bytes[24];
+    size_t got = 0;
+    while (got < sizeof bytes) {
+        const ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
+        if (n > 0)
+            got += size_t(n);
+    }
+    static const char* hex = "0123456789abcdef";
+    std::string token;
+    for (unsigned char b : bytes) {
+        token += hex[b >> 4];
+        token += hex[b & 15];
+    }
+    return token;
+}
+
+bool writeTokenFile(const std::string& path, const std::string& token, std::string& error)
+{
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        error = "cannot write the control token to " + path + ": " + std::strerror(errno);
+        return false;
+    }
+    fchmod(fd, 0600); // also when the file existed with wider permissions
+    const std::string text = token + "\n";
+    const bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size());
+    ::close(fd);
+    if (!ok)
+        error = "cannot write the control token to " + path;
+    return ok;
+}
+
+std::string defaultTokenPath()
+{
+    const char* runtime = getenv("XDG_RUNTIME_DIR");
+    std::string dir = std::string(runtime && *runtime ? runtime : "/tmp") + "/wsgi-engine-" + std::to_string(getuid());
+    mkdir(dir.c_str(), 0700);
+    return dir + "/control-" + std::to_string(getpid()) + ".token";
+}
+
+} // namespace wsgi::hosting
