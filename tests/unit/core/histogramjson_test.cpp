@@ -13,7 +13,7 @@ Json parsed(std::string_view text)
     std::string error;
     auto v = Json::parse(text, error);
     EXPECT_TRUE(v) << error;
-    return v.value_or(Json());
+    return v ? std::move(*v) : Json();
 }
 
 std::string fromJsonError(std::string_view text)

@@ -15,7 +15,7 @@ Json parseOk(std::string_view text)
     auto v = Json::parse(text, error);
     EXPECT_TRUE(v.has_value()) << text << ": " << error;
     EXPECT_TRUE(error.empty());
-    return v.value_or(Json());
+    return v ? std::move(*v) : Json();
 }
 
 std::string parseError(std::string_view text, int maxDepth = Json::kDefaultMaxDepth)
