@@ -1,0 +1,245 @@
+#include "cli/toptable.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace wsgi::studio::cli {
+
+namespace {
+
+enum class Align { Left, Right };
+
+struct Column
+{
+    QString title;
+    QString unit; // second header line, so titles stay short and every number says what it counts
+    Align align;
+};
+
+// A column-aligned text table whose widths fit the widest of title, unit and values.
+class TextTable
+{
+public:
+    explicit TextTable(std::vector<Column> columns) : m_columns(std::move(columns)) {}
+
+    void addRow(QStringList cells) { m_rows.push_back(std::move(cells)); }
+
+    QStringList render() const
+    {
+        std::vector<qsizetype> widths(m_columns.size());
+        for (size_t c = 0; c < m_columns.size(); ++c) {
+            widths[c] = std::max(m_columns[c].title.size(), m_columns[c].unit.size());
+            for (const QStringList& row : m_rows)
+                if (qsizetype(c) < row.size())
+                    widths[c] = std::max(widths[c], row[qsizetype(c)].size());
+        }
+        QStringList lines;
+        QStringList titles, units;
+        for (const Column& column : m_columns) {
+            titles << column.title;
+            units << column.unit;
+        }
+        lines << line(titles, widths) << line(units, widths);
+        for (const QStringList& row : m_rows)
+            lines << line(row, widths);
+        return lines;
+    }
+
+private:
+    QString line(const QStringList& cells, const std::vector<qsizetype>& widths) const
+    {
+        QString text;
+        for (size_t c = 0; c < m_columns.size(); ++c) {
+            const QString cell = qsizetype(c) < cells.size() ? cells[qsizetype(c)] : QString();
+            if (c > 0)
+                text += u"  "_s;
+            text += m_columns[c].align == Align::Left ? cell.leftJustified(widths[c]) : cell.rightJustified(widths[c]);
+        }
+        // Left-aligned last columns would leave trailing blanks; a terminal does not need them.
+        while (text.endsWith(u' '))
+            text.chop(1);
+        return text;
+    }
+
+    std::vector<Column> m_columns;
+    std::vector<QStringList> m_rows;
+};
+
+QString fixed(double value, int decimals)
+{
+    return QString::number(value, 'f', decimals);
+}
+
+// Mean of a phase in milliseconds; "-" when nothing was timed this interval.
+QString meanMs(const PhaseTiming& t)
+{
+    if (!t.applicable)
+        return u"n/a"_s;
+    return t.meanSeconds ? fixed(*t.meanSeconds * 1000.0, 2) : u"-"_s;
+}
+
+// p95 of a GIL phase in milliseconds, three decimals: sub-millisecond waits are the interesting ones.
+QString gilP95Ms(const PhaseTiming& t)
+{
+    if (!t.applicable)
+        return u"n/a"_s;
+    if (t.histogram.count() == 0)
+        return u"-"_s;
+    return fixed(t.histogram.percentile(95) / 1000.0, 3);
+}
+
+QString mebibytes(int64_t bytes)
+{
+    return fixed(double(bytes) / (1024.0 * 1024.0), 1);
+}
+
+QString plural(int64_t n, const QString& one, const QString& many)
+{
+    return QString::number(n) + u' ' + (n == 1 ? one : many);
+}
+
+} // namespace
+
+QString formatUptime(double seconds)
+{
+    const int64_t s = std::isfinite(seconds) && seconds > 0 ? int64_t(seconds) : 0;
+    auto two = [](int64_t v) { return QString::number(v).rightJustified(2, u'0'); };
+    if (s < 60)
+        return QString::number(s) + u's';
+    if (s < 3600)
+        return QString::number(s / 60) + u'm' + two(s % 60) + u's';
+    if (s < 86400)
+        return QString::number(s / 3600) + u'h' + two(s % 3600 / 60) + u'm';
+    return QString::number(s / 86400) + u'd' + two(s % 86400 / 3600) + u'h';
+}
+
+QStringList renderTop(const EngineStatus& status, const TelemetrySample& sample, const TopViewOptions& options)
+{
+    const std::string groupFilter = options.group.toStdString();
+    auto shown = [&](const std::string& group) { return groupFilter.empty() || group == groupFilter; };
+
+    // Rows in the engine's group order, then by process slot.
+    std::map<std::string, size_t> groupOrder;
+    for (size_t g = 0; g < status.groups.size(); ++g)
+        groupOrder.emplace(status.groups[g].name, g);
+    std::vector<const ProcessTelemetry*> rows;
+    for (const ProcessTelemetry& p : sample.processes)
+        if (shown(p.group))
+            rows.push_back(&p);
+    std::stable_sort(rows.begin(), rows.end(), [&](const ProcessTelemetry* a, const ProcessTelemetry* b) {
+        const auto ga = groupOrder.count(a->group) ? groupOrder.at(a->group) : groupOrder.size();
+        const auto gb = groupOrder.count(b->group) ? groupOrder.at(b->group) : groupOrder.size();
+        return std::tie(ga, a->process, a->pid) < std::tie(gb, b->process, b->pid);
+    });
+
+    double rpm = 0, cores = 0;
+    int64_t rss = 0, active = 0, threads = 0, queued = 0;
+    int groups = 0;
+    for (const ProcessTelemetry* p : rows) {
+        rpm += p->requestsPerMinute;
+        cores += p->cpuUtilization.value_or(0);
+        rss += p->memoryRss;
+        active += p->threadsActive;
+        threads += p->threadsMaximum;
+    }
+    for (const GroupStatus& g : status.groups)
+        if (shown(g.name)) {
+            queued += g.queueLength;
+            ++groups;
+        }
+
+    QStringList lines;
+    QString engineLine = u"wsgi-engine pid "_s + QString::number(status.engine.pid) + u", up "_s +
+                         formatUptime(status.engine.uptimeSeconds) + u", config generation "_s +
+                         QString::number(status.engine.generation);
+    if (!status.engine.listen.empty()) {
+        QStringList listen;
+        for (const auto& l : status.engine.listen)
+            listen << QString::fromStdString(l);
+        engineLine += u", serving "_s + listen.join(u", "_s);
+    }
+    if (!options.control.isEmpty())
+        engineLine += u" (control "_s + options.control + u')';
+    lines << engineLine;
+    lines << u"total: "_s + fixed(rpm, 0) + u" rpm, "_s + fixed(cores, 2) + u" CPU cores, "_s + mebibytes(rss) +
+                 u" MiB RSS, "_s + QString::number(active) + u" of "_s + plural(threads, u"thread"_s, u"threads"_s) +
+                 u" busy, "_s + QString::number(queued) + u" queued"_s;
+    const QString ending = sample.time > 0
+                               ? u" ending "_s + QDateTime::fromMSecsSinceEpoch(int64_t(sample.time * 1000))
+                                                     .toString(u"HH:mm:ss"_s)
+                               : QString();
+    QString scope = plural(qsizetype(rows.size()), u"process"_s, u"processes"_s) + u" in "_s +
+                    (groupFilter.empty() ? plural(groups, u"group"_s, u"groups"_s)
+                                         : u"group '"_s + options.group + u'\'');
+    lines << u"interval "_s + fixed(sample.intervalMs / 1000.0, 2) + u" s"_s + ending + u"; "_s + scope +
+                 (options.live ? u"; Ctrl-C quits"_s : QString());
+    lines << QString();
+
+    TextTable table({
+        {u"GROUP"_s, {}, Align::Left},
+        {u"#"_s, {}, Align::Right},
+        {u"PID"_s, {}, Align::Right},
+        {u"GIL"_s, u"mode"_s, Align::Left},
+        {u"RPM"_s, u"req/min"_s, Align::Right},
+        {u"ACTIVE"_s, u"/threads"_s, Align::Right},
+        {u"CAP"_s, u"%"_s, Align::Right},
+        {u"CPU"_s, u"cores"_s, Align::Right},
+        {u"RSS"_s, u"MiB"_s, Align::Right},
+        {u"RESP"_s, u"mean ms"_s, Align::Right},
+        {u"APP"_s, u"mean ms"_s, Align::Right},
+        {u"QUEUE"_s, u"mean ms"_s, Align::Right},
+        {u"GIL"_s, u"p95 ms"_s, Align::Right},
+        {u"GIL-FULL"_s, u"p95 ms"_s, Align::Right},
+        {{}, {}, Align::Left}, // state, only for processes that are not running
+    });
+    for (const ProcessTelemetry* p : rows) {
+        const bool running = p->state.empty() || p->state == "running";
+        table.addRow({
+            QString::fromStdString(p->group),
+            QString::number(p->process),
+            QString::number(p->pid),
+            QLatin1StringView(gilModeWireName(p->gilMode)),
+            fixed(p->requestsPerMinute, 0),
+            QString::number(p->threadsActive) + u'/' + QString::number(p->threadsMaximum),
+            fixed(p->capacityUtilization * 100.0, 0),
+            p->cpuUtilization ? fixed(*p->cpuUtilization, 2) : u"-"_s,
+            mebibytes(p->memoryRss),
+            meanMs(p->phase(TimingPhase::Request)),
+            meanMs(p->phase(TimingPhase::Application)),
+            meanMs(p->phase(TimingPhase::Queue)),
+            gilP95Ms(p->phase(TimingPhase::GilWait)),
+            gilP95Ms(p->phase(TimingPhase::GilWaitFull)),
+            running ? QString() : u'(' + QString::fromStdString(p->state) + u')',
+        });
+    }
+    lines << table.render();
+    if (rows.empty())
+        lines << u"(no worker processes reported in this interval)"_s;
+
+    QStringList restarts;
+    for (const GroupStatus& g : status.groups) {
+        if (!shown(g.name) || g.restarts.empty())
+            continue;
+        QStringList reasons;
+        for (const auto& [reason, count] : g.restarts)
+            reasons << QString::fromStdString(reason) + u' ' + QString::number(count);
+        restarts << QString::fromStdString(g.name) + u" ("_s + reasons.join(u", "_s) + u')';
+    }
+    if (!restarts.isEmpty())
+        lines << QString() << u"restarts since start: "_s + restarts.join(u"; "_s);
+    if (!options.notice.isEmpty())
+        lines << QString() << options.notice;
+
+    if (options.width > 0)
+        for (QString& line : lines)
+            if (line.size() > options.width)
+                line.truncate(options.width);
+    return lines;
+}
+
+} // namespace wsgi::studio::cli

@@ -1,0 +1,145 @@
+#pragma once
+// A connection to one engine's control endpoint. It checks the hello, sends requests with the token,
+// matches replies by id, times requests out, and turns status replies and telemetry events into
+// typed signals. It never reconnects on its own: whoever owns it decides what a lost engine means.
+//
+//   ControlClient client;
+//   connect(&client, &ControlClient::telemetryAvailable, page, &MonitorPage::addSample);
+//   client.connectToEngine({"127.0.0.1", 7070}, token);
+//   client.requestStatus();        // may be called before the hello: requests wait for it
+//   client.subscribe(1000);
+
+#include "session/controlprotocol.h"
+#include "session/endpoint.h"
+#include "session/enginestatus.h"
+#include "session/telemetrysample.h"
+
+#include <QAbstractSocket>
+#include <QByteArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <vector>
+
+class QTcpSocket;
+class QTimer;
+
+namespace wsgi::studio {
+
+struct ControlError
+{
+    enum class Kind {
+        Connection, // refused, unreachable, closed by the peer
+        Protocol,   // not a wsgi-engine control endpoint, or another protocol version
+        Timeout,    // no hello or no reply in time
+        Engine,     // the engine answered ok:false; `code` says why ("unauthorized", ...)
+        Malformed,  // the engine sent a line this client could not decode
+    };
+    Kind kind = Kind::Connection;
+    QString code; // the engine's error code, for Kind::Engine
+    QString message;
+};
+
+struct ControlReply
+{
+    uint64_t id = 0;
+    QString op;
+    bool ok = false;
+    QJsonObject result; // as the engine sent it, for callers that pass it on (JSON output)
+    ControlError error; // when !ok
+};
+
+class ControlClient : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Disconnected, Connecting, AwaitingHello, Ready };
+    using ReplyHandler = std::function<void(const ControlReply&)>;
+
+    explicit ControlClient(QObject* parent = nullptr);
+    ~ControlClient() override;
+
+    void setRequestTimeout(std::chrono::milliseconds timeout) { m_requestTimeout = timeout; }
+    void setConnectTimeout(std::chrono::milliseconds timeout) { m_connectTimeout = timeout; }
+
+    void connectToEngine(const Endpoint& endpoint, const QByteArray& token);
+    // Closes quietly: pending requests are dropped without callbacks, no errorOccurred.
+    void disconnectFromEngine();
+
+    State state() const { return m_state; }
+    const Endpoint& endpoint() const { return m_endpoint; }
+    const ControlHello& hello() const { return m_hello; }
+
+    // Every request returns its id. With a handler, the handler gets the outcome, failures included;
+    // without one, a failure goes to errorOccurred. errorOccurred also carries whatever is not one
+    // request's outcome: the connection failing or closing (pending handlers hear that too, as a
+    // failed reply of Kind::Connection, Protocol or Timeout), and lines that cannot be decoded.
+    // A request made before the hello is sent after it.
+    uint64_t request(const QString& op, const QJsonObject& arguments = {}, ReplyHandler handler = {});
+    // These also emit their typed signal (statusAvailable) on success.
+    uint64_t requestStatus(ReplyHandler handler = {});
+    uint64_t subscribe(int intervalMs, ReplyHandler handler = {});
+    uint64_t unsubscribe(ReplyHandler handler = {});
+    uint64_t reload(const QString& configText, ReplyHandler handler = {});
+    uint64_t restartGroup(const QString& group, ReplyHandler handler = {});
+    uint64_t dumpStacks(const QString& group, ReplyHandler handler = {});
+
+Q_SIGNALS:
+    void connected(const wsgi::studio::ControlHello& hello); // the hello checked out; requests flow
+    void disconnected();                                     // after an error or the peer closing
+    void statusAvailable(const wsgi::studio::EngineStatus& status);
+    void telemetryAvailable(const wsgi::studio::TelemetrySample& sample);
+    // Every event as the engine sent it, decoded or not, for pass-through (JSON output, recording).
+    void eventAvailable(const QJsonObject& event);
+    void errorOccurred(const wsgi::studio::ControlError& error);
+
+private:
+    struct Pending
+    {
+        QString op;
+        ReplyHandler handler;
+        std::function<void(const ControlReply&)> onSuccess; // emits the typed signal
+        std::chrono::steady_clock::time_point deadline;
+    };
+
+    uint64_t enqueue(const QString& op, const QJsonObject& arguments, ReplyHandler handler,
+                     std::function<void(const ControlReply&)> onSuccess = {});
+    void onConnected();
+    void onReadyRead();
+    void onSocketError(QAbstractSocket::SocketError error);
+    void onSocketDisconnected();
+    void handleLine(const QByteArray& line);
+    void handleReply(const ControlMessage& message);
+    void handleEvent(const ControlMessage& message);
+    void complete(uint64_t id, const ControlReply& reply);
+    void checkDeadlines();
+    void armDeadlineTimer();
+    // Ends the connection because of `error`: pending requests fail with it, then the signals.
+    void fail(const ControlError& error);
+    void flushOutbox();
+
+    QTcpSocket* m_socket = nullptr;
+    QTimer* m_deadlineTimer = nullptr;
+    State m_state = State::Disconnected;
+    Endpoint m_endpoint;
+    QByteArray m_token; // never logged, never put in a message
+    ControlHello m_hello;
+    QByteArray m_buffer;
+    uint64_t m_nextId = 1;
+    std::map<uint64_t, Pending> m_pending;
+    std::vector<QByteArray> m_outbox; // requests made before the hello
+    std::chrono::steady_clock::time_point m_connectDeadline;
+    std::chrono::milliseconds m_requestTimeout{10000};
+    std::chrono::milliseconds m_connectTimeout{5000};
+};
+
+} // namespace wsgi::studio
+
+Q_DECLARE_METATYPE(wsgi::studio::ControlHello)
+Q_DECLARE_METATYPE(wsgi::studio::EngineStatus)
+Q_DECLARE_METATYPE(wsgi::studio::TelemetrySample)
+Q_DECLARE_METATYPE(wsgi::studio::ControlError)
