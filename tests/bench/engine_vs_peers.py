@@ -378,6 +378,8 @@ def run_cell(server: Server, shape: Shape, args, load: benchkit.LoadGenerator,
         client_cpu=result.client_cpu_cores, machine_cpu=window.machine_cores,
         background_cpu=max(0.0, window.machine_cores - window.cpu_cores - result.client_cpu_cores),
         rps_per_core=result.rps / window.cpu_cores if window.cpu_cores > 0 else None,
+        # Server CPU per request: efficiency, much less sensitive to a noisy host than rps.
+        server_cpu_ms_per_request=(window.cpu_cores / result.rps * 1000) if result.rps else None,
         per_process={f"{pid} {window.comm.get(pid, '')}": cores
                      for pid, cores in sorted(window.per_process_cores.items())},
     )
@@ -445,6 +447,14 @@ def _unavailable_row(cell: dict, columns: int) -> list[str]:
     return [cell["title"], cell["config"], f"{cell['status']}: {cell.get('reason', '')}"]
 
 
+NOISY_CORES = 0.25  # other processes' CPU during a window above which a row is marked "~"
+
+
+def _flags(cell: dict) -> str:
+    return ((" !" if cell["warnings"] else "")
+            + (" ~" if cell.get("background_cpu", 0) > NOISY_CORES else ""))
+
+
 def workload_table(cells: list[dict]) -> str:
     headers = ["Server", "Config", "rpm", "rps", "response ms", "p99 ms", "CPU/proc",
                "CPU total", "RSS MB", "of limit"]
@@ -453,7 +463,7 @@ def workload_table(cells: list[dict]) -> str:
         if c["status"] != "ok":
             rows.append(_unavailable_row(c, len(headers)))
             continue
-        flag = " !" if c["warnings"] else ""
+        flag = _flags(c)
         rows.append([c["title"], c["config"] + flag, f"{c['rpm'] / 1000:.1f}k", f"{c['rps']:.0f}",
                      f"{c['mean_ms']:.2f}", f"{c['p99_ms']:.2f}",
                      fmt(c["cpu_per_proc"], ".2f"), f"{c['cpu_total']:.2f}", f"{c['rss_mb']:.0f}",
@@ -469,7 +479,7 @@ def trivial_table(cells: list[dict]) -> str:
         if c["status"] != "ok":
             rows.append(_unavailable_row(c, len(headers)))
             continue
-        flag = " !" if c["warnings"] else ""
+        flag = _flags(c)
         rows.append([c["title"], c["config"] + flag, f"{c['rps']:.0f}", f"{c['mean_ms']:.2f}",
                      f"{c['p99_ms']:.2f}", f"{c['cpu_total']:.2f}",
                      fmt(c["rps_per_core"], ".0f"), f"{c['rss_mb']:.0f}"])
@@ -522,20 +532,23 @@ def ratios_text(r: dict, titles: dict[str, str]) -> str:
     def show(value, spec=".2f"):
         return "n/a" if value is None else format(value, spec)
 
-    lines = [
-        "Ratios (same run, same machine):",
-        f"  ours 10x1 / physical limit:                    {show(r['ours_10x1_vs_limit'], '.0%')}",
-        f"  ours 10x1 / best peer 10x1 ({titles.get(r['best_peer_10x1'], 'none')}):"
-        .ljust(50) + show(r["ours_10x1_vs_best_peer_10x1"]),
-        "  ours 1x10 3.13t free-threaded / ours 10x1 3.13t: throughput "
-        f"{show(r['ours_ft_1x10_vs_ours_10x1_313t_throughput'])}, "
-        f"RSS {show(r['ours_ft_1x10_vs_ours_10x1_313t_rss'])}",
-        f"  trivial rps per core, ours / gunicorn:         "
-        f"{show(r['trivial_rps_per_core_ours_vs_gunicorn'])}",
-        f"  trivial rps per core, ours / uWSGI:            "
-        f"{show(r['trivial_rps_per_core_ours_vs_uwsgi'])}",
+    best = titles.get(r["best_peer_10x1"], "none measured")
+    pairs = [
+        ("ours 10x1 / physical limit", show(r["ours_10x1_vs_limit"], ".0%")),
+        (f"ours 10x1 / best peer 10x1 ({best})", show(r["ours_10x1_vs_best_peer_10x1"])),
+        ("ours 1x10 3.13t free-threaded / ours 10x1 3.13t",
+         f"throughput {show(r['ours_ft_1x10_vs_ours_10x1_313t_throughput'])}, "
+         f"RSS {show(r['ours_ft_1x10_vs_ours_10x1_313t_rss'])}"),
+        ("trivial rps per core, ours / gunicorn",
+         show(r["trivial_rps_per_core_ours_vs_gunicorn"])),
+        ("trivial rps per core, ours / uWSGI", show(r["trivial_rps_per_core_ours_vs_uwsgi"])),
+    ]
+    width = max(len(label) for label, _ in pairs) + 2
+    lines = ["Ratios (same run, same machine):"]
+    lines += [f"  {(label + ':').ljust(width)}{value}" for label, value in pairs]
+    lines += [
         "",
-        "Shape ratios, each server against its own 10x1 (seed articles, 8+ cores: "
+        "Shape ratios, each server against its own 10x1 (seed articles, on a larger machine: "
         "2x5 0.28, 2x5 0.1 ms 0.90):",
     ]
     rows = []
@@ -831,8 +844,9 @@ def print_report(meta, limits, workload_cells, trivial_cells, ratios, titles, ar
         print(f"Load generator CPU: mean {client:.2f} cores (it shares the machine with the "
               f"servers). Other processes on the host: mean {statistics.fmean(other):.2f} cores, "
               f"max {max(other):.2f} ({noisiest['title']} {noisiest['config']})"
-              + ("  <- noisy: compare ratios, rerun before trusting one cell"
-                 if max(other) > 0.25 else ""))
+              + ("\n~ marks cells measured while other processes used more than "
+                 f"{NOISY_CORES} cores: rerun (--repeat, --settle) before trusting them"
+                 if max(other) > NOISY_CORES else ""))
         print()
     print(ratios_text(ratios, titles))
 
