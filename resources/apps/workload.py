@@ -108,8 +108,8 @@ _DEFAULT_BODY = b"x" * DEFAULTS["body"]
 def burn_cpu(ms):
     """Spend `ms` milliseconds of this thread's CPU time in pure-Python arithmetic.
 
-    Returns the number of loop iterations, so callers (and the optimiser, were there one) cannot
-    treat the loop as dead code. Time spent waiting for the GIL or for a core does not count.
+    Returns the number of loop iterations run. Time spent waiting for the GIL or for a core does
+    not count, so the same `ms` is the same work on every runtime and under any contention.
     """
     if ms <= 0:
         return 0
@@ -122,7 +122,7 @@ def burn_cpu(ms):
             x = (x * 31 + i) % 1000003
         iterations += _CHUNK
         if clock() >= deadline:
-            return iterations + (x & 0)
+            return iterations
 
 
 def _mark_process():
