@@ -63,7 +63,7 @@ class ParameterError(ValueError):
 
 def _parse(name, text, minimum, maximum, integer):
     """One workload parameter from text, or ParameterError saying what is allowed."""
-    kind = "an integer" if integer else "a number"
+    kind = "an integer number of bytes" if integer else "a number of milliseconds"
     try:
         value = int(text) if integer else float(text)
     except (TypeError, ValueError):
@@ -71,7 +71,7 @@ def _parse(name, text, minimum, maximum, integer):
     # float() accepts "nan" and "inf"; neither is a duration.
     if value is None or value != value or not (minimum <= value <= maximum):
         raise ParameterError(
-            f"{name}: expected {kind} between {minimum:g} and {maximum:g}, got {text!r}"
+            f"{name}: expected {kind} between {minimum:g} and {maximum:.0f}, got {text!r}"
         )
     return value
 
