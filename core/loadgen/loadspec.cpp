@@ -23,8 +23,8 @@ bool equalsIgnoreCase(const std::string& a, const char* b)
 bool parseUrl(const std::string& url, Target* target, std::string* error)
 {
     static constexpr std::string_view kScheme = "http://";
-    if (url.size() < kScheme.size() || !std::equal(kScheme.begin(), kScheme.end(), url.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == b;
+    if (url.size() < kScheme.size() || !std::equal(kScheme.begin(), kScheme.end(), url.begin(), [](char want, char got) {
+            return want == std::tolower(static_cast<unsigned char>(got));
         })) {
         *error = "only http:// URLs are supported: " + url;
         return false;

@@ -8,22 +8,22 @@ namespace wsgi::loadgen {
 OpenLoopSchedule::OpenLoopSchedule(int64_t startUs, double ratePerSec, int connections)
     : m_startUs(startUs)
     , m_rate(ratePerSec > 0 ? ratePerSec : 1)
-    , m_usPerSlot(1e6 / m_rate)
     , m_connections(std::max(1, connections))
 {
 }
 
 int64_t OpenLoopSchedule::intendedUs(int64_t slot) const
 {
-    // Computed from the slot number, never accumulated, so rounding cannot drift over a long run.
-    return m_startUs + int64_t(std::floor(double(slot) * m_usPerSlot));
+    // Computed from the slot number, never accumulated, so rounding cannot drift over a long run;
+    // multiplying before dividing keeps whole-second boundaries exact (slot 7e6 at 7/s = 1e12 us).
+    return m_startUs + int64_t(std::floor(double(slot) * 1e6 / m_rate));
 }
 
 int64_t OpenLoopSchedule::firstSlotAtOrAfter(int64_t timeUs) const
 {
     if (timeUs <= m_startUs)
         return 0;
-    int64_t slot = int64_t(std::ceil(double(timeUs - m_startUs) / m_usPerSlot));
+    int64_t slot = int64_t(std::ceil(double(timeUs - m_startUs) * m_rate / 1e6));
     // Floating point can land one off either way; settle it against intendedUs() itself.
     while (slot > 0 && intendedUs(slot - 1) >= timeUs)
         --slot;

@@ -39,7 +39,6 @@ public:
 private:
     int64_t m_startUs = 0;
     double m_rate = 1;
-    double m_usPerSlot = 1e6;
     int m_connections = 1;
 };
 

@@ -1,0 +1,124 @@
+// loadResultToJson: the documented schema (core/loadgen/loadresultjson.h), round-tripped through
+// the JSON parser the way a reader of the file would see it.
+
+#include "core/histogramjson.h"
+#include "core/loadgen/loadresultjson.h"
+
+#include <gtest/gtest.h>
+
+using namespace wsgi::loadgen;
+
+namespace {
+
+LoadResult sampleOpenLoop()
+{
+    LoadResult r;
+    r.url = "http://127.0.0.1:8080/";
+    r.method = "GET";
+    r.connections = 10;
+    r.threads = 2;
+    r.targetRate = 1000;
+    r.warmupSec = 1;
+    r.timeoutMs = 5000;
+    r.lateThresholdUs = 1000;
+    r.stoppedBy = StopReason::Duration;
+    r.durationSec = 2;
+    r.requests = 2000;
+    r.achievedRate = 1000;
+    r.status = {0, 1990, 0, 10, 0, 0};
+    r.errors = {1, 2, 3, 4, 5};
+    r.bytesRead = 123456;
+    r.bytesWritten = 7890;
+    for (int i = 1; i <= 100; ++i) {
+        r.latency.record(i * 1000);
+        r.latencyUncorrected.record(i * 10);
+    }
+    r.lateness.add(5000, 1000);
+    r.unsent = 3;
+    r.connectionsOpened = 10;
+    r.requestsSentTotal = 3000;
+    r.responsesTotal = 2990;
+    r.timeline.resize(2);
+    r.timeline[0].requests = 1000;
+    r.timeline[0].latency.record(400);
+    r.timeline[1].requests = 1000;
+    r.timeline[1].errors = 15;
+    r.timeline[1].latency.record(800);
+    return r;
+}
+
+wsgi::Json roundTrip(const LoadResult& r)
+{
+    std::string error;
+    auto parsed = wsgi::Json::parse(loadResultToJson(r).dump(2), error);
+    EXPECT_TRUE(parsed.has_value()) << error;
+    return parsed.value_or(wsgi::Json());
+}
+
+} // namespace
+
+TEST(LoadgenJson, OpenLoopResultFollowsTheSchema)
+{
+    const LoadResult r = sampleOpenLoop();
+    const wsgi::Json j = roundTrip(r);
+    EXPECT_EQ(j["schema"].asString(), "wsgi-loadgen-result");
+    EXPECT_EQ(j["version"].asInt(), 1);
+    EXPECT_EQ(j["mode"].asString(), "open");
+    EXPECT_EQ(j["target_rate"].asDouble(), 1000);
+    EXPECT_EQ(j["stopped_by"].asString(), "duration");
+    EXPECT_FALSE(j.contains("failure"));
+    EXPECT_EQ(j["requests"].asInt(), 2000);
+    EXPECT_TRUE(j["requests"].isInt());
+    EXPECT_EQ(j["rate"].asDouble(), 1000);
+    EXPECT_EQ(j["status"]["2xx"].asInt(), 1990);
+    EXPECT_EQ(j["status"]["4xx"].asInt(), 10);
+    EXPECT_EQ(j["errors"]["connect"].asInt(), 1);
+    EXPECT_EQ(j["errors"]["bad_response"].asInt(), 5);
+    EXPECT_EQ(j["errors"]["total"].asInt(), 15);
+    EXPECT_EQ(j["bytes"]["read"].asInt(), 123456);
+    EXPECT_EQ(j["latency_us"]["count"].asInt(), 100);
+    EXPECT_EQ(j["latency_us"]["max"].asInt(), 100000);
+    EXPECT_NEAR(j["latency_us"]["p50"].asDouble(), 50000, 2000);
+    for (const char* key : {"min", "mean", "p90", "p99", "p99_9", "p99_99"})
+        EXPECT_TRUE(j["latency_us"][key].isNumber()) << key;
+    EXPECT_EQ(j["latency_uncorrected_us"]["max"].asInt(), 1000);
+    EXPECT_EQ(j["schedule"]["late"].asInt(), 1);
+    EXPECT_EQ(j["schedule"]["lateness_total_us"].asInt(), 5000);
+    EXPECT_EQ(j["schedule"]["late_threshold_us"].asInt(), 1000);
+    EXPECT_EQ(j["schedule"]["unsent"].asInt(), 3);
+    EXPECT_EQ(j["connections_opened"].asInt(), 10);
+    EXPECT_EQ(j["requests_sent_total"].asInt(), 3000);
+    ASSERT_EQ(j["timeline"].size(), 2u);
+    EXPECT_EQ(j["timeline"].at(1)["second"].asInt(), 1);
+    EXPECT_EQ(j["timeline"].at(1)["errors"].asInt(), 15);
+    EXPECT_NEAR(j["timeline"].at(1)["p99_us"].asDouble(), 800, 1);
+
+    // The full histogram comes back bucket for bucket, so runs can be merged later.
+    wsgi::Histogram back;
+    std::string error;
+    ASSERT_TRUE(wsgi::histogramFromJson(j["latency_us"]["histogram"], back, error)) << error;
+    EXPECT_EQ(back.count(), r.latency.count());
+    EXPECT_EQ(back.sum(), r.latency.sum());
+    EXPECT_EQ(back.percentile(99), r.latency.percentile(99));
+}
+
+TEST(LoadgenJson, ClosedLoopHasNoSchedule)
+{
+    LoadResult r = sampleOpenLoop();
+    r.targetRate = 0;
+    r.stoppedBy = StopReason::Failed;
+    r.failure = "cannot resolve nowhere";
+    const wsgi::Json j = roundTrip(r);
+    EXPECT_EQ(j["mode"].asString(), "closed");
+    EXPECT_TRUE(j["schedule"].isNull());
+    EXPECT_EQ(j["stopped_by"].asString(), "failed");
+    EXPECT_EQ(j["failure"].asString(), "cannot resolve nowhere");
+}
+
+TEST(LoadgenJson, SummaryTableNamesEverything)
+{
+    const std::string text = formatLoadResult(sampleOpenLoop());
+    for (const char* word : {"open loop at 1000.0 req/s", "2000 in 2.00s", "Latency (corrected):",
+                             "Latency (uncorrected):", "p99.99", "2xx 1990", "bad_response 5", "1 late", "3 never sent"})
+        EXPECT_NE(text.find(word), std::string::npos) << word << "\n" << text;
+}
