@@ -13,12 +13,26 @@ thread_local GilWaitCounters t_counters;
 std::atomic<bool> g_seen{false};
 
 using TimedWait = int (*)(pthread_cond_t*, pthread_mutex_t*, const struct timespec*);
+using Wait = int (*)(pthread_cond_t*, pthread_mutex_t*);
 
+// RTLD_NEXT finds libc's default versions, the ones libpython was linked against.
 TimedWait realTimedWait()
 {
-    // RTLD_NEXT finds libc's default version, the same one libpython was linked against.
     static TimedWait real = reinterpret_cast<TimedWait>(dlsym(RTLD_NEXT, "pthread_cond_timedwait"));
     return real;
+}
+
+Wait realWait()
+{
+    static Wait real = reinterpret_cast<Wait>(dlsym(RTLD_NEXT, "pthread_cond_wait"));
+    return real;
+}
+
+void account(int64_t start)
+{
+    t_counters.waitUs += wsgi::monotonicMicros() - start;
+    ++t_counters.waits;
+    g_seen.store(true, std::memory_order_relaxed);
 }
 
 } // namespace
@@ -36,8 +50,17 @@ extern "C" __attribute__((visibility("default"))) int pthread_cond_timedwait(pth
     using namespace wsgi::worker;
     const int64_t start = wsgi::monotonicMicros();
     const int rc = realTimedWait()(cond, mutex, abstime);
-    t_counters.waitUs += wsgi::monotonicMicros() - start;
-    ++t_counters.waits;
-    g_seen.store(true, std::memory_order_relaxed);
+    account(start);
+    return rc;
+}
+
+// With forced switching, a thread asked to drop the GIL waits here until another thread has taken it
+// (drop_gil's switch_cond): time lost to contention as much as the wait to take it back.
+extern "C" __attribute__((visibility("default"))) int pthread_cond_wait(pthread_cond_t* cond, pthread_mutex_t* mutex)
+{
+    using namespace wsgi::worker;
+    const int64_t start = wsgi::monotonicMicros();
+    const int rc = realWait()(cond, mutex);
+    account(start);
     return rc;
 }

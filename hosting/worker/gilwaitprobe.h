@@ -4,8 +4,10 @@
 //
 // CPython's GIL is a mutex plus a condition variable; a thread that finds the GIL taken waits in
 // pthread_cond_timedwait on it (take_gil in Python/ceval_gil.c). The worker executable defines
-// pthread_cond_timedwait, which libpython's calls bind to, times the wait and calls libc's. The
-// worker's own code never uses a timed condition wait, so what is counted is the GIL.
+// pthread_cond_timedwait, which libpython's calls bind to, times the wait and calls libc's; likewise
+// pthread_cond_wait, where a thread that was made to drop the GIL waits for another to take it.
+// Neither the worker's own code nor CPython uses condition variables for anything else on these
+// paths (CPython's locks are semaphores), so what is counted is the GIL.
 
 #include <cstdint>
 
