@@ -63,7 +63,7 @@ struct LoadResult
 
     // Open loop only.
     LatenessStats lateness;
-    int64_t unsent = 0; // measured slots never sent (connection busy or down until the end)
+    int64_t unsent = 0; // measured slots never sent: connection busy or down until a timeout past the end
 
     int64_t connectionsOpened = 0; // successful connects over the whole run (keep-alive reuse check)
     int64_t requestsSentTotal = 0; // whole run, warm-up included

@@ -31,7 +31,8 @@
 //     "late": 12,                   // sends more than late_threshold_us behind their slot
 //     "late_threshold_us": 1000,
 //     "lateness_total_us": 450000, "lateness_max_us": 99000,
-//     "unsent": 0                   // measured slots never sent before the window closed
+//     "unsent": 0                   // measured slots never sent (a slot still unsent at the end goes
+//                                   // out late for up to timeout_ms more, then counts here)
 //   },
 //   "connections_opened": 64,       // whole run: keep-alive means this equals "connections"
 //   "requests_sent_total": 150000,  // whole run, warm-up included (matches what the server saw)
