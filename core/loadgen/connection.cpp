@@ -39,7 +39,7 @@ void Connection::closeSocket()
         ::close(m_fd);
         m_fd = -1;
     }
-    m_wantWrite = false;
+    wantWrite = false;
 }
 
 } // namespace wsgi::loadgen

@@ -19,12 +19,12 @@ struct Endpoint
     socklen_t addrLen = 0;
 };
 
-class Connection
+// A plain record the worker updates on the hot path; only the socket is behind methods.
+struct Connection
 {
-public:
     enum class State {
         Closed,     // no socket; (re)connect when due
-        Backoff,    // no socket after a failed connect; retry at m_retryAtUs
+        Backoff,    // no socket after a failed connect; retry at retryAtUs
         Connecting, // non-blocking connect in progress
         Idle,       // connected, nothing in flight (open loop: waiting for the next slot)
         Sending,    // request partly written
@@ -45,22 +45,21 @@ public:
     void closeSocket();
 
     int fd() const { return m_fd; }
-    bool inFlight() const { return m_state == State::Sending || m_state == State::Waiting; }
+    bool inFlight() const { return state == State::Sending || state == State::Waiting; }
 
-    // Public on purpose: a plain record the worker updates on the hot path.
-    State m_state = State::Closed;
-    int m_global = 0; // index among all connections of the run (its slots in the open-loop schedule)
-    ResponseParser m_parser;
-    RequestTiming m_timing;
-    bool m_measured = false;   // the request in flight belongs to the measured window
-    bool m_timerArmed = false; // an open-loop wake-up for the next slot is queued
-    bool m_wantWrite = false;  // EPOLLOUT currently registered
-    size_t m_sendOffset = 0;
-    int64_t m_deadlineUs = 0; // connect or answer deadline
-    int64_t m_retryAtUs = 0;
-    int64_t m_backoffUs = 0;
-    int64_t m_sentMeasured = 0; // open loop: measured slots this connection sent
-    ConnectionPacer m_pacer;
+    State state = State::Closed;
+    int global = 0; // index among all connections of the run (its slots in the open-loop schedule)
+    ResponseParser parser;
+    RequestTiming timing;
+    bool measured = false;   // the request in flight belongs to the measured window
+    bool timerArmed = false; // an open-loop wake-up for the next slot is queued
+    bool wantWrite = false;  // EPOLLOUT currently registered
+    size_t sendOffset = 0;
+    int64_t deadlineUs = 0; // connect or answer deadline
+    int64_t retryAtUs = 0;
+    int64_t backoffUs = 0;
+    int64_t sentMeasured = 0; // open loop: measured slots this connection sent
+    ConnectionPacer pacer;
 
 private:
     int m_fd = -1;

@@ -52,7 +52,7 @@ Worker::Worker(RunPlan* plan, int firstConnection, int connectionCount, WorkerPr
     m_buffer.resize(kReadBufferBytes);
     m_timers.reserve(size_t(connectionCount) + 1);
     for (int i = 0; i < m_count; ++i)
-        m_conns[i].m_global = m_first + i;
+        m_conns[i].global = m_first + i;
 }
 
 Worker::~Worker()
@@ -82,14 +82,14 @@ void Worker::run()
     const int64_t connectDeadline = now + m_plan->timeoutUs;
     for (;;) {
         const bool pending = std::any_of(m_conns.get(), m_conns.get() + m_count,
-                                         [](const Connection& c) { return c.m_state == Connection::State::Connecting; });
+                                         [](const Connection& c) { return c.state == Connection::State::Connecting; });
         if (!pending || now >= connectDeadline || m_plan->stop->load(std::memory_order_relaxed))
             break;
         const int n = waitEvents(m_epoll, events, kMaxEvents, std::min<int64_t>(10000, connectDeadline - now));
         now = monotonicMicros();
         for (int e = 0; e < n; ++e) {
             Connection& c = m_conns[events[e].data.u32];
-            if (c.m_state == Connection::State::Connecting)
+            if (c.state == Connection::State::Connecting)
                 onConnectEvent(c, now);
         }
     }
@@ -109,11 +109,11 @@ void Worker::run()
         if (m_plan->requestCount > 0)
             m_endSlot = std::min(m_endSlot, m_firstMeasuredSlot + m_plan->requestCount);
         for (int i = 0; i < m_count; ++i)
-            m_conns[i].m_pacer = ConnectionPacer(&m_schedule, m_conns[i].m_global, 0);
+            m_conns[i].pacer = ConnectionPacer(&m_schedule, m_conns[i].global, 0);
     }
     now = monotonicMicros();
     for (int i = 0; i < m_count; ++i) {
-        if (m_conns[i].m_state == Connection::State::Idle)
+        if (m_conns[i].state == Connection::State::Idle)
             nextRequest(m_conns[i], now);
     }
     m_nextScanUs = now;
@@ -136,20 +136,20 @@ void Worker::run()
         for (int e = 0; e < n; ++e) {
             Connection& c = m_conns[events[e].data.u32];
             const uint32_t ev = events[e].events;
-            if (c.m_state == Connection::State::Connecting) {
+            if (c.state == Connection::State::Connecting) {
                 onConnectEvent(c, monotonicMicros());
                 continue;
             }
             if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP))
                 onReadable(c);
-            if ((ev & EPOLLOUT) && c.m_state == Connection::State::Sending)
+            if ((ev & EPOLLOUT) && c.state == Connection::State::Sending)
                 onWritable(c, monotonicMicros());
         }
     }
 
     now = monotonicMicros();
     for (int i = 0; i < m_count; ++i) {
-        if (m_conns[i].inFlight() && m_conns[i].m_measured)
+        if (m_conns[i].inFlight() && m_conns[i].measured)
             ++m_result.unfinished;
     }
     if (m_plan->openLoop)
@@ -165,8 +165,8 @@ void Worker::finalizeOpenLoop()
     const int64_t end = std::min(m_endSlot, m_schedule.firstSlotAtOrAfter(std::min(now, m_measureEndUs)));
     for (int i = 0; i < m_count; ++i) {
         const Connection& c = m_conns[i];
-        const int64_t due = m_schedule.connectionSlotsIn(c.m_global, m_firstMeasuredSlot, end);
-        m_result.unsent += std::max<int64_t>(0, due - c.m_sentMeasured);
+        const int64_t due = m_schedule.connectionSlotsIn(c.global, m_firstMeasuredSlot, end);
+        m_result.unsent += std::max<int64_t>(0, due - c.sentMeasured);
     }
 }
 
@@ -190,13 +190,13 @@ void Worker::publish()
 
 void Worker::setWantWrite(Connection& c, bool want)
 {
-    if (c.m_wantWrite == want)
+    if (c.wantWrite == want)
         return;
     epoll_event ev{};
     ev.events = EPOLLIN | (want ? EPOLLOUT : 0u);
     ev.data.u32 = uint32_t(&c - m_conns.get());
     ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, c.fd(), &ev);
-    c.m_wantWrite = want;
+    c.wantWrite = want;
 }
 
 bool Worker::sendWindowClosed(int64_t now) const
@@ -216,6 +216,11 @@ bool Worker::sendWindowClosed(int64_t now) const
     return false;
 }
 
+bool Worker::inWindow(int64_t now) const
+{
+    return m_t0 != 0 && now >= m_measureStartUs && now < m_measureEndUs;
+}
+
 void Worker::countError(ErrorKind kind, int64_t now)
 {
     ++m_result.errors[size_t(kind)];
@@ -230,23 +235,19 @@ void Worker::startConnect(Connection& c, int64_t now)
 {
     const auto status = c.startConnect(m_plan->endpoint);
     if (status == Connection::ConnectStatus::Failed) {
-        if (m_t0 != 0 && now >= m_measureStartUs && now < m_measureEndUs)
-            countError(ErrorKind::Connect, now);
-        c.m_backoffUs = std::clamp(c.m_backoffUs * 2, kMinBackoffUs, kMaxBackoffUs);
-        c.m_retryAtUs = now + c.m_backoffUs;
-        c.m_state = Connection::State::Backoff;
+        connectFailed(c, now);
         return;
     }
     epoll_event ev{};
     ev.events = EPOLLIN | (status == Connection::ConnectStatus::InProgress ? EPOLLOUT : 0u);
     ev.data.u32 = uint32_t(&c - m_conns.get());
     ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, c.fd(), &ev);
-    c.m_wantWrite = status == Connection::ConnectStatus::InProgress;
+    c.wantWrite = status == Connection::ConnectStatus::InProgress;
     if (status == Connection::ConnectStatus::Connected) {
         onConnected(c, now);
     } else {
-        c.m_state = Connection::State::Connecting;
-        c.m_deadlineUs = now + m_plan->timeoutUs;
+        c.state = Connection::State::Connecting;
+        c.deadlineUs = now + m_plan->timeoutUs;
     }
 }
 
@@ -256,20 +257,26 @@ void Worker::onConnectEvent(Connection& c, int64_t now)
         onConnected(c, now);
         return;
     }
+    connectFailed(c, now);
+}
+
+void Worker::connectFailed(Connection& c, int64_t now)
+{
     c.closeSocket();
-    if (m_t0 != 0 && now >= m_measureStartUs && now < m_measureEndUs)
+    if (inWindow(now))
         countError(ErrorKind::Connect, now);
-    c.m_backoffUs = std::clamp(c.m_backoffUs * 2, kMinBackoffUs, kMaxBackoffUs);
-    c.m_retryAtUs = now + c.m_backoffUs;
-    c.m_state = Connection::State::Backoff;
+    // Back off so a refusing server costs a few connects per second, not a busy loop.
+    c.backoffUs = std::clamp(c.backoffUs * 2, kMinBackoffUs, kMaxBackoffUs);
+    c.retryAtUs = now + c.backoffUs;
+    c.state = Connection::State::Backoff;
 }
 
 void Worker::onConnected(Connection& c, int64_t now)
 {
     ++m_result.connectionsOpened;
-    c.m_backoffUs = 0;
+    c.backoffUs = 0;
     setWantWrite(c, false);
-    c.m_state = Connection::State::Idle;
+    c.state = Connection::State::Idle;
     if (m_t0 != 0)
         nextRequest(c, now);
 }
@@ -290,30 +297,30 @@ void Worker::nextRequest(Connection& c, int64_t now)
         send(c, now, now, measured);
         return;
     }
-    const int64_t slot = c.m_pacer.nextSlot();
+    const int64_t slot = c.pacer.nextSlot();
     if (slot >= m_endSlot) {
         finish(c);
         return;
     }
-    const int64_t due = c.m_pacer.nextIntendedUs();
+    const int64_t due = c.pacer.nextIntendedUs();
     if (due > now) {
         armTimer(c, due);
         return;
     }
-    c.m_pacer.take();
+    c.pacer.take();
     const bool measured = slot >= m_firstMeasuredSlot;
     if (measured) {
         m_result.lateness.add(now - due, m_plan->lateThresholdUs);
-        ++c.m_sentMeasured;
+        ++c.sentMeasured;
     }
     send(c, due, now, measured);
 }
 
 void Worker::armTimer(Connection& c, int64_t dueUs)
 {
-    if (c.m_timerArmed)
+    if (c.timerArmed)
         return;
-    c.m_timerArmed = true;
+    c.timerArmed = true;
     m_timers.emplace_back(dueUs, int(&c - m_conns.get()));
     std::push_heap(m_timers.begin(), m_timers.end(), std::greater<>());
 }
@@ -325,20 +332,20 @@ void Worker::fireTimers(int64_t now)
         std::pop_heap(m_timers.begin(), m_timers.end(), std::greater<>());
         Connection& c = m_conns[m_timers.back().second];
         m_timers.pop_back();
-        c.m_timerArmed = false;
-        if (c.m_state == Connection::State::Idle)
+        c.timerArmed = false;
+        if (c.state == Connection::State::Idle)
             nextRequest(c, monotonicMicros());
     }
 }
 
 void Worker::send(Connection& c, int64_t intendedUs, int64_t now, bool measured)
 {
-    c.m_parser.reset(m_plan->headRequest);
-    c.m_timing = RequestTiming{intendedUs, now};
-    c.m_measured = measured;
-    c.m_sendOffset = 0;
-    c.m_state = Connection::State::Sending;
-    c.m_deadlineUs = now + m_plan->timeoutUs;
+    c.parser.reset(m_plan->headRequest);
+    c.timing = RequestTiming{intendedUs, now};
+    c.measured = measured;
+    c.sendOffset = 0;
+    c.state = Connection::State::Sending;
+    c.deadlineUs = now + m_plan->timeoutUs;
     ++m_result.requestsSentTotal;
     writeSome(c, now);
 }
@@ -347,11 +354,11 @@ void Worker::writeSome(Connection& c, int64_t now)
 {
     const std::string& request = m_plan->request;
     // Each pass writes something or returns, so this ends within request.size() passes.
-    while (c.m_sendOffset < request.size()) {
-        const ssize_t n = ::send(c.fd(), request.data() + c.m_sendOffset, request.size() - c.m_sendOffset, MSG_NOSIGNAL);
+    while (c.sendOffset < request.size()) {
+        const ssize_t n = ::send(c.fd(), request.data() + c.sendOffset, request.size() - c.sendOffset, MSG_NOSIGNAL);
         if (n > 0) {
-            c.m_sendOffset += size_t(n);
-            if (c.m_measured)
+            c.sendOffset += size_t(n);
+            if (c.measured)
                 m_result.bytesWritten += n;
             continue;
         }
@@ -365,7 +372,7 @@ void Worker::writeSome(Connection& c, int64_t now)
         return;
     }
     setWantWrite(c, false);
-    c.m_state = Connection::State::Waiting;
+    c.state = Connection::State::Waiting;
 }
 
 void Worker::onWritable(Connection& c, int64_t now)
@@ -383,21 +390,21 @@ void Worker::onReadable(Connection& c)
             if (!c.inFlight()) {
                 // Bytes nobody asked for: the stream is out of step, start over.
                 const int64_t now = monotonicMicros();
-                if (m_t0 != 0 && now >= m_measureStartUs && now < m_measureEndUs)
+                if (inWindow(now))
                     countError(ErrorKind::BadResponse, now);
                 reconnect(c, now);
                 return;
             }
-            if (c.m_measured)
+            if (c.measured)
                 m_result.bytesRead += n;
-            const ResponseParser::Step step = c.m_parser.feed(buf, size_t(n));
+            const ResponseParser::Step step = c.parser.feed(buf, size_t(n));
             if (step.status == ResponseParser::Status::Complete) {
                 const int64_t now = monotonicMicros();
                 const bool extra = step.consumed < size_t(n);
-                const bool keep = c.m_parser.keepAlive() && c.m_state == Connection::State::Waiting;
+                const bool keep = c.parser.keepAlive() && c.state == Connection::State::Waiting;
                 completeResponse(c, now);
                 if (extra) {
-                    if (now >= m_measureStartUs && now < m_measureEndUs)
+                    if (inWindow(now))
                         countError(ErrorKind::BadResponse, now);
                     reconnect(c, now);
                 } else if (!keep) {
@@ -419,7 +426,7 @@ void Worker::onReadable(Connection& c)
             const int64_t now = monotonicMicros();
             if (!c.inFlight()) {
                 reconnect(c, now); // an idle keep-alive connection the server closed: not an error
-            } else if (c.m_parser.finishAtEof() == ResponseParser::Status::Complete) {
+            } else if (c.parser.finishAtEof() == ResponseParser::Status::Complete) {
                 completeResponse(c, now);
                 reconnect(c, now);
             } else {
@@ -443,17 +450,17 @@ void Worker::onReadable(Connection& c)
 void Worker::completeResponse(Connection& c, int64_t now)
 {
     ++m_result.responsesTotal;
-    c.m_state = Connection::State::Idle;
-    if (!c.m_measured)
+    c.state = Connection::State::Idle;
+    if (!c.measured)
         return;
     ++m_result.requests;
-    m_result.status[size_t(statusClass(c.m_parser.statusCode()))]++;
-    m_result.status[0] += c.m_parser.interimResponses();
-    const int64_t corrected = c.m_timing.correctedLatency(now);
+    m_result.status[size_t(statusClass(c.parser.statusCode()))]++;
+    m_result.status[0] += c.parser.interimResponses();
+    const int64_t corrected = c.timing.correctedLatency(now);
     // Closed loop: both latencies are the same number; the generator copies the histogram once.
     if (m_plan->openLoop)
         m_result.latency.record(corrected);
-    m_result.latencyUncorrected.record(c.m_timing.uncorrectedLatency(now));
+    m_result.latencyUncorrected.record(c.timing.uncorrectedLatency(now));
     const int64_t second = std::max<int64_t>(0, (now - m_measureStartUs) / 1000000);
     if (size_t(second) >= m_result.timeline.size())
         m_result.timeline.resize(size_t(second) + 1);
@@ -465,7 +472,7 @@ void Worker::completeResponse(Connection& c, int64_t now)
 
 void Worker::failRequest(Connection& c, ErrorKind kind, int64_t now)
 {
-    if (c.inFlight() && c.m_measured)
+    if (c.inFlight() && c.measured)
         countError(kind, now);
     reconnect(c, now);
 }
@@ -473,8 +480,8 @@ void Worker::failRequest(Connection& c, ErrorKind kind, int64_t now)
 void Worker::reconnect(Connection& c, int64_t now)
 {
     c.closeSocket();
-    c.m_state = Connection::State::Closed;
-    if (sendWindowClosed(now) || (m_plan->openLoop && m_t0 != 0 && c.m_pacer.nextSlot() >= m_endSlot)) {
+    c.state = Connection::State::Closed;
+    if (sendWindowClosed(now) || (m_plan->openLoop && m_t0 != 0 && c.pacer.nextSlot() >= m_endSlot)) {
         finish(c);
         return;
     }
@@ -483,10 +490,10 @@ void Worker::reconnect(Connection& c, int64_t now)
 
 void Worker::finish(Connection& c)
 {
-    if (c.m_state == Connection::State::Finished)
+    if (c.state == Connection::State::Finished)
         return;
     c.closeSocket();
-    c.m_state = Connection::State::Finished;
+    c.state = Connection::State::Finished;
     ++m_finished;
 }
 
@@ -494,33 +501,28 @@ void Worker::scan(int64_t now)
 {
     for (int i = 0; i < m_count; ++i) {
         Connection& c = m_conns[i];
-        switch (c.m_state) {
+        switch (c.state) {
         case Connection::State::Connecting:
             if (sendWindowClosed(now)) {
                 finish(c);
-            } else if (now >= c.m_deadlineUs) {
-                c.closeSocket();
-                if (now >= m_measureStartUs && now < m_measureEndUs)
-                    countError(ErrorKind::Connect, now);
-                c.m_backoffUs = std::clamp(c.m_backoffUs * 2, kMinBackoffUs, kMaxBackoffUs);
-                c.m_retryAtUs = now;
-                c.m_state = Connection::State::Backoff;
+            } else if (now >= c.deadlineUs) {
+                connectFailed(c, now);
             }
             break;
         case Connection::State::Sending:
         case Connection::State::Waiting:
-            if (now >= c.m_deadlineUs)
+            if (now >= c.deadlineUs)
                 failRequest(c, ErrorKind::Timeout, now);
             break;
         case Connection::State::Closed:
         case Connection::State::Backoff:
             if (sendWindowClosed(now))
                 finish(c);
-            else if (now >= c.m_retryAtUs)
+            else if (now >= c.retryAtUs)
                 startConnect(c, now);
             break;
         case Connection::State::Idle:
-            if (!c.m_timerArmed)
+            if (!c.timerArmed)
                 nextRequest(c, now);
             break;
         case Connection::State::Finished:

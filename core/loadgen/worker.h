@@ -84,6 +84,7 @@ private:
     void startConnect(Connection& c, int64_t now);
     void onConnectEvent(Connection& c, int64_t now);
     void onConnected(Connection& c, int64_t now);
+    void connectFailed(Connection& c, int64_t now);
     void onReadable(Connection& c);
     void onWritable(Connection& c, int64_t now);
     void nextRequest(Connection& c, int64_t now);
@@ -98,6 +99,7 @@ private:
     void armTimer(Connection& c, int64_t dueUs);
     void setWantWrite(Connection& c, bool want);
     bool sendWindowClosed(int64_t now) const;
+    bool inWindow(int64_t now) const; // errors not tied to a measured request count inside it
     void countError(ErrorKind kind, int64_t now);
     void publish();
     int64_t waitTimeoutUs(int64_t now) const;
