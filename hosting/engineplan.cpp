@@ -84,8 +84,7 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
     plan.listen = config.listen;
     const std::vector<std::string> available = runtimes.available();
 
-    // Only groups that some mount uses get processes, as in mod_wsgi where an unused group still
-    // starts: keep mod_wsgi's behaviour and start every defined group.
+    // Every defined group starts, used by a mount or not, as in mod_wsgi.
     for (const auto& group : config.groups) {
         GroupPlan g;
         g.name = group.name;
@@ -98,6 +97,10 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
         g.maximumRequests = group.maximumRequests;
         g.processTitle = group.processTitle();
 
+        if (group.threads == 0)
+            plan.findings.push_back(error(group.where, "E-SERVICE-SCRIPT",
+                                          "threads=0 (mod_wsgi's service-script mode) is not implemented by the engine",
+                                          "give daemon group '" + group.name + "' at least one thread"));
         const std::string runtime = group.runtime.empty() ? runtimes.defaultRuntime : group.runtime;
         g.workerBinary = runtimes.workerDir / ("wsgi-worker-" + runtime);
         if (std::find(available.begin(), available.end(), runtime) == available.end()) {

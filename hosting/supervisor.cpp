@@ -275,14 +275,39 @@ void Supervisor::onTimer()
                 expired.push_back(id);
         }
     }
+    // socket-timeout: a worker that sends nothing for this long gets its client a 504, as mod_wsgi's
+    // "Timeout when reading response headers from daemon process"; the thread finishes on its own.
+    for (auto& [id, c] : m_connections) {
+        if (c->state != Connection::State::Dispatched || !c->channel)
+            continue;
+        const int timeout = m_groups.size() > c->group ? m_groups[c->group]->plan.socketTimeoutSeconds : 0;
+        if (timeout > 0 && now - std::max(c->lastResponseUs, c->head.acceptedUs) > int64_t(timeout) * 1000000)
+            expired.push_back(id);
+    }
     for (uint64_t id : expired) {
         auto it = m_connections.find(id);
         if (it == m_connections.end())
             continue;
-        if (!it->second->in.empty())
-            respondAndClose(*it->second, 408, "Request Timeout", "the request head did not arrive in time");
-        else
+        Connection& c = *it->second;
+        if (c.state == Connection::State::Dispatched) {
+            // The thread keeps running; whatever it still sends for this request is dropped.
+            if (c.channel->bodyOpen) {
+                sendToChannel(*c.channel, FrameType::Abort, {});
+                c.channel->bodyOpen = false;
+                flushChannel(*c.channel);
+            }
+            c.channel = nullptr;
+            c.bodyDone = true;
+            if (!c.responseStarted)
+                respondAndClose(c, 504, "Gateway Timeout",
+                                "the daemon process sent no response within socket-timeout");
+            else
+                closeConnection(id);
+        } else if (!c.in.empty()) {
+            respondAndClose(c, 408, "Request Timeout", "the request head did not arrive in time");
+        } else {
             closeConnection(id);
+        }
     }
     for (size_t i = 0; i < m_stackRequests.size();) {
         if (now > m_stackRequests[i]->deadlineUs) {
@@ -433,8 +458,16 @@ void Supervisor::startRequest(Connection& c, ParsedRequest& request, size_t head
     c.responseStarted = false;
     c.keepAlive = request.keepAlive;
     c.group = m_plan.mounts[size_t(mount)].group;
+    Group& group = *m_groups[c.group];
+    if (group.plan.listenBacklog > 0 && int(group.queue.size()) >= group.plan.listenBacklog) {
+        // mod_wsgi's daemon socket backlog is full and Apache answers 503; the queue stands in for it.
+        respondAndClose(c, 503, "Service Unavailable",
+                        "daemon group '" + group.plan.name + "' has listen-backlog=" +
+                            std::to_string(group.plan.listenBacklog) + " requests waiting already");
+        return;
+    }
     c.state = Connection::State::Queued;
-    m_groups[c.group]->queue.push_back(c.id);
+    group.queue.push_back(c.id);
     dispatch(c.group);
 }
 

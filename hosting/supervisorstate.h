@@ -50,6 +50,7 @@ struct Supervisor::Connection
     bool continueSent = false;
     bool responseStarted = false;
     bool keepAlive = true;
+    int64_t lastResponseUs = 0; // when the worker last sent something for this request (socket-timeout)
 
     size_t pendingOut() const { return out.size() - outOffset; }
 };

@@ -303,6 +303,7 @@ void Supervisor::handleFrame(Channel& ch, FrameType type, std::string_view paylo
     case FrameType::Data:
         if (c) {
             c->responseStarted = true;
+            c->lastResponseUs = monotonicMicros();
             c->out.append(payload);
             if (c->pendingOut() > kHighWater) {
                 // The client is slower than the application: stop reading the channel, which
@@ -330,8 +331,21 @@ void Supervisor::handleFrame(Channel& ch, FrameType type, std::string_view paylo
         }
         if (c)
             finishResponse(*c, metrics.value_or(RequestMetrics{}));
-        if (process.generation == m_generation)
-            dispatch(process.group);
+        if (process.generation == m_generation) {
+            // maximum-requests: the process is replaced once it has served that many, gracefully.
+            const int limit = m_groups[process.group]->plan.maximumRequests;
+            if (limit > 0 && process.state == Process::State::Running && process.requests >= uint64_t(limit)) {
+                const size_t pi = ch.process;
+                const size_t groupIndex = process.group;
+                const int slot = process.index;
+                ++m_restarts[process.groupName]["maximum-requests"];
+                spawnProcess(groupIndex, slot);
+                retireProcess(pi, "maximum-requests");
+                dispatch(groupIndex);
+            } else {
+                dispatch(process.group);
+            }
+        }
         break;
     }
     default:

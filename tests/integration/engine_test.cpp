@@ -246,4 +246,70 @@ TEST(Engine, DemoConfigServesTheWorkload)
     EXPECT_EQ(r.body.size(), 1024u);
 }
 
+TEST(EngineLimits, QueueTimeoutAnswers504)
+{
+    EngineProcess engine("WSGIDaemonProcess g threads=1 queue-timeout=1\n"
+                         "WSGIScriptAlias / " + appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n");
+    ASSERT_TRUE(engine.started()) << engine.log();
+    ASSERT_TRUE(engine.waitReady("/?cpu_ms=0&wait_ms=0")) << engine.log();
+    std::thread busy([&] { httpGet(engine.port(), "/?cpu_ms=0&wait_ms=3000"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto queued = httpGet(engine.port(), "/?cpu_ms=0&wait_ms=0");
+    busy.join();
+    EXPECT_EQ(queued.status, 504);
+    EXPECT_NE(queued.body.find("queue-timeout"), std::string::npos);
+}
+
+TEST(EngineLimits, ListenBacklogFullAnswers503)
+{
+    EngineProcess engine("WSGIDaemonProcess g threads=1 listen-backlog=1\n"
+                         "WSGIScriptAlias / " + appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n");
+    ASSERT_TRUE(engine.started()) << engine.log();
+    ASSERT_TRUE(engine.waitReady("/?cpu_ms=0&wait_ms=0")) << engine.log();
+    std::thread busy([&] { httpGet(engine.port(), "/?cpu_ms=0&wait_ms=1500"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::thread waiting([&] { EXPECT_EQ(httpGet(engine.port(), "/?cpu_ms=0&wait_ms=0").status, 200); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto refused = httpGet(engine.port(), "/?cpu_ms=0&wait_ms=0");
+    busy.join();
+    waiting.join();
+    EXPECT_EQ(refused.status, 503);
+    EXPECT_NE(refused.body.find("listen-backlog=1"), std::string::npos);
+}
+
+TEST(EngineLimits, SocketTimeoutAnswers504AndTheThreadComesBack)
+{
+    EngineProcess engine("WSGIDaemonProcess g threads=1 socket-timeout=1\n"
+                         "WSGIScriptAlias / " + appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n");
+    ASSERT_TRUE(engine.started()) << engine.log();
+    ASSERT_TRUE(engine.waitReady("/?cpu_ms=0&wait_ms=0")) << engine.log();
+    const auto slow = httpGet(engine.port(), "/?cpu_ms=0&wait_ms=3000");
+    EXPECT_EQ(slow.status, 504);
+    // Once the slow request ends, its thread serves again.
+    EXPECT_EQ(httpGet(engine.port(), "/?cpu_ms=0&wait_ms=0").status, 200);
+}
+
+TEST(EngineLimits, MaximumRequestsRecyclesTheProcess)
+{
+    EngineProcess engine("WSGIDaemonProcess g threads=1 maximum-requests=5\n"
+                         "WSGIScriptAlias / " + testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
+    ASSERT_TRUE(engine.started()) << engine.log();
+    ASSERT_TRUE(engine.waitReady()) << engine.log();
+    std::set<std::string> pids;
+    for (int i = 0; i < 12; ++i) {
+        const auto r = httpGet(engine.port(), "/");
+        EXPECT_EQ(r.status, 200);
+        pids.insert(field(r.body, "pid"));
+    }
+    EXPECT_GE(pids.size(), 2u);
+}
+
+TEST(EngineConfig, ServiceScriptModeIsRejected)
+{
+    const auto r = runEngineCommand("WSGIDaemonProcess g threads=0\n"
+                                    "WSGIScriptAlias / " + appPath("trivial.py") + " process-group=g\n");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.output.find("threads=0"), std::string::npos) << r.output;
+}
+
 } // namespace
