@@ -189,19 +189,24 @@ std::size_t editDistance(std::string_view a, std::string_view b)
 
 std::string closestMatch(std::string_view word, const std::vector<std::string_view>& candidates)
 {
+    // A third of the length (at least 2) catches typos and case slips without suggesting unrelated names.
+    const std::size_t allowed = std::max<std::size_t>(2, word.size() / 3);
     const std::string lowered = toLower(word);
     std::string best;
-    std::size_t bestDistance = std::numeric_limits<std::size_t>::max();
+    std::size_t bestDistance = allowed + 1;
     for (std::string_view candidate : candidates) {
+        // The distance is at least the length difference: skip the quadratic work when it cannot win.
+        const std::size_t lengthGap =
+            candidate.size() > word.size() ? candidate.size() - word.size() : word.size() - candidate.size();
+        if (lengthGap >= bestDistance)
+            continue;
         const std::size_t d = editDistance(lowered, toLower(candidate));
         if (d < bestDistance) {
             bestDistance = d;
             best = std::string(candidate);
         }
     }
-    // A third of the length (at least 2) catches typos and case slips without suggesting unrelated names.
-    const std::size_t allowed = std::max<std::size_t>(2, word.size() / 3);
-    return bestDistance <= allowed ? best : std::string();
+    return best;
 }
 
 } // namespace wsgi::config

@@ -153,7 +153,8 @@ TEST(DaemonOptions, EveryOptionIsRecognisedWithItsSupportLevel)
 
 TEST(DaemonOptions, DefaultsAreModWsgis)
 {
-    const DaemonGroup& g = onlyGroup(daemon(""));
+    const ParseResult r = daemon("");
+    const DaemonGroup& g = onlyGroup(r);
     EXPECT_EQ(g.processes, 1);
     EXPECT_FALSE(g.processesExplicit);
     EXPECT_EQ(g.threads, 15);
