@@ -78,14 +78,15 @@ std::string formatLoadResult(const LoadResult& r)
     if (r.stoppedBy == StopReason::Failed && r.requests == 0) {
         return "load run failed: " + r.failure + "\n";
     }
-    std::snprintf(buf, sizeof buf, "%s %s, %d connections on %d threads, %s", r.method.c_str(), r.url.c_str(),
-                  r.connections, r.threads, r.openLoop() ? "open loop" : "closed loop");
+    char mode[64];
+    if (r.openLoop())
+        std::snprintf(mode, sizeof mode, "open loop at %.1f req/s", r.targetRate);
+    else
+        std::snprintf(mode, sizeof mode, "closed loop");
+    std::snprintf(buf, sizeof buf, "%s %s, %s, connections %d, threads %d", r.method.c_str(), r.url.c_str(), mode,
+                  r.connections, r.threads);
     out += buf;
-    if (r.openLoop()) {
-        std::snprintf(buf, sizeof buf, " at %.1f req/s", r.targetRate);
-        out += buf;
-    }
-    std::snprintf(buf, sizeof buf, ", warm-up %.1fs (excluded), stopped by %s\n", r.warmupSec, stopReasonName(r.stoppedBy));
+    std::snprintf(buf, sizeof buf, ", warm-up %.1fs (excluded), ended by: %s\n", r.warmupSec, stopReasonName(r.stoppedBy));
     out += buf;
     std::snprintf(buf, sizeof buf, "  %-22s%lld in %.2fs = %.1f req/s\n", "Requests:", (long long)r.requests, r.durationSec,
                   r.achievedRate);

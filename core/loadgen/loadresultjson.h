@@ -38,7 +38,9 @@
 //   "requests_sent_total": 150000,  // whole run, warm-up included (matches what the server saw)
 //   "responses_total": 150000,      // whole run, warm-up included
 //   "unfinished": 0,                // measured requests in flight when a run was cancelled
-//   "timeline": [                   // one entry per second of the window, by completion time
+//   "timeline": [                   // one entry per second of the window, by completion time; the
+//                                   // last may be partial, and answers to requests still in flight
+//                                   // when the window closed are counted in it
 //     {"second": 0, "requests": 12001, "errors": 0, "p50_us": 470.0, "p99_us": 1100.0}, ...
 //   ]
 // }

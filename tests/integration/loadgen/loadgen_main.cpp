@@ -116,8 +116,9 @@ int main(int argc, char** argv)
     ProgressCallback progress;
     if (!quiet) {
         progress = [](const LoadProgress& p) {
-            std::fprintf(stderr, "  %5.1fs/%.0fs %s %lld requests, %lld errors, %.0f req/s\n", p.elapsedSec, p.plannedSec,
-                         p.warmingUp ? "(warm-up)" : "", (long long)p.requests, (long long)p.errors, p.currentRate);
+            std::fprintf(stderr, "  %5.1fs of %.0fs%s: %lld requests, %lld errors, %.0f req/s now\n", p.elapsedSec,
+                         p.plannedSec, p.warmingUp ? " (warm-up)" : "", (long long)p.requests, (long long)p.errors,
+                         p.currentRate);
         };
     }
     const LoadResult result = LoadGenerator().run(spec, progress, &g_cancel);
