@@ -168,7 +168,6 @@ private:
         }
         TopViewOptions options;
         options.group = m_settings.group;
-        options.control = m_settings.endpoint.toString();
         options.live = m_tty && !m_settings.once;
         options.width = options.live ? terminalColumns() : 0;
         options.notice = m_notice;

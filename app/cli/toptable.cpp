@@ -19,17 +19,25 @@ struct Column
     QString title;
     QString unit; // second header line, so titles stay short and every number says what it counts
     Align align;
+    // When the terminal is too narrow, columns go in ascending order of this, lowest first; 0 never.
+    // Whole columns go rather than cutting every line mid-number.
+    int dropOrder = 0;
+    QString name = {}; // in the "hidden" note, when the title alone is ambiguous
 };
 
 // A column-aligned text table whose widths fit the widest of title, unit and values.
 class TextTable
 {
 public:
+    static constexpr int kGap = 2;
+
     explicit TextTable(std::vector<Column> columns) : m_columns(std::move(columns)) {}
 
     void addRow(QStringList cells) { m_rows.push_back(std::move(cells)); }
 
-    QStringList render() const
+    // `maxWidth` 0: all columns. Otherwise droppable columns go until the table fits; their titles
+    // are appended to `hidden`, and `fullWidth` says how wide the whole table would be.
+    QStringList render(int maxWidth, QStringList* hidden = nullptr, int* fullWidth = nullptr) const
     {
         std::vector<qsizetype> widths(m_columns.size());
         for (size_t c = 0; c < m_columns.size(); ++c) {
@@ -38,26 +46,54 @@ public:
                 if (qsizetype(c) < row.size())
                     widths[c] = std::max(widths[c], row[qsizetype(c)].size());
         }
+        std::vector<bool> shown(m_columns.size(), true);
+        auto total = [&] {
+            qsizetype sum = 0;
+            int count = 0;
+            for (size_t c = 0; c < m_columns.size(); ++c)
+                if (shown[c] && widths[c] > 0) {
+                    sum += widths[c];
+                    ++count;
+                }
+            return sum + qsizetype(std::max(0, count - 1) * kGap);
+        };
+        if (fullWidth)
+            *fullWidth = int(total());
+        std::vector<size_t> order;
+        for (size_t c = 0; c < m_columns.size(); ++c)
+            if (m_columns[c].dropOrder > 0)
+                order.push_back(c);
+        std::sort(order.begin(), order.end(),
+                  [&](size_t a, size_t b) { return m_columns[a].dropOrder < m_columns[b].dropOrder; });
+        for (size_t c : order) {
+            if (maxWidth <= 0 || total() <= maxWidth)
+                break;
+            shown[c] = false;
+            if (hidden)
+                *hidden << (m_columns[c].name.isEmpty() ? m_columns[c].title : m_columns[c].name);
+        }
         QStringList lines;
         QStringList titles, units;
         for (const Column& column : m_columns) {
             titles << column.title;
             units << column.unit;
         }
-        lines << line(titles, widths) << line(units, widths);
+        lines << line(titles, widths, shown) << line(units, widths, shown);
         for (const QStringList& row : m_rows)
-            lines << line(row, widths);
+            lines << line(row, widths, shown);
         return lines;
     }
 
 private:
-    QString line(const QStringList& cells, const std::vector<qsizetype>& widths) const
+    QString line(const QStringList& cells, const std::vector<qsizetype>& widths, const std::vector<bool>& shown) const
     {
         QString text;
         for (size_t c = 0; c < m_columns.size(); ++c) {
+            if (!shown[c] || widths[c] == 0)
+                continue;
             const QString cell = qsizetype(c) < cells.size() ? cells[qsizetype(c)] : QString();
-            if (c > 0)
-                text += u"  "_s;
+            if (!text.isEmpty())
+                text += QString(kGap, u' ');
             text += m_columns[c].align == Align::Left ? cell.leftJustified(widths[c]) : cell.rightJustified(widths[c]);
         }
         // Left-aligned last columns would leave trailing blanks; a terminal does not need them.
@@ -163,8 +199,6 @@ QStringList renderTop(const EngineStatus& status, const TelemetrySample& sample,
             listen << QString::fromStdString(l);
         engineLine += u", serving "_s + listen.join(u", "_s);
     }
-    if (!options.control.isEmpty())
-        engineLine += u" (control "_s + options.control + u')';
     lines << engineLine;
     lines << u"total: "_s + fixed(rpm, 0) + u" rpm, "_s + fixed(cores, 2) + u" CPU cores, "_s + mebibytes(rss) +
                  u" MiB RSS, "_s + QString::number(active) + u" of "_s + plural(threads, u"thread"_s, u"threads"_s) +
@@ -181,20 +215,22 @@ QStringList renderTop(const EngineStatus& status, const TelemetrySample& sample,
     lines << QString();
 
     TextTable table({
+        // Narrow terminals lose the descriptive columns first and keep throughput, CPU, response
+        // time and GIL waits: what a tuning session watches.
         {u"GROUP"_s, {}, Align::Left},
-        {u"#"_s, {}, Align::Right},
-        {u"PID"_s, {}, Align::Right},
-        {u"GIL"_s, u"mode"_s, Align::Left},
+        {u"#"_s, {}, Align::Right, 8},
+        {u"PID"_s, {}, Align::Right, 5},
+        {u"GIL"_s, u"mode"_s, Align::Left, 1, u"GIL mode"_s},
         {u"RPM"_s, u"req/min"_s, Align::Right},
-        {u"ACTIVE"_s, u"/threads"_s, Align::Right},
-        {u"CAP"_s, u"%"_s, Align::Right},
+        {u"ACTIVE"_s, u"/threads"_s, Align::Right, 3},
+        {u"CAP"_s, u"%"_s, Align::Right, 6},
         {u"CPU"_s, u"cores"_s, Align::Right},
-        {u"RSS"_s, u"MiB"_s, Align::Right},
+        {u"RSS"_s, u"MiB"_s, Align::Right, 2},
         {u"RESP"_s, u"mean ms"_s, Align::Right},
-        {u"APP"_s, u"mean ms"_s, Align::Right},
-        {u"QUEUE"_s, u"mean ms"_s, Align::Right},
-        {u"GIL"_s, u"p95 ms"_s, Align::Right},
-        {u"GIL-FULL"_s, u"p95 ms"_s, Align::Right},
+        {u"APP"_s, u"mean ms"_s, Align::Right, 4},
+        {u"QUEUE"_s, u"mean ms"_s, Align::Right, 7},
+        {u"GIL-WAIT"_s, u"p95 ms"_s, Align::Right},
+        {u"GIL-FULL"_s, u"p95 ms"_s, Align::Right, 9},
         {{}, {}, Align::Left}, // state, only for processes that are not running
     });
     for (const ProcessTelemetry* p : rows) {
@@ -217,7 +253,9 @@ QStringList renderTop(const EngineStatus& status, const TelemetrySample& sample,
             running ? QString() : u'(' + QString::fromStdString(p->state) + u')',
         });
     }
-    lines << table.render();
+    QStringList hidden;
+    int fullWidth = 0;
+    lines << table.render(options.width, &hidden, &fullWidth);
     if (rows.empty())
         lines << u"(no worker processes reported in this interval)"_s;
 
@@ -232,6 +270,9 @@ QStringList renderTop(const EngineStatus& status, const TelemetrySample& sample,
     }
     if (!restarts.isEmpty())
         lines << QString() << u"restarts since start: "_s + restarts.join(u"; "_s);
+    if (!hidden.isEmpty())
+        lines << QString() << u"hidden to fit: "_s + hidden.join(u", "_s) + u" (all columns need "_s +
+                                  QString::number(fullWidth) + u')';
     if (!options.notice.isEmpty())
         lines << QString() << options.notice;
 

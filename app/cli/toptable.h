@@ -13,7 +13,6 @@ namespace wsgi::studio::cli {
 struct TopViewOptions
 {
     QString group;   // only this daemon group; empty: all
-    QString control; // the control endpoint, for the header
     int width = 0;   // cut lines to this many columns; 0: never
     bool live = false;
     QString notice; // a problem worth showing under the table (a skipped malformed event, ...)

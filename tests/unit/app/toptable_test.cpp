@@ -51,13 +51,10 @@ qsizetype tableStart(const QStringList& lines)
 TEST(TopTable, HeaderSaysWhatAndHowMuch)
 {
     const Frame f = frameOf(twoProcesses());
-    TopViewOptions options;
-    options.control = u"127.0.0.1:7070"_s;
-    const QStringList lines = renderTop(f.status, f.sample, options);
+    const QStringList lines = renderTop(f.status, f.sample, {});
     ASSERT_GE(lines.size(), 7);
     EXPECT_TRUE(lines[0].startsWith(u"wsgi-engine pid 4242, up 2m13s, config generation 1"_s)) << lines[0].toStdString();
     EXPECT_TRUE(lines[0].contains(u"serving 127.0.0.1:8080"_s));
-    EXPECT_TRUE(lines[0].contains(u"control 127.0.0.1:7070"_s));
     EXPECT_EQ(lines[1], u"total: 1200 rpm, 1.00 CPU cores, 100.0 MiB RSS, 2 of 4 threads busy, 0 queued"_s);
     EXPECT_TRUE(lines[2].startsWith(u"interval 1.00 s ending "_s)) << lines[2].toStdString();
     EXPECT_TRUE(lines[2].endsWith(u"2 processes in 1 group"_s)) << lines[2].toStdString();
@@ -158,6 +155,31 @@ TEST(TopTable, LinesAreCutToTheTerminalWidth)
     options.width = 40;
     for (const QString& line : renderTop(f.status, f.sample, options))
         EXPECT_LE(line.size(), 40);
+}
+
+TEST(TopTable, NarrowTerminalsDropWholeColumnsAndSaySo)
+{
+    ProcessSpec perInterpreter;
+    perInterpreter.gilMode = u"per-interpreter"_s;
+    const Frame f = frameOf({perInterpreter});
+    const QStringList full = renderTop(f.status, f.sample, {});
+    const qsizetype t = tableStart(full);
+    ASSERT_GE(t, 0);
+    ASSERT_GT(full[t].size(), 80) << "the test assumes the full table is wider than 80 columns";
+
+    TopViewOptions options;
+    options.width = 80;
+    const QStringList lines = renderTop(f.status, f.sample, options);
+    const qsizetype n = tableStart(lines);
+    ASSERT_GE(n, 0);
+    EXPECT_LE(lines[n].size(), 80);
+    // What a tuning session watches stays; the mode column goes first.
+    for (const QString& title : {u"GROUP"_s, u"RPM"_s, u"CPU"_s, u"RESP"_s, u"GIL-WAIT"_s})
+        EXPECT_TRUE(lines[n].contains(title)) << title.toStdString() << " in " << lines[n].toStdString();
+    EXPECT_FALSE(lines[n + 2].contains(u"per-interpreter"_s));
+    const QString note = lines.filter(u"hidden to fit: "_s).value(0);
+    EXPECT_TRUE(note.startsWith(u"hidden to fit: GIL mode, "_s)) << lines.join(u'\n').toStdString();
+    EXPECT_TRUE(note.contains(u"(all columns need "_s + QString::number(full[t].size()) + u')')) << note.toStdString();
 }
 
 TEST(TopTable, NoProcessesSaysSo)
