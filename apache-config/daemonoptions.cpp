@@ -283,6 +283,7 @@ private:
             hint = "quote only the value, not the whole option: name='value'";
         else {
             std::vector<std::string_view> names;
+            names.reserve(kOptions.size());
             for (const DaemonOptionSpec& spec : kOptions)
                 names.push_back(spec.name);
             const std::string close = closestMatch(name, names);

@@ -161,6 +161,7 @@ const DirectiveSpec* findDirective(std::string_view name)
 std::vector<std::string_view> knownDirectiveNames()
 {
     std::vector<std::string_view> names;
+    names.reserve(kDirectives.size());
     for (const DirectiveSpec& d : kDirectives)
         names.push_back(d.name);
     return names;

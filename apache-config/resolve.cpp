@@ -244,9 +244,9 @@ std::string resolveApplicationGroup(const EngineConfig& config, const Mount& mou
                                : mount.virtualHostApplicationGroup ? *mount.virtualHostApplicationGroup
                                                                    : config.applicationGroup;
     const std::string server = mount.serverName.empty() ? config.serverName : mount.serverName;
-    const std::string host = serverPort == 0 || serverPort == 80 || serverPort == 443
-                                 ? server
-                                 : server + ":" + std::to_string(serverPort);
+    std::string host = serverPort == 0 || serverPort == 80 || serverPort == 443
+                           ? server
+                           : server + ":" + std::to_string(serverPort);
     switch (classifyGroupValue(value)) {
     case GroupValueKind::Global:
         return {};
