@@ -335,16 +335,7 @@ void Supervisor::opReload(uint64_t client, const Json& id, const Json& request)
         }
     ++m_generation;
     m_plan = std::move(plan);
-    m_groups.clear();
-    for (const auto& g : m_plan.groups) {
-        auto group = std::make_unique<Group>();
-        group->plan = g;
-        group->processes.assign(size_t(g.processes), SIZE_MAX);
-        group->respawnAtUs.assign(size_t(g.processes), 0);
-        group->restarts.assign(size_t(g.processes), 0);
-        group->backoffUs.assign(size_t(g.processes), 500000);
-        m_groups.push_back(std::move(group));
-    }
+    makeGroups();
     for (size_t g = 0; g < m_groups.size(); ++g)
         for (int i = 0; i < m_groups[g]->plan.processes; ++i)
             spawnProcess(g, i);

@@ -1,5 +1,7 @@
 #include "httprequestparser.h"
 
+#include "httptext.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -13,12 +15,6 @@ bool isTokenChar(unsigned char c)
     if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
         return true;
     return std::string_view("!#$%&'*+-.^_`|~").find(char(c)) != std::string_view::npos;
-}
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return (x | 0x20) == (y | 0x20); });
 }
 
 std::string_view trimOws(std::string_view s)

@@ -1,23 +1,11 @@
 #include "responsehead.h"
 
+#include "httptext.h"
+
 #include <charconv>
 #include <ctime>
 
 namespace wsgi::hosting {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if ((a[i] | 0x20) != (b[i] | 0x20))
-            return false;
-    return true;
-}
-
-} // namespace
-
 std::string_view httpDateNow()
 {
     thread_local time_t cachedSecond = 0;

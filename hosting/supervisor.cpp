@@ -53,6 +53,12 @@ Supervisor::Supervisor(EnginePlan plan, SupervisorOptions options)
     : m_plan(std::move(plan)), m_options(options)
 {
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
+    makeGroups();
+}
+
+void Supervisor::makeGroups()
+{
+    m_groups.clear();
     for (const auto& g : m_plan.groups) {
         auto group = std::make_unique<Group>();
         group->plan = g;

@@ -95,6 +95,7 @@ private:
     void dispatch(size_t group);
     Channel* idleChannel(Group& g);
     void beginShutdown();
+    void makeGroups(); // the runtime state of every group of m_plan, no processes yet
     void retireProcess(size_t process, const std::string& reason);
     void onProcessControl(size_t process);
 

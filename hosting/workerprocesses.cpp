@@ -28,43 +28,33 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
     spec.processIndex = index;
     const std::string specText = spec.encode();
 
+    // Channels (one per thread), a control channel, and a pipe for the spec. If any cannot be made,
+    // nothing is started and the slot is retried in a second.
     std::vector<int> parentEnds, childEnds;
+    int control[2] = {-1, -1};
+    int specPipe[2] = {-1, -1};
+    auto giveUp = [&](const char* what) {
+        std::fprintf(stderr, "wsgi-engine: %s failed: %s\n", what, std::strerror(errno));
+        for (int fd : parentEnds)
+            ::close(fd);
+        for (int fd : childEnds)
+            ::close(fd);
+        for (int fd : {control[0], control[1], specPipe[0], specPipe[1]})
+            if (fd >= 0)
+                ::close(fd);
+        group.respawnAtUs[size_t(index)] = monotonicMicros() + 1000000;
+    };
     for (int t = 0; t < plan.threads; ++t) {
         int pair[2];
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-            std::fprintf(stderr, "wsgi-engine: socketpair failed: %s\n", std::strerror(errno));
-            for (int fd : parentEnds)
-                ::close(fd);
-            for (int fd : childEnds)
-                ::close(fd);
-            group.respawnAtUs[size_t(index)] = monotonicMicros() + 1000000;
-            return;
-        }
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+            return giveUp("socketpair");
         parentEnds.push_back(pair[0]);
         childEnds.push_back(pair[1]);
     }
-    int control[2];
-    int specPipe[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, control) != 0) {
-        std::fprintf(stderr, "wsgi-engine: socketpair failed: %s\n", std::strerror(errno));
-        for (int fd : parentEnds)
-            ::close(fd);
-        for (int fd : childEnds)
-            ::close(fd);
-        group.respawnAtUs[size_t(index)] = monotonicMicros() + 1000000;
-        return;
-    }
-    if (pipe2(specPipe, O_CLOEXEC) != 0) {
-        std::fprintf(stderr, "wsgi-engine: pipe failed: %s\n", std::strerror(errno));
-        ::close(control[0]);
-        ::close(control[1]);
-        for (int fd : parentEnds)
-            ::close(fd);
-        for (int fd : childEnds)
-            ::close(fd);
-        group.respawnAtUs[size_t(index)] = monotonicMicros() + 1000000;
-        return;
-    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, control) != 0)
+        return giveUp("socketpair");
+    if (pipe2(specPipe, O_CLOEXEC) != 0)
+        return giveUp("pipe");
 
     const std::string binary = plan.workerBinary.string();
     const std::string title = plan.processTitle.empty() ? binary : plan.processTitle;
@@ -98,19 +88,12 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
         std::fprintf(stderr, "wsgi-engine: cannot start %s: %s\n", binary.c_str(), std::strerror(errno));
         _exit(127);
     }
+    if (pid < 0)
+        return giveUp("fork");
     for (int fd : childEnds)
         ::close(fd);
     ::close(specPipe[0]);
     ::close(control[1]);
-    if (pid < 0) {
-        std::fprintf(stderr, "wsgi-engine: fork failed: %s\n", std::strerror(errno));
-        for (int fd : parentEnds)
-            ::close(fd);
-        ::close(specPipe[1]);
-        ::close(control[0]);
-        group.respawnAtUs[size_t(index)] = monotonicMicros() + 1000000;
-        return;
-    }
     // The spec is small, far below the pipe buffer, so this write does not block.
     const ssize_t written = ::write(specPipe[1], specText.data(), specText.size());
     (void)written;

@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "gilwaitprobe.h"
+#include "hosting/httptext.h"
 #include "pythonhost.h"
 
 #include <cstdio>
@@ -11,18 +12,9 @@
 namespace wsgi::worker {
 
 using hosting::FrameType;
+using hosting::iequals;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if ((a[i] | 0x20) != (b[i] | 0x20))
-            return false;
-    return true;
-}
 
 int hexValue(char c)
 {
@@ -197,12 +189,8 @@ bool RequestContext::ensureBody(size_t want)
             m_aborted = type == FrameType::Abort;
         }
     }
-    if (m_aborted && m_body.size() - m_bodyPos < want && want != SIZE_MAX) {
-        PyErr_SetString(PyExc_OSError, "request body could not be read: the client closed the connection "
-                                       "or sent a malformed body");
-        return false;
-    }
-    if (m_aborted && want == SIZE_MAX) {
+    // An application that asked for more than arrived must learn that the body is incomplete.
+    if (m_aborted && (want == SIZE_MAX || m_body.size() - m_bodyPos < want)) {
         PyErr_SetString(PyExc_OSError, "request body could not be read: the client closed the connection "
                                        "or sent a malformed body");
         return false;
@@ -215,11 +203,8 @@ PyObject* RequestContext::read(Py_ssize_t size)
     if (size == 0)
         return PyBytes_FromStringAndSize(nullptr, 0);
     const size_t want = size < 0 ? SIZE_MAX : size_t(size);
-    if (!ensureBody(want)) {
-        // A short body is still returned if the client went away after sending part of it: no.
-        // The application must learn that the body is incomplete.
+    if (!ensureBody(want))
         return nullptr;
-    }
     const size_t n = std::min(want, m_body.size() - m_bodyPos);
     PyObject* r = PyBytes_FromStringAndSize(m_body.data() + m_bodyPos, Py_ssize_t(n));
     m_bodyPos += n;
