@@ -303,6 +303,37 @@ class LoadGenerator(Protocol):
             on_tick: Callable[[], None] | None = None) -> LoadResult: ...
 
 
+def run_client(argv: list[str], seconds: int, out_path: Path, groups: ProcessGroups,
+               on_tick: Callable[[], None] | None) -> tuple[int, str, float, float]:
+    """Run a load generator to completion, calling on_tick about once a second.
+    Returns (exit status, stdout, wall seconds, its CPU in cores)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    # Output to a file, not a pipe: nothing can block the client while we are busy sampling.
+    with open(out_path, "wb") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    groups.live[proc.pid] = proc
+    try:
+        deadline = t0 + seconds + 30  # bounded even if the client hangs on a dead server
+        while True:
+            try:
+                proc.wait(timeout=1.0)
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{Path(argv[0]).name} did not finish in time")
+                if on_tick:
+                    on_tick()
+    finally:
+        groups.stop(proc, signal.SIGKILL, grace=0)
+    wall = time.monotonic() - t0
+    # Only this client was reaped since `before`: servers are reaped after their cell.
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return proc.returncode, out_path.read_text(errors="replace"), wall, cpu / wall if wall else 0.0
+
+
 # wrk calls done() once after the run; latencies are in microseconds. Printing one JSON line beats
 # parsing wrk's rounded text ("4.12ms").
 _WRK_DONE_LUA = r"""
@@ -340,45 +371,62 @@ class WrkLoad:
     def run(self, url, connections, seconds, on_tick=None):
         argv = [self.binary, f"-t{min(self.threads, connections)}", f"-c{connections}",
                 f"-d{seconds}s", "--latency", "--timeout", "10s", "-s", str(self.script), url]
-        out_path = self.script.with_name("wrk-output.txt")
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.monotonic()
-        # Output to a file, not a pipe: nothing can block wrk while we are busy sampling.
-        with open(out_path, "wb") as out:
-            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
-        self.groups.live[proc.pid] = proc
-        try:
-            deadline = t0 + seconds + 30  # bounded even if wrk hangs on a dead server
-            while True:
-                try:
-                    proc.wait(timeout=1.0)
-                    break
-                except subprocess.TimeoutExpired:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("wrk did not finish in time")
-                    if on_tick:
-                        on_tick()
-        finally:
-            self.groups.stop(proc, signal.SIGKILL, grace=0)
-        wall = time.monotonic() - t0
-        output = out_path.read_text(errors="replace")
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        status, output, _wall, client_cores = run_client(
+            argv, seconds, self.script.with_name("wrk-output.txt"), self.groups, on_tick)
         line = next((l for l in output.splitlines() if l.startswith("WRK_JSON ")), None)
-        if proc.returncode != 0 or line is None:
-            raise RuntimeError(f"wrk failed (status {proc.returncode}): {output.strip()[-300:]}")
+        if status != 0 or line is None:
+            raise RuntimeError(f"wrk failed (status {status}): {output.strip()[-300:]}")
         data = json.loads(line[len("WRK_JSON "):])
         run_seconds = data["duration_us"] / 1e6
         errors = {k: data[k] for k in ("connect", "read", "write", "status", "timeout") if data[k]}
-        client_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         return LoadResult(
             requests=data["requests"], seconds=run_seconds,
             rps=data["requests"] / run_seconds if run_seconds > 0 else 0.0,
             mean_ms=data["mean_us"] / 1000, p50_ms=data["p50_us"] / 1000,
             p90_ms=data["p90_us"] / 1000, p99_ms=data["p99_us"] / 1000,
-            max_ms=data["max_us"] / 1000, errors=errors,
-            client_cpu_cores=client_cpu / wall if wall > 0 else 0.0,
+            max_ms=data["max_us"] / 1000, errors=errors, client_cpu_cores=client_cores,
         )
 
 
-LOAD_GENERATORS = ("wrk",)  # engine_vs_peers.make_load_generator builds them
+class WsgiLoadgen:
+    """The project's own generator (core/loadgen, `wsgi-loadgen`), closed loop like wrk here.
+    Its JSON (schema "wsgi-loadgen-result") is read from stdout; the text summary goes to stderr."""
+
+    name = "ours"
+
+    def __init__(self, binary: str, threads: int, workdir: Path, groups: ProcessGroups):
+        self.binary = binary
+        self.threads = threads
+        self.out_path = workdir / "loadgen-output.json"
+        self.groups = groups
+
+    def version(self) -> str:
+        return f"wsgi-loadgen ({self.binary})"
+
+    def run(self, url, connections, seconds, on_tick=None):
+        argv = [self.binary, "--url", url, "--concurrency", str(connections),
+                "--threads", str(min(self.threads, connections)), "--duration", str(seconds),
+                "--warmup", "0", "--json", "--quiet"]
+        status, output, _wall, client_cores = run_client(argv, seconds, self.out_path,
+                                                         self.groups, on_tick)
+        try:
+            data = json.loads(output)
+        except ValueError:
+            data = None
+        if status != 0 or not data or data.get("schema") != "wsgi-loadgen-result":
+            raise RuntimeError(f"wsgi-loadgen failed (status {status}): {output.strip()[-300:]}")
+        latency = data["latency_us"]
+        errors = {k: v for k, v in data["errors"].items() if k != "total" and v}
+        # Like wrk's "status" errors: answers that are not success or redirect.
+        bad = sum(data["status"].get(k, 0) for k in ("1xx", "4xx", "5xx", "other"))
+        if bad:
+            errors["status"] = bad
+        return LoadResult(
+            requests=data["requests"], seconds=data["duration_s"], rps=data["rate"],
+            mean_ms=latency["mean"] / 1000, p50_ms=latency["p50"] / 1000,
+            p90_ms=latency["p90"] / 1000, p99_ms=latency["p99"] / 1000,
+            max_ms=latency["max"] / 1000, errors=errors, client_cpu_cores=client_cores,
+        )
+
+
+LOAD_GENERATORS = ("wrk", "ours")  # engine_vs_peers.make_load_generator builds them

@@ -585,6 +585,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--load", choices=sorted(benchkit.LOAD_GENERATORS), default="wrk",
                         help="load generator")
     parser.add_argument("--wrk", default="wrk", help="wrk binary")
+    parser.add_argument("--loadgen", type=Path, default=REPO / "build" / "bin" / "wsgi-loadgen",
+                        help="our load generator, for --load ours")
     parser.add_argument("--connections", type=int, default=10, help="concurrency (seeds: 10)")
     parser.add_argument("--load-threads", type=int, default=2, help="load generator threads")
     parser.add_argument("--repeat", type=int, default=1,
@@ -621,9 +623,11 @@ SERVER_NAMES = ["engine", "gunicorn", "uwsgi", "apache"]
 
 
 def make_load_generator(args, workdir: Path, groups) -> benchkit.LoadGenerator:
-    # One branch per generator; the project's own (core/, epoll, HDR) will be the next one.
+    # wrk is the reference; "ours" is core/loadgen's wsgi-loadgen, the same closed loop.
     if args.load == "wrk":
         return benchkit.WrkLoad(args.wrk, args.load_threads, workdir, groups)
+    if args.load == "ours":
+        return benchkit.WsgiLoadgen(str(args.loadgen), args.load_threads, workdir, groups)
     raise SystemExit(f"unknown load generator {args.load!r}")
 
 
@@ -692,8 +696,12 @@ def measure_limits(args, runtimes: list[str], env) -> dict[str, Limit]:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    if shutil.which(args.wrk) is None:
+    if args.load == "wrk" and shutil.which(args.wrk) is None:
         print(f"error: load generator {args.wrk!r} not found (apt-get install wrk)",
+              file=sys.stderr)
+        return 2
+    if args.load == "ours" and not os.access(args.loadgen, os.X_OK):
+        print(f"error: no wsgi-loadgen at {args.loadgen} (build it, or --loadgen PATH)",
               file=sys.stderr)
         return 2
     servers = make_servers(args)
@@ -725,7 +733,8 @@ def run(args, servers, cells_planned, groups, rundir) -> int:
     env = clean_environment()
     started = datetime.datetime.now().astimezone()
     meta = {"started": started.isoformat(timespec="seconds"), "machine": machine_description(),
-            "load_generator": f"{load.version()} -t{args.load_threads} -c{args.connections}",
+            "load_generator": f"{load.version()}, {args.load_threads} threads, "
+                              f"{args.connections} connections",
             "duration_s": args.duration, "warmup_s": args.warmup, "repeat": args.repeat,
             "servers": {name: s.version() for name, s in servers.items()}}
     per_cell = args.warmup + args.duration + 2
