@@ -203,6 +203,7 @@ LoadResult LoadGenerator::run(const LoadSpec& spec, const ProgressCallback& prog
         for (size_t i = 0; i < r.errors.size(); ++i)
             result.errors[i] += r.errors[i];
         result.requests += r.requests;
+        result.completedInWindow += r.completedInWindow;
         result.bytesRead += r.bytesRead;
         result.bytesWritten += r.bytesWritten;
         result.latency.merge(r.latency);
@@ -237,20 +238,10 @@ LoadResult LoadGenerator::run(const LoadSpec& spec, const ProgressCallback& prog
     }
     if (!result.failure.empty())
         result.stoppedBy = StopReason::Failed;
-    result.achievedRate = result.durationSec > 0 ? double(result.requests) / result.durationSec : 0;
-
-    // Answers to requests still in flight when the window closed complete a moment later; they
-    // belong to the last second of the window, not to a stub second of their own.
-    const size_t windowSeconds = size_t(std::max(1.0, std::ceil(result.durationSec)));
-    if (result.timeline.size() > windowSeconds) {
-        TimelineSecond& last = result.timeline[windowSeconds - 1];
-        for (size_t s = windowSeconds; s < result.timeline.size(); ++s) {
-            last.requests += result.timeline[s].requests;
-            last.errors += result.timeline[s].errors;
-            last.latency.merge(result.timeline[s].latency);
-        }
-        result.timeline.resize(windowSeconds);
-    }
+    // Throughput counts answers inside the window only: an open-loop run above the server's
+    // capacity keeps sending its backlog for a moment after the window, and those answers must not
+    // inflate the rate (they are in the latencies and the timeline's drain seconds).
+    result.achievedRate = result.durationSec > 0 ? double(result.completedInWindow) / result.durationSec : 0;
     return result;
 }
 

@@ -88,9 +88,15 @@ std::string formatLoadResult(const LoadResult& r)
     out += buf;
     std::snprintf(buf, sizeof buf, ", warm-up %.1fs (excluded), ended by: %s\n", r.warmupSec, stopReasonName(r.stoppedBy));
     out += buf;
-    std::snprintf(buf, sizeof buf, "  %-22s%lld in %.2fs = %.1f req/s\n", "Requests:", (long long)r.requests, r.durationSec,
-                  r.achievedRate);
+    std::snprintf(buf, sizeof buf, "  %-22s%lld in %.2fs = %.1f req/s", "Requests:", (long long)r.completedInWindow,
+                  r.durationSec, r.achievedRate);
     out += buf;
+    if (r.requests != r.completedInWindow) {
+        std::snprintf(buf, sizeof buf, " (+%lld answered after the window)",
+                      (long long)(r.requests - r.completedInWindow));
+        out += buf;
+    }
+    out += "\n";
     latencyLine(out, r.openLoop() ? "Latency (corrected):" : "Latency:", r.latency);
     if (r.openLoop())
         latencyLine(out, "Latency (uncorrected):", r.latencyUncorrected);

@@ -26,7 +26,8 @@ const char* errorKindName(ErrorKind kind); // "connect", "timeout", "reset", "cl
 enum class StopReason { Duration, Count, Cancelled, Failed };
 const char* stopReasonName(StopReason reason); // "duration", "count", "cancelled", "failed"
 
-// One second of the measured window, by completion time.
+// One second of the measured window, by completion time. Seconds at or after the end of the window
+// hold the drain: answers to requests sent in the window (and open-loop slots sent late).
 struct TimelineSecond
 {
     int64_t requests = 0; // answers completed in this second
@@ -50,8 +51,9 @@ struct LoadResult
     std::string failure; // set when stoppedBy == Failed (bad URL, unreadable body file, ...)
 
     double durationSec = 0;  // the measured window actually run
-    int64_t requests = 0;    // answers completed (any status) in the measured window
-    double achievedRate = 0; // requests / durationSec
+    int64_t requests = 0;         // answers (any status) to requests sent in the measured window
+    int64_t completedInWindow = 0; // of those, answered before the window closed
+    double achievedRate = 0;       // completedInWindow / durationSec: throughput, as wrk2 counts it
 
     std::array<int64_t, 6> status{}; // 1xx..5xx, then anything else; 1xx counts interim answers
     std::array<int64_t, kErrorKindCount> errors{};
@@ -63,7 +65,7 @@ struct LoadResult
 
     // Open loop only.
     LatenessStats lateness;
-    int64_t unsent = 0; // measured slots never sent: connection busy or down until a timeout past the end
+    int64_t unsent = 0; // measured slots never sent: connection busy or down until 1 s past the end
 
     int64_t connectionsOpened = 0; // successful connects over the whole run (keep-alive reuse check)
     int64_t requestsSentTotal = 0; // whole run, warm-up included

@@ -40,6 +40,7 @@ Json loadResultToJson(const LoadResult& r)
         j.set("failure", r.failure);
     j.set("duration_s", r.durationSec);
     j.set("requests", r.requests);
+    j.set("requests_in_window", r.completedInWindow);
     j.set("rate", r.achievedRate);
 
     Json status = Json::object();
@@ -87,6 +88,8 @@ Json loadResultToJson(const LoadResult& r)
         e.set("errors", t.errors);
         e.set("p50_us", t.latency.percentile(50));
         e.set("p99_us", t.latency.percentile(99));
+        if (double(s) >= r.durationSec)
+            e.set("drain", true);
         timeline.push(std::move(e));
     }
     j.set("timeline", std::move(timeline));

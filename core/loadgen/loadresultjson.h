@@ -14,8 +14,9 @@
 //   "stopped_by": "duration" | "count" | "cancelled" | "failed",
 //   "failure": "...",               // present only when something failed
 //   "duration_s": 10.0,             // the measured window
-//   "requests": 123456,             // answers completed in the window (any status)
-//   "rate": 12345.6,                // requests / duration_s
+//   "requests": 123456,             // answers (any status) to requests sent in the window
+//   "requests_in_window": 123400,   // of those, answered before the window closed
+//   "rate": 12345.6,                // requests_in_window / duration_s (throughput, as wrk2 counts)
 //   "status": {"1xx": 0, "2xx": 123456, "3xx": 0, "4xx": 0, "5xx": 0, "other": 0},
 //   "errors": {"connect": 0, "timeout": 0, "reset": 0, "closed": 0, "bad_response": 0, "total": 0},
 //   "bytes": {"read": 150000000, "written": 4000000},
@@ -31,17 +32,19 @@
 //     "late": 12,                   // sends more than late_threshold_us behind their slot
 //     "late_threshold_us": 1000,
 //     "lateness_total_us": 450000, "lateness_max_us": 99000,
-//     "unsent": 0                   // measured slots never sent (a slot still unsent at the end goes
-//                                   // out late for up to timeout_ms more, then counts here)
+//     "unsent": 0                   // measured slots never sent (a slot still unsent when the window
+//                                   // closes goes out late for up to 1 s, or timeout_ms if shorter,
+//                                   // then counts here)
 //   },
 //   "connections_opened": 64,       // whole run: keep-alive means this equals "connections"
 //   "requests_sent_total": 150000,  // whole run, warm-up included (matches what the server saw)
 //   "responses_total": 150000,      // whole run, warm-up included
 //   "unfinished": 0,                // measured requests in flight when a run was cancelled
-//   "timeline": [                   // one entry per second of the window, by completion time; the
-//                                   // last may be partial, and answers to requests still in flight
-//                                   // when the window closed are counted in it
+//   "timeline": [                   // one entry per second from the window's start, by completion
+//                                   // time; the last in-window second may be partial
 //     {"second": 0, "requests": 12001, "errors": 0, "p50_us": 470.0, "p99_us": 1100.0}, ...
+//     {"second": 10, ..., "drain": true} // entries starting at or after duration_s: answers to
+//                                   // requests still in flight (or sent late) when the window closed
 //   ]
 // }
 

@@ -53,6 +53,7 @@ struct WorkerResult
     std::array<int64_t, 6> status{};
     std::array<int64_t, kErrorKindCount> errors{};
     int64_t requests = 0;
+    int64_t completedInWindow = 0;
     int64_t bytesRead = 0;
     int64_t bytesWritten = 0;
     Histogram latency;

@@ -152,7 +152,8 @@ TEST(LoadgenTiming, OpenLoopHoldsTheRate)
     // across the end of the window (they go out late, within the timeout).
     EXPECT_EQ(r.requests, 1000);
     EXPECT_EQ(r.unsent, 0);
-    EXPECT_DOUBLE_EQ(r.achievedRate, 500);
+    // Throughput counts answers inside the window: all but the few in flight at its end.
+    EXPECT_NEAR(r.achievedRate, 500, 3);
     ASSERT_EQ(r.timeline.size(), 2u);
     EXPECT_NEAR(double(r.timeline[0].requests), 500, 50);
 }

@@ -24,6 +24,7 @@ LoadResult sampleOpenLoop()
     r.stoppedBy = StopReason::Duration;
     r.durationSec = 2;
     r.requests = 2000;
+    r.completedInWindow = 1990;
     r.achievedRate = 1000;
     r.status = {0, 1990, 0, 10, 0, 0};
     r.errors = {1, 2, 3, 4, 5};
@@ -38,7 +39,8 @@ LoadResult sampleOpenLoop()
     r.connectionsOpened = 10;
     r.requestsSentTotal = 3000;
     r.responsesTotal = 2990;
-    r.timeline.resize(2);
+    r.timeline.resize(3);
+    r.timeline[2].requests = 10; // the drain after the window
     r.timeline[0].requests = 1000;
     r.timeline[0].latency.record(400);
     r.timeline[1].requests = 1000;
@@ -68,6 +70,7 @@ TEST(LoadgenJson, OpenLoopResultFollowsTheSchema)
     EXPECT_EQ(j["stopped_by"].asString(), "duration");
     EXPECT_FALSE(j.contains("failure"));
     EXPECT_EQ(j["requests"].asInt(), 2000);
+    EXPECT_EQ(j["requests_in_window"].asInt(), 1990);
     EXPECT_TRUE(j["requests"].isInt());
     EXPECT_EQ(j["rate"].asDouble(), 1000);
     EXPECT_EQ(j["status"]["2xx"].asInt(), 1990);
@@ -88,8 +91,10 @@ TEST(LoadgenJson, OpenLoopResultFollowsTheSchema)
     EXPECT_EQ(j["schedule"]["unsent"].asInt(), 3);
     EXPECT_EQ(j["connections_opened"].asInt(), 10);
     EXPECT_EQ(j["requests_sent_total"].asInt(), 3000);
-    ASSERT_EQ(j["timeline"].size(), 2u);
+    ASSERT_EQ(j["timeline"].size(), 3u);
     EXPECT_EQ(j["timeline"].at(1)["second"].asInt(), 1);
+    EXPECT_FALSE(j["timeline"].at(1).contains("drain"));
+    EXPECT_TRUE(j["timeline"].at(2)["drain"].asBool());
     EXPECT_EQ(j["timeline"].at(1)["errors"].asInt(), 15);
     EXPECT_NEAR(j["timeline"].at(1)["p99_us"].asDouble(), 800, 1);
 
@@ -118,7 +123,7 @@ TEST(LoadgenJson, ClosedLoopHasNoSchedule)
 TEST(LoadgenJson, SummaryTableNamesEverything)
 {
     const std::string text = formatLoadResult(sampleOpenLoop());
-    for (const char* word : {"open loop at 1000.0 req/s", "2000 in 2.00s", "Latency (corrected):",
+    for (const char* word : {"open loop at 1000.0 req/s", "1990 in 2.00s", "(+10 answered after the window)", "Latency (corrected):",
                              "Latency (uncorrected):", "p99.99", "2xx 1990", "bad_response 5", "1 late", "3 never sent"})
         EXPECT_NE(text.find(word), std::string::npos) << word << "\n" << text;
 }
