@@ -47,13 +47,9 @@ ListenParse parseListenArgument(std::string_view argument)
         if (colon == std::string_view::npos) {
             portText = argument;
         } else {
+            // Like apr_parse_addr_port, the port is after the last ':', so "::1:8080" is [::1]:8080.
             host = std::string(argument.substr(0, colon));
             portText = argument.substr(colon + 1);
-            if (host.find(':') != std::string::npos) {
-                r.error = "IPv6 address in '" + std::string(argument) + "' must be written in brackets";
-                r.suggestion = "write Listen [" + host + "]:" + std::string(portText);
-                return r;
-            }
             if (host.empty()) {
                 r.error = "Listen '" + std::string(argument) + "' has an empty host";
                 r.suggestion = "write Listen " + std::string(portText) + " to listen on all addresses";

@@ -19,7 +19,7 @@ struct ListenParse
     std::string suggestion;
 };
 
-// `[host:]port`, `[v6]:port` or `*:port` as Apache's Listen takes them. Port 0 is accepted (the engine
+// `[host:]port`, `[v6]:port`, `v6:port` or `*:port` as Apache's Listen takes them (port after the last ':'). Port 0 is accepted (the engine
 // then picks a free port; Apache would refuse it, so the caller adds a Note).
 ListenParse parseListenArgument(std::string_view argument);
 
