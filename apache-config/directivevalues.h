@@ -19,8 +19,8 @@ struct ListenParse
     std::string suggestion;
 };
 
-// `[host:]port`, `[v6]:port`, `v6:port` or `*:port` as Apache's Listen takes them (port after the last ':'). Port 0 is accepted (the engine
-// then picks a free port; Apache would refuse it, so the caller adds a Note).
+// `[host:]port`, `[v6]:port`, `v6:port` or `*:port` as Apache's Listen takes them (port after the last ':').
+// Port 0 is accepted (the engine then picks a free port; Apache would refuse it, so the caller adds a Note).
 ListenParse parseListenArgument(std::string_view argument);
 
 // The host part of `ServerName [scheme://]host[:port]`: what mod_wsgi's %{SERVER} and %{RESOURCE} use.
