@@ -18,11 +18,11 @@ bool BlockingChannel::fill(size_t need, std::string& error)
             m_buffer.erase(0, m_pos);
             m_pos = 0;
         }
-        const size_t old = m_buffer.size();
-        const size_t want = std::max<size_t>(64 * 1024, need - old);
-        m_buffer.resize(old + want);
-        const ssize_t n = ::read(m_fd, m_buffer.data() + old, want);
-        m_buffer.resize(old + size_t(std::max<ssize_t>(n, 0)));
+        // Read into a scratch buffer and append: growing the string first would zero-fill it.
+        thread_local char scratch[64 * 1024];
+        const ssize_t n = ::read(m_fd, scratch, sizeof scratch);
+        if (n > 0)
+            m_buffer.append(scratch, size_t(n));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {

@@ -50,14 +50,8 @@ std::vector<std::string> RuntimeCatalog::available() const
 
 config::RuntimeTraits runtimeTraits(const std::string& runtimeName)
 {
-    config::RuntimeTraits traits;
-    const size_t dot = runtimeName.find('.');
-    if (dot != std::string::npos) {
-        traits.major = std::atoi(runtimeName.substr(0, dot).c_str());
-        traits.minor = std::atoi(runtimeName.substr(dot + 1).c_str());
-    }
-    traits.freeThreadedBuild = !runtimeName.empty() && runtimeName.back() == 't';
-    return traits;
+    // Names come from the built worker binaries; one that does not parse is caught as E-NO-RUNTIME.
+    return config::runtimeTraitsFromName(runtimeName).value_or(config::RuntimeTraits{});
 }
 
 namespace {
@@ -138,16 +132,8 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
         const std::string groupName = config::resolveProcessGroup(config, mount);
         const auto it = std::find_if(plan.groups.begin(), plan.groups.end(),
                                      [&](const GroupPlan& g) { return g.name == groupName; });
-        if (it == plan.groups.end()) {
-            plan.findings.push_back(error(mount.where, "E-NO-GROUP",
-                                          groupName.empty()
-                                              ? "mount '" + (mount.urlPrefix.empty() ? "/" : mount.urlPrefix) +
-                                                    "' would run in embedded mode, which the engine does not have"
-                                              : "mount uses daemon group '" + groupName + "', which is not defined",
-                                          "define it with WSGIDaemonProcess before this line and give the mount "
-                                          "process-group="));
-            continue;
-        }
+        if (it == plan.groups.end())
+            continue; // parseEngineConfig has reported it (E-UNKNOWN-GROUP or E-EMBEDDED-MODE)
         const size_t groupIndex = size_t(it - plan.groups.begin());
         const std::string appGroup = config::resolveApplicationGroup(config, mount);
         MountSpec m;

@@ -387,10 +387,7 @@ void Supervisor::onConnectionEvent(uint64_t id, uint32_t events)
 
 void Supervisor::readFromClient(Connection& c)
 {
-    const size_t old = c.in.size();
-    c.in.resize(old + kReadChunk);
-    const ssize_t n = ::read(c.fd, c.in.data() + old, kReadChunk);
-    c.in.resize(old + size_t(std::max<ssize_t>(n, 0)));
+    const ssize_t n = readAppend(c.fd, c.in);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) {

@@ -5,7 +5,9 @@
 #include "telemetry.h"
 
 #include <map>
+#include <string>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace wsgi::hosting {
 
@@ -24,6 +26,17 @@ inline Tag tagKind(uint64_t tag) { return Tag(tag >> 56); }
 inline uint64_t tagId(uint64_t tag) { return tag & ((uint64_t(1) << 56) - 1); }
 
 constexpr size_t kReadChunk = 64 * 1024;
+
+// Reads what is available on `fd` and appends it to `buffer`. Through a scratch buffer, because
+// growing the string first would zero-fill 64 KiB on every read. Returns read(2)'s result.
+inline ssize_t readAppend(int fd, std::string& buffer)
+{
+    static char scratch[kReadChunk]; // the supervisor is single-threaded
+    const ssize_t n = ::read(fd, scratch, sizeof scratch);
+    if (n > 0)
+        buffer.append(scratch, size_t(n));
+    return n;
+}
 constexpr size_t kHighWater = 1024 * 1024; // stop reading a producer while its consumer lags this much
 
 struct Supervisor::Connection

@@ -238,10 +238,7 @@ void Supervisor::onChannelEvent(size_t index, uint32_t events)
         flushChannel(ch);
     if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || !ch.alive)
         return;
-    const size_t old = ch.in.size();
-    ch.in.resize(old + kReadChunk);
-    const ssize_t n = ::read(ch.fd, ch.in.data() + old, kReadChunk);
-    ch.in.resize(old + size_t(std::max<ssize_t>(n, 0)));
+    const ssize_t n = readAppend(ch.fd, ch.in);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) {

@@ -344,6 +344,16 @@ bool PythonHost::setUpInterpreter(Interpreter& interp)
     }
     if (interp.spec.switchInterval && !setSwitchInterval(*interp.spec.switchInterval))
         return false;
+    for (const char* key : {"REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "REQUEST_URI",
+                            "SERVER_PROTOCOL", "SERVER_PORT", "SERVER_ADDR", "REMOTE_ADDR", "REMOTE_PORT",
+                            "REQUEST_SCHEME", "GATEWAY_INTERFACE", "SERVER_SOFTWARE", "SCRIPT_FILENAME",
+                            "CONTENT_TYPE", "CONTENT_LENGTH", "SERVER_NAME", "HTTP_HOST", "HTTP_USER_AGENT",
+                            "HTTP_ACCEPT", "HTTP_ACCEPT_ENCODING", "HTTP_ACCEPT_LANGUAGE", "HTTP_CONNECTION",
+                            "HTTP_COOKIE", "HTTP_REFERER", "HTTP_CACHE_CONTROL", "wsgi.version", "wsgi.url_scheme",
+                            "wsgi.input", "wsgi.errors", "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once",
+                            "wsgi.input_terminated", "wsgi.file_wrapper", "mod_wsgi.process_group",
+                            "mod_wsgi.application_group"})
+        interp.environKeys.emplace(key, PyUnicode_InternFromString(key));
     interp.wsgiVersion = Py_BuildValue("(ii)", 1, 0);
     interp.multithread = PyBool_FromLong(m_spec.threads > 1);
     interp.multiprocess = PyBool_FromLong(m_spec.multiprocess);

@@ -10,6 +10,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace wsgi::worker {
@@ -27,6 +29,14 @@ struct Interpreter
     PyObject* multiprocess = nullptr;
     PyObject* processGroup = nullptr;
     PyObject* applicationGroup = nullptr;
+    // Interned environ keys, made once at setup and only read afterwards (safe without the GIL's
+    // protection under free-threading): building environ is on every request's path.
+    std::unordered_map<std::string_view, PyObject*> environKeys;
+    PyObject* environKey(std::string_view name) const
+    {
+        const auto it = environKeys.find(name);
+        return it == environKeys.end() ? nullptr : it->second;
+    }
 };
 
 struct Application

@@ -44,28 +44,37 @@ std::string percentDecode(std::string_view s)
     return out;
 }
 
-// Sets environ[key] = latin-1 str(value); false with an exception set.
-bool setString(PyObject* dict, const char* key, std::string_view value)
+// Fills one request's environ, with the interpreter's interned keys where it has them.
+class EnvironBuilder
 {
-    PyObject* v = PyUnicode_DecodeLatin1(value.data(), Py_ssize_t(value.size()), nullptr);
-    if (!v)
-        return false;
-    const int rc = PyDict_SetItemString(dict, key, v);
-    Py_DECREF(v);
-    return rc == 0;
-}
+public:
+    EnvironBuilder(PyObject* dict, const Interpreter& interp) : m_dict(dict), m_interp(interp) {}
 
-bool setObject(PyObject* dict, const char* key, PyObject* value)
-{
-    return value && PyDict_SetItemString(dict, key, value) == 0;
-}
+    // environ[key] = value; false with an exception set.
+    bool setObject(const std::string& key, PyObject* value) const
+    {
+        if (!value)
+            return false;
+        if (PyObject* k = m_interp.environKey(key))
+            return PyDict_SetItem(m_dict, k, value) == 0;
+        return PyDict_SetItemString(m_dict, key.c_str(), value) == 0;
+    }
+    // environ[key] = latin-1 str(value): PEP 3333's native strings.
+    bool setString(const std::string& key, std::string_view value) const
+    {
+        return setNewObject(key, PyUnicode_DecodeLatin1(value.data(), Py_ssize_t(value.size()), nullptr));
+    }
+    bool setNewObject(const std::string& key, PyObject* value) const
+    {
+        const bool ok = setObject(key, value);
+        Py_XDECREF(value);
+        return ok;
+    }
 
-bool setNewObject(PyObject* dict, const char* key, PyObject* value)
-{
-    const bool ok = setObject(dict, key, value);
-    Py_XDECREF(value);
-    return ok;
-}
+private:
+    PyObject* m_dict;
+    const Interpreter& m_interp;
+};
 
 // Applications must not produce hop-by-hop headers (PEP 3333); the engine owns connection handling.
 bool isHopByHop(std::string_view name)
@@ -522,6 +531,7 @@ void RequestThread::runApplication(Application& app)
     PyObject* startResponse = newBoundObject(interp.types.startResponse, &c);
     PyObject* result = nullptr;
     bool ok = environ && startResponse;
+    const EnvironBuilder env(environ, interp);
 
     // --- environ (PEP 3333 and the CGI variables Apache gives mod_wsgi) ---
     if (ok) {
@@ -536,27 +546,27 @@ void RequestThread::runApplication(Application& app)
         const std::string& mountPrefix = app.mount->urlPrefix;
         std::string host(m_host.spec().serverName);
         std::string contentType, contentLength;
-        ok = setString(environ, "REQUEST_METHOD", head.method) && setObject(environ, "SCRIPT_NAME", app.scriptName) &&
-             setString(environ, "PATH_INFO",
+        ok = env.setString("REQUEST_METHOD", head.method) && env.setObject("SCRIPT_NAME", app.scriptName) &&
+             env.setString("PATH_INFO",
                        std::string_view(path).substr(std::min(path.size(), mountPrefix.size()))) &&
-             setString(environ, "QUERY_STRING", q == std::string_view::npos ? "" : target.substr(q + 1)) &&
-             setString(environ, "REQUEST_URI", target) &&
-             setString(environ, "SERVER_PROTOCOL", head.http11 ? "HTTP/1.1" : "HTTP/1.0") &&
-             setString(environ, "SERVER_PORT", std::to_string(head.localPort)) &&
-             setString(environ, "SERVER_ADDR", head.localAddr) && setString(environ, "REMOTE_ADDR", head.remoteAddr) &&
-             setString(environ, "REMOTE_PORT", std::to_string(head.remotePort)) &&
-             setString(environ, "REQUEST_SCHEME", "http") && setString(environ, "GATEWAY_INTERFACE", "CGI/1.1") &&
-             setString(environ, "SERVER_SOFTWARE", "wsgi-engine") &&
-             setObject(environ, "SCRIPT_FILENAME", app.scriptFilename);
+             env.setString("QUERY_STRING", q == std::string_view::npos ? "" : target.substr(q + 1)) &&
+             env.setString("REQUEST_URI", target) &&
+             env.setString("SERVER_PROTOCOL", head.http11 ? "HTTP/1.1" : "HTTP/1.0") &&
+             env.setString("SERVER_PORT", std::to_string(head.localPort)) &&
+             env.setString("SERVER_ADDR", head.localAddr) && env.setString("REMOTE_ADDR", head.remoteAddr) &&
+             env.setString("REMOTE_PORT", std::to_string(head.remotePort)) &&
+             env.setString("REQUEST_SCHEME", "http") && env.setString("GATEWAY_INTERFACE", "CGI/1.1") &&
+             env.setString("SERVER_SOFTWARE", "wsgi-engine") &&
+             env.setObject("SCRIPT_FILENAME", app.scriptFilename);
         for (const auto& [name, value] : head.headers) {
             if (!ok)
                 break;
             if (iequals(name, "Content-Type")) {
-                ok = setString(environ, "CONTENT_TYPE", value);
+                ok = env.setString("CONTENT_TYPE", value);
                 continue;
             }
             if (iequals(name, "Content-Length")) {
-                ok = setString(environ, "CONTENT_LENGTH", value);
+                ok = env.setString("CONTENT_LENGTH", value);
                 continue;
             }
             if (name.find('_') != std::string::npos)
@@ -575,21 +585,21 @@ void RequestThread::runApplication(Application& app)
                 latin1(existing, "header", joined);
                 joined += key == "HTTP_COOKIE" ? "; " : ", ";
                 joined += value;
-                ok = setString(environ, key.c_str(), joined);
+                ok = env.setString(key, joined);
             } else {
-                ok = setString(environ, key.c_str(), value);
+                ok = env.setString(key, value);
             }
         }
-        ok = ok && setString(environ, "SERVER_NAME", host) && setObject(environ, "wsgi.version", interp.wsgiVersion) &&
-             setString(environ, "wsgi.url_scheme", "http") &&
-             setNewObject(environ, "wsgi.input", newBoundObject(interp.types.input, &c)) &&
-             setNewObject(environ, "wsgi.errors", newBoundObject(interp.types.errors, &c)) &&
-             setObject(environ, "wsgi.multithread", interp.multithread) &&
-             setObject(environ, "wsgi.multiprocess", interp.multiprocess) &&
-             setObject(environ, "wsgi.run_once", Py_False) && setObject(environ, "wsgi.input_terminated", Py_True) &&
-             setObject(environ, "wsgi.file_wrapper", interp.types.fileWrapper) &&
-             setObject(environ, "mod_wsgi.process_group", interp.processGroup) &&
-             setObject(environ, "mod_wsgi.application_group", interp.applicationGroup);
+        ok = ok && env.setString("SERVER_NAME", host) && env.setObject("wsgi.version", interp.wsgiVersion) &&
+             env.setString("wsgi.url_scheme", "http") &&
+             env.setNewObject("wsgi.input", newBoundObject(interp.types.input, &c)) &&
+             env.setNewObject("wsgi.errors", newBoundObject(interp.types.errors, &c)) &&
+             env.setObject("wsgi.multithread", interp.multithread) &&
+             env.setObject("wsgi.multiprocess", interp.multiprocess) &&
+             env.setObject("wsgi.run_once", Py_False) && env.setObject("wsgi.input_terminated", Py_True) &&
+             env.setObject("wsgi.file_wrapper", interp.types.fileWrapper) &&
+             env.setObject("mod_wsgi.process_group", interp.processGroup) &&
+             env.setObject("mod_wsgi.application_group", interp.applicationGroup);
     }
 
     // --- call the application and send what it returns ---
