@@ -82,6 +82,7 @@ std::optional<FrameHeader> decodeFrameHeader(const char* bytes)
     case FrameType::Hello:
     case FrameType::DumpStacks:
     case FrameType::StackDump:
+    case FrameType::Metrics:
         break;
     default:
         return std::nullopt;

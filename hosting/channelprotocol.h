@@ -31,6 +31,7 @@ enum class FrameType : uint8_t {
     Hello = 20,      // worker -> supervisor once started: "key=value" lines about the runtime in force
     DumpStacks = 21, // supervisor -> worker
     StackDump = 22,  // worker -> supervisor: the Python stacks of every thread, as text
+    Metrics = 23,    // worker -> supervisor in direct mode: u32 busy threads, then (u32 length, RequestMetrics)*
 };
 
 constexpr size_t kFrameHeaderSize = 8;

@@ -100,7 +100,7 @@ Json Supervisor::statusJson() const
             if (pi == SIZE_MAX)
                 continue;
             const Process& p = *m_processes[pi];
-            int active = 0;
+            int active = p.directActive;
             for (size_t ci : p.channels)
                 active += m_channels[ci]->connection != 0 ? 1 : 0;
             Json proc = Json::object();
@@ -217,8 +217,8 @@ void Supervisor::publishTelemetry(Subscriber& s, int64_t nowUs)
         const Process& p = *m_processes[pi];
         ProcessInterval& interval = it->second;
         const ProcessCpu cpu = p.state == Process::State::Dead ? ProcessCpu{} : readProcessCpu(p.pid);
-        // Requests still running count as busy up to now.
-        int active = 0;
+        // Requests still running count as busy up to now (proxy mode knows when each started).
+        int active = p.directActive;
         for (size_t ci : p.channels) {
             const Channel& ch = *m_channels[ci];
             if (ch.connection) {
@@ -311,7 +311,7 @@ void Supervisor::opReload(uint64_t client, const Json& id, const Json& request)
     const auto parsed = config::parseEngineConfig(text.asString(), name);
     config::EngineConfig cfg = parsed.config;
     cfg.listen = m_plan.listen; // listen sockets stay: a reload never drops the port clients use
-    EnginePlan plan = planEngine(cfg, m_options.runtimes);
+    EnginePlan plan = planEngine(cfg, m_options.runtimes, m_options.dispatch);
     std::string problems;
     for (const auto* findings : std::initializer_list<const std::vector<config::Finding>*>{&parsed.findings, &plan.findings})
         for (const auto& f : *findings)
@@ -336,6 +336,7 @@ void Supervisor::opReload(uint64_t client, const Json& id, const Json& request)
     ++m_generation;
     m_plan = std::move(plan);
     makeGroups();
+    watchListeners(!m_plan.direct);
     for (size_t g = 0; g < m_groups.size(); ++g)
         for (int i = 0; i < m_groups[g]->plan.processes; ++i)
             spawnProcess(g, i);

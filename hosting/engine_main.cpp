@@ -42,6 +42,11 @@ void usage(FILE* out)
                  "  --default-runtime RT   Python runtime for groups without python= (default %s)\n"
                  "  --worker-dir DIR       where the wsgi-worker-<runtime> binaries are (default: beside\n"
                  "                         this program)\n"
+                 "  --dispatch MODE        how requests reach the workers: proxy (default; the supervisor\n"
+                 "                         hands each request to an idle thread, as mod_wsgi proxies to its\n"
+                 "                         daemons), direct (the workers serve client connections\n"
+                 "                         themselves; one daemon group only), or auto (direct when one\n"
+                 "                         group serves every mount)\n"
                  "  --quiet                log only problems\n"
                  "  --help                 show this help\n"
                  "\n"
@@ -84,6 +89,7 @@ int main(int argc, char** argv)
     std::string tokenFile;
     std::vector<wsgi::config::ListenAddress> listenOverride;
     bool checkOnly = false;
+    wsgi::hosting::Dispatch dispatch = wsgi::hosting::Dispatch::Proxy;
     wsgi::hosting::RuntimeCatalog runtimes{selfDirectory(), WSGI_DEFAULT_RUNTIME};
     wsgi::hosting::SupervisorOptions options;
 
@@ -125,6 +131,18 @@ int main(int argc, char** argv)
             runtimes.defaultRuntime = value();
         } else if (arg == "--worker-dir") {
             runtimes.workerDir = value();
+        } else if (arg == "--dispatch") {
+            const std::string mode = value();
+            if (mode == "proxy")
+                dispatch = wsgi::hosting::Dispatch::Proxy;
+            else if (mode == "direct")
+                dispatch = wsgi::hosting::Dispatch::Direct;
+            else if (mode == "auto")
+                dispatch = wsgi::hosting::Dispatch::Auto;
+            else {
+                std::fprintf(stderr, "wsgi-engine: --dispatch must be proxy, direct or auto, not '%s'\n", mode.c_str());
+                return 2;
+            }
         } else if (arg == "--quiet") {
             options.quiet = true;
         } else if (arg == "--help" || arg == "-h") {
@@ -150,7 +168,7 @@ int main(int argc, char** argv)
         fallback.port = 8080;
         config.listen.push_back(fallback);
     }
-    const auto plan = wsgi::hosting::planEngine(config, runtimes);
+    const auto plan = wsgi::hosting::planEngine(config, runtimes, dispatch);
 
     bool failed = !parsed.ok() || !plan.ok();
     for (const auto* findings : {&parsed.findings, &plan.findings})
@@ -199,6 +217,7 @@ int main(int argc, char** argv)
     }
     options.configFile = configFile;
     options.runtimes = runtimes;
+    options.dispatch = dispatch;
     wsgi::hosting::Supervisor supervisor(plan, options);
     std::string error;
     if (!supervisor.listen(error)) {
@@ -216,6 +235,8 @@ int main(int argc, char** argv)
     for (const auto& g : plan.groups)
         std::printf("wsgi-engine: group %s: %d processes x %d threads, Python %s%s\n", g.name.c_str(), g.processes,
                     g.threads, g.spec.runtime.c_str(), g.spec.freeThreading ? " (free-threaded)" : "");
+    std::printf("wsgi-engine: dispatch %s\n", plan.direct ? "direct (workers serve connections)"
+                                                          : "proxy (the supervisor hands each request to a thread)");
     std::fflush(stdout);
     const int rc = supervisor.run();
     if (removeTokenFile)

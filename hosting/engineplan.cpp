@@ -72,7 +72,7 @@ std::string joined(const std::vector<std::string>& items)
 
 } // namespace
 
-EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& runtimes)
+EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& runtimes, Dispatch dispatch)
 {
     EnginePlan plan;
     plan.listen = config.listen;
@@ -156,6 +156,17 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
                 it->spec.notes.push_back(config::formatFinding(f));
             plan.findings.insert(plan.findings.end(), interp.findings.begin(), interp.findings.end());
         }
+    }
+    const bool oneGroup = plan.groups.size() == 1;
+    if (dispatch == Dispatch::Direct && !oneGroup)
+        plan.findings.push_back(error({}, "E-DIRECT-GROUPS",
+                                      "--dispatch direct needs a single daemon group serving every mount (this "
+                                      "configuration has " + std::to_string(plan.groups.size()) + ")",
+                                      "use --dispatch proxy or auto"));
+    plan.direct = oneGroup && dispatch != Dispatch::Proxy;
+    for (auto& g : plan.groups) {
+        g.spec.direct = plan.direct;
+        g.spec.queueTimeoutSeconds = g.queueTimeoutSeconds;
     }
     if (plan.mounts.empty())
         plan.findings.push_back(error({}, "E-NO-MOUNTS", "the configuration mounts no application",

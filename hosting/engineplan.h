@@ -39,6 +39,10 @@ struct EnginePlan
     std::vector<GroupPlan> groups;
     std::vector<MountPlan> mounts; // index = mount index in RequestHead
     std::vector<config::Finding> findings;
+    // Direct mode: the workers accept and serve client connections themselves (possible when one
+    // group serves every mount, so nothing needs routing); otherwise the supervisor proxies each
+    // request, as mod_wsgi does.
+    bool direct = false;
     bool ok() const;
 
     // The mount serving `path` (the longest prefix on a segment boundary), or -1.
@@ -54,6 +58,9 @@ struct RuntimeCatalog
 
 config::RuntimeTraits runtimeTraits(const std::string& runtimeName);
 
-EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& runtimes);
+enum class Dispatch { Auto, Proxy, Direct };
+
+EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& runtimes,
+                      Dispatch dispatch = Dispatch::Proxy);
 
 } // namespace wsgi::hosting

@@ -121,8 +121,8 @@ bool Supervisor::listen(std::string& error)
         ls.host = addressText(bound, boundPort);
         ls.port = boundPort;
         m_listeners.push_back(ls);
-        watch(fd, makeTag(Tag::Listener, m_listeners.size() - 1), EPOLLIN);
     }
+    watchListeners(!m_plan.direct);
     if (m_options.controlPort >= 0) {
         m_control = std::make_unique<ControlServer>(
             m_epoll, makeTag(Tag::ControlListener, 0), makeTag(Tag::ControlClient, 0), m_options.controlToken,
@@ -136,6 +136,21 @@ bool Supervisor::listen(std::string& error)
             return false;
     }
     return true;
+}
+
+void Supervisor::watchListeners(bool on)
+{
+    if (on == m_listenersWatched)
+        return;
+    m_listenersWatched = on;
+    for (size_t i = 0; i < m_listeners.size(); ++i) {
+        if (m_listeners[i].fd < 0)
+            continue;
+        if (on)
+            watch(m_listeners[i].fd, makeTag(Tag::Listener, i), EPOLLIN);
+        else
+            epoll_ctl(m_epoll, EPOLL_CTL_DEL, m_listeners[i].fd, nullptr);
+    }
 }
 
 void Supervisor::watch(int fd, uint64_t tag, uint32_t events)

@@ -32,6 +32,7 @@ struct SupervisorOptions
     std::string controlToken;
     std::string configFile; // shown by status, used to name reloaded text
     RuntimeCatalog runtimes; // for plans made by reload
+    Dispatch dispatch = Dispatch::Proxy;
 };
 
 struct ListenSocket
@@ -98,6 +99,8 @@ private:
     void makeGroups(); // the runtime state of every group of m_plan, no processes yet
     void retireProcess(size_t process, const std::string& reason);
     void onProcessControl(size_t process);
+    void onDirectMetrics(size_t process, std::string_view payload);
+    void watchListeners(bool on); // the supervisor accepts in proxy mode only
 
     // Control endpoint (controlops.cpp).
     void onControlRequest(uint64_t client, const Json& id, const std::string& op, const Json& request);
@@ -127,6 +130,7 @@ private:
     std::map<std::string, std::map<std::string, int>> m_restarts; // group -> reason -> count
     int m_generation = 0; // bumped by reload: processes of an older generation only drain
     int64_t m_startedUs = 0;
+    bool m_listenersWatched = false;
     bool m_stopping = false;
     int64_t m_stopDeadlineUs = 0;
     int m_exitCode = 0;

@@ -99,6 +99,7 @@ struct Supervisor::Process
     std::map<std::string, std::string> hello; // what the worker reported about its runtime
     std::string stopReason;
     int threads = 0;
+    int directActive = 0; // direct mode: requests running, as last reported
     std::string groupName;
 };
 

@@ -44,7 +44,8 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
                 ::close(fd);
         group.respawnAtUs[size_t(index)] = monotonicMicros() + 1000000;
     };
-    for (int t = 0; t < plan.threads; ++t) {
+    const int channels = m_plan.direct ? 0 : plan.threads; // direct-mode threads talk to clients instead
+    for (int t = 0; t < channels; ++t) {
         int pair[2];
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
             return giveUp("socketpair");
@@ -71,6 +72,9 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
         std::vector<int> fds = childEnds;
         fds.push_back(control[1]);
         fds.push_back(specPipe[0]);
+        if (m_plan.direct)
+            for (const auto& l : m_listeners)
+                fds.push_back(l.fd);
         int high = 3 + int(fds.size());
         for (int fd : fds)
             high = std::max(high, fd + 1);
@@ -83,8 +87,11 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
         const std::string threads = std::to_string(plan.threads);
         const std::string controlFd = std::to_string(3 + int(childEnds.size()));
         const std::string specFd = std::to_string(4 + int(childEnds.size()));
+        const std::string listenFrom = std::to_string(5 + int(childEnds.size()));
+        const std::string listenCount = std::to_string(m_plan.direct ? m_listeners.size() : 0);
         execl(binary.c_str(), title.c_str(), "--channels-from", "3", "--threads", threads.c_str(), "--control-fd",
-              controlFd.c_str(), "--spec-fd", specFd.c_str(), static_cast<char*>(nullptr));
+              controlFd.c_str(), "--spec-fd", specFd.c_str(), "--listen-from", listenFrom.c_str(), "--listen-count",
+              listenCount.c_str(), static_cast<char*>(nullptr));
         std::fprintf(stderr, "wsgi-engine: cannot start %s: %s\n", binary.c_str(), std::strerror(errno));
         _exit(127);
     }
@@ -422,6 +429,38 @@ void Supervisor::retireProcess(size_t processIndex, const std::string& reason)
     kill(p.pid, SIGTERM);
 }
 
+void Supervisor::onDirectMetrics(size_t processIndex, std::string_view payload)
+{
+    Process& p = *m_processes[processIndex];
+    uint32_t active = 0;
+    std::memcpy(&active, payload.data(), sizeof active);
+    p.directActive = int(active);
+    payload.remove_prefix(sizeof active);
+    while (payload.size() >= 4) {
+        uint32_t length = 0;
+        std::memcpy(&length, payload.data(), sizeof length);
+        payload.remove_prefix(sizeof length);
+        if (length > payload.size())
+            break;
+        const auto m = RequestMetrics::decode(payload.substr(0, length));
+        payload.remove_prefix(length);
+        if (!m)
+            continue;
+        ++p.requests;
+        if (!m_subscribers.empty())
+            recordTelemetry(processIndex, *m, m->threadStartUs, m->appEndUs);
+    }
+    // maximum-requests in direct mode: counted from the measurements the worker reports.
+    if (p.generation == m_generation && p.state == Process::State::Running) {
+        const int limit = m_groups[p.group]->plan.maximumRequests;
+        if (limit > 0 && p.requests >= uint64_t(limit)) {
+            ++m_restarts[p.groupName]["maximum-requests"];
+            spawnProcess(p.group, p.index);
+            retireProcess(processIndex, "maximum-requests");
+        }
+    }
+}
+
 void Supervisor::onProcessControl(size_t processIndex)
 {
     Process& p = *m_processes[processIndex];
@@ -457,6 +496,8 @@ void Supervisor::onProcessControl(size_t processIndex)
                     break;
                 start = nl + 1;
             }
+        } else if (header->type == FrameType::Metrics && payload.size() >= 4) {
+            onDirectMetrics(processIndex, payload);
         } else if (header->type == FrameType::StackDump) {
             for (auto& r : m_stackRequests) {
                 if (r->pending.count(processIndex) && !r->answered[processIndex]) {

@@ -33,6 +33,9 @@ struct WorkerSpec
     bool multiprocess = false;
     int threads = 1;
     int gracefulTimeoutSeconds = 15; // how long a stopping process lets running requests finish
+    bool direct = false;             // threads serve client connections themselves (DirectServer)
+    int queueTimeoutSeconds = 0;     // direct mode checks queue-timeout itself
+    int keepAliveSeconds = 15;
     std::string runtime;
     bool freeThreading = false;           // disable the GIL (free-threaded build only)
     std::optional<double> switchInterval; // process-wide

@@ -3,6 +3,7 @@
 // WSGI application of their mount, and sends the response back.
 
 #include "hosting/blockingchannel.h"
+#include "requestio.h"
 #include "hosting/channelprotocol.h"
 #include "hosting/responsehead.h"
 #include "pycompat.h"
@@ -38,7 +39,7 @@ public:
 
 private:
     friend class RequestThread;
-    void reset(const hosting::RequestHead* head, PyThreadState* tstate, hosting::BlockingChannel* channel);
+    void reset(const hosting::RequestHead* head, PyThreadState* tstate, RequestIo* io);
     bool ensureBody(size_t want); // with the GIL held; false with an exception set
     bool sendBody(std::string_view data, bool final);
     bool sendHead(std::optional<int64_t> knownLength);
@@ -46,7 +47,7 @@ private:
 
     const hosting::RequestHead* m_head = nullptr;
     PyThreadState* m_tstate = nullptr;
-    hosting::BlockingChannel* m_channel = nullptr;
+    RequestIo* m_io = nullptr;
     hosting::RequestMetrics m_metrics;
 
     // Request body.
@@ -63,21 +64,23 @@ private:
     std::vector<std::pair<std::string, std::string>> m_headers;
     hosting::ResponseHead m_responseHead;
     int64_t m_lengthLeft = -1; // bytes the declared Content-Length still allows
-    std::string m_out;         // frames not yet written
+    std::string m_out;         // response bytes not yet written
+    bool m_flushedAny = false; // some of the response has left: an error can only cut it short
 };
 
 class RequestThread
 {
 public:
+    // channelFd: this thread's channel in proxy mode, -1 in direct mode.
     RequestThread(PythonHost& host, int channelFd, int index);
-    void run(); // the thread body
+    void runChannel(); // proxy mode: the thread body
+    // Runs one request through its application and sends the response through `io`.
+    void execute(const hosting::RequestHead& head, RequestIo& io);
     bool busy() const { return m_busy.load(std::memory_order_relaxed); }
 
 private:
-    void handle(const hosting::RequestHead& head);
     void runApplication(Application& app);
     void respondError(int status, const char* reason, const char* text);
-    void drainBody();
     PyThreadState* threadState(Interpreter& interp);
 
     PythonHost& m_host;

@@ -3,6 +3,7 @@
 
 #include "core/clock.h"
 #include "pythonhost.h"
+#include "directserver.h"
 #include "requestthread.h"
 
 #include <atomic>
@@ -86,20 +87,48 @@ int main(int argc, char** argv)
                      ? (", switch interval " + std::to_string(*spec->switchInterval) + " s").c_str()
                      : "");
 
+    wsgi::hosting::BlockingChannel control(controlFd);
+    // Direct mode: the listen sockets follow the spec pipe; every thread serves connections.
+    std::unique_ptr<wsgi::worker::DirectServer> direct;
+    if (spec->direct) {
+        const int listenFrom = intArgument(argc, argv, "--listen-from");
+        const int listenCount = intArgument(argc, argv, "--listen-count");
+        std::vector<int> listenFds;
+        for (int i = 0; listenFrom >= 0 && i < listenCount; ++i)
+            listenFds.push_back(listenFrom + i);
+        direct = std::make_unique<wsgi::worker::DirectServer>(listenFds, threads, spec->queueTimeoutSeconds,
+                                                              spec->keepAliveSeconds);
+    }
     std::vector<std::unique_ptr<wsgi::worker::RequestThread>> workers;
     std::atomic<int> running{threads};
     std::vector<std::thread> pool;
     for (int i = 0; i < threads; ++i) {
-        workers.push_back(std::make_unique<wsgi::worker::RequestThread>(host, firstChannel + i, i));
+        workers.push_back(std::make_unique<wsgi::worker::RequestThread>(host, direct ? -1 : firstChannel + i, i));
         pool.emplace_back([&, i] {
-            workers[size_t(i)]->run();
+            if (direct)
+                direct->serve(*workers[size_t(i)]);
+            else
+                workers[size_t(i)]->runChannel();
             running.fetch_sub(1);
         });
     }
+    // Direct mode: finished requests' measurements go to the supervisor in batches.
+    auto sendMetrics = [&] {
+        if (!direct)
+            return;
+        std::string batch = direct->takeMetrics();
+        if (batch.empty())
+            return;
+        const uint32_t active = uint32_t(direct->activeThreads());
+        std::string payload(reinterpret_cast<const char*>(&active), sizeof active);
+        payload += batch;
+        std::string frame;
+        wsgi::hosting::appendFrame(frame, wsgi::hosting::FrameType::Metrics, payload);
+        control.writeAll(frame);
+    };
 
     // The main thread serves the control channel (hello, stack dumps) and waits for a stop signal,
     // or for every request channel to close (the supervisor went away).
-    wsgi::hosting::BlockingChannel control(controlFd);
     {
         std::string hello;
         wsgi::hosting::appendFrame(hello, wsgi::hosting::FrameType::Hello, host.helloText());
@@ -109,11 +138,18 @@ int main(int argc, char** argv)
     int64_t drainDeadline = 0;
     while (true) {
         pollfd fds[2] = {{signals, POLLIN, 0}, {controlFd, POLLIN, 0}};
-        poll(fds, drainDeadline ? 1 : 2, 100);
+        poll(fds, drainDeadline ? 1 : 2, direct ? 50 : 100);
         if (fds[0].revents & POLLIN) {
             signalfd_siginfo info{};
-            if (read(signals, &info, sizeof info) == sizeof info && drainDeadline == 0)
+            if (read(signals, &info, sizeof info) == sizeof info && drainDeadline == 0) {
                 drainDeadline = wsgi::monotonicMicros() + int64_t(spec->gracefulTimeoutSeconds) * 1000000;
+                if (direct)
+                    direct->stop(); // no new connections; threads finish what they run
+            }
+        }
+        if (direct) {
+            sendMetrics();
+            direct->tick(wsgi::monotonicMicros());
         }
         if (!drainDeadline && (fds[1].revents & (POLLIN | POLLHUP))) {
             wsgi::hosting::FrameType type{};
@@ -136,6 +172,7 @@ int main(int argc, char** argv)
                 break;
         }
     }
+    sendMetrics();
     std::fflush(stdout);
     std::fflush(stderr);
     // Threads may be blocked in reads or in Python; finalising the interpreter under them is unsafe,

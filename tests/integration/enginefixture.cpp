@@ -271,6 +271,9 @@ EngineProcess::EngineProcess(const std::string& configText, const std::vector<st
     const fs::path config = m_dir / "engine.conf";
     std::ofstream(config) << configText;
     std::vector<std::string> args = {"--config", config.string(), "--listen", "127.0.0.1:0"};
+    // The same tests run once per dispatch mode (ctest sets this for the second run).
+    if (const char* dispatch = getenv("WSGI_TEST_DISPATCH"))
+        args.insert(args.end(), {"--dispatch", dispatch});
     args.insert(args.end(), extraArgs.begin(), extraArgs.end());
     m_pid = spawnEngine(m_dir, args, m_dir / "stdout.txt", m_dir / "stderr.txt");
     const auto deadline = Clock::now() + std::chrono::seconds(20);
