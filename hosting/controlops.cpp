@@ -5,6 +5,7 @@
 
 #include "apache-config/engineconfig.h"
 #include "core/clock.h"
+#include "routing.h"
 #include "supervisorstate.h"
 
 #include <algorithm>
@@ -203,6 +204,8 @@ void Supervisor::recordTelemetry(size_t process, const RequestMetrics& m, int64_
             it = s->intervals.emplace(process, ProcessInterval{}).first;
             it->second.begin(m_processes[process]->startedUs, ProcessCpu{});
         }
+        if (nowUs < it->second.startUs())
+            continue; // finished before this subscriber's window (direct mode reports in batches)
         it->second.record(m, nowUs);
         it->second.addBusy(startedUs, nowUs);
     }
@@ -345,8 +348,7 @@ void Supervisor::opReload(uint64_t client, const Json& id, const Json& request)
         if (it == m_connections.end())
             continue;
         Connection& c = *it->second;
-        const std::string_view target = c.head.target;
-        const int mount = m_plan.route(target.substr(0, target.find('?')));
+        const int mount = m_plan.route(targetPath(c.head.target));
         if (mount < 0) {
             respondAndClose(c, 404, "Not Found", "no WSGIScriptAlias mount serves this URL after a reload");
             continue;

@@ -1,6 +1,7 @@
 #include "engineplan.h"
 
 #include "apache-config/resolve.h"
+#include "routing.h"
 
 #include <algorithm>
 #include <set>
@@ -17,21 +18,7 @@ bool EnginePlan::ok() const
 
 int EnginePlan::route(std::string_view path) const
 {
-    int best = -1;
-    size_t bestLength = 0;
-    for (size_t i = 0; i < mounts.size(); ++i) {
-        const std::string& prefix = mounts[i].urlPrefix;
-        if (path.substr(0, prefix.size()) != prefix)
-            continue;
-        // "/app" serves "/app" and "/app/..." but not "/apple".
-        if (path.size() > prefix.size() && path[prefix.size()] != '/' && !prefix.empty())
-            continue;
-        if (best < 0 || prefix.size() > bestLength) {
-            best = int(i);
-            bestLength = prefix.size();
-        }
-    }
-    return best;
+    return longestPrefixMatch(path, mounts.size(), [this](size_t i) { return std::string_view(mounts[i].urlPrefix); });
 }
 
 std::vector<std::string> RuntimeCatalog::available() const

@@ -104,6 +104,36 @@ void appendChunkHeader(std::string& out, size_t n)
     out += "\r\n";
 }
 
+const char* reasonPhrase(int status)
+{
+    switch (status) {
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 408:
+        return "Request Timeout";
+    case 414:
+        return "URI Too Long";
+    case 417:
+        return "Expectation Failed";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Error";
+    }
+}
+
 std::string simpleResponse(int status, std::string_view reason, std::string_view text, bool keepAlive, bool http11)
 {
     std::string body(text);

@@ -41,6 +41,9 @@ std::string_view httpDateNow();
 void appendChunkHeader(std::string& out, size_t n);
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
+// The standard reason phrase for the statuses the engine itself produces.
+const char* reasonPhrase(int status);
+
 // A complete response the engine itself sends (errors before or without the application).
 std::string simpleResponse(int status, std::string_view reason, std::string_view text, bool keepAlive,
                            bool http11 = true);

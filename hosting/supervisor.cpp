@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "responsehead.h"
+#include "routing.h"
 #include "supervisorstate.h"
 
 #include <arpa/inet.h>
@@ -36,16 +37,6 @@ std::string addressText(const sockaddr_storage& ss, uint16_t& port)
     return buf;
 }
 
-// The path of a request target: origin-form "/p?q" or absolute-form "http://host/p?q".
-std::string_view targetPath(std::string_view target)
-{
-    const size_t scheme = target.find("://");
-    if (target.front() != '/' && scheme != std::string_view::npos) {
-        const size_t slash = target.find('/', scheme + 3);
-        target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
-    }
-    return target.substr(0, target.find('?'));
-}
 
 } // namespace
 
@@ -422,13 +413,7 @@ void Supervisor::processClientInput(Connection& c)
         ParsedRequest request;
         const HeadParseResult r = parseRequestHead(c.in, request);
         if (r.status == ParseStatus::Error) {
-            respondAndClose(c, r.errorStatus, r.errorStatus == 400 ? "Bad Request"
-                                                : r.errorStatus == 414 ? "URI Too Long"
-                                                : r.errorStatus == 417 ? "Expectation Failed"
-                                                : r.errorStatus == 431 ? "Request Header Fields Too Large"
-                                                : r.errorStatus == 501 ? "Not Implemented"
-                                                                       : "HTTP Version Not Supported",
-                            r.errorText);
+            respondAndClose(c, r.errorStatus, reasonPhrase(r.errorStatus), r.errorText);
             return;
         }
         if (r.status == ParseStatus::Complete)

@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "requestthread.h"
+#include "hosting/routing.h"
 #include "socketio.h"
 
 #include <arpa/inet.h>
@@ -51,9 +52,10 @@ int64_t realtimeMicros()
 
 } // namespace
 
-DirectServer::DirectServer(std::vector<int> listenFds, int threads, int queueTimeoutSeconds, int keepAliveSeconds)
+DirectServer::DirectServer(std::vector<int> listenFds, int threads, int queueTimeoutSeconds, int keepAliveSeconds,
+                           std::vector<std::pair<uint32_t, std::string>> mountPrefixes)
     : m_listenFds(std::move(listenFds)), m_capacity(threads), m_queueTimeoutSeconds(queueTimeoutSeconds),
-      m_keepAliveSeconds(keepAliveSeconds)
+      m_keepAliveSeconds(keepAliveSeconds), m_mounts(std::move(mountPrefixes))
 {
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
     m_wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -261,14 +263,26 @@ bool DirectServer::serveConnection(RequestThread& thread, DirectConnection& c)
         if (parsed.status == hosting::ParseStatus::NeedMore)
             break;
         if (parsed.status == hosting::ParseStatus::Error) {
-            const std::string response =
-                hosting::simpleResponse(parsed.errorStatus, "Bad Request", parsed.errorText, false, true);
-            SocketIo::sendAll(c.fd, response);
+            SocketIo::sendAll(c.fd, hosting::simpleResponse(parsed.errorStatus, hosting::reasonPhrase(parsed.errorStatus),
+                                                            parsed.errorText, false, true));
             return false;
         }
         c.in.erase(0, parsed.consumed);
+        const int mount = hosting::longestPrefixMatch(hosting::targetPath(request.target), m_mounts.size(),
+                                                      [this](size_t i) { return std::string_view(m_mounts[i].second); });
+        if (mount < 0) {
+            const bool hasBody = request.chunked || request.contentLength > 0;
+            const bool keep = request.keepAlive && !hasBody;
+            if (!SocketIo::sendAll(c.fd, hosting::simpleResponse(404, "Not Found",
+                                                                 "no WSGIScriptAlias mount serves this URL", keep,
+                                                                 request.http11)) ||
+                !keep)
+                return false;
+            continue;
+        }
         hosting::RequestHead head;
         head.acceptedUs = std::min(arrivedUs, monotonicMicros());
+        head.mountIndex = m_mounts[size_t(mount)].first;
         head.http11 = request.http11;
         head.keepAliveRequested = request.keepAlive;
         head.hasBody = request.chunked || request.contentLength > 0;

@@ -24,7 +24,9 @@ struct DirectConnection;
 class DirectServer
 {
 public:
-    DirectServer(std::vector<int> listenFds, int threads, int queueTimeoutSeconds, int keepAliveSeconds);
+    // `mountPrefixes[i]` is the URL prefix of mount index i of this (only) group.
+    DirectServer(std::vector<int> listenFds, int threads, int queueTimeoutSeconds, int keepAliveSeconds,
+                 std::vector<std::pair<uint32_t, std::string>> mountPrefixes);
     ~DirectServer();
 
     void serve(RequestThread& thread); // a request thread's body; returns after stop()
@@ -51,6 +53,7 @@ private:
     int m_capacity;
     int m_queueTimeoutSeconds;
     int m_keepAliveSeconds;
+    std::vector<std::pair<uint32_t, std::string>> m_mounts;
     std::atomic<bool> m_stopping{false};
     std::atomic<int> m_active{0};
     std::mutex m_lock; // guards the fields below

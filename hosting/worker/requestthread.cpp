@@ -4,6 +4,7 @@
 #include "channelio.h"
 #include "gilwaitprobe.h"
 #include "hosting/httptext.h"
+#include "hosting/routing.h"
 #include "pythonhost.h"
 #include "pytext.h"
 
@@ -199,12 +200,7 @@ void RequestThread::runApplication(Application& app)
     if (ok) {
         const std::string_view target = head.target;
         const size_t q = target.find('?');
-        std::string_view rawPath = target.substr(0, q);
-        if (rawPath.find("://") != std::string_view::npos) {
-            const size_t slash = rawPath.find('/', rawPath.find("://") + 3);
-            rawPath = slash == std::string_view::npos ? std::string_view("/") : rawPath.substr(slash);
-        }
-        const std::string path = percentDecode(rawPath);
+        const std::string path = percentDecode(hosting::targetPath(target));
         const std::string& mountPrefix = app.mount->urlPrefix;
         std::string host(m_host.spec().serverName);
         std::string contentType, contentLength;

@@ -96,8 +96,11 @@ int main(int argc, char** argv)
         std::vector<int> listenFds;
         for (int i = 0; listenFrom >= 0 && i < listenCount; ++i)
             listenFds.push_back(listenFrom + i);
+        std::vector<std::pair<uint32_t, std::string>> mounts;
+        for (const auto& m : spec->mounts)
+            mounts.emplace_back(m.index, m.urlPrefix);
         direct = std::make_unique<wsgi::worker::DirectServer>(listenFds, threads, spec->queueTimeoutSeconds,
-                                                              spec->keepAliveSeconds);
+                                                              spec->keepAliveSeconds, std::move(mounts));
     }
     std::vector<std::unique_ptr<wsgi::worker::RequestThread>> workers;
     std::atomic<int> running{threads};

@@ -42,6 +42,12 @@ bool hasRuntime(const std::string& name)
     return false;
 }
 
+bool directDispatch()
+{
+    const char* d = getenv("WSGI_TEST_DISPATCH");
+    return d && (std::string(d) == "direct" || std::string(d) == "auto");
+}
+
 std::string appPath(const std::string& name) { return (sourceDir() / "resources" / "apps" / name).string(); }
 std::string testAppPath(const std::string& name)
 {

@@ -17,6 +17,8 @@ std::filesystem::path sourceDir();
 std::filesystem::path binaryDir();
 std::vector<std::string> builtRuntimes(); // e.g. {"3.11", "3.13", "3.13t"}
 bool hasRuntime(const std::string& name);
+// True when the tests run against the engine's direct dispatch (WSGI_TEST_DISPATCH=direct|auto).
+bool directDispatch();
 
 struct HttpResponse
 {
