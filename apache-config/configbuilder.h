@@ -5,6 +5,7 @@
 #include "directivetree.h"
 #include "engineconfig.h"
 #include "findingsink.h"
+#include "wsgimodel.h"
 
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ struct BuildFacts
     std::vector<int> mountVirtualHost; // per EngineConfig::mounts, -1 = top level
     std::vector<int> groupVirtualHost; // per EngineConfig::groups, -1 = top level
     bool topLevelServerName = false;   // a ServerName was written at the top level
+    // Engine: the engine's rules (daemon mode only, one mount per URL prefix). ModWsgi6/4: Apache's
+    // (embedded mode is fine unless WSGIRestrictEmbedded On; prefixes are per virtual host).
+    Dialect dialect = Dialect::Engine;
 };
 
 // Fills `config` from the tree; `fileName` anchors relative script paths.

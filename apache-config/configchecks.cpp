@@ -84,7 +84,7 @@ void checkGroupAccess(const EngineConfig& config, const BuildFacts& facts, std::
         return;
     const Mount& mount = config.mounts[mountIndex];
     const DaemonGroup& daemon = config.groups[group];
-    sink.error(codes::GroupAccess, mount.where.line,
+    sink.error(codes::GroupAccess, mount.where,
                "mount '" + prefixName(mount) + "' uses daemon group '" + daemon.name +
                    "', which is defined inside the <VirtualHost> on line " +
                    std::to_string(facts.virtualHosts[groupHost].where.line) + " (ServerName " +
@@ -100,20 +100,42 @@ void checkMounts(const EngineConfig& config, const BuildFacts& facts, FindingSin
     for (std::size_t i = 0; i < config.mounts.size(); ++i) {
         const Mount& mount = config.mounts[i];
         const int line = mount.where.line;
-        auto [it, inserted] = byPrefix.emplace(mount.urlPrefix, &mount);
-        if (!inserted)
-            sink.error(codes::DuplicateMount, line,
+        const bool engine = facts.dialect == Dialect::Engine;
+        // Apache keeps aliases per server; the engine routes by URL prefix alone.
+        const std::string key = engine ? mount.urlPrefix
+                                       : std::to_string(facts.mountVirtualHost[i]) + "|" + mount.urlPrefix;
+        auto [it, inserted] = byPrefix.emplace(key, &mount);
+        if (!inserted && !engine)
+            sink.warning(codes::DuplicateMount, mount.where,
+                         "URL prefix '" + prefixName(mount) + "' is mounted twice in the same server (line " +
+                             std::to_string(it->second->where.line) + " and line " + std::to_string(line) +
+                             "): mod_wsgi uses the first alias that matches, so this one is never reached",
+                         "remove one of them");
+        else if (!inserted)
+            sink.error(codes::DuplicateMount, mount.where,
                        "URL prefix '" + prefixName(mount) + "' is mounted twice, on line " +
                            std::to_string(it->second->where.line) + " and on line " + std::to_string(line) +
                            ": the engine routes by URL prefix only",
                        "remove one of them, or give them different prefixes");
 
         const std::string groupName = resolveProcessGroup(config, mount);
+        if (groupName.empty() && !engine) {
+            if (config.restrictEmbedded)
+                sink.error(codes::EmbeddedRestricted, mount.where,
+                           "mount '" + prefixName(mount) +
+                               "' runs in embedded mode (no process group), but WSGIRestrictEmbedded On forbids it: "
+                               "mod_wsgi answers every request there with 500",
+                           config.groups.empty() ? std::string("define a WSGIDaemonProcess and name it with process-group=")
+                                                 : "add process-group=" + config.groups.front().name);
+            continue;
+        }
+        if (!engine && classifyGroupValue(groupName) != GroupValueKind::Literal)
+            continue; // %{ENV:...} and friends are chosen per request
         if (groupName.empty()) {
             std::string hint = "add process-group=NAME naming one of its WSGIDaemonProcess groups";
             if (!config.groups.empty())
                 hint = "add process-group=" + config.groups.front().name + " to the WSGIScriptAlias";
-            sink.error(codes::EmbeddedMode, line,
+            sink.error(codes::EmbeddedMode, mount.where,
                        "mount '" + prefixName(mount) +
                            "' resolves to embedded mode: the engine runs daemon mode only: give this mount "
                            "process-group= or a WSGIProcessGroup",
@@ -134,7 +156,7 @@ void checkMounts(const EngineConfig& config, const BuildFacts& facts, FindingSin
                 preload ? std::string("\"WSGI process group not yet configured.\" at startup")
                         : "\"No WSGI daemon process called '" + groupName +
                               "' has been configured\" on each request";
-            sink.error(codes::UnknownGroup, line,
+            sink.error(codes::UnknownGroup, mount.where,
                        "mount '" + prefixName(mount) + "' uses process group '" + groupName +
                            "', but no WSGIDaemonProcess defines it (mod_wsgi: " + modWsgiSays + ")",
                        close.empty() ? "define it: WSGIDaemonProcess " + groupName + " processes=1 threads=15"
@@ -144,7 +166,7 @@ void checkMounts(const EngineConfig& config, const BuildFacts& facts, FindingSin
         const DaemonGroup& daemon = config.groups[group];
         if (preload && daemon.where.line > line)
             sink.error(
-                codes::GroupOrder, line,
+                codes::GroupOrder, mount.where,
                 "WSGIDaemonProcess '" + daemon.name + "' is defined on line " +
                     std::to_string(daemon.where.line) +
                     ", after this WSGIScriptAlias: with both process-group= and application-group= mod_wsgi "
@@ -166,7 +188,8 @@ void checkSwitchIntervalOverlap(const EngineConfig& config, FindingSink& sink)
         const auto written = group.optionLines.find("switch-interval");
         sink.warning(
             codes::SwitchIntervalOverlap,
-            written == group.optionLines.end() ? group.where.line : written->second,
+            SourceLocation{group.where.file,
+                           written == group.optionLines.end() ? group.where.line : written->second},
             "daemon group '" + group.name + "' sets switch-interval=" + seconds(*group.switchInterval) +
                 " and the top-level WSGISwitchInterval " + seconds(*config.switchInterval) + " (line " +
                 std::to_string(config.switchIntervalWhere.line) +
@@ -176,19 +199,21 @@ void checkSwitchIntervalOverlap(const EngineConfig& config, FindingSink& sink)
     }
 }
 
-void checkContainers(const EngineConfig& config, FindingSink& sink)
+void checkContainers(const EngineConfig& config, const BuildFacts& facts, FindingSink& sink)
 {
+    const bool engine = facts.dialect == Dialect::Engine;
     for (const InterpreterOptions& c : config.containers) {
-        const int line = c.where.line;
         if (c.processGroup && !isQuoted(*c.processGroup)) {
-            if (c.processGroup->empty())
-                sink.warning(codes::ContainerNoMatch, line,
+            // Under Apache embedded mode is a real target unless WSGIRestrictEmbedded On.
+            const bool embeddedRuns = !engine && !config.restrictEmbedded;
+            if (c.processGroup->empty() && !embeddedRuns)
+                sink.warning(codes::ContainerNoMatch, c.where,
                              "<WSGIInterpreterOptions process-group=%{GLOBAL}> selects embedded mode, which "
                              "the engine "
                              "does not run: this container never applies",
                              "select a daemon group by name");
-            else if (!config.findGroup(*c.processGroup))
-                sink.warning(codes::ContainerNoMatch, line,
+            else if (!c.processGroup->empty() && !config.findGroup(*c.processGroup))
+                sink.warning(codes::ContainerNoMatch, c.where,
                              "no WSGIDaemonProcess is named '" + *c.processGroup +
                                  "': this container never applies",
                              "select one of the daemon groups by its exact name");
@@ -211,7 +236,7 @@ void checkContainers(const EngineConfig& config, FindingSink& sink)
             continue;
         const std::string where =
             c.processGroup ? " in daemon group '" + *c.processGroup + "'" : std::string();
-        sink.warning(codes::ContainerNoMatch, line,
+        sink.warning(codes::ContainerNoMatch, c.where,
                      "no mount" + where + " resolves to application group '" +
                          (c.applicationGroup->empty() ? std::string("%{GLOBAL}") : *c.applicationGroup) +
                          "': this container never applies" +
@@ -229,7 +254,7 @@ void checkEngineConfig(EngineConfig& config, const BuildFacts& facts, FindingSin
     fillMountScopes(config, facts);
     checkMounts(config, facts, sink);
     checkSwitchIntervalOverlap(config, sink);
-    checkContainers(config, sink);
+    checkContainers(config, facts, sink);
 }
 
 } // namespace wsgi::config

@@ -2,6 +2,7 @@
 
 #include "apachesyntax.h"
 #include "directivevalues.h"
+#include "modwsgifeatures.h"
 
 #include <algorithm>
 #include <climits>
@@ -174,7 +175,10 @@ bool isRuntimeName(const std::string& v, std::string& problem)
 class DaemonParser
 {
 public:
-    DaemonParser(const ConfigNode& node, FindingSink& sink) : m_node(node), m_sink(sink) {}
+    DaemonParser(const ConfigNode& node, FindingSink& sink, Dialect dialect)
+        : m_node(node), m_sink(sink), m_dialect(dialect)
+    {
+    }
 
     DaemonGroup parse()
     {
@@ -246,6 +250,16 @@ private:
         m_group.options[option.name] = option.value;
         m_group.optionLines[option.name] = line;
 
+        if (m_dialect != Dialect::Engine) {
+            // Apache's rules: the engine's support levels do not matter, the mod_wsgi version does.
+            if (!daemonOptionExists(option.name, m_dialect)) {
+                reportNotInDialect(option, line);
+                return;
+            }
+            if (validate(*spec, option.value, line))
+                apply(*spec, option.value, line);
+            return;
+        }
         const bool valid = validate(*spec, option.value, line);
         switch (spec->support) {
         case S::Implemented:
@@ -274,6 +288,25 @@ private:
                 "remove " + option.name + "=" + option.value + " to run this configuration in the engine");
             break;
         }
+    }
+
+    void reportNotInDialect(const OptionWord& option, int line)
+    {
+        const std::string written = option.name + "=" + option.value;
+        if (option.name == "python")
+            m_sink.error(codes::UnknownOption, line,
+                         "'" + written +
+                             "' is the engine's own option (which Python runs the group): mod_wsgi rejects it "
+                             "with \"Invalid option to WSGI daemon process definition.\"",
+                         "export the configuration for Apache (wsgi-studio-cli export), which leaves it out");
+        else
+            m_sink.error(codes::UnknownOption, line,
+                         "option '" + option.name + "' of WSGIDaemonProcess does not exist in " +
+                             (m_dialect == Dialect::ModWsgi4 ? "mod_wsgi 4.9" : "mod_wsgi 6.0") +
+                             ": Apache fails with \"Invalid option to WSGI daemon process definition.\"",
+                         m_dialect == Dialect::ModWsgi4 ? "remove it, or export for modwsgi-4, which writes a 4.9 "
+                                                          "equivalent where there is one"
+                                                        : "remove it");
     }
 
     void reportUnknown(const std::string& name, int line)
@@ -441,7 +474,7 @@ private:
             m_group.processes = number;
             m_group.processesExplicit = true;
         } else if (name == "threads") {
-            if (number == 0) {
+            if (number == 0 && m_dialect == Dialect::Engine) {
                 m_sink.error(codes::UnsupportedValue, line,
                              "threads=0 (mod_wsgi's service-script mode, no request threads) is not "
                              "implemented by the engine",
@@ -478,6 +511,7 @@ private:
 
     const ConfigNode& m_node;
     FindingSink& m_sink;
+    Dialect m_dialect;
     DaemonGroup m_group;
     std::map<std::string, int> m_seenAt;
 };
@@ -496,9 +530,9 @@ const DaemonOptionSpec* findDaemonOption(std::string_view name)
     return it == kOptions.end() ? nullptr : &*it;
 }
 
-DaemonGroup parseDaemonProcess(const ConfigNode& node, FindingSink& sink)
+DaemonGroup parseDaemonProcess(const ConfigNode& node, FindingSink& sink, Dialect dialect)
 {
-    return DaemonParser(node, sink).parse();
+    return DaemonParser(node, sink, dialect).parse();
 }
 
 } // namespace wsgi::config

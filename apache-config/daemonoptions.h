@@ -6,6 +6,7 @@
 #include "directivetree.h"
 #include "engineconfig.h"
 #include "findingsink.h"
+#include "wsgimodel.h"
 
 #include <string_view>
 #include <vector>
@@ -56,6 +57,10 @@ const DaemonOptionSpec* findDaemonOption(std::string_view name); // case-sensiti
 
 // Parses one WSGIDaemonProcess directive. Problems go to `sink`; the group is filled as far as the
 // options were valid (invalid values keep the default).
-DaemonGroup parseDaemonProcess(const ConfigNode& node, FindingSink& sink);
+//
+// `dialect` says whose rules apply. Engine: what the engine implements (the support column above).
+// ModWsgi6 / ModWsgi4: what that mod_wsgi accepts; the engine's support levels play no part, an
+// option that version lacks is an Error as apache2 -t would report it, and python= is an Error there.
+DaemonGroup parseDaemonProcess(const ConfigNode& node, FindingSink& sink, Dialect dialect = Dialect::Engine);
 
 } // namespace wsgi::config

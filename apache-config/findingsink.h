@@ -32,6 +32,19 @@ public:
         m_out.push_back(
             {severity, std::move(code), {m_file, line}, std::move(message), std::move(suggestion)});
     }
+    // For whole-configuration checks, whose items may come from different (included) files.
+    void error(std::string code, const SourceLocation& where, std::string message, std::string suggestion = {})
+    {
+        m_out.push_back({Severity::Error, std::move(code), where, std::move(message), std::move(suggestion)});
+    }
+    void warning(std::string code, const SourceLocation& where, std::string message, std::string suggestion = {})
+    {
+        m_out.push_back({Severity::Warning, std::move(code), where, std::move(message), std::move(suggestion)});
+    }
+    void note(std::string code, const SourceLocation& where, std::string message, std::string suggestion = {})
+    {
+        m_out.push_back({Severity::Note, std::move(code), where, std::move(message), std::move(suggestion)});
+    }
 
     const std::string& file() const { return m_file; }
     std::size_t errorCount() const
@@ -81,6 +94,14 @@ inline constexpr const char* EmbeddedOnly = "W-EMBEDDED-ONLY";
 inline constexpr const char* ContainerNoMatch = "W-CONTAINER-NO-MATCH";
 inline constexpr const char* QuotedSelector = "W-QUOTED-SELECTOR";
 inline constexpr const char* LiteralSubstitution = "W-LITERAL-SUBSTITUTION";
+inline constexpr const char* InvalidCommand = "E-INVALID-COMMAND";
+inline constexpr const char* Include = "E-INCLUDE";
+inline constexpr const char* IncludeCycle = "E-INCLUDE-CYCLE";
+inline constexpr const char* ImportScript = "E-IMPORT-SCRIPT";
+inline constexpr const char* MonitorOff = "W-REQUEST-TIMEOUT-INERT";
+inline constexpr const char* EmbeddedRestricted = "E-EMBEDDED-RESTRICTED";
+inline constexpr const char* Embedded = "N-EMBEDDED-MODE";
+inline constexpr const char* GlobalSelector = "W-GLOBAL-PROCESS-GROUP";
 } // namespace codes
 
 } // namespace wsgi::config

@@ -8,7 +8,7 @@
 namespace wsgi::config {
 
 std::optional<Mount> parseScriptAlias(const ConfigNode& node, const std::filesystem::path& baseDirectory,
-                                      FindingSink& sink)
+                                      FindingSink& sink, Dialect dialect)
 {
     const std::string& raw = node.rawArgs;
     const int line = node.where.line;
@@ -28,7 +28,8 @@ std::optional<Mount> parseScriptAlias(const ConfigNode& node, const std::filesys
         sink.error(codes::BadValue, line, "URL prefix '" + url + "' of WSGIScriptAlias must start with '/'",
                    "write /" + url);
     mount.urlPrefix = normaliseUrlPrefix(url);
-    if (script.back() == '/')
+    const bool engine = dialect == Dialect::Engine;
+    if (engine && script.back() == '/')
         sink.error(codes::UnsupportedValue, line,
                    "script path '" + script +
                        "' ends with '/': mapping a directory of scripts is not implemented by the engine",
@@ -83,10 +84,10 @@ std::optional<Mount> parseScriptAlias(const ConfigNode& node, const std::filesys
             continue;
         }
         if (option.name == "process-group") {
-            if (checkGroupValue(option.value, optionLine, "process-group=", false, sink))
+            if (!engine || checkGroupValue(option.value, optionLine, "process-group=", false, sink))
                 mount.processGroup = option.value;
         } else if (option.name == "application-group") {
-            if (checkGroupValue(option.value, optionLine, "application-group=", true, sink))
+            if (!engine || checkGroupValue(option.value, optionLine, "application-group=", true, sink))
                 mount.applicationGroup = option.value;
         } else if (option.name == "callable-object") {
             mount.callableObject = option.value;
