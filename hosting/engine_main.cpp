@@ -13,6 +13,9 @@
 #include <string>
 #include <unistd.h>
 
+#ifndef WSGI_STUDIO_VERSION
+#define WSGI_STUDIO_VERSION "0"
+#endif
 #ifndef WSGI_DEFAULT_RUNTIME
 #define WSGI_DEFAULT_RUNTIME "3"
 #endif
@@ -145,6 +148,9 @@ int main(int argc, char** argv)
             }
         } else if (arg == "--quiet") {
             options.quiet = true;
+        } else if (arg == "--version") {
+            std::printf("wsgi-engine %s\n", WSGI_STUDIO_VERSION);
+            return 0;
         } else if (arg == "--help" || arg == "-h") {
             usage(stdout);
             return 0;

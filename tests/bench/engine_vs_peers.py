@@ -123,8 +123,9 @@ class Engine(Server):
     name, title = "engine", "ours"
     applies_switch_interval_itself = True
 
-    def __init__(self, binary: Path):
+    def __init__(self, binary: Path, dispatch: str):
         self.binary = binary
+        self.dispatch = dispatch
 
     def unavailable(self, shape):
         if not (self.binary.is_file() and os.access(self.binary, os.X_OK)):
@@ -159,7 +160,7 @@ class Engine(Server):
         conf = workdir / "engine.conf"
         conf.write_text(self.config(shape))
         return groups.spawn([str(self.binary), "--config", str(conf), "--listen",
-                             f"127.0.0.1:{port}"], env=env, cwd=str(workdir),
+                             f"127.0.0.1:{port}", "--dispatch", self.dispatch], env=env, cwd=str(workdir),
                             log=workdir / "server.log")
 
 
@@ -581,6 +582,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--shapes", help="shapes: " + ",".join(SHAPES))
     parser.add_argument("--engine", type=Path, default=REPO / "build" / "bin" / "wsgi-engine",
                         help="path of wsgi-engine (default: build/bin/wsgi-engine)")
+    parser.add_argument("--engine-dispatch", choices=["auto", "proxy", "direct"], default="auto",
+                        help="how our engine hands requests to its workers (default auto: direct "
+                             "when one daemon group serves everything, as in every cell here)")
     parser.add_argument("--json", type=Path, help="save every number to this file")
     parser.add_argument("--load", choices=sorted(benchkit.LOAD_GENERATORS), default="wrk",
                         help="load generator")
@@ -632,7 +636,7 @@ def make_load_generator(args, workdir: Path, groups) -> benchkit.LoadGenerator:
 
 
 def make_servers(args) -> dict[str, Server]:
-    all_servers = {"engine": Engine(args.engine), "gunicorn": Gunicorn(), "uwsgi": Uwsgi(),
+    all_servers = {"engine": Engine(args.engine, args.engine_dispatch), "gunicorn": Gunicorn(), "uwsgi": Uwsgi(),
                    "apache": Apache()}
     return {name: all_servers[name] for name in args.servers}
 
