@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -47,12 +48,29 @@ Supervisor::Supervisor(EnginePlan plan, SupervisorOptions options)
     makeGroups();
 }
 
+Supervisor::Group::~Group()
+{
+    if (balance)
+        munmap(balance, size_t(plan.processes) * sizeof(std::atomic<int32_t>));
+    if (balanceFd >= 0)
+        ::close(balanceFd);
+}
+
 void Supervisor::makeGroups()
 {
     m_groups.clear();
     for (const auto& g : m_plan.groups) {
         auto group = std::make_unique<Group>();
         group->plan = g;
+        if (m_plan.direct) {
+            const size_t bytes = size_t(g.processes) * sizeof(std::atomic<int32_t>);
+            group->balanceFd = memfd_create("wsgi-engine-balance", MFD_CLOEXEC);
+            if (group->balanceFd >= 0 && ftruncate(group->balanceFd, off_t(bytes)) == 0) {
+                void* shared = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, group->balanceFd, 0);
+                if (shared != MAP_FAILED)
+                    group->balance = static_cast<std::atomic<int32_t>*>(shared);
+            }
+        }
         group->processes.assign(size_t(g.processes), SIZE_MAX);
         group->respawnAtUs.assign(size_t(g.processes), 0);
         group->restarts.assign(size_t(g.processes), 0);

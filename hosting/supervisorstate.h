@@ -4,6 +4,7 @@
 #include "supervisor.h"
 #include "telemetry.h"
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <sys/socket.h>
@@ -130,6 +131,10 @@ struct Supervisor::Group
     std::vector<int64_t> respawnAtUs;
     std::vector<int> restarts;
     std::vector<int64_t> backoffUs;
+    // Direct mode: connection counts per process slot, shared with the workers (memfd).
+    int balanceFd = -1;
+    std::atomic<int32_t>* balance = nullptr;
+    ~Group();
 };
 
 } // namespace wsgi::hosting

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/epoll.h>
+#include <climits>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -57,6 +58,8 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
     if (pipe2(specPipe, O_CLOEXEC) != 0)
         return giveUp("pipe");
 
+    if (group.balance)
+        group.balance[index].store(0); // the slot's new process starts with no connections
     const std::string binary = plan.workerBinary.string();
     const std::string title = plan.processTitle.empty() ? binary : plan.processTitle;
     const pid_t pid = fork();
@@ -72,9 +75,12 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
         std::vector<int> fds = childEnds;
         fds.push_back(control[1]);
         fds.push_back(specPipe[0]);
-        if (m_plan.direct)
+        if (m_plan.direct) {
             for (const auto& l : m_listeners)
                 fds.push_back(l.fd);
+            if (group.balanceFd >= 0)
+                fds.push_back(group.balanceFd);
+        }
         int high = 3 + int(fds.size());
         for (int fd : fds)
             high = std::max(high, fd + 1);
@@ -89,9 +95,11 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
         const std::string specFd = std::to_string(4 + int(childEnds.size()));
         const std::string listenFrom = std::to_string(5 + int(childEnds.size()));
         const std::string listenCount = std::to_string(m_plan.direct ? m_listeners.size() : 0);
+        const std::string balanceFd =
+            m_plan.direct && group.balanceFd >= 0 ? std::to_string(5 + int(childEnds.size() + m_listeners.size())) : "-1";
         execl(binary.c_str(), title.c_str(), "--channels-from", "3", "--threads", threads.c_str(), "--control-fd",
               controlFd.c_str(), "--spec-fd", specFd.c_str(), "--listen-from", listenFrom.c_str(), "--listen-count",
-              listenCount.c_str(), static_cast<char*>(nullptr));
+              listenCount.c_str(), "--balance-fd", balanceFd.c_str(), static_cast<char*>(nullptr));
         std::fprintf(stderr, "wsgi-engine: cannot start %s: %s\n", binary.c_str(), std::strerror(errno));
         _exit(127);
     }
@@ -394,6 +402,8 @@ void Supervisor::reapChildren()
             if (expected || m_stopping || p.generation != m_generation)
                 break;
             Group& g = *m_groups[p.group];
+            if (g.balance) // until the replacement runs, its slot must not hold the others back
+                g.balance[p.index].store(INT32_MAX / 2);
             if (g.processes[size_t(p.index)] == pi)
                 g.processes[size_t(p.index)] = SIZE_MAX;
             const int64_t lived = monotonicMicros() - p.startedUs;

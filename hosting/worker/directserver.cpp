@@ -52,10 +52,12 @@ int64_t realtimeMicros()
 
 } // namespace
 
-DirectServer::DirectServer(std::vector<int> listenFds, int threads, int queueTimeoutSeconds, int keepAliveSeconds,
-                           std::vector<std::pair<uint32_t, std::string>> mountPrefixes)
-    : m_listenFds(std::move(listenFds)), m_capacity(threads), m_queueTimeoutSeconds(queueTimeoutSeconds),
-      m_keepAliveSeconds(keepAliveSeconds), m_mounts(std::move(mountPrefixes))
+DirectServer::DirectServer(std::vector<int> listenFds, int queueTimeoutSeconds, int keepAliveSeconds,
+                           std::vector<std::pair<uint32_t, std::string>> mountPrefixes, std::atomic<int32_t>* counts,
+                           int slots, int slot)
+    : m_listenFds(std::move(listenFds)), m_queueTimeoutSeconds(queueTimeoutSeconds),
+      m_keepAliveSeconds(keepAliveSeconds), m_mounts(std::move(mountPrefixes)), m_counts(counts), m_slots(slots),
+      m_slot(slot)
 {
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
     m_wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -80,6 +82,11 @@ DirectServer::~DirectServer()
 
 void DirectServer::stop()
 {
+    {
+        // A stopping process hands its slot to its replacement: it no longer counts in it.
+        std::lock_guard lock(m_lock);
+        m_counts = nullptr;
+    }
     m_stopping = true;
     for (int fd : m_listenFds)
         epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
@@ -140,12 +147,9 @@ void DirectServer::acceptConnections(int listenFd)
     // connection wakes an idle thread elsewhere, so a burst of connections spreads over processes.
     {
         std::lock_guard lock(m_lock);
-        if (m_connections >= m_capacity) {
-            if (!m_overflowAllowed) {
-                setAccepting(false); // let processes with free threads take it
-                return;
-            }
-            m_overflowAllowed = false;
+        if (!leastLoaded()) {
+            setAccepting(false); // a process with fewer connections takes it
+            return;
         }
     }
     sockaddr_storage peer{};
@@ -172,8 +176,9 @@ void DirectServer::acceptConnections(int listenFd)
         std::lock_guard lock(m_lock);
         ++m_connections;
         m_idle.push_back(c);
-        if (m_connections >= m_capacity)
-            setAccepting(false);
+        if (m_counts)
+            m_counts[m_slot].fetch_add(1, std::memory_order_relaxed);
+        setAccepting(leastLoaded());
     }
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
@@ -189,10 +194,22 @@ void DirectServer::closeConnection(DirectConnection* c)
         std::lock_guard lock(m_lock);
         --m_connections;
         std::erase(m_idle, c);
-        if (m_connections < m_capacity)
-            setAccepting(true);
+        if (m_counts)
+            m_counts[m_slot].fetch_sub(1, std::memory_order_relaxed);
+        setAccepting(leastLoaded());
     }
     delete c;
+}
+
+bool DirectServer::leastLoaded() const
+{
+    if (!m_counts)
+        return true;
+    const int32_t mine = m_counts[m_slot].load(std::memory_order_relaxed);
+    for (int i = 0; i < m_slots; ++i)
+        if (i != m_slot && m_counts[i].load(std::memory_order_relaxed) < mine)
+            return false;
+    return true;
 }
 
 void DirectServer::setAccepting(bool on)
@@ -217,11 +234,7 @@ void DirectServer::tick(int64_t nowUs)
     // Shutting down a socket (not closing it) makes its one-shot event fire, so the thread that
     // picks it up closes it: no thread ever touches a connection another thread is serving.
     std::lock_guard lock(m_lock);
-    if (nowUs - m_lastOverflowUs >= 200000) {
-        m_lastOverflowUs = nowUs;
-        m_overflowAllowed = true;
-        setAccepting(true);
-    }
+    setAccepting(leastLoaded());
     for (DirectConnection* c : m_idle)
         if (c->idleSinceUs.load() != 0 && nowUs - c->idleSinceUs.load() > int64_t(m_keepAliveSeconds) * 1000000)
             shutdown(c->fd, SHUT_RDWR);

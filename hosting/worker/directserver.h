@@ -3,9 +3,9 @@
 // listen sockets the supervisor shares with them (used when one daemon group serves every mount, so
 // no request needs routing). Leader/follower: every request thread waits on one epoll set; a
 // connection is armed one-shot, so exactly one thread reads, parses and runs its next request, with
-// no hand-off between threads or processes. A process takes at most as many connections as it
-// has threads (plus one more now and then, so no client waits for ever), which spreads a burst of
-// keep-alive connections over the processes.
+// no hand-off between threads or processes. Connections stay with the process that accepted them,
+// so a process accepts only while it holds no more connections than the least loaded process of its
+// group (counts in memory shared by the group), which spreads keep-alive connections evenly.
 
 #include "hosting/channelprotocol.h"
 #include "hosting/httprequestparser.h"
@@ -24,9 +24,11 @@ struct DirectConnection;
 class DirectServer
 {
 public:
-    // `mountPrefixes[i]` is the URL prefix of mount index i of this (only) group.
-    DirectServer(std::vector<int> listenFds, int threads, int queueTimeoutSeconds, int keepAliveSeconds,
-                 std::vector<std::pair<uint32_t, std::string>> mountPrefixes);
+    // `mountPrefixes[i]` is the URL prefix of mount index i of this (only) group. `counts` is the
+    // group's shared array of connection counts, `slot` this process's entry in it.
+    DirectServer(std::vector<int> listenFds, int queueTimeoutSeconds, int keepAliveSeconds,
+                 std::vector<std::pair<uint32_t, std::string>> mountPrefixes, std::atomic<int32_t>* counts,
+                 int slots, int slot);
     ~DirectServer();
 
     void serve(RequestThread& thread); // a request thread's body; returns after stop()
@@ -37,8 +39,7 @@ public:
     std::string takeMetrics();
     int activeThreads() const { return m_active.load(std::memory_order_relaxed); }
     void recordMetrics(const hosting::RequestMetrics& m);
-    // Called by the main thread every few tens of ms: keep-alive timeouts, and one more connection
-    // allowed beyond capacity so clients beyond the threads of every process are not starved.
+    // Called by the main thread every few ms: keep-alive timeouts, and whether to accept now.
     void tick(int64_t nowUs);
 
 private:
@@ -46,11 +47,14 @@ private:
     bool serveConnection(RequestThread& thread, DirectConnection& c); // false: close it
     void closeConnection(DirectConnection* c);
     void setAccepting(bool on); // with m_lock held
+    bool leastLoaded() const;   // no other process of the group holds fewer connections
 
     int m_epoll = -1;
     int m_wake = -1; // eventfd: wakes every waiting thread on stop()
     std::vector<int> m_listenFds;
-    int m_capacity;
+    std::atomic<int32_t>* m_counts;
+    int m_slots;
+    int m_slot;
     int m_queueTimeoutSeconds;
     int m_keepAliveSeconds;
     std::vector<std::pair<uint32_t, std::string>> m_mounts;
@@ -59,8 +63,6 @@ private:
     std::mutex m_lock; // guards the fields below
     int m_connections = 0;
     bool m_accepting = true;
-    bool m_overflowAllowed = false;
-    int64_t m_lastOverflowUs = 0;
     std::vector<DirectConnection*> m_idle; // candidates for the keep-alive timeout
     std::string m_metrics;
 };

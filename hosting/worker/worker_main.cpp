@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <thread>
@@ -99,8 +100,19 @@ int main(int argc, char** argv)
         std::vector<std::pair<uint32_t, std::string>> mounts;
         for (const auto& m : spec->mounts)
             mounts.emplace_back(m.index, m.urlPrefix);
-        direct = std::make_unique<wsgi::worker::DirectServer>(listenFds, threads, spec->queueTimeoutSeconds,
-                                                              spec->keepAliveSeconds, std::move(mounts));
+        // The group's connection counts, shared with its other processes (see DirectServer).
+        std::atomic<int32_t>* counts = nullptr;
+        const int balanceFd = intArgument(argc, argv, "--balance-fd");
+        if (balanceFd >= 0) {
+            void* shared = mmap(nullptr, size_t(spec->processes) * sizeof(std::atomic<int32_t>),
+                                PROT_READ | PROT_WRITE, MAP_SHARED, balanceFd, 0);
+            if (shared != MAP_FAILED)
+                counts = static_cast<std::atomic<int32_t>*>(shared);
+            ::close(balanceFd);
+        }
+        direct = std::make_unique<wsgi::worker::DirectServer>(listenFds, spec->queueTimeoutSeconds,
+                                                              spec->keepAliveSeconds, std::move(mounts), counts,
+                                                              spec->processes, spec->processIndex);
     }
     std::vector<std::unique_ptr<wsgi::worker::RequestThread>> workers;
     std::atomic<int> running{threads};
@@ -141,7 +153,7 @@ int main(int argc, char** argv)
     int64_t drainDeadline = 0;
     while (true) {
         pollfd fds[2] = {{signals, POLLIN, 0}, {controlFd, POLLIN, 0}};
-        poll(fds, drainDeadline ? 1 : 2, direct ? 50 : 100);
+        poll(fds, drainDeadline ? 1 : 2, direct ? 10 : 100);
         if (fds[0].revents & POLLIN) {
             signalfd_siginfo info{};
             if (read(signals, &info, sizeof info) == sizeof info && drainDeadline == 0) {
