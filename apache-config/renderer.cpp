@@ -167,8 +167,9 @@ std::string renderScriptAlias(const ScriptAlias& alias, const RenderOptions& opt
     const std::string* group = alias.options.find("process-group");
     const std::string* app = alias.options.find("application-group");
     if (options.comments && group && app)
-        out += comment(indent, "Both groups are named, so mod_wsgi loads " + alias.script +
-                                   " when each process of '" + *group + "' starts.");
+        out += comment(indent, "Both groups are named, so mod_wsgi loads " + alias.script + " when " +
+                                   (*group == "%{GLOBAL}" ? std::string("Apache's own processes start (embedded).")
+                                                          : "each process of '" + *group + "' starts."));
     std::vector<std::string> words = {alias.directive, quoteConfigWord(alias.url), quoteConfigWord(alias.script)};
     for (const NameValue& option : alias.options.items)
         words.push_back(optionWord(option));
