@@ -1,5 +1,8 @@
 #include "cli/commands.h"
 
+#include "cli/abcommand.h"
+#include "cli/benchcommand.h"
+#include "cli/sweepcommand.h"
 #include "cli/topcommand.h"
 
 #include <QCoreApplication>
@@ -14,6 +17,9 @@ const std::vector<Command>& commands()
     // import, mpm-sim.
     static const std::vector<Command> all = {
         topCommand(),
+        benchCommand(),
+        abCommand(),
+        sweepCommand(),
     };
     return all;
 }

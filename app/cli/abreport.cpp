@@ -1,0 +1,249 @@
+#include "cli/abreport.h"
+
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace wsgi::studio::cli {
+
+namespace {
+
+const QString kMissing = u"-"_s;
+
+// Three significant digits: enough to see a 1% difference, few enough to read at a glance.
+QString significant(double value)
+{
+    const double magnitude = std::fabs(value);
+    const int decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
+    return QString::number(value, 'f', decimals);
+}
+
+QString withSpread(const std::optional<wsgi::ab::Spread>& s, const std::function<QString(double)>& format)
+{
+    if (!s)
+        return kMissing;
+    return format(s->median) + formatSpreadSuffix(*s);
+}
+
+QString cores(double value)
+{
+    return QString::number(value, 'f', 2) + u" cores"_s;
+}
+
+QString gilCell(const AbVariantSummary& s)
+{
+    if (!s.gilApplicable)
+        return u"n/a"_s; // no GIL to wait for (free-threaded), as the seeds print it
+    if (!s.gilP95Ms)
+        return kMissing;
+    // Below a microsecond the histogram's first bucket holds it: the seeds call that "none".
+    if (s.gilP95Ms->median < 0.001)
+        return u"none"_s;
+    return formatMs(s.gilP95Ms->median) + formatSpreadSuffix(*s.gilP95Ms);
+}
+
+QString ratioCell(const AbVariantSummary& s, const QString& baseline)
+{
+    if (!s.ok)
+        return kMissing;
+    if (s.name == baseline)
+        return u"baseline"_s;
+    if (!s.ratio || !s.ratio->valid)
+        return kMissing;
+    QString low = QString::fromStdString(wsgi::ab::formatRatio(s.ratio->low));
+    low.chop(1);
+    QString high = QString::fromStdString(wsgi::ab::formatRatio(s.ratio->high));
+    high.chop(1);
+    return QString::fromStdString(wsgi::ab::formatRatio(s.ratio->ratio)) + u" ("_s + low + u"\u2013"_s + high + u')';
+}
+
+QString markdownEscape(QString text)
+{
+    return text.replace(u'|', u"\\|"_s);
+}
+
+} // namespace
+
+QString formatRpm(double rpm)
+{
+    if (std::fabs(rpm) >= 1000)
+        return significant(rpm / 1000) + u'k';
+    return QString::number(rpm, 'f', 0);
+}
+
+QString formatMs(double ms)
+{
+    // GIL waits live below a millisecond when contention is light: microseconds read better there.
+    if (std::fabs(ms) < 0.1 && ms != 0)
+        return QString::number(std::lround(ms * 1000)) + u" \u00b5s"_s;
+    return significant(ms) + u" ms"_s;
+}
+
+QString formatBytes(double bytes)
+{
+    if (bytes >= 1e9)
+        return significant(bytes / 1e9) + u" GB"_s;
+    return significant(bytes / 1e6) + u" MB"_s;
+}
+
+QString formatSpreadSuffix(const wsgi::ab::Spread& s)
+{
+    if (s.n < 2)
+        return {};
+    const double percent = s.halfRangeRelative() * 100;
+    return u" \u00b1"_s + (percent < 1 ? QString::number(percent, 'f', 1) : QString::number(std::lround(percent))) +
+           u'%';
+}
+
+QString formatDuration(double seconds)
+{
+    const auto total = int64_t(std::llround(std::max(0.0, seconds)));
+    if (total < 60)
+        return QString::number(total) + u" s"_s;
+    if (total < 3600)
+        return QString::number(total / 60) + u"m "_s + QString::number(total % 60).rightJustified(2, u'0') + u's';
+    return QString::number(total / 3600) + u"h "_s + QString::number(total / 60 % 60).rightJustified(2, u'0') + u'm';
+}
+
+std::vector<QStringList> abTableRows(const AbResult& result, const AbSummary& summary)
+{
+    const QString vsHeader = summary.baseline.isEmpty() ? u"vs first"_s : u"vs "_s + summary.baseline;
+    std::vector<QStringList> rows{{u"Config"_s, u"rpm"_s, u"response"_s, u"app"_s, u"CPU/proc"_s, u"CPU total"_s,
+                                   u"RSS"_s, u"GIL p95"_s, u"of limit"_s, vsHeader}};
+    for (size_t i = 0; i < summary.variants.size(); ++i) {
+        const AbVariantSummary& s = summary.variants[i];
+        const AbVariantResult& v = result.variants[i];
+        if (!s.ok) {
+            const QString state = v.status == AbVariantResult::Status::Failed ? u"failed"_s : u"not run"_s;
+            rows.push_back({s.name, state, kMissing, kMissing, kMissing, kMissing, kMissing, kMissing, kMissing,
+                            kMissing});
+            continue;
+        }
+        const QString ofLimit =
+            s.ofLimit ? QString::number(std::lround(s.ofLimit->median * 100)) + u'%' : u"n/a"_s;
+        rows.push_back({s.name, withSpread(s.rpm, formatRpm), withSpread(s.responseMs, formatMs),
+                        withSpread(s.appMs, formatMs), withSpread(s.cpuPerProcess, cores),
+                        withSpread(s.cpuTotal, cores), withSpread(s.rssBytes, formatBytes), gilCell(s), ofLimit,
+                        ratioCell(s, summary.baseline)});
+    }
+    return rows;
+}
+
+QString renderAbTable(const std::vector<QStringList>& rows, bool markdown)
+{
+    QString out;
+    if (markdown) {
+        for (size_t r = 0; r < rows.size(); ++r) {
+            QStringList cells;
+            for (const QString& cell : rows[r])
+                cells << markdownEscape(cell);
+            out += u"| "_s + cells.join(u" | "_s) + u" |\n"_s;
+            if (r == 0)
+                out += u"|"_s + QStringList(QList<QString>(rows[0].size(), u"---"_s)).join(u"|"_s) + u"|\n"_s;
+        }
+        return out;
+    }
+    std::vector<qsizetype> widths;
+    for (const QStringList& row : rows)
+        for (qsizetype c = 0; c < row.size(); ++c) {
+            if (size_t(c) >= widths.size())
+                widths.push_back(0);
+            widths[size_t(c)] = std::max(widths[size_t(c)], row[c].size());
+        }
+    for (const QStringList& row : rows) {
+        QString line;
+        for (qsizetype c = 0; c < row.size(); ++c) {
+            // Names left, numbers right: digits line up down a column.
+            const QString cell = c == 0 ? row[c].leftJustified(widths[size_t(c)])
+                                        : row[c].rightJustified(widths[size_t(c)]);
+            line += (c == 0 ? QString() : u"  "_s) + cell;
+        }
+        while (line.endsWith(u' '))
+            line.chop(1);
+        out += line + u'\n';
+    }
+    return out;
+}
+
+QString renderAbReport(const AbResult& result, const AbSummary& summary, bool markdown)
+{
+    const AbPlan& plan = result.plan;
+    QString out = renderAbTable(abTableRows(result, summary), markdown);
+    const QString bullet = markdown ? u"- "_s : u"  "_s;
+    out += u'\n';
+    out += u"Medians of "_s + QString::number(plan.repeats) + u" repeats per variant, each in a fresh engine, "_s +
+           u"variants alternated; \u00b1 is half the min\u2013max range relative to the median. Load: "_s +
+           (plan.load.rate > 0 ? u"open loop at "_s + QString::number(plan.load.rate) + u" req/s over "_s
+                               : u"closed loop, "_s) +
+           QString::number(plan.load.concurrency) + u" connections, "_s + QString::number(plan.load.warmupSec) +
+           u" s warm-up + "_s + QString::number(plan.load.durationSec) + u" s measured, GET "_s + plan.load.path +
+           u". rpm is the client's count; response, app, CPU, RSS and GIL p95 (at the engine's hand-off "_s
+           u"points, as mod_wsgi measures) come from the engine's telemetry over the same window.\n"_s;
+
+    if (plan.limit != LimitMode::Off && !result.limits.empty()) {
+        out += u"\nPhysical limit = cores / CPU seconds per request (measured on each runtime with "_s
+               u"APP --measure-cpu):\n"_s;
+        for (const auto& [runtime, limit] : result.limits) {
+            if (limit.ok())
+                out += bullet + runtime + u": "_s + QString::number(limit.cores) + u" cores / "_s +
+                       QString::number(*limit.cpuSecondsPerRequest * 1000, 'f', 2) + u" ms = "_s +
+                       formatRpm(limit.requestsPerSecond() * 60) + u" rpm (Python "_s + limit.python + u", "_s +
+                       limit.executable + u")\n"_s;
+            else
+                out += bullet + runtime + u": n/a, "_s + limit.error + u'\n';
+        }
+    }
+
+    QStringList verdicts;
+    for (const AbVariantSummary& s : summary.variants)
+        if (s.ok && s.ratio)
+            verdicts << bullet + s.verdict;
+    if (!verdicts.isEmpty())
+        out += u"\nThroughput vs "_s + summary.baseline +
+               u" (geometric mean of per-round ratios, 95% bootstrap CI):\n"_s + verdicts.join(u'\n') + u'\n';
+
+    QStringList failures;
+    QStringList notes;
+    for (const AbVariantResult& v : result.variants) {
+        if (v.status == AbVariantResult::Status::Failed) {
+            QString reason = v.failure.trimmed();
+            reason.replace(u'\n', u"\n"_s + QString(bullet.size() + 4, u' '));
+            failures << bullet + v.variant.name + u" (round "_s + QString::number(v.failedInRound) + u"): "_s + reason;
+        }
+        for (const QString& warning : v.engineWarnings)
+            notes << bullet + v.variant.name + u": engine "_s + warning;
+        for (const AbRepeat& r : v.repeats)
+            for (const QString& note : r.notes)
+                notes << bullet + v.variant.name + u" repeat "_s + QString::number(r.round) + u": "_s + note;
+    }
+    if (!failures.isEmpty())
+        out += u"\nFailed:\n"_s + failures.join(u'\n') + u'\n';
+    if (!notes.isEmpty())
+        out += u"\nNotes:\n"_s + notes.join(u'\n') + u'\n';
+    if (result.cancelled)
+        out += u"\nCancelled: only the repeats that completed are shown.\n"_s;
+
+    const MachineFacts& m = result.machine;
+    out += u"\nMachine: "_s + QString::number(m.cores) + u" cores usable ("_s + m.cpuModel + u"), "_s + m.kernel +
+           u", "_s + formatBytes(double(m.memoryBytes)) + u"; load average "_s +
+           QString::number(m.loadAverage1, 'f', 2) + u" at the start, "_s +
+           QString::number(result.loadAverageEnd, 'f', 2) + u" at the end. The load generator shares these "_s
+           u"cores with the engine.\n"_s;
+    return out;
+}
+
+QString formatAbProgress(const AbProgress& p)
+{
+    QString line = u"["_s + QString::number(p.variantIndex + 1) + u'/' + QString::number(p.variantCount) + u' ' +
+                   p.variant + u"] repeat "_s + QString::number(p.round) + u'/' + QString::number(p.rounds) +
+                   u": "_s + QString::fromLatin1(phaseName(p.phase));
+    if (p.phase == AbProgress::Phase::WarmingUp || p.phase == AbProgress::Phase::Measuring)
+        line += u' ' + QString::number(p.runElapsedSec, 'f', 0) + u'/' + QString::number(p.runPlannedSec, 'f', 0) +
+                u" s, "_s + QString::number(std::lround(p.currentRate)) + u" req/s"_s +
+                (p.errors > 0 ? u", "_s + QString::number(p.errors) + u" errors"_s : QString());
+    line += u"; "_s + formatDuration(p.elapsedSec) + u" elapsed, about "_s + formatDuration(p.remainingSec) +
+            u" left"_s;
+    return line;
+}
+
+} // namespace wsgi::studio::cli

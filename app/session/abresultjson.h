@@ -1,0 +1,64 @@
+#pragma once
+// An A/B run or sweep as one JSON document: what `wsgi-studio-cli ab -o` and `sweep -o` save and
+// the GUI loads. Schema "wsgi-studio-ab-result", version 1 (README.md "Benchmarking configurations
+// (A/B)" documents every field). Times are unix seconds or ISO 8601 UTC as the key says; durations
+// carry their unit in the key (_s, _ms); rates are per second unless the key says per minute.
+//
+// {
+//   "schema": "wsgi-studio-ab-result", "version": 1, "kind": "ab" | "sweep",
+//   "tool": {"name": "wsgi-studio-cli", "version": "0.1.0"},
+//   "started_at": "2025-01-01T12:00:00Z", "finished_at": "...", "cancelled": false,
+//   "machine": {"cores", "online_cores", "cpu_model", "kernel", "hostname", "memory_bytes",
+//               "load_average_1m", "load_average_1m_end"},
+//   "app": "/abs/app.py", "engine": "/abs/wsgi-engine",
+//   "load": {"mode": "closed" | "open", "concurrency", "rate", "threads", "duration_s", "warmup_s",
+//            "path", "timeout_ms"},
+//   "repeats": 3, "order": "alternating", "telemetry_interval_ms": 1000,
+//   "physical_limits": {"3.11": {"runtime", "executable", "python", "free_threaded_build", "cores",
+//                       "requests_measured", "cpu_seconds_per_request", "requests_per_second",
+//                       "requests_per_minute", "error"?}},
+//   "baseline": "10x1",
+//   "statistics": {"ratio": "geometric mean of per-round throughput ratios (paired by round)",
+//                  "interval": "percentile bootstrap", "confidence": 0.95, "resamples": 10000,
+//                  "seed": 20240611, "negligible_difference": 0.03},
+//   "variants": [{
+//     "name", "status": "ok" | "failed" | "cancelled", "failure"?, "failed_in_round"?,
+//     "source": "inline" | "file", "options"?, "file"?, "config": "exact text the engine ran",
+//     "group", "runtime", "python", "gil_mode", "gil_enabled", "switch_interval", "processes",
+//     "threads", "engine_warnings": [...],
+//     "summary": {"repeats", "rpm", "response_ms", "app_ms", "cpu_per_process_cores",
+//                 "cpu_total_cores", "rss_bytes", "gil_wait_p95_ms", "gil_wait_full_p95_ms",
+//                 "of_limit", "client_p99_ms"   -- each {"n", "median", "min", "max", "q1", "q3"}
+//                                                  or null (gil_* null = no GIL: n/a),
+//                 "errors", "non_2xx"},
+//     "ratio": {"baseline", "value", "ci_low", "ci_high", "confidence", "pairs"} | null,
+//     "verdict": "2x5 is 0.31x 10x1 (95% CI 0.29–0.33)", "verdict_kind": "lower" | ...,
+//     "repeats": [{
+//       "round", "engine_pid", "engine_started_at", "window": {"start", "end", "duration_s"},
+//       "client": {"requests_per_second", "requests_per_minute", "requests", "errors",
+//                  "latency_ms": {"mean", "p50", "p90", "p99", "p99_9", "max"}},
+//       "server": {"samples", "covered_s", "processes", "requests", "requests_per_second",
+//                  "response_ms", "application_ms", "queue_ms"   -- {"mean","p50","p95","p99"} | null,
+//                  "cpu_total_cores", "cpu_per_process_cores", "rss_bytes", "gil_applicable",
+//                  "gil_wait_ms", "gil_wait_full_ms"  -- {"count","mean","p50","p95","p99","max",
+//                                                        "histogram"} | null,
+//                  "status": {"1xx".."5xx"}},
+//       "worker_restarts", "notes": [...],
+//       "loadgen": {...}           -- the load generator's own document (core/loadgen/loadresultjson.h)
+//     }]
+//   }],
+//   "sweep": {...}                 -- sweeps only: the grid and the rankings (sweepcommand.cpp)
+// }
+
+#include "session/abresult.h"
+
+#include <QJsonObject>
+
+namespace wsgi::studio {
+
+inline constexpr int kAbResultJsonVersion = 1;
+
+QJsonObject abResultToJson(const AbResult& result, const AbSummary& summary);
+const char* verdictKindName(wsgi::ab::VerdictKind kind); // "higher", "lower", "negligible", ...
+
+} // namespace wsgi::studio

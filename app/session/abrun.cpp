@@ -1,0 +1,589 @@
+#include "session/abrun.h"
+
+#include "session/controlclient.h"
+#include "session/enginelauncher.h"
+#include "session/physicallimit.h"
+#include "session/tokenfile.h"
+
+#include <QDateTime>
+
+#include <chrono>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace wsgi::studio {
+
+namespace {
+
+constexpr int kReadyPollMs = 200;
+constexpr int kTelemetryGraceMs = 3000; // past one interval, for the sample that closes the window
+constexpr double kStartupEstimateSec = 3; // engine start + workers + stop, before we measured one
+
+double unixNow()
+{
+    return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+}
+
+int64_t restartsOf(const EngineStatus& status)
+{
+    int64_t total = 0;
+    for (const GroupStatus& g : status.groups)
+        for (const auto& [reason, count] : g.restarts)
+            total += count;
+    return total;
+}
+
+} // namespace
+
+const char* phaseName(AbProgress::Phase phase)
+{
+    switch (phase) {
+    case AbProgress::Phase::Starting:
+        return "starting engine";
+    case AbProgress::Phase::WaitingForWorkers:
+        return "waiting for workers";
+    case AbProgress::Phase::MeasuringLimit:
+        return "measuring CPU per request";
+    case AbProgress::Phase::WarmingUp:
+        return "warming up";
+    case AbProgress::Phase::Measuring:
+        return "measuring";
+    case AbProgress::Phase::Collecting:
+        return "collecting telemetry";
+    case AbProgress::Phase::Stopping:
+        return "stopping engine";
+    case AbProgress::Phase::Done:
+        return "done";
+    }
+    return "";
+}
+
+AbRun::AbRun(AbPlan plan, QObject* parent) : QObject(parent), m_plan(std::move(plan))
+{
+    m_result.plan = m_plan;
+    for (const AbVariant& v : m_plan.variants) {
+        AbVariantResult r;
+        r.variant = v;
+        m_result.variants.push_back(std::move(r));
+    }
+    for (int round = 1; round <= m_plan.repeats; ++round)
+        for (int v = 0; v < int(m_plan.variants.size()); ++v)
+            m_schedule.emplace_back(round, v);
+    m_readyPoll.setInterval(kReadyPollMs);
+    m_readyPoll.setSingleShot(true);
+    m_readyDeadline.setSingleShot(true);
+    m_telemetryDeadline.setSingleShot(true);
+    m_progressTimer.setInterval(1000);
+    connect(&m_readyPoll, &QTimer::timeout, this, &AbRun::pollReadiness);
+    connect(&m_readyDeadline, &QTimer::timeout, this, [this] {
+        failVariant(u"the worker processes did not come up within "_s +
+                    QString::number(m_plan.readyTimeoutMs / 1000) + u" s"_s +
+                    (m_engine && !m_engine->errorTail().isEmpty() ? u":\n"_s + m_engine->errorTail() : QString()));
+    });
+    connect(&m_telemetryDeadline, &QTimer::timeout, this, [this] {
+        if (!m_waitingForTelemetry)
+            return;
+        m_repeat.notes << u"the telemetry sample closing the window did not arrive; the window's last interval is missing"_s;
+        finishRepeat();
+    });
+    connect(&m_progressTimer, &QTimer::timeout, this, &AbRun::emitProgress);
+}
+
+AbRun::~AbRun()
+{
+    m_loadCancel = true;
+    if (m_loadThread.joinable())
+        m_loadThread.join();
+    delete m_probe;
+    delete m_client;
+    delete m_engine; // its destructor stops a running engine
+}
+
+void AbRun::start()
+{
+    Q_ASSERT(!m_started);
+    m_started = true;
+    m_clock.start();
+    m_result.startedAt = QDateTime::currentDateTimeUtc();
+    m_result.machine = collectMachineFacts();
+    m_progress.variantCount = int(m_plan.variants.size());
+    m_progress.rounds = m_plan.repeats;
+    m_progress.runsTotal = int(m_schedule.size());
+    m_progressTimer.start();
+    QTimer::singleShot(0, this, &AbRun::nextRun);
+}
+
+void AbRun::cancel()
+{
+    if (m_finished || m_cancelled)
+        return;
+    m_cancelled = true;
+    m_result.cancelled = true;
+    m_loadCancel = true;
+    if (m_loadRunning)
+        return; // onLoadFinished tears down once the generator stopped (within milliseconds)
+    ++m_generation;
+    teardown();
+    if (m_engine) {
+        connect(m_engine, &EngineLauncher::stopped, this, &AbRun::finishAll);
+        m_engine->stop();
+    } else {
+        QTimer::singleShot(0, this, &AbRun::finishAll);
+    }
+}
+
+bool AbRun::variantFailedAlready(int variant) const
+{
+    return m_result.variants[size_t(variant)].status == AbVariantResult::Status::Failed;
+}
+
+void AbRun::nextRun()
+{
+    if (m_cancelled)
+        return;
+    while (m_next < m_schedule.size() && variantFailedAlready(m_schedule[m_next].second))
+        ++m_next;
+    if (m_next >= m_schedule.size()) {
+        finishAll();
+        return;
+    }
+    std::tie(m_round, m_variant) = m_schedule[m_next++];
+    ++m_generation;
+    m_runClock.start();
+    m_samples.clear();
+    m_repeat = {};
+    m_repeat.round = m_round;
+    m_pendingFailure.clear();
+    m_progress.variant = current().variant.name;
+    m_progress.variantIndex = m_variant;
+    m_progress.round = m_round;
+    m_progress.runElapsedSec = 0;
+    m_progress.requests = m_progress.errors = 0;
+    m_progress.currentRate = 0;
+    startEngine();
+}
+
+void AbRun::startEngine()
+{
+    setPhase(AbProgress::Phase::Starting);
+    const AbVariant& v = current().variant;
+    m_engine = new EngineLauncher(this);
+    const uint64_t generation = m_generation;
+    connect(m_engine, &EngineLauncher::started, this, [this, generation] {
+        if (generation == m_generation)
+            onEngineStarted();
+    });
+    connect(m_engine, &EngineLauncher::failed, this, [this, generation](const QString& reason) {
+        if (generation == m_generation)
+            failVariant(reason);
+    });
+    connect(m_engine, &EngineLauncher::exited, this, [this, generation](const QString& reason) {
+        if (generation != m_generation)
+            return;
+        const QString why = u"the engine exited during repeat "_s + QString::number(m_round) + u": "_s + reason;
+        if (m_loadRunning) {
+            m_pendingFailure = why;
+            m_loadCancel = true;
+            return;
+        }
+        failVariant(why);
+    });
+    EngineLaunchSpec spec;
+    spec.enginePath = m_plan.enginePath.isEmpty() ? EngineLauncher::defaultEnginePath() : m_plan.enginePath;
+    if (v.runInPlace)
+        spec.configFile = v.filePath;
+    else
+        spec.configText = v.configText;
+    spec.configName = v.group.isEmpty() ? u"variant.conf"_s : v.group + u".conf"_s;
+    spec.startTimeout = std::chrono::milliseconds(m_plan.startTimeoutMs);
+    m_repeat.engineStartedAt = unixNow();
+    m_engine->start(spec);
+}
+
+void AbRun::onEngineStarted()
+{
+    m_repeat.enginePid = m_engine->pid();
+    const TokenFile token = readTokenFile(m_engine->tokenFile());
+    if (!token.ok()) {
+        failVariant(token.error);
+        return;
+    }
+    setPhase(AbProgress::Phase::WaitingForWorkers);
+    m_client = new ControlClient(this);
+    const uint64_t generation = m_generation;
+    connect(m_client, &ControlClient::telemetryAvailable, this, [this, generation](const TelemetrySample& sample) {
+        if (generation != m_generation)
+            return;
+        m_samples.push_back(sample);
+        if (m_waitingForTelemetry && sample.time > m_repeat.windowEnd)
+            finishRepeat();
+    });
+    connect(m_client, &ControlClient::errorOccurred, this, [this, generation](const ControlError& error) {
+        if (generation != m_generation || error.kind == ControlError::Kind::Malformed)
+            return;
+        // The engine's exit, if that is what this is, says more: give it a moment to arrive first.
+        QTimer::singleShot(500, this, [this, generation, error] {
+            if (generation != m_generation)
+                return;
+            const QString why = u"lost the engine's control connection: "_s + error.message;
+            if (m_loadRunning) {
+                if (m_pendingFailure.isEmpty())
+                    m_pendingFailure = why;
+                m_loadCancel = true;
+            } else {
+                failVariant(why);
+            }
+        });
+    });
+    m_client->connectToEngine(m_engine->controlEndpoint(), token.token);
+    m_client->subscribe(m_plan.effectiveTelemetryIntervalMs(), [this, generation](const ControlReply& reply) {
+        if (generation == m_generation && !reply.ok)
+            failVariant(u"the engine refused to stream telemetry: "_s + reply.error.message);
+    });
+    m_readyDeadline.start(m_plan.readyTimeoutMs);
+    pollReadiness();
+}
+
+void AbRun::pollReadiness()
+{
+    if (!m_client)
+        return;
+    const uint64_t generation = m_generation;
+    m_client->request(u"status"_s, {}, [this, generation](const ControlReply& reply) {
+        if (generation == m_generation)
+            onReadinessStatus(reply);
+    });
+}
+
+void AbRun::onReadinessStatus(const ControlReply& reply)
+{
+    if (!reply.ok) {
+        failVariant(u"the engine's status request failed: "_s + reply.error.message);
+        return;
+    }
+    const auto status = decodeStatus(reply.result);
+    if (!status) {
+        failVariant(u"cannot read the engine's status: "_s + status.error);
+        return;
+    }
+    // Ready when every configured process of every group runs and has reported its interpreter
+    // (the GIL mode is known only once the application loaded).
+    bool ready = !status.value->groups.empty();
+    for (const GroupStatus& g : status.value->groups) {
+        if (int(g.processes.size()) < g.processesConfigured)
+            ready = false;
+        for (const ProcessStatus& p : g.processes)
+            if (p.state != "running" || p.gilMode == GilMode::Unknown || p.gilMode == GilMode::Starting)
+                ready = false;
+    }
+    if (!ready) {
+        m_readyPoll.start();
+        return;
+    }
+    m_readyDeadline.stop();
+    AbVariantResult& r = current();
+    const std::string wanted = r.variant.group.toStdString();
+    const GroupStatus* group = status.value->group(wanted);
+    if (!group) {
+        for (const MountStatus& m : status.value->mounts)
+            if (m.prefix == "/")
+                group = status.value->group(m.group);
+    }
+    if (!group)
+        group = &status.value->groups.front();
+    if (r.variant.group.isEmpty())
+        r.variant.group = QString::fromStdString(group->name);
+    const ProcessStatus& first = group->processes.front();
+    r.runtime = QString::fromStdString(group->runtime);
+    r.python = QString::fromStdString(first.python);
+    r.gilMode = QString::fromLatin1(gilModeWireName(first.gilMode));
+    r.gilEnabled = first.gilEnabled;
+    r.switchInterval = first.switchInterval;
+    r.processes = group->processesConfigured;
+    r.threads = group->threads;
+    for (const QString& warning : m_engine->warnings())
+        if (!r.engineWarnings.contains(warning))
+            r.engineWarnings << warning;
+    if (m_plan.limit != LimitMode::Off && !m_result.limits.count(r.runtime)) {
+        setPhase(AbProgress::Phase::MeasuringLimit);
+        auto* probe = new PhysicalLimitProbe(this);
+        m_probe = probe;
+        const uint64_t generation = m_generation;
+        connect(probe, &PhysicalLimitProbe::finished, this, [this, probe, generation](const PhysicalLimit& limit) {
+            probe->deleteLater();
+            if (m_probe == probe)
+                m_probe = nullptr;
+            if (generation != m_generation)
+                return;
+            m_result.limits[limit.runtime] = limit;
+            afterReady();
+        });
+        probe->start(r.runtime, r.python, m_plan.appPath, m_plan.limitRequests, m_result.machine.cores);
+        return;
+    }
+    afterReady();
+}
+
+void AbRun::afterReady()
+{
+    const auto limit = m_result.limits.find(current().runtime);
+    if (m_plan.limit == LimitMode::Require && limit != m_result.limits.end() && !limit->second.ok()) {
+        failVariant(u"no physical limit: "_s + limit->second.error);
+        return;
+    }
+    startLoad();
+}
+
+void AbRun::startLoad()
+{
+    m_progress.runPlannedSec = m_plan.load.warmupSec + m_plan.load.durationSec;
+    m_progress.runElapsedSec = 0;
+    setPhase(m_plan.load.warmupSec > 0 ? AbProgress::Phase::WarmingUp : AbProgress::Phase::Measuring);
+    wsgi::loadgen::LoadSpec spec;
+    const QString url = m_engine->url() + (m_plan.load.path.startsWith(u'/') ? QString() : u"/"_s) + m_plan.load.path;
+    spec.url = url.toStdString();
+    spec.connections = m_plan.load.concurrency;
+    spec.threads = std::min(m_plan.load.threads, m_plan.load.concurrency);
+    spec.rate = m_plan.load.rate;
+    spec.warmupSec = m_plan.load.warmupSec;
+    spec.durationSec = m_plan.load.durationSec;
+    spec.timeoutMs = m_plan.load.timeoutMs;
+    m_loadCancel = false;
+    m_loadRunning = true;
+    const uint64_t generation = m_generation;
+    m_loadThread = std::thread([this, spec, generation] {
+        const double before = unixNow();
+        double clockStart = 0; // unix time of the generator's t0, from its first progress report
+        auto progress = [this, generation, &clockStart](const wsgi::loadgen::LoadProgress& p) {
+            if (clockStart == 0)
+                clockStart = unixNow() - p.elapsedSec;
+            QMetaObject::invokeMethod(
+                this, [this, generation, p] {
+                    if (generation == m_generation)
+                        onLoadProgress(p);
+                },
+                Qt::QueuedConnection);
+        };
+        auto result = std::make_shared<wsgi::loadgen::LoadResult>(
+            wsgi::loadgen::LoadGenerator().run(spec, progress, &m_loadCancel));
+        const double windowStart = (clockStart != 0 ? clockStart : before) + spec.warmupSec;
+        QMetaObject::invokeMethod(
+            this, [this, result, windowStart, generation] { onLoadFinished(result, windowStart, generation); },
+            Qt::QueuedConnection);
+    });
+}
+
+void AbRun::onLoadProgress(const wsgi::loadgen::LoadProgress& p)
+{
+    m_progress.runElapsedSec = p.elapsedSec;
+    m_progress.requests = p.requests;
+    m_progress.errors = p.errors;
+    m_progress.currentRate = p.currentRate;
+    if (m_progress.phase == AbProgress::Phase::WarmingUp && !p.warmingUp)
+        setPhase(AbProgress::Phase::Measuring);
+}
+
+void AbRun::onLoadFinished(std::shared_ptr<wsgi::loadgen::LoadResult> result, double windowStart,
+                           uint64_t generation)
+{
+    if (m_loadThread.joinable())
+        m_loadThread.join();
+    m_loadRunning = false;
+    if (m_cancelled) {
+        // A partial window cannot be compared with full ones: it is dropped, the rest is kept.
+        ++m_generation;
+        teardown();
+        if (m_engine) {
+            connect(m_engine, &EngineLauncher::stopped, this, &AbRun::finishAll);
+            m_engine->stop();
+        } else {
+            finishAll();
+        }
+        return;
+    }
+    if (generation != m_generation) {
+        endRun(); // failVariant already said why, while the generator was stopping
+        return;
+    }
+    if (!m_pendingFailure.isEmpty()) {
+        failVariant(m_pendingFailure);
+        return;
+    }
+    if (result->stoppedBy == wsgi::loadgen::StopReason::Failed) {
+        failVariant(u"the load generator failed: "_s + QString::fromStdString(result->failure));
+        return;
+    }
+    m_repeat.load = *result;
+    m_repeat.windowStart = windowStart;
+    m_repeat.windowEnd = windowStart + result->durationSec;
+    if (result->requests == 0)
+        m_repeat.notes << u"no request was answered in the measured window"_s;
+    else if (result->errorCount() > 0)
+        m_repeat.notes << QString::number(result->errorCount()) + u" load generator errors"_s;
+    collectTelemetry();
+}
+
+void AbRun::collectTelemetry()
+{
+    setPhase(AbProgress::Phase::Collecting);
+    for (const TelemetrySample& s : m_samples) {
+        if (s.time > m_repeat.windowEnd) {
+            finishRepeat();
+            return;
+        }
+    }
+    m_waitingForTelemetry = true;
+    m_telemetryDeadline.start(m_plan.effectiveTelemetryIntervalMs() + kTelemetryGraceMs);
+}
+
+void AbRun::finishRepeat()
+{
+    m_waitingForTelemetry = false;
+    m_telemetryDeadline.stop();
+    const int intervalMs = m_plan.effectiveTelemetryIntervalMs();
+    const double tolerance = std::min(0.05, intervalMs / 1000.0 * 0.1);
+    m_repeat.server = aggregateWindow(m_samples, m_repeat.windowStart, m_repeat.windowEnd, current().variant.group,
+                                      tolerance);
+    if (m_repeat.server.samples == 0)
+        m_repeat.notes << u"no telemetry interval fell inside the measured window"_s;
+    // One last status: worker restarts during the repeat make its numbers suspect.
+    const uint64_t generation = m_generation;
+    m_client->request(u"status"_s, {}, [this, generation](const ControlReply& reply) {
+        if (generation != m_generation)
+            return;
+        if (reply.ok) {
+            if (const auto status = decodeStatus(reply.result)) {
+                m_repeat.workerRestarts = restartsOf(*status.value);
+                if (m_repeat.workerRestarts > 0)
+                    m_repeat.notes << QString::number(m_repeat.workerRestarts) +
+                                          u" worker process restart(s) during the repeat"_s;
+            }
+        }
+        AbVariantResult& r = current();
+        r.repeats.push_back(m_repeat);
+        if (int(r.repeats.size()) == m_plan.repeats)
+            r.status = AbVariantResult::Status::Ok;
+        m_runSecondsSpent += m_runClock.elapsed() / 1000.0;
+        ++m_runsMeasured;
+        Q_EMIT repeatFinished(m_variant, m_round);
+        endRun();
+    });
+}
+
+void AbRun::failVariant(const QString& reason)
+{
+    AbVariantResult& r = current();
+    if (r.status != AbVariantResult::Status::Failed) {
+        r.status = AbVariantResult::Status::Failed;
+        r.failure = reason;
+        r.failedInRound = m_round;
+        if (m_engine)
+            for (const QString& warning : m_engine->warnings())
+                if (!r.engineWarnings.contains(warning))
+                    r.engineWarnings << warning;
+        // Its remaining repeats will not run: the estimate and the count of runs shrink.
+        int skipped = 0;
+        for (size_t i = m_next; i < m_schedule.size(); ++i)
+            if (m_schedule[i].second == m_variant)
+                ++skipped;
+        m_progress.runsTotal -= skipped;
+        Q_EMIT variantFailed(m_variant, reason);
+    }
+    ++m_generation; // everything still in flight for this run is moot
+    if (m_loadRunning) {
+        m_loadCancel = true;
+        return;
+    }
+    endRun();
+}
+
+void AbRun::teardown()
+{
+    m_readyPoll.stop();
+    m_readyDeadline.stop();
+    m_telemetryDeadline.stop();
+    m_waitingForTelemetry = false;
+    if (m_probe) {
+        m_probe->cancel();
+        m_probe->deleteLater();
+        m_probe = nullptr;
+    }
+    if (m_client) {
+        m_client->disconnectFromEngine();
+        m_client->deleteLater();
+        m_client = nullptr;
+    }
+}
+
+void AbRun::endRun()
+{
+    teardown();
+    ++m_progress.runsDone;
+    setPhase(AbProgress::Phase::Stopping);
+    EngineLauncher* engine = std::exchange(m_engine, nullptr);
+    if (!engine) {
+        QTimer::singleShot(m_plan.cooldownMs, this, &AbRun::nextRun);
+        return;
+    }
+    if (engine->state() != EngineLauncher::State::Running && engine->state() != EngineLauncher::State::Starting) {
+        engine->deleteLater(); // failed or exited: its destructor reaps whatever is left
+        QTimer::singleShot(m_plan.cooldownMs, this, &AbRun::nextRun);
+        return;
+    }
+    connect(engine, &EngineLauncher::stopped, this, [this, engine] {
+        engine->deleteLater();
+        // The cool-down lets the previous engine's exit and page-cache churn settle before the
+        // next variant is measured.
+        QTimer::singleShot(m_plan.cooldownMs, this, &AbRun::nextRun);
+    });
+    engine->stop();
+}
+
+void AbRun::setPhase(AbProgress::Phase phase)
+{
+    if (m_progress.phase == phase && phase != AbProgress::Phase::Starting)
+        return;
+    m_progress.phase = phase;
+    emitProgress();
+}
+
+void AbRun::emitProgress()
+{
+    if (m_finished && m_progress.phase != AbProgress::Phase::Done)
+        return;
+    m_progress.elapsedSec = m_clock.isValid() ? m_clock.elapsed() / 1000.0 : 0;
+    const double perRun = m_runsMeasured > 0
+                              ? m_runSecondsSpent / m_runsMeasured
+                              : m_plan.load.warmupSec + m_plan.load.durationSec + kStartupEstimateSec +
+                                    m_plan.cooldownMs / 1000.0;
+    const int left = std::max(0, m_progress.runsTotal - m_progress.runsDone);
+    const double inThisRun = m_runClock.isValid() && m_progress.phase != AbProgress::Phase::Done
+                                 ? std::min(m_runClock.elapsed() / 1000.0, perRun)
+                                 : 0;
+    m_progress.remainingSec = m_progress.phase == AbProgress::Phase::Done ? 0 : std::max(0.0, left * perRun - inThisRun);
+    Q_EMIT progressChanged(m_progress);
+}
+
+void AbRun::finishAll()
+{
+    if (m_finished)
+        return;
+    teardown();
+    if (m_engine) {
+        m_engine->deleteLater();
+        m_engine = nullptr;
+    }
+    for (AbVariantResult& r : m_result.variants) {
+        if (r.status == AbVariantResult::Status::Pending)
+            r.status = m_cancelled ? AbVariantResult::Status::Cancelled : AbVariantResult::Status::Failed;
+    }
+    m_result.finishedAt = QDateTime::currentDateTimeUtc();
+    m_result.loadAverageEnd = currentLoadAverage();
+    m_progressTimer.stop();
+    m_progress.phase = AbProgress::Phase::Done;
+    m_finished = true;
+    emitProgress();
+    Q_EMIT finished();
+}
+
+} // namespace wsgi::studio

@@ -1,0 +1,260 @@
+#include "session/enginelauncher.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QStandardPaths>
+
+#include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace wsgi::studio {
+
+namespace {
+
+constexpr qsizetype kStderrLimit = 64 * 1024;
+
+} // namespace
+
+EngineLauncher::EngineLauncher(QObject* parent) : QObject(parent)
+{
+    m_startTimer.setSingleShot(true);
+    m_killTimer.setSingleShot(true);
+    connect(&m_startTimer, &QTimer::timeout, this, [this] {
+        if (m_state != State::Starting)
+            return;
+        fail(u"wsgi-engine did not report its ports within "_s + QString::number(m_startTimer.interval() / 1000) +
+             u" s"_s + (m_stderr.trimmed().isEmpty() ? QString() : u": "_s + errorTail()));
+    });
+    connect(&m_killTimer, &QTimer::timeout, this, [this] {
+        if (m_process && m_process->state() != QProcess::NotRunning)
+            m_process->kill(); // SIGKILL: it ignored SIGTERM for the whole grace period
+    });
+}
+
+EngineLauncher::~EngineLauncher()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->disconnect(this);
+        ::kill(pid_t(m_process->processId()), SIGTERM);
+        if (!m_process->waitForFinished(5000)) {
+            m_process->kill();
+            m_process->waitForFinished(2000);
+        }
+    }
+}
+
+QString EngineLauncher::defaultEnginePath()
+{
+    const QString fromEnvironment = qEnvironmentVariable("WSGI_STUDIO_ENGINE");
+    if (!fromEnvironment.isEmpty())
+        return fromEnvironment;
+    const QString beside = QCoreApplication::applicationDirPath() + u"/wsgi-engine"_s;
+    if (QFileInfo(beside).isExecutable())
+        return beside;
+    const QString onPath = QStandardPaths::findExecutable(u"wsgi-engine"_s);
+    return onPath.isEmpty() ? beside : onPath;
+}
+
+QString EngineLauncher::url() const
+{
+    return u"http://127.0.0.1:"_s + QString::number(m_httpPort);
+}
+
+QStringList EngineLauncher::warnings() const
+{
+    QStringList lines;
+    for (const QString& line : m_stderr.split(u'\n', Qt::SkipEmptyParts))
+        if (line.contains(u": warning: "_s) && !line.startsWith(u'['))
+            lines << line.trimmed();
+    return lines;
+}
+
+QString EngineLauncher::errorTail(int lines) const
+{
+    QString text = m_stderr.trimmed();
+    if (m_dir)
+        text.replace(m_dir->path() + u'/', QString());
+    const QStringList all = text.split(u'\n', Qt::SkipEmptyParts);
+    QStringList errors;
+    for (qsizetype i = 0; i < all.size(); ++i) {
+        if (!all[i].contains(u": error: "_s))
+            continue;
+        errors << all[i];
+        while (i + 1 < all.size() && all[i + 1].startsWith(u' ')) // its "hint:" lines
+            errors << all[++i];
+    }
+    QStringList chosen = errors.isEmpty() ? all : errors;
+    if (chosen.size() > lines)
+        chosen = chosen.mid(chosen.size() - lines);
+    return chosen.join(u'\n');
+}
+
+void EngineLauncher::start(const EngineLaunchSpec& spec)
+{
+    Q_ASSERT(m_state == State::Idle);
+    m_state = State::Starting;
+    m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + u"/wsgi-studio-engine-XXXXXX"_s);
+    if (!m_dir->isValid()) {
+        fail(u"cannot create a temporary directory: "_s + m_dir->errorString());
+        return;
+    }
+    if (!spec.configFile.isEmpty()) {
+        m_configPath = spec.configFile;
+    } else {
+        m_configPath = m_dir->filePath(spec.configName.isEmpty() ? u"engine.conf"_s : spec.configName);
+        QFile file(m_configPath);
+        if (!file.open(QIODevice::WriteOnly) || file.write(spec.configText.toUtf8()) < 0) {
+            fail(u"cannot write "_s + m_configPath + u": "_s + file.errorString());
+            return;
+        }
+    }
+    m_tokenFile = m_dir->filePath(u"control.token"_s);
+    if (!QFileInfo(spec.enginePath).isExecutable()) {
+        fail(u"no wsgi-engine at "_s + spec.enginePath +
+             u" (build it, or point WSGI_STUDIO_ENGINE or --engine at it)"_s);
+        return;
+    }
+
+    m_process = std::make_unique<QProcess>();
+    m_process->setWorkingDirectory(m_dir->path());
+    // Own process group: a terminal's Ctrl-C goes to the studio, which stops the engine in order.
+    // PDEATHSIG: an engine never outlives the studio that started it, even if the studio is killed.
+    m_process->setChildProcessModifier([] {
+        ::setpgid(0, 0);
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    });
+    connect(m_process.get(), &QProcess::readyReadStandardOutput, this, &EngineLauncher::onStdout);
+    connect(m_process.get(), &QProcess::readyReadStandardError, this, &EngineLauncher::onStderr);
+    connect(m_process.get(), &QProcess::finished, this, &EngineLauncher::onFinished);
+    connect(m_process.get(), &QProcess::errorOccurred, this, &EngineLauncher::onErrorOccurred);
+    connect(m_process.get(), &QProcess::started, this, [this] { m_pid = m_process->processId(); });
+    QStringList arguments{u"--config"_s,  m_configPath,         u"--listen"_s,
+                          u"127.0.0.1:0"_s, u"--control"_s,     u"127.0.0.1:0"_s,
+                          u"--control-token-file"_s, m_tokenFile};
+    if (spec.quiet)
+        arguments << u"--quiet"_s;
+    arguments << spec.extraArguments;
+    m_startTimer.start(int(spec.startTimeout.count()));
+    m_process->start(spec.enginePath, arguments);
+}
+
+void EngineLauncher::stop(std::chrono::milliseconds grace)
+{
+    if (m_state == State::Starting || m_state == State::Running) {
+        m_state = State::Stopping;
+        m_startTimer.stop();
+        if (m_process && m_process->state() != QProcess::NotRunning) {
+            ::kill(pid_t(m_process->processId()), SIGTERM);
+            m_killTimer.start(int(grace.count()));
+            return;
+        }
+        m_state = State::Exited;
+        Q_EMIT stopped();
+        return;
+    }
+    if (m_state == State::Idle || m_state == State::Exited) {
+        m_state = State::Exited;
+        QTimer::singleShot(0, this, [this] { Q_EMIT stopped(); });
+    }
+}
+
+void EngineLauncher::onStdout()
+{
+    m_stdoutLine += QString::fromUtf8(m_process->readAllStandardOutput());
+    static const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)/"_s);
+    static const QRegularExpression control(u"control endpoint on 127\\.0\\.0\\.1:(\\d+)"_s);
+    qsizetype newline;
+    while ((newline = m_stdoutLine.indexOf(u'\n')) >= 0) {
+        const QString line = m_stdoutLine.left(newline);
+        m_stdoutLine.remove(0, newline + 1);
+        // The first "listening on" is the HTTP port we asked for (--listen replaces the config's).
+        if (const auto m = listening.match(line); m.hasMatch() && m_httpPort == 0)
+            m_httpPort = quint16(m.captured(1).toUInt());
+        if (const auto m = control.match(line); m.hasMatch())
+            m_controlPort = quint16(m.captured(1).toUInt());
+    }
+    if (m_state == State::Starting && m_httpPort != 0 && m_controlPort != 0) {
+        m_startTimer.stop();
+        m_state = State::Running;
+        Q_EMIT started();
+    }
+}
+
+void EngineLauncher::onStderr()
+{
+    m_stderr += QString::fromUtf8(m_process->readAllStandardError());
+    if (m_stderr.size() > kStderrLimit)
+        m_stderr = m_stderr.right(kStderrLimit);
+}
+
+QString EngineLauncher::exitDescription(int exitCode, QProcess::ExitStatus status) const
+{
+    if (status == QProcess::CrashExit)
+        return u"wsgi-engine was killed by a signal"_s;
+    return u"wsgi-engine exited with status "_s + QString::number(exitCode);
+}
+
+void EngineLauncher::onFinished(int exitCode, QProcess::ExitStatus status)
+{
+    m_killTimer.stop();
+    m_startTimer.stop();
+    onStderr(); // whatever is left in the pipe: often the very error we need
+    const State was = m_state;
+    m_state = State::Exited;
+    // The engine's words first: the first line is what a one-line summary shows.
+    const QString tail = errorTail();
+    const QString description = exitDescription(exitCode, status);
+    const QString reason = tail.isEmpty() ? description : tail + u"\n("_s + description + u')';
+    switch (was) {
+    case State::Starting:
+        if (!m_failedReported) {
+            m_failedReported = true;
+            Q_EMIT failed(reason);
+        }
+        break;
+    case State::Running:
+        Q_EMIT exited(reason);
+        break;
+    case State::Stopping:
+        Q_EMIT stopped();
+        break;
+    case State::Idle:
+    case State::Exited:
+        break;
+    }
+}
+
+void EngineLauncher::onErrorOccurred(QProcess::ProcessError error)
+{
+    if (error == QProcess::FailedToStart)
+        fail(u"cannot run "_s + m_process->program() + u": "_s + m_process->errorString());
+}
+
+void EngineLauncher::fail(const QString& reason)
+{
+    if (m_failedReported)
+        return;
+    m_failedReported = true;
+    m_startTimer.stop();
+    const bool running = m_process && m_process->state() != QProcess::NotRunning;
+    m_state = running ? State::Stopping : State::Exited;
+    if (running) {
+        // A half-started engine is stopped quietly; the failure is what we report.
+        ::kill(pid_t(m_process->processId()), SIGTERM);
+        m_killTimer.start(5000);
+        m_process->disconnect(this);
+        connect(m_process.get(), &QProcess::finished, this, [this] {
+            m_killTimer.stop();
+            m_state = State::Exited;
+        });
+    }
+    QTimer::singleShot(0, this, [this, reason] { Q_EMIT failed(reason); });
+}
+
+} // namespace wsgi::studio
