@@ -31,6 +31,10 @@ struct RenderOptions
     std::string scriptDirectory = "/etc/apache2/wsgi-studio";
     std::size_t wrapColumn = 100; // longer WSGIDaemonProcess lines are continued with '\'
     std::vector<std::string> fileNames; // Origin::file -> file name, for the findings' locations
+    // The model was read under the engine's rules, where a relative script path is relative to the
+    // config file; Apache reads it relative to ServerRoot, so for Apache targets such paths are made
+    // absolute (with a note). Needs fileNames.
+    bool engineRelativePaths = false;
 };
 
 struct GeneratedFile

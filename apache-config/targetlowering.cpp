@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <set>
 
 namespace wsgi::config {
@@ -209,6 +210,12 @@ private:
                      "a WSGIImportScript");
         keepWritable(scope.directives, [](const WsgiDirective& d) { return writable(d.name) && writable(d.args); },
                      "a directive");
+        if (m_options.engineRelativePaths && m_options.target != Dialect::Engine) {
+            for (ScriptAlias& a : scope.aliases)
+                absolute(a.script, a.origin, a.notes);
+            for (ImportScript& i : scope.imports)
+                absolute(i.script, i.origin, i.notes);
+        }
         std::vector<ImportScript> added;
         for (DaemonProcess& daemon : scope.daemons)
             lowerDaemon(daemon, added);
@@ -222,6 +229,20 @@ private:
         }
         scope.directives = std::move(kept);
         scope.imports.insert(scope.imports.end(), added.begin(), added.end());
+    }
+
+    void absolute(std::string& script, const Origin& origin, Notes& notes)
+    {
+        if (script.empty() || script.front() == '/' || !origin.imported() ||
+            std::size_t(origin.file) >= m_options.fileNames.size())
+            return;
+        std::error_code ec;
+        const std::filesystem::path file = std::filesystem::absolute(m_options.fileNames[std::size_t(origin.file)], ec);
+        const std::string resolved = (file.parent_path() / script).lexically_normal().string();
+        notes.lines.push_back(script + " is relative to the config file for the engine; Apache would read it "
+                                       "relative to ServerRoot, so it is written as " + resolved);
+        finding(Severity::Note, code::Equivalent, origin, "script path '" + script + "' is written as " + resolved);
+        script = resolved;
     }
 
     void lowerDaemon(DaemonProcess& daemon, std::vector<ImportScript>& added)

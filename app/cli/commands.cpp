@@ -2,8 +2,12 @@
 
 #include "cli/abcommand.h"
 #include "cli/benchcommand.h"
+#include "cli/exportcommand.h"
+#include "cli/importcommand.h"
+#include "cli/mpmsimcommand.h"
 #include "cli/sweepcommand.h"
 #include "cli/topcommand.h"
+#include "cli/validatecommand.h"
 
 #include <QCoreApplication>
 
@@ -20,6 +24,10 @@ const std::vector<Command>& commands()
         benchCommand(),
         abCommand(),
         sweepCommand(),
+        exportCommand(),
+        validateCommand(),
+        importCommand(),
+        mpmSimCommand(),
     };
     return all;
 }

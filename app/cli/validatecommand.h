@@ -1,0 +1,35 @@
+#pragma once
+// `wsgi-studio-cli validate FILE`: every finding about an httpd.conf (and what it includes) under the
+// rules of one target, with stable codes, lines and suggested fixes; --json for scripts. Also the small
+// helpers the other configuration commands (export, import) share.
+
+#include "cli/command.h"
+
+#include "apache-config/configimport.h"
+
+#include <optional>
+
+namespace wsgi::studio::cli {
+
+Command validateCommand();
+
+namespace configcli {
+
+// Exit 1 for the configuration commands: the file cannot be read or has errors (the enum's name is the
+// engine commands'; the value is what scripts see).
+inline constexpr ExitCode kConfigError = ExitCode::EngineError;
+
+// "modwsgi-6", "modwsgi-4", "engine" -> Dialect; the help text lists them.
+std::optional<config::Dialect> parseTarget(const QString& text);
+QString targetHelp();
+
+// Findings on stderr, one formatFinding() block each; returns how many were errors.
+int printFindings(const std::vector<config::Finding>& findings, bool notes);
+
+// True when a finding means the file could not be read as a whole (missing file, syntax, includes),
+// so nothing built from it can be trusted.
+bool isFatal(const config::Finding& finding);
+
+} // namespace configcli
+
+} // namespace wsgi::studio::cli
