@@ -180,6 +180,35 @@ void checkQuirks(const ImportedConfig& config, FindingSink& sink)
                          "give the applications a named application group, or remove the directive");
 }
 
+// mod_wsgi tries a server's WSGIScriptAlias prefixes in the order written and takes the first that matches
+// whole path segments, so a later alias under an earlier prefix is never reached.
+void checkShadowedAliases(const ImportedConfig& config, const WsgiScope& scope, FindingSink& sink)
+{
+    auto prefix = [](std::string url) {
+        while (!url.empty() && url.back() == '/')
+            url.pop_back();
+        return url;
+    };
+    for (std::size_t j = 0; j < scope.aliases.size(); ++j) {
+        const ScriptAlias& later = scope.aliases[j];
+        if (later.directive != "WSGIScriptAlias")
+            continue;
+        const std::string url = prefix(later.url);
+        for (std::size_t i = 0; i < j; ++i) {
+            const ScriptAlias& earlier = scope.aliases[i];
+            const std::string p = prefix(earlier.url);
+            if (earlier.directive != "WSGIScriptAlias" || !(url == p || url.starts_with(p + "/")))
+                continue;
+            sink.warning(codes::AliasShadowed, locate(config, later.origin),
+                         "WSGIScriptAlias " + later.url + " is never used: the earlier WSGIScriptAlias " + earlier.url +
+                             " (line " + std::to_string(earlier.origin.line) +
+                             ") matches every URL it would, and mod_wsgi takes the first match",
+                         "move the WSGIScriptAlias " + later.url + " above line " + std::to_string(earlier.origin.line));
+            break;
+        }
+    }
+}
+
 void checkGilRules(const ImportedConfig& config, const ImportOptions& options, FindingSink& sink)
 {
     const EngineConfig& e = config.engine;
@@ -218,6 +247,9 @@ void checkModel(const ImportedConfig& config, const ImportOptions& options, Find
     checkMpm(config, sink);
     checkSizing(config, options, sink);
     checkQuirks(config, sink);
+    checkShadowedAliases(config, config.model.server, sink);
+    for (const VirtualHostBlock& host : config.model.virtualHosts)
+        checkShadowedAliases(config, host.scope, sink);
     if (options.dialect != Dialect::ModWsgi4)
         checkGilRules(config, options, sink);
 }

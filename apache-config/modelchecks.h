@@ -18,6 +18,7 @@ inline constexpr const char* SizingWorkers = "W-SIZING-WORKERS";
 inline constexpr const char* SizingMemory = "W-SIZING-MEMORY";
 inline constexpr const char* SizingTotal = "N-SIZING";
 inline constexpr const char* GilMainInterpreter = "W-GIL-MAIN-INTERPRETER";
+inline constexpr const char* AliasShadowed = "W-ALIAS-SHADOWED";
 } // namespace codes
 
 void checkModel(const ImportedConfig& config, const ImportOptions& options, FindingSink& sink);
