@@ -3,6 +3,7 @@
 #include "apachesyntax.h"
 
 #include <map>
+#include <set>
 #include <utility>
 
 namespace wsgi::config {
@@ -55,6 +56,7 @@ public:
 
     DocumentExport run(const WsgiModel& edited)
     {
+        collectKeys(edited);
         LoweredModel lowered = lowerForTarget(edited, m_options);
         for (const DroppedItem& d : lowered.dropped)
             if (d.wholeNode && d.origin.imported())
@@ -118,11 +120,38 @@ private:
         return it == m_nodes.end() ? std::string() : indentOf(it->second->text);
     }
 
+    // Every imported item the edited model still has: one of them missing after lowering was not
+    // removed by the user.
+    void collectKeys(const WsgiModel& m)
+    {
+        auto add = [&](const auto& list) {
+            for (const auto& item : list)
+                if (item.origin.imported())
+                    m_editedKeys.insert(key(item.origin));
+        };
+        auto scopeKeys = [&](const WsgiScope& s) {
+            add(s.directives);
+            add(s.daemons);
+            add(s.imports);
+            add(s.aliases);
+        };
+        scopeKeys(m.server);
+        add(m.containers);
+        add(m.virtualHosts);
+        for (const VirtualHostBlock& h : m.virtualHosts)
+            scopeKeys(h.scope);
+        for (const MpmBlock& b : m.mpm)
+            add(b.values);
+    }
+
     void removeOrDrop(const Origin& origin)
     {
         auto dropped = m_dropped.find(key(origin));
         auto node = m_nodes.find(key(origin));
         if (node == m_nodes.end())
+            return;
+        // Kept by the user but not writable for the target (an Error finding says why): as it was.
+        if (dropped == m_dropped.end() && m_editedKeys.count(key(origin)))
             return;
         std::string whole = node->second->text;
         if (node->second->isSection()) {
@@ -255,6 +284,7 @@ private:
     const RenderOptions& m_options;
     std::map<NodeKey, const ConfigNode*> m_nodes;
     std::map<NodeKey, std::string> m_dropped;     // whole nodes the target cannot have, and why
+    std::set<NodeKey> m_editedKeys;               // imported items the edited model still has
     std::map<NodeKey, std::string> m_replace;     // node (whole section included) -> new text
     std::map<NodeKey, std::string> m_after;       // text to add after a node
     std::map<NodeKey, std::string> m_beforeClose; // text to add before a section's closing line

@@ -47,11 +47,11 @@ bool writable(const std::vector<std::string>& words)
     return true;
 }
 
-// <WSGIInterpreterOptions> selectors are written bare, so their values cannot have blanks, quotes or '>'.
+// <WSGIInterpreterOptions> selectors are written bare, so their values cannot have blanks or '>'.
 bool writableSelector(const std::optional<std::string>& value)
 {
-    return !value || (!value->empty() && writable(*value) &&
-                      value->find_first_of(" \t\f\v>'\"") == std::string::npos);
+    // Quotes are fine: the word starts with the key, so they stay part of the value as written.
+    return !value || (!value->empty() && writable(*value) && value->find_first_of(" \t\f\v>") == std::string::npos);
 }
 
 std::string shortestDouble(double value)
@@ -139,7 +139,7 @@ public:
                      [](const InterpreterOptionsBlock& b) {
                          return writableSelector(b.processGroup) && writableSelector(b.applicationGroup);
                      },
-                     "a <WSGIInterpreterOptions> selector (written bare, so without blanks, quotes or '>')");
+                     "a <WSGIInterpreterOptions> selector (written bare, so without blanks or '>')");
         for (MpmBlock& block : m.mpm)
             keepWritable(block.values,
                          [](const MpmValue& v) { return writable(v.value) && !v.value.empty(); }, "an MPM setting");
@@ -333,6 +333,8 @@ private:
             // Off is mod_wsgi 4.9's only behaviour: nothing is lost.
             finding(Severity::Note, code::Equivalent, d.origin,
                     "'" + written + "' is what mod_wsgi 4.9 always does, so the line is left out");
+            m_out.dropped.push_back({d.origin, written, "mod_wsgi 4.9 always does this; the directive does not exist there",
+                                     true});
             return;
         }
         drop(d.origin, written, reasonNotIn4(d.name), true);
