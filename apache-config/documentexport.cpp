@@ -144,6 +144,22 @@ private:
             add(b.values);
     }
 
+    // A file written with CRLF line endings keeps them in the lines that are rewritten.
+    std::string sameEndings(std::string text, const Origin& origin) const
+    {
+        auto it = m_nodes.find(key(origin));
+        if (it == m_nodes.end() || it->second->text.size() < 2 ||
+            it->second->text.compare(it->second->text.size() - 2, 2, "\r\n") != 0)
+            return text;
+        std::string out;
+        for (char c : text) {
+            if (c == '\n')
+                out += '\r';
+            out += c;
+        }
+        return out;
+    }
+
     void removeOrDrop(const Origin& origin)
     {
         auto dropped = m_dropped.find(key(origin));
@@ -176,7 +192,7 @@ private:
                 continue;
             }
             if (!(item == *old) || !item.notes.lines.empty())
-                m_replace[key(item.origin)] = render(item, indentAt(item.origin));
+                m_replace[key(item.origin)] = sameEndings(render(item, indentAt(item.origin)), item.origin);
         }
         for (const T& old : before)
             if (!findByOrigin(after, old.origin))
@@ -236,7 +252,7 @@ private:
                     continue;
                 }
                 if (!(v == *it->second))
-                    m_replace[key(v.origin)] = renderMpmValue(v, indentAt(v.origin));
+                    m_replace[key(v.origin)] = sameEndings(renderMpmValue(v, indentAt(v.origin)), v.origin);
                 old.erase(it);
             }
             if (added.empty())

@@ -180,7 +180,9 @@ private:
     {
         finding(Severity::Warning, code::NotInTarget, origin,
                 "'" + text + "' cannot be written for " + targetName() + ": " + reason,
-                "keep it only where the target supports it");
+                m_options.target == Dialect::ModWsgi4
+                    ? "the 4.9 export goes without it; export for modwsgi-6 to keep it"
+                    : "delete it from the configuration");
         m_out.dropped.push_back({origin, std::move(text), std::move(reason), wholeNode});
     }
 

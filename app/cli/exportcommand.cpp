@@ -130,6 +130,7 @@ ExitCode runExport(const QStringList& arguments)
                                       u" import script(s) are needed; use -o FILE to write them, or --snippet to see them"_s);
         return ExitCode::Ok;
     }
+    QDir().mkpath(QFileInfo(output).absolutePath());
     if (!writeFile(output, text, error)) {
         reportError(kCommand, error);
         return configcli::kConfigError;
