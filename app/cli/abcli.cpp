@@ -116,13 +116,18 @@ QString planFromOptions(const CommandOptions& options, AbPlan& plan)
         return u"--path must start with '/', not '"_s + plan.load.path + u'\'';
     plan.enginePath =
         options.isSet(u"engine"_s) ? QFileInfo(options.value(u"engine"_s)).absoluteFilePath() : EngineLauncher::defaultEnginePath();
-    if (!QFileInfo(plan.enginePath).isExecutable())
-        return u"no wsgi-engine at "_s + plan.enginePath + u" (build it, or give --engine or WSGI_STUDIO_ENGINE)"_s;
     if (options.isSet(u"runtime-limit"_s) && options.isSet(u"no-limit"_s))
         return u"--runtime-limit and --no-limit contradict each other"_s;
     plan.limit = options.isSet(u"runtime-limit"_s) ? LimitMode::Require
                  : options.isSet(u"no-limit"_s)    ? LimitMode::Off
                                                    : LimitMode::Try;
+    return {};
+}
+
+QString checkEngine(const AbPlan& plan)
+{
+    if (!QFileInfo(plan.enginePath).isExecutable())
+        return u"no wsgi-engine at "_s + plan.enginePath + u" (build it, or give --engine or WSGI_STUDIO_ENGINE)"_s;
     return {};
 }
 

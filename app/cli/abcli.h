@@ -26,6 +26,8 @@ std::vector<OptionSpec> abCommonOptions();
 
 // Fills everything but the variants; an empty string when the options are good, else the message.
 QString planFromOptions(const CommandOptions& options, AbPlan& plan);
+// Checked last, after every option and variant: a message when plan.enginePath cannot be run.
+QString checkEngine(const AbPlan& plan);
 
 // Takes every `FLAG VALUE` (and `--long=VALUE`) for the given flags ({"--header", "-H"}) out of
 // `arguments`, up to a "--", in order: for repeatable options, of which CommandOptions keeps one.

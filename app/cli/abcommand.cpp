@@ -67,6 +67,8 @@ ExitCode runAb(const QStringList& rawArguments)
     }
     if (!checkVariantNames(plan.variants, error))
         return options.usageError(error);
+    if (const QString problem = checkEngine(plan); !problem.isEmpty())
+        return options.usageError(problem);
     return runAbPlan(kCommand, plan, outputFromOptions(options));
 }
 

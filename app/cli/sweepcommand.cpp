@@ -132,6 +132,8 @@ ExitCode runSweep(const QStringList& arguments)
             return options.usageError(error);
         plan.variants.push_back(std::move(*variant));
     }
+    if (const QString problem = checkEngine(plan); !problem.isEmpty())
+        return options.usageError(problem);
 
     auto extendJson = [&](QJsonObject& document, const AbResult&, const AbSummary& summary) {
         QJsonArray cellsJson;
