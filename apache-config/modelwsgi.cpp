@@ -126,7 +126,10 @@ void ModelBuilder::scriptAlias(int file, const ConfigNode& node, const Context& 
         return;
     }
     const std::filesystem::path base = std::filesystem::path(m_out.files[std::size_t(file)].path).parent_path();
-    std::optional<Mount> mount = parseScriptAlias(node, base, s, m_options.dialect);
+    // What Apache accepts decides what is in the model; the engine's narrower rules are validate's
+    // business (its --target engine runs the engine's own parser).
+    const Dialect rules = m_options.dialect == Dialect::Engine ? Dialect::ModWsgi6 : m_options.dialect;
+    std::optional<Mount> mount = parseScriptAlias(node, base, s, rules);
     if (!mount)
         return; // an alias with errors stays as written, outside the model
     scope(ctx).aliases.push_back(std::move(alias));

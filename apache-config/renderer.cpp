@@ -7,6 +7,16 @@ namespace wsgi::config {
 
 namespace {
 
+// Section arguments are written unquoted; ap_getword_conf still turns "\\\\" into "\\" there, so
+// backslashes are doubled.
+std::string bare(std::string_view value)
+{
+    std::string escaped;
+    for (char c : value)
+        escaped += c == '\\' ? std::string("\\\\") : std::string(1, c);
+    return escaped;
+}
+
 bool needsQuotes(std::string_view value)
 {
     if (value.empty())
@@ -33,7 +43,9 @@ std::string quotedWord(std::string_view value)
 
 std::string comment(std::string_view indent, std::string_view text)
 {
-    return std::string(indent) + "# " + std::string(text) + "\n";
+    // A comment ending in a backslash would continue onto (and swallow) the next line.
+    const bool backslash = !text.empty() && text.back() == '\\';
+    return std::string(indent) + "# " + std::string(text) + (backslash ? " \n" : "\n");
 }
 
 std::string notesText(const Notes& notes, const RenderOptions& options, std::string_view indent)
@@ -96,7 +108,7 @@ void appendDropped(std::string& out, const std::vector<DroppedItem>& dropped, co
     out += "\n# Not written, because " + std::string(dialectName(options.target)) +
            " cannot express them (see the findings):\n";
     for (const DroppedItem& item : dropped)
-        out += "#   " + item.text + "\n#       " + item.reason + "\n";
+        out += comment("", "  " + item.text) + "#       " + item.reason + "\n";
 }
 
 void appendFiles(std::string& out, const std::vector<GeneratedFile>& files)
@@ -204,9 +216,9 @@ std::string renderContainer(const InterpreterOptionsBlock& block, const RenderOp
     std::string out = notesText(block.notes, options, indent);
     out += std::string(indent) + "<WSGIInterpreterOptions";
     if (block.processGroup)
-        out += " process-group=" + *block.processGroup;
+        out += " process-group=" + bare(*block.processGroup);
     if (block.applicationGroup)
-        out += " application-group=" + *block.applicationGroup;
+        out += " application-group=" + bare(*block.applicationGroup);
     out += ">\n";
     const std::string inner = std::string(indent) + "    ";
     for (const WsgiDirective& d : block.directives)
@@ -238,7 +250,7 @@ std::string renderVirtualHost(const VirtualHostBlock& host, const RenderOptions&
 {
     std::string out = "<VirtualHost";
     for (const std::string& address : host.addresses)
-        out += " " + address;
+        out += " " + bare(address);
     out += ">\n";
     if (!host.serverName.empty())
         out += "    ServerName " + quoteConfigWord(host.serverName) + "\n";
