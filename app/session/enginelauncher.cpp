@@ -8,6 +8,7 @@
 #include <QStandardPaths>
 
 #include <csignal>
+#include <cstring>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -195,9 +196,28 @@ void EngineLauncher::onStderr()
 
 QString EngineLauncher::exitDescription(int exitCode, QProcess::ExitStatus status) const
 {
+    // On a crash QProcess reports the terminating signal as the exit code.
     if (status == QProcess::CrashExit)
-        return u"wsgi-engine was killed by a signal"_s;
+        return u"wsgi-engine was killed by signal "_s + QString::number(exitCode) +
+               (exitCode > 0 ? u" ("_s + QString::fromLocal8Bit(::strsignal(exitCode)) + u')' : QString());
     return u"wsgi-engine exited with status "_s + QString::number(exitCode);
+}
+
+QString EngineLauncher::problemTail(int lines) const
+{
+    // After a good start the log also holds routine lines ("process 1 ready"): only the ones that
+    // report a problem explain an exit.
+    static const QRegularExpression problem(u"error|warning|traceback|exception|fatal|abort|killed|signal"_s,
+                                            QRegularExpression::CaseInsensitiveOption);
+    QStringList chosen;
+    for (const QString& line : errorTail(1000).split(u'\n', Qt::SkipEmptyParts))
+        if (problem.match(line).hasMatch() || line.startsWith(u' '))
+            chosen << line;
+    while (!chosen.isEmpty() && chosen.front().startsWith(u' ')) // a hint whose line was routine
+        chosen.removeFirst();
+    if (chosen.size() > lines)
+        chosen = chosen.mid(chosen.size() - lines);
+    return chosen.join(u'\n');
 }
 
 void EngineLauncher::onFinished(int exitCode, QProcess::ExitStatus status)
@@ -207,20 +227,21 @@ void EngineLauncher::onFinished(int exitCode, QProcess::ExitStatus status)
     onStderr(); // whatever is left in the pipe: often the very error we need
     const State was = m_state;
     m_state = State::Exited;
-    // The engine's words first: the first line is what a one-line summary shows.
-    const QString tail = errorTail();
     const QString description = exitDescription(exitCode, status);
-    const QString reason = tail.isEmpty() ? description : tail + u"\n("_s + description + u')';
     switch (was) {
     case State::Starting:
         if (!m_failedReported) {
+            // The engine's words first: the first line is what a one-line summary shows.
+            const QString tail = errorTail();
             m_failedReported = true;
-            Q_EMIT failed(reason);
+            Q_EMIT failed(tail.isEmpty() ? description : tail + u"\n("_s + description + u')');
         }
         break;
-    case State::Running:
-        Q_EMIT exited(reason);
+    case State::Running: {
+        const QString tail = problemTail();
+        Q_EMIT exited(tail.isEmpty() ? description : description + u":\n"_s + tail);
         break;
+    }
     case State::Stopping:
         Q_EMIT stopped();
         break;

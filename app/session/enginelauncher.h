@@ -82,6 +82,7 @@ private:
     void onErrorOccurred(QProcess::ProcessError error);
     void fail(const QString& reason);
     QString exitDescription(int exitCode, QProcess::ExitStatus status) const;
+    QString problemTail(int lines = 12) const;
 
     std::unique_ptr<QProcess> m_process;
     std::unique_ptr<QTemporaryDir> m_dir;
