@@ -118,6 +118,8 @@ QString planFromOptions(const CommandOptions& options, AbPlan& plan)
         options.isSet(u"engine"_s) ? QFileInfo(options.value(u"engine"_s)).absoluteFilePath() : EngineLauncher::defaultEnginePath();
     if (options.isSet(u"runtime-limit"_s) && options.isSet(u"no-limit"_s))
         return u"--runtime-limit and --no-limit contradict each other"_s;
+    if (options.isSet(u"runtime-limit"_s) && plan.load.path.contains(u'?'))
+        return u"--runtime-limit measures the app's default request, which a query string in --path may change"_s;
     plan.limit = options.isSet(u"runtime-limit"_s) ? LimitMode::Require
                  : options.isSet(u"no-limit"_s)    ? LimitMode::Off
                                                    : LimitMode::Try;

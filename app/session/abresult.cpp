@@ -58,6 +58,46 @@ const char* statusName(AbVariantResult::Status status)
     return "pending";
 }
 
+bool workersReady(const EngineStatus& status)
+{
+    if (status.groups.empty())
+        return false;
+    for (const GroupStatus& g : status.groups) {
+        if (int(g.processes.size()) < g.processesConfigured)
+            return false;
+        for (const ProcessStatus& p : g.processes)
+            if (p.state != "running" || p.gilMode == GilMode::Unknown || p.gilMode == GilMode::Starting)
+                return false;
+    }
+    return true;
+}
+
+void recordEngineStatus(AbVariantResult& r, const EngineStatus& status)
+{
+    const GroupStatus* group = status.group(r.variant.group.toStdString());
+    if (!group) {
+        for (const MountStatus& m : status.mounts)
+            if (m.prefix == "/")
+                group = status.group(m.group);
+    }
+    if (!group && !status.groups.empty())
+        group = &status.groups.front();
+    if (!group)
+        return;
+    if (r.variant.group.isEmpty())
+        r.variant.group = QString::fromStdString(group->name);
+    r.runtime = QString::fromStdString(group->runtime);
+    r.processes = group->processesConfigured;
+    r.threads = group->threads;
+    if (group->processes.empty())
+        return;
+    const ProcessStatus& first = group->processes.front();
+    r.python = QString::fromStdString(first.python);
+    r.gilMode = QString::fromLatin1(gilModeWireName(first.gilMode));
+    r.gilEnabled = first.gilEnabled;
+    r.switchInterval = first.switchInterval;
+}
+
 ServerWindow aggregateWindow(const std::vector<TelemetrySample>& samples, double start, double end,
                              const QString& group, double toleranceSec)
 {

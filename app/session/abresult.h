@@ -121,6 +121,13 @@ struct AbVariantResult
 };
 const char* statusName(AbVariantResult::Status status); // "pending", "ok", "failed", "cancelled"
 
+// Ready to measure: every configured process of every group runs and has reported its interpreter
+// (the GIL mode in force is known only then).
+bool workersReady(const EngineStatus& status);
+// Runtime, GIL mode, switch interval, processes and threads in force for the variant's group (the
+// one serving / when the variant did not name one), from a ready engine's status.
+void recordEngineStatus(AbVariantResult& result, const EngineStatus& status);
+
 struct AbResult
 {
     AbPlan plan;

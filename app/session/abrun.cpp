@@ -266,44 +266,25 @@ void AbRun::onReadinessStatus(const ControlReply& reply)
         failVariant(u"cannot read the engine's status: "_s + status.error);
         return;
     }
-    // Ready when every configured process of every group runs and has reported its interpreter
-    // (the GIL mode is known only once the application loaded).
-    bool ready = !status.value->groups.empty();
-    for (const GroupStatus& g : status.value->groups) {
-        if (int(g.processes.size()) < g.processesConfigured)
-            ready = false;
-        for (const ProcessStatus& p : g.processes)
-            if (p.state != "running" || p.gilMode == GilMode::Unknown || p.gilMode == GilMode::Starting)
-                ready = false;
-    }
-    if (!ready) {
+    if (!workersReady(*status.value)) {
         m_readyPoll.start();
         return;
     }
     m_readyDeadline.stop();
     AbVariantResult& r = current();
-    const std::string wanted = r.variant.group.toStdString();
-    const GroupStatus* group = status.value->group(wanted);
-    if (!group) {
-        for (const MountStatus& m : status.value->mounts)
-            if (m.prefix == "/")
-                group = status.value->group(m.group);
-    }
-    if (!group)
-        group = &status.value->groups.front();
-    if (r.variant.group.isEmpty())
-        r.variant.group = QString::fromStdString(group->name);
-    const ProcessStatus& first = group->processes.front();
-    r.runtime = QString::fromStdString(group->runtime);
-    r.python = QString::fromStdString(first.python);
-    r.gilMode = QString::fromLatin1(gilModeWireName(first.gilMode));
-    r.gilEnabled = first.gilEnabled;
-    r.switchInterval = first.switchInterval;
-    r.processes = group->processesConfigured;
-    r.threads = group->threads;
+    recordEngineStatus(r, *status.value);
     for (const QString& warning : m_engine->warnings())
         if (!r.engineWarnings.contains(warning))
             r.engineWarnings << warning;
+    if (m_plan.limit != LimitMode::Off && !m_result.limits.count(r.runtime) && m_plan.load.path.contains(u'?')) {
+        // --measure-cpu measures the app's default request; a query string may ask for other work.
+        PhysicalLimit limit;
+        limit.runtime = r.runtime;
+        limit.cores = m_result.machine.cores;
+        limit.error = u"the limit is measured for the app's default request and --path has a query string "_s
+                      u"(set the app's defaults through its environment instead)"_s;
+        m_result.limits[r.runtime] = limit;
+    }
     if (m_plan.limit != LimitMode::Off && !m_result.limits.count(r.runtime)) {
         setPhase(AbProgress::Phase::MeasuringLimit);
         auto* probe = new PhysicalLimitProbe(this);
@@ -420,6 +401,13 @@ void AbRun::onLoadFinished(std::shared_ptr<wsgi::loadgen::LoadResult> result, do
         m_repeat.notes << u"no request was answered in the measured window"_s;
     else if (result->errorCount() > 0)
         m_repeat.notes << QString::number(result->errorCount()) + u" load generator errors"_s;
+    // Answers count as throughput whatever their status: say so when some were not successes.
+    const int64_t non2xx = result->status[0] + result->status[2] + result->status[3] + result->status[4] +
+                           result->status[5];
+    if (non2xx > 0)
+        m_repeat.notes << QString::number(non2xx) + u" answers were not 2xx (4xx: "_s +
+                              QString::number(result->status[3]) + u", 5xx: "_s + QString::number(result->status[4]) +
+                              u')';
     collectTelemetry();
 }
 

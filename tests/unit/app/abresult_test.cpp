@@ -281,3 +281,40 @@ TEST(AbResult, JsonDocumentCarriesVariantsSummariesAndFailures)
     EXPECT_EQ(c.value(u"failed_in_round"_s).toInt(), 1);
     EXPECT_TRUE(c.value(u"ratio"_s).isNull());
 }
+
+TEST(AbResult, WorkersAreReadyOnceEveryProcessReportedItsInterpreter)
+{
+    EngineStatus status;
+    EXPECT_FALSE(workersReady(status)); // no group yet
+    GroupStatus g;
+    g.name = "g";
+    g.processesConfigured = 2;
+    g.runtime = "3.13t";
+    g.threads = 10;
+    ProcessStatus p;
+    p.state = "running";
+    p.gilMode = GilMode::FreeThreaded;
+    p.gilEnabled = false;
+    p.python = "3.13.5 (main)";
+    g.processes = {p};
+    status.groups = {g};
+    EXPECT_FALSE(workersReady(status)); // one of two processes
+    status.groups[0].processes.push_back(p);
+    status.groups[0].processes[1].gilMode = GilMode::Starting;
+    EXPECT_FALSE(workersReady(status)); // the second has not loaded its interpreter
+    status.groups[0].processes[1].gilMode = GilMode::FreeThreaded;
+    EXPECT_TRUE(workersReady(status));
+
+    // The variant did not name its group (a snippet file): the one serving / is recorded.
+    status.mounts = {{"/", "g"}};
+    AbVariantResult r;
+    recordEngineStatus(r, status);
+    EXPECT_EQ(r.variant.group, u"g"_s);
+    EXPECT_EQ(r.runtime, u"3.13t"_s);
+    EXPECT_EQ(r.gilMode, u"free-threaded"_s);
+    EXPECT_FALSE(r.gilEnabled);
+    EXPECT_EQ(r.python, u"3.13.5 (main)"_s);
+    EXPECT_EQ(r.processes, 2);
+    EXPECT_EQ(r.threads, 10);
+    EXPECT_FALSE(r.switchInterval);
+}
