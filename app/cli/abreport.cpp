@@ -228,7 +228,14 @@ QString renderAbReport(const AbResult& result, const AbSummary& summary, bool ma
            u", "_s + formatBytes(double(m.memoryBytes)) + u"; load average "_s +
            QString::number(m.loadAverage1, 'f', 2) + u" at the start, "_s +
            QString::number(result.loadAverageEnd, 'f', 2) + u" at the end. The load generator shares these "_s
-           u"cores with the engine.\n"_s;
+           u"cores with the engine"_s;
+    std::vector<double> clientCpu;
+    for (const AbVariantSummary& s : summary.variants)
+        if (s.clientCpuCores)
+            clientCpu.push_back(s.clientCpuCores->median);
+    if (!clientCpu.empty())
+        out += u" and used "_s + QString::number(wsgi::ab::median(clientCpu), 'f', 2) + u" cores of them"_s;
+    out += u".\n"_s;
     return out;
 }
 

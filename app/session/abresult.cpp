@@ -195,13 +195,15 @@ AbSummary summarizeAbResult(const AbResult& result)
             ++summary.succeeded;
         else if (v.status == AbVariantResult::Status::Failed)
             ++summary.failed;
-        std::vector<double> rpm, response, app, cpuProc, cpuTotal, rss, gil, gilFull, ofLimit, p99;
+        std::vector<double> rpm, response, app, cpuProc, cpuTotal, rss, gil, gilFull, ofLimit, p99, clientCpu;
         const auto limit = result.limits.find(v.runtime);
         const bool haveLimit = limit != result.limits.end() && limit->second.ok();
         for (const AbRepeat& r : v.repeats) {
             rpm.push_back(r.load.achievedRate * 60);
             if (r.load.latency.count() > 0)
                 p99.push_back(r.load.latency.percentile(99) / 1000);
+            if (r.clientCpuCores)
+                clientCpu.push_back(*r.clientCpuCores);
             s.errors += r.load.errorCount();
             s.non2xx += r.load.status[0] + r.load.status[2] + r.load.status[3] + r.load.status[4] + r.load.status[5];
             const ServerWindow& w = r.server;
@@ -237,6 +239,7 @@ AbSummary summarizeAbResult(const AbResult& result)
         }
         s.ofLimit = spreadOf(ofLimit);
         s.clientP99Ms = spreadOf(p99);
+        s.clientCpuCores = spreadOf(clientCpu);
         if (s.ok && baseline && &v != baseline) {
             s.ratio = wsgi::ab::pairedRatio(ratesByRound(v), ratesByRound(*baseline));
             const auto verdict = wsgi::ab::verdict(s.name.toStdString(), summary.baseline.toStdString(), *s.ratio);

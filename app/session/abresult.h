@@ -96,6 +96,7 @@ struct AbRepeat
     double windowEnd = 0;
     qint64 enginePid = 0;
     wsgi::loadgen::LoadResult load;
+    std::optional<double> clientCpuCores; // the load generator's own CPU over its run (warm-up included)
     ServerWindow server;
     int64_t workerRestarts = 0; // restarts the engine counted by the end of the repeat
     QStringList notes;          // anything that makes this repeat less trustworthy
@@ -157,6 +158,7 @@ struct AbVariantSummary
     std::optional<wsgi::ab::Spread> gilFullP95Ms;
     std::optional<wsgi::ab::Spread> ofLimit;      // fraction of the physical limit
     std::optional<wsgi::ab::Spread> clientP99Ms;
+    std::optional<wsgi::ab::Spread> clientCpuCores;
     bool gilApplicable = true;
     int64_t errors = 0;   // load generator errors over all repeats
     int64_t non2xx = 0;

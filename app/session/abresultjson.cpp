@@ -75,6 +75,7 @@ QJsonObject repeatJson(const AbRepeat& r)
                        {u"requests_per_minute"_s, load.achievedRate * 60},
                        {u"requests"_s, double(load.completedInWindow)},
                        {u"errors"_s, double(load.errorCount())},
+                       {u"cpu_cores"_s, optional(r.clientCpuCores)},
                        {u"latency_ms"_s, latency}};
     const ServerWindow& w = r.server;
     QJsonObject status;
@@ -142,6 +143,7 @@ QJsonObject variantJson(const AbVariantResult& v, const AbVariantSummary& s)
                                        {u"gil_wait_full_p95_ms"_s, spreadJson(s.gilFullP95Ms)},
                                        {u"of_limit"_s, spreadJson(s.ofLimit)},
                                        {u"client_p99_ms"_s, spreadJson(s.clientP99Ms)},
+                                       {u"client_cpu_cores"_s, spreadJson(s.clientCpuCores)},
                                        {u"errors"_s, double(s.errors)},
                                        {u"non_2xx"_s, double(s.non2xx)}});
     if (s.ratio) {

@@ -28,14 +28,15 @@
 //     "threads", "engine_warnings": [...],
 //     "summary": {"repeats", "rpm", "response_ms", "app_ms", "cpu_per_process_cores",
 //                 "cpu_total_cores", "rss_bytes", "gil_wait_p95_ms", "gil_wait_full_p95_ms",
-//                 "of_limit", "client_p99_ms"   -- each {"n", "median", "min", "max", "q1", "q3"}
+//                 "of_limit", "client_p99_ms", "client_cpu_cores"
+//                                               -- each {"n", "median", "min", "max", "q1", "q3"}
 //                                                  or null (gil_* null = no GIL: n/a),
 //                 "errors", "non_2xx"},
 //     "ratio": {"baseline", "value", "ci_low", "ci_high", "confidence", "pairs"} | null,
 //     "verdict": "2x5 is 0.31x 10x1 (95% CI 0.29–0.33)", "verdict_kind": "lower" | ...,
 //     "repeats": [{
 //       "round", "engine_pid", "engine_started_at", "window": {"start", "end", "duration_s"},
-//       "client": {"requests_per_second", "requests_per_minute", "requests", "errors",
+//       "client": {"requests_per_second", "requests_per_minute", "requests", "errors", "cpu_cores",
 //                  "latency_ms": {"mean", "p50", "p90", "p99", "p99_9", "max"}},
 //       "server": {"samples", "covered_s", "processes", "requests", "requests_per_second",
 //                  "response_ms", "application_ms", "queue_ms"   -- {"mean","p50","p95","p99"} | null,

@@ -8,6 +8,7 @@
 #include <QDateTime>
 
 #include <chrono>
+#include <ctime>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -22,6 +23,13 @@ constexpr double kStartupEstimateSec = 3; // engine start + workers + stop, befo
 double unixNow()
 {
     return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+}
+
+double processCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }
 
 int64_t restartsOf(const EngineStatus& status)
@@ -333,7 +341,9 @@ void AbRun::startLoad()
     m_loadRunning = true;
     const uint64_t generation = m_generation;
     m_loadThread = std::thread([this, spec, generation] {
+        auto outcome = std::make_shared<LoadOutcome>();
         const double before = unixNow();
+        const double cpuBefore = processCpuSeconds();
         double clockStart = 0; // unix time of the generator's t0, from its first progress report
         auto progress = [this, generation, &clockStart](const wsgi::loadgen::LoadProgress& p) {
             if (clockStart == 0)
@@ -345,12 +355,15 @@ void AbRun::startLoad()
                 },
                 Qt::QueuedConnection);
         };
-        auto result = std::make_shared<wsgi::loadgen::LoadResult>(
-            wsgi::loadgen::LoadGenerator().run(spec, progress, &m_loadCancel));
-        const double windowStart = (clockStart != 0 ? clockStart : before) + spec.warmupSec;
+        outcome->result = wsgi::loadgen::LoadGenerator().run(spec, progress, &m_loadCancel);
+        outcome->windowStart = (clockStart != 0 ? clockStart : before) + spec.warmupSec;
+        // This process is the load generator (the event loop's share is negligible): what it
+        // burned is what the engine under test could not use.
+        const double wall = unixNow() - before;
+        if (wall > 0)
+            outcome->clientCpuCores = (processCpuSeconds() - cpuBefore) / wall;
         QMetaObject::invokeMethod(
-            this, [this, result, windowStart, generation] { onLoadFinished(result, windowStart, generation); },
-            Qt::QueuedConnection);
+            this, [this, outcome, generation] { onLoadFinished(outcome, generation); }, Qt::QueuedConnection);
     });
 }
 
@@ -364,9 +377,10 @@ void AbRun::onLoadProgress(const wsgi::loadgen::LoadProgress& p)
         setPhase(AbProgress::Phase::Measuring);
 }
 
-void AbRun::onLoadFinished(std::shared_ptr<wsgi::loadgen::LoadResult> result, double windowStart,
-                           uint64_t generation)
+void AbRun::onLoadFinished(const std::shared_ptr<LoadOutcome>& outcome, uint64_t generation)
 {
+    const wsgi::loadgen::LoadResult* result = &outcome->result;
+    const double windowStart = outcome->windowStart;
     if (m_loadThread.joinable())
         m_loadThread.join();
     m_loadRunning = false;
@@ -395,6 +409,7 @@ void AbRun::onLoadFinished(std::shared_ptr<wsgi::loadgen::LoadResult> result, do
         return;
     }
     m_repeat.load = *result;
+    m_repeat.clientCpuCores = outcome->clientCpuCores;
     m_repeat.windowStart = windowStart;
     m_repeat.windowEnd = windowStart + result->durationSec;
     if (result->requests == 0)

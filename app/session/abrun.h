@@ -24,6 +24,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -84,8 +85,13 @@ private:
     void afterReady();
     void startLoad();
     void onLoadProgress(const wsgi::loadgen::LoadProgress& progress);
-    void onLoadFinished(std::shared_ptr<wsgi::loadgen::LoadResult> result, double windowStart,
-                        uint64_t generation);
+    struct LoadOutcome
+    {
+        wsgi::loadgen::LoadResult result;
+        double windowStart = 0; // unix seconds
+        std::optional<double> clientCpuCores;
+    };
+    void onLoadFinished(const std::shared_ptr<LoadOutcome>& outcome, uint64_t generation);
     void collectTelemetry();
     void finishRepeat();
     void failVariant(const QString& reason);
