@@ -2,6 +2,7 @@
 
 #include "apachesyntax.h"
 #include "modwsgifeatures.h"
+#include "mpmsettings.h"
 
 namespace wsgi::config {
 
@@ -99,6 +100,44 @@ std::string directiveExplanation(const WsgiDirective& d)
     if (equalsIgnoreCase(d.name, "WSGIFreeThreading") && on)
         return "the GIL is off in these processes (free-threaded Python 3.13+ only)";
     return {};
+}
+
+// What each MPM value does, and what httpd will really use where it corrects the value at start-up.
+std::string mpmComments(const MpmBlock& block, std::string_view indent)
+{
+    static const std::vector<std::pair<std::string_view, std::string_view>> kMeaning = {
+        {"StartServers", "processes started with Apache (default 3)"},
+        {"ServerLimit", "most processes the scoreboard holds (default 16)"},
+        {"ThreadLimit", "most threads per process ThreadsPerChild may be raised to (default 64)"},
+        {"ThreadsPerChild", "threads per process (default 25)"},
+        {"MaxRequestWorkers", "requests served at once, MaxRequestWorkers / ThreadsPerChild processes (default 400)"},
+        {"MinSpareThreads", "fewer idle threads than this fork processes, 1, 2, 4 ... a second (default 75)"},
+        {"MaxSpareThreads", "more idle threads than this stop one process a second (default 250)"},
+        {"MaxConnectionsPerChild", "connections before a process is replaced, 0 = never (default 0)"},
+    };
+    const MpmKind kind = block.module.value_or(MpmKind::Event);
+    if (kind == MpmKind::Prefork)
+        return {};
+    WsgiModel alone;
+    alone.mpm.push_back(block);
+    const mpm::Effective e = mpm::applyStartupCorrections(mpm::settingsFromModel(alone, kind));
+    std::string out = comment(indent, std::string(block.module ? mpmName(kind) : "worker/event") + " MPM settings:");
+    for (const MpmValue& v : block.values) {
+        const std::string name = mpm::canonicalDirective(v.name);
+        for (const auto& [directive, meaning] : kMeaning)
+            if (name == directive)
+                out += comment(indent, "  " + v.name + " " + v.value + ": " + std::string(meaning));
+    }
+    for (const mpm::Correction& c : e.corrections)
+        out += comment(indent, "  httpd uses " + c.directive + " " + std::to_string(c.used) + ", not " +
+                                   std::to_string(c.written) + ": " + c.reason);
+    const mpm::Settings& used = e.used;
+    if (used.startServers * used.threadsPerChild > used.maxSpareThreads)
+        out += comment(indent, "  StartServers x ThreadsPerChild = " +
+                                   std::to_string(used.startServers * used.threadsPerChild) +
+                                   " idle threads at start, more than MaxSpareThreads: with no load Apache stops "
+                                   "one process a second until they fit");
+    return out;
 }
 
 void appendDropped(std::string& out, const std::vector<DroppedItem>& dropped, const RenderOptions& options)
@@ -231,10 +270,12 @@ std::string renderMpmValue(const MpmValue& value, std::string_view indent)
     return std::string(indent) + value.name + " " + quoteConfigWord(value.value) + "\n";
 }
 
-std::string renderMpmBlock(const MpmBlock& block, const RenderOptions& /*options*/, std::string_view indent)
+std::string renderMpmBlock(const MpmBlock& block, const RenderOptions& options, std::string_view indent)
 {
     std::string out;
     std::string inner(indent);
+    if (options.comments)
+        out += mpmComments(block, indent);
     if (block.module) {
         out += std::string(indent) + "<IfModule " + std::string(mpmModuleName(*block.module)) + ">\n";
         inner += "    ";

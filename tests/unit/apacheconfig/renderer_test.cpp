@@ -241,3 +241,15 @@ TEST(Renderer, ValuesNoConfigLineCanHoldAreLeftOutWithAnError)
     EXPECT_FALSE(contains(r.text, "injected"));
     EXPECT_FALSE(contains(r.text, "has space"));
 }
+
+TEST(Renderer, MpmCommentsSayWhatHttpdReallyUses)
+{
+    const RenderResult r = render(modelOf("<IfModule mpm_worker_module>\nThreadsPerChild 100\nStartServers 10\n"
+                                          "MaxSpareThreads 75\n</IfModule>\n"),
+                                  Dialect::ModWsgi4, true);
+    EXPECT_TRUE(contains(r.text, "# worker MPM settings:\n#   ThreadsPerChild 100: threads per process (default 25)\n"))
+        << r.text;
+    EXPECT_TRUE(contains(r.text, "#   httpd uses ThreadsPerChild 64, not 100: ThreadsPerChild exceeds ThreadLimit 64"));
+    EXPECT_TRUE(contains(r.text, "#   httpd uses StartServers 6, not 10: StartServers cannot exceed"));
+    EXPECT_TRUE(contains(r.text, "<IfModule mpm_worker_module>\n    ThreadsPerChild 100\n")); // written as given
+}
