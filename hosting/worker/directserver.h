@@ -52,12 +52,12 @@ private:
     int m_epoll = -1;
     int m_wake = -1; // eventfd: wakes every waiting thread on stop()
     std::vector<int> m_listenFds;
-    std::atomic<int32_t>* m_counts;
-    int m_slots;
-    int m_slot;
     int m_queueTimeoutSeconds;
     int m_keepAliveSeconds;
     std::vector<std::pair<uint32_t, std::string>> m_mounts;
+    std::atomic<int32_t>* m_counts;
+    int m_slots;
+    int m_slot;
     std::atomic<bool> m_stopping{false};
     std::atomic<int> m_active{0};
     std::mutex m_lock; // guards the fields below
