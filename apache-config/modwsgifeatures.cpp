@@ -126,8 +126,10 @@ bool wsgiDirectiveExists(std::string_view name, Dialect dialect)
         return true;
     if (inList(kOnly6, name))
         return dialect != Dialect::ModWsgi4;
+    // The engine dialect is how the studio reads a file to export it: every mod_wsgi directive is
+    // model, so that an export for another version can rewrite or drop it with a reason.
     if (inList(kOnly4, name))
-        return dialect == Dialect::ModWsgi4;
+        return dialect != Dialect::ModWsgi6;
     return std::any_of(kBoth.begin(), kBoth.end(), [&](std::string_view n) { return equalsIgnoreCase(n, name); });
 }
 

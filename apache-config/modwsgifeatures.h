@@ -31,7 +31,8 @@ bool daemonOptionExists(std::string_view name, Dialect dialect);
 std::string explainDaemonOption(std::string_view name, std::string_view value);
 
 // True when mod_wsgi of `dialect` has the directive (or section, without '<'). Directives that are not
-// mod_wsgi's (no WSGI prefix) are always true: Apache modules are not this model's business.
+// mod_wsgi's (no WSGI prefix) are always true: Apache modules are not this model's business. The
+// engine dialect knows every directive of either version.
 bool wsgiDirectiveExists(std::string_view name, Dialect dialect);
 
 // Every WSGI directive of mod_wsgi 6.0 and 4.9 (for "did you mean").
