@@ -176,8 +176,9 @@ TEST_P(FullGilWaitTheory, MatchesNMinusOneOverN)
         const double theory = double(n - 1) / double(n);
         std::cout << "  N=" << n << ": waited " << waited << " of the time, theory " << theory << std::endl;
         const bool ok = std::abs(waited - theory) <= 0.1 * theory;
-        if (last || ok)
+        if (last || ok) {
             EXPECT_NEAR(waited, theory, 0.1 * theory) << "N=" << n;
+        }
         return ok;
     });
 }
