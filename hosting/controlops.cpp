@@ -5,6 +5,7 @@
 
 #include "apache-config/engineconfig.h"
 #include "core/clock.h"
+#include "core/gilcontention.h"
 #include "routing.h"
 #include "supervisorstate.h"
 
@@ -274,6 +275,22 @@ void Supervisor::publishTelemetry(Subscriber& s, int64_t nowUs)
             j.set(name + "_min_us", Json(h.min()));
             j.set(name + "_max_us", Json(h.max()));
             j.set(name + "_histogram", histogramJson(h));
+        }
+        // The contention shape (mod_wsgi-telemetry's bands at multiples of the switch interval and
+        // its per-cycle hand-off probability q), from the hand-off waits as mod_wsgi-telemetry does.
+        if (!si.empty() && helloValue(p.hello, "gil_enabled") != "0") {
+            const GilContention shape = analyzeGilContention(interval.phase(Phase::GilWaitHandoff), std::atof(si.c_str()));
+            Json bands = Json::array();
+            for (int64_t b : shape.bands)
+                bands.push(Json(b));
+            Json contention = Json::object();
+            contention.set("bands", std::move(bands));
+            contention.set("q", shape.q ? Json(*shape.q) : Json());
+            contention.set("label", Json(shape.label));
+            contention.set("reason", Json(shape.reason));
+            j.set("gil_contention", std::move(contention));
+        } else {
+            j.set("gil_contention", Json());
         }
         j.set("gil_wait_count", Json(interval.gilWaitCount()));
         j.set("input_bytes", Json(interval.bytesIn()));

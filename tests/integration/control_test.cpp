@@ -158,6 +158,14 @@ TEST_F(Control, SubscribersGetPerProcessTelemetry)
                 EXPECT_EQ(p["application_time_histogram"]["count"].asInt(), p["request_count"].asInt());
                 EXPECT_EQ(p["status_2xx"].asInt(), p["request_count"].asInt());
                 EXPECT_GT(p["request_cpu_time"].asDouble(), 0.0015);
+                // The contention shape: five bands at multiples of the switch interval, summing to
+                // the requests measured.
+                const Json& bands = p["gil_contention"]["bands"];
+                ASSERT_EQ(bands.size(), 5u);
+                int64_t inBands = 0;
+                for (const Json& b : bands.elements())
+                    inBands += b.asInt();
+                EXPECT_EQ(inBands, p["request_count"].asInt());
             }
         }
     }
