@@ -1,5 +1,7 @@
 #include "controlserver.h"
 
+#include "socketaddress.h"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -78,17 +80,9 @@ bool ControlServer::listen(const std::string& host, int port, std::string& error
     sockaddr_storage bound{};
     socklen_t len = sizeof bound;
     getsockname(m_listenFd, reinterpret_cast<sockaddr*>(&bound), &len);
-    char text[INET6_ADDRSTRLEN] = {};
-    if (bound.ss_family == AF_INET6) {
-        auto* a = reinterpret_cast<sockaddr_in6*>(&bound);
-        inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
-        m_port = ntohs(a->sin6_port);
-    } else {
-        auto* a = reinterpret_cast<sockaddr_in*>(&bound);
-        inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
-        m_port = ntohs(a->sin_port);
-    }
-    m_host = text;
+    uint16_t boundPort = 0;
+    m_host = addressText(bound, boundPort);
+    m_port = boundPort;
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = m_listenerTag;

@@ -1,6 +1,7 @@
 #include "supervisor.h"
 
 #include "core/clock.h"
+#include "socketaddress.h"
 #include "responsehead.h"
 #include "routing.h"
 #include "supervisorstate.h"
@@ -23,20 +24,6 @@ namespace wsgi::hosting {
 
 namespace {
 
-std::string addressText(const sockaddr_storage& ss, uint16_t& port)
-{
-    char buf[INET6_ADDRSTRLEN] = {};
-    if (ss.ss_family == AF_INET) {
-        const auto* a = reinterpret_cast<const sockaddr_in*>(&ss);
-        inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf);
-        port = ntohs(a->sin_port);
-    } else if (ss.ss_family == AF_INET6) {
-        const auto* a = reinterpret_cast<const sockaddr_in6*>(&ss);
-        inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
-        port = ntohs(a->sin6_port);
-    }
-    return buf;
-}
 
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "directserver.h"
 
 #include "core/clock.h"
+#include "hosting/socketaddress.h"
 #include "requestthread.h"
 #include "hosting/routing.h"
 #include "socketio.h"
@@ -20,6 +21,8 @@
 
 namespace wsgi::worker {
 
+using hosting::addressText;
+
 namespace {
 
 // epoll data: connections by pointer (even), listen sockets and the wake fd as small odd tags.
@@ -28,20 +31,6 @@ uint64_t listenTag(size_t index) { return (uint64_t(index) << 1) | 1u | 2u << 20
 bool isListenTag(uint64_t tag) { return (tag & 1u) && tag != kWakeTag; }
 size_t listenIndex(uint64_t tag) { return size_t((tag & ~(uint64_t(2) << 20)) >> 1); }
 
-std::string addressText(const sockaddr_storage& ss, uint16_t& port)
-{
-    char buf[INET6_ADDRSTRLEN] = {};
-    if (ss.ss_family == AF_INET) {
-        const auto* a = reinterpret_cast<const sockaddr_in*>(&ss);
-        inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf);
-        port = ntohs(a->sin_port);
-    } else if (ss.ss_family == AF_INET6) {
-        const auto* a = reinterpret_cast<const sockaddr_in6*>(&ss);
-        inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
-        port = ntohs(a->sin6_port);
-    }
-    return buf;
-}
 
 int64_t realtimeMicros()
 {
