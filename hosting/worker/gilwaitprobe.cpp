@@ -28,6 +28,14 @@ Wait realWait()
     return real;
 }
 
+using MutexLock = int (*)(pthread_mutex_t*);
+
+MutexLock realMutexLock()
+{
+    static MutexLock real = reinterpret_cast<MutexLock>(dlsym(RTLD_NEXT, "pthread_mutex_lock"));
+    return real;
+}
+
 void account(int64_t start)
 {
     t_counters.waitUs += wsgi::monotonicMicros() - start;
@@ -61,6 +69,20 @@ extern "C" __attribute__((visibility("default"))) int pthread_cond_wait(pthread_
     using namespace wsgi::worker;
     const int64_t start = wsgi::monotonicMicros();
     const int rc = realWait()(cond, mutex);
+    account(start);
+    return rc;
+}
+
+// The GIL's own mutex (held briefly by whoever hands the GIL over) can make a thread wait too,
+// when its holder is descheduled inside that short section. Only a lock that is actually
+// contended is timed; the uncontended path costs one trylock.
+extern "C" __attribute__((visibility("default"))) int pthread_mutex_lock(pthread_mutex_t* mutex)
+{
+    using namespace wsgi::worker;
+    if (pthread_mutex_trylock(mutex) == 0)
+        return 0;
+    const int64_t start = wsgi::monotonicMicros();
+    const int rc = realMutexLock()(mutex);
     account(start);
     return rc;
 }
