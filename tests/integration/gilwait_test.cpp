@@ -190,10 +190,18 @@ INSTANTIATE_TEST_SUITE_P(Threads, FullGilWaitTheory, ::testing::Values(2, 5, 10)
 
 TEST(GilWait, TenProcessesOfOneThreadHardlyWait)
 {
-    const Measured m = measure(shape(10, 1), 10, "/", 4);
-    ASSERT_GT(m.requests, 50);
-    EXPECT_LT(m.gilHandoff.percentile(95), 500.0) << "p95 us";
-    EXPECT_LT(m.gilFull.percentile(95), 500.0) << "p95 us";
+    withRetries("10x1 GIL wait", [](bool last) {
+        const Measured m = measure(shape(10, 1), 10, "/", 4);
+        std::cout << "  " << m.requests << " requests, GIL wait p95 " << m.gilHandoff.percentile(95) << " us (hand-off), "
+                  << m.gilFull.percentile(95) << " us (full)" << std::endl;
+        const bool ok = m.requests > 50 && m.gilHandoff.percentile(95) < 500.0 && m.gilFull.percentile(95) < 500.0;
+        if (last || ok) {
+            EXPECT_GT(m.requests, 50);
+            EXPECT_LT(m.gilHandoff.percentile(95), 500.0) << "p95 us";
+            EXPECT_LT(m.gilFull.percentile(95), 500.0) << "p95 us";
+        }
+        return ok;
+    });
 }
 
 TEST(GilWait, SwitchIntervalShapesTheContention)
