@@ -35,6 +35,12 @@ std::string formatBound(double value)
     return text;
 }
 
+// A bound as formatRatio prints it (two decimals below 10).
+double roundedBound(double value)
+{
+    return value >= 9.995 ? std::round(value * 10) / 10 : std::round(value * 100) / 100;
+}
+
 } // namespace
 
 double Spread::halfRangeRelative() const
@@ -135,7 +141,9 @@ Verdict verdict(const std::string& candidate, const std::string& baseline, const
     }
     const std::string level = std::to_string(int(std::lround(e.confidence * 100))) + "% CI ";
     const std::string interval = level + formatBound(e.low) + "\u2013" + formatBound(e.high);
-    if (e.low <= 1.0 && e.high >= 1.0) {
+    // Judged at the printed precision: an interval shown as "0.75–1.00" reads as reaching 1, and a
+    // bound that close to 1 is no evidence of a difference with a handful of repeats anyway.
+    if (roundedBound(e.low) <= 1.0 && roundedBound(e.high) >= 1.0) {
         v.kind = VerdictKind::WithinNoise;
         v.text = candidate + " and " + baseline + " differ by less than the noise (" + formatRatio(e.ratio) + ", " +
                  interval + " spans 1.0)";

@@ -65,7 +65,7 @@ enum class VerdictKind {
     Higher,       // the interval lies above 1 (by more than the negligible band)
     Lower,        // the interval lies below 1
     Negligible,   // the interval excludes 1 but lies within +-kNegligibleDifference of it
-    WithinNoise,  // the interval contains 1
+    WithinNoise,  // the interval contains 1 (at the printed precision: 0.9996 is shown, and read, as 1.00)
     Insufficient, // fewer than 2 pairs: no interval worth the name
 };
 inline constexpr double kNegligibleDifference = 0.03;

@@ -142,6 +142,11 @@ TEST(AbStats, VerdictCallsAnIntervalThatSpansOneNoise)
     // A bound exactly at 1 spans it.
     EXPECT_EQ(verdict("B", "A", estimate(1.5, 1.0, 2.0)).kind, VerdictKind::WithinNoise);
     EXPECT_EQ(verdict("B", "A", estimate(0.8, 0.6, 1.0)).kind, VerdictKind::WithinNoise);
+    // Judged as printed: "0.75–1.00" reaches 1 even when the bound is 0.9996.
+    const Verdict touching = verdict("B", "A", estimate(0.9, 0.75, 0.9996));
+    EXPECT_EQ(touching.kind, VerdictKind::WithinNoise);
+    EXPECT_EQ(touching.text, "B and A differ by less than the noise (0.90x, 95% CI 0.75\u20131.00 spans 1.0)");
+    EXPECT_EQ(verdict("B", "A", estimate(0.9, 0.75, 0.994)).kind, VerdictKind::Lower);
 }
 
 TEST(AbStats, VerdictFlagsARealButNegligibleDifference)
