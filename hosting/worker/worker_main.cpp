@@ -153,7 +153,7 @@ int main(int argc, char** argv)
     int64_t drainDeadline = 0;
     while (true) {
         pollfd fds[2] = {{signals, POLLIN, 0}, {controlFd, POLLIN, 0}};
-        poll(fds, drainDeadline ? 1 : 2, direct ? 10 : 100);
+        poll(fds, drainDeadline ? 1 : 2, direct ? 50 : 100); // direct mode: metrics out, balance re-checked
         if (fds[0].revents & POLLIN) {
             signalfd_siginfo info{};
             if (read(signals, &info, sizeof info) == sizeof info && drainDeadline == 0) {
