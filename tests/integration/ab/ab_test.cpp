@@ -132,7 +132,7 @@ TEST(AbIntegration, TwoVariantsGiveACompleteConsistentDocument)
 
     double previousEnd = 0;
     for (int round = 1; round <= 3; ++round) {
-        for (const QString name : {u"one"_s, u"two"_s}) {
+        for (const QString& name : {u"one"_s, u"two"_s}) {
             const QJsonObject v = variantNamed(doc, name);
             ASSERT_EQ(v.value(u"status"_s).toString(), u"ok"_s) << name.toStdString();
             const QJsonArray repeats = v.value(u"repeats"_s).toArray();
