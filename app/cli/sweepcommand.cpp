@@ -167,7 +167,7 @@ ExitCode runSweep(const QStringList& arguments)
                                     {u"ranking_throughput"_s, names(ranking(summary, medianRpm, true))},
                                     {u"ranking_memory"_s, names(ranking(summary, medianRss, false))}});
     };
-    auto extendText = [](const AbResult&, const AbSummary& summary, bool markdown) {
+    auto extendText = [](const AbResult&, const AbSummary& summary, bool markdown) -> QString {
         return u"\nRanked by throughput (median rpm, highest first):\n"_s +
                rankingText(summary, ranking(summary, medianRpm, true), false, markdown) +
                u"\nRanked by memory (median total RSS, lowest first):\n"_s +

@@ -262,6 +262,26 @@ TEST(AbIntegration, InterruptStopsCleanlyAndKeepsWhatCompleted)
     EXPECT_EQ(variantNamed(doc, u"b"_s).value(u"repeats"_s).toArray().size(), 1);
 }
 
+TEST(AbIntegration, SweepRanksItsCellsByThroughputAndMemory)
+{
+    QTemporaryDir dir;
+    const QString output = dir.filePath(u"sweep.json"_s);
+    const CliResult r = runCli({u"sweep"_s, u"--app"_s, kWorkload, u"--engine"_s, enginePath(), u"--processes"_s,
+                                u"1,2"_s, u"--threads"_s, u"1"_s, u"--repeats"_s, u"3"_s, u"--duration"_s, u"0.5"_s,
+                                u"--warmup"_s, u"0.3"_s, u"--cooldown"_s, u"0.1"_s, u"-o"_s, output});
+    ASSERT_EQ(r.exitCode, 0) << r.err.toStdString() << r.out.toStdString();
+    EXPECT_TRUE(r.out.contains(u"Ranked by throughput (median rpm, highest first):"_s)) << r.out.toStdString();
+    EXPECT_TRUE(r.out.contains(u"Ranked by memory (median total RSS, lowest first):\n    1. 1x1"_s))
+        << r.out.toStdString();
+    const QJsonObject doc = readJson(output);
+    EXPECT_EQ(doc.value(u"kind"_s).toString(), u"sweep"_s);
+    const QJsonObject sweep = doc.value(u"sweep"_s).toObject();
+    EXPECT_EQ(sweep.value(u"cells"_s).toArray().size(), 2);
+    EXPECT_EQ(sweep.value(u"ranking_throughput"_s).toArray().size(), 2);
+    // One process holds less memory than two: the memory ranking is not a matter of noise.
+    EXPECT_EQ(sweep.value(u"ranking_memory"_s).toArray().first().toString(), u"1x1"_s);
+}
+
 // A plain engine for bench to load.
 class BenchEngine
 {
