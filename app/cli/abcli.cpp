@@ -214,7 +214,7 @@ ExitCode runAbPlan(const QString& command, const AbPlan& plan, const AbOutput& o
     InterruptWatcher interrupts;
     QObject::connect(&interrupts, &InterruptWatcher::interrupted, &run, [&] {
         if (showProgress)
-            printError(u"\r\x1b[K"_s + QLatin1StringView(kProgramName) + u' ' + command +
+            printError((live ? u"\r\x1b[K"_s : QString()) + QLatin1StringView(kProgramName) + u' ' + command +
                        u": cancelling; stopping the engine\n"_s);
         run.cancel();
     });

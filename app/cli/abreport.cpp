@@ -1,5 +1,6 @@
 #include "cli/abreport.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
@@ -235,7 +236,17 @@ QString renderAbReport(const AbResult& result, const AbSummary& summary, bool ma
             clientCpu.push_back(s.clientCpuCores->median);
     if (!clientCpu.empty())
         out += u" and used "_s + QString::number(wsgi::ab::median(clientCpu), 'f', 2) + u" cores of them"_s;
-    out += u".\n"_s;
+    out += u'.';
+    std::vector<double> other;
+    for (const AbVariantResult& v : result.variants)
+        for (const AbRepeat& r : v.repeats)
+            if (const auto cores = r.otherCores())
+                other.push_back(*cores);
+    if (!other.empty())
+        out += u" Other work on the machine used "_s + QString::number(wsgi::ab::median(other), 'f', 2) +
+               u" cores in the median repeat, "_s + QString::number(*std::max_element(other.begin(), other.end()), 'f', 2) +
+               u" at most."_s;
+    out += u'\n';
     return out;
 }
 

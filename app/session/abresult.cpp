@@ -33,6 +33,13 @@ bool usable(const AbVariantResult& v)
 
 } // namespace
 
+std::optional<double> AbRepeat::otherCores() const
+{
+    if (!machineBusyCores || !server.cpuTotalCores)
+        return std::nullopt;
+    return std::max(0.0, *machineBusyCores - *server.cpuTotalCores - clientCpuCores.value_or(0));
+}
+
 int AbPlan::effectiveTelemetryIntervalMs() const
 {
     if (telemetryIntervalMs > 0)

@@ -97,6 +97,10 @@ struct AbRepeat
     qint64 enginePid = 0;
     wsgi::loadgen::LoadResult load;
     std::optional<double> clientCpuCores; // the load generator's own CPU over its run (warm-up included)
+    std::optional<double> machineBusyCores; // everything on the machine over the same run (/proc/stat)
+    // What neither the engine's workers nor the load generator used: other processes (and the
+    // engine's supervisor). More than a fraction of a core means the repeat was disturbed.
+    std::optional<double> otherCores() const;
     ServerWindow server;
     int64_t workerRestarts = 0; // restarts the engine counted by the end of the repeat
     QStringList notes;          // anything that makes this repeat less trustworthy

@@ -104,6 +104,8 @@ QJsonObject repeatJson(const AbRepeat& r)
                                       {u"duration_s"_s, r.windowEnd - r.windowStart}}},
             {u"client"_s, client},
             {u"server"_s, server},
+            {u"machine_busy_cores"_s, optional(r.machineBusyCores)},
+            {u"other_cores"_s, optional(r.otherCores())},
             {u"worker_restarts"_s, double(r.workerRestarts)},
             {u"notes"_s, QJsonArray::fromStringList(r.notes)},
             {u"loadgen"_s, fromCore(wsgi::loadgen::loadResultToJson(load))}};

@@ -44,6 +44,8 @@
 //                  "gil_wait_ms", "gil_wait_full_ms"  -- {"count","mean","p50","p95","p99","max",
 //                                                        "histogram"} | null,
 //                  "status": {"1xx".."5xx"}},
+//       "machine_busy_cores", "other_cores", -- all CPU on the machine over the repeat (/proc/stat),
+//                                             and what neither the workers nor the load generator used
 //       "worker_restarts", "notes": [...],
 //       "loadgen": {...}           -- the load generator's own document (core/loadgen/loadresultjson.h)
 //     }]

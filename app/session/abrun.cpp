@@ -19,6 +19,9 @@ namespace {
 constexpr int kReadyPollMs = 200;
 constexpr int kTelemetryGraceMs = 3000; // past one interval, for the sample that closes the window
 constexpr double kStartupEstimateSec = 3; // engine start + workers + stop, before we measured one
+// The supervisor and the kernel's own work stay well below this; a compiler or another benchmark
+// does not.
+constexpr double kDisturbedOtherCores = 0.25;
 
 double unixNow()
 {
@@ -340,10 +343,12 @@ void AbRun::startLoad()
     m_loadCancel = false;
     m_loadRunning = true;
     const uint64_t generation = m_generation;
-    m_loadThread = std::thread([this, spec, generation] {
+    const int onlineCores = std::max(m_result.machine.onlineCores, 1);
+    m_loadThread = std::thread([this, spec, generation, onlineCores] {
         auto outcome = std::make_shared<LoadOutcome>();
         const double before = unixNow();
         const double cpuBefore = processCpuSeconds();
+        const auto machineBefore = readCpuTimes();
         double clockStart = 0; // unix time of the generator's t0, from its first progress report
         auto progress = [this, generation, &clockStart](const wsgi::loadgen::LoadProgress& p) {
             if (clockStart == 0)
@@ -362,6 +367,8 @@ void AbRun::startLoad()
         const double wall = unixNow() - before;
         if (wall > 0)
             outcome->clientCpuCores = (processCpuSeconds() - cpuBefore) / wall;
+        if (const auto machineAfter = readCpuTimes(); machineBefore && machineAfter)
+            outcome->machineBusyCores = busyCores(*machineBefore, *machineAfter, onlineCores);
         QMetaObject::invokeMethod(
             this, [this, outcome, generation] { onLoadFinished(outcome, generation); }, Qt::QueuedConnection);
     });
@@ -410,6 +417,7 @@ void AbRun::onLoadFinished(const std::shared_ptr<LoadOutcome>& outcome, uint64_t
     }
     m_repeat.load = *result;
     m_repeat.clientCpuCores = outcome->clientCpuCores;
+    m_repeat.machineBusyCores = outcome->machineBusyCores;
     m_repeat.windowStart = windowStart;
     m_repeat.windowEnd = windowStart + result->durationSec;
     if (result->requests == 0)
@@ -449,6 +457,9 @@ void AbRun::finishRepeat()
                                       tolerance);
     if (m_repeat.server.samples == 0)
         m_repeat.notes << u"no telemetry interval fell inside the measured window"_s;
+    if (const auto other = m_repeat.otherCores(); other && *other > kDisturbedOtherCores)
+        m_repeat.notes << u"other work on the machine used "_s + QString::number(*other, 'f', 2) +
+                              u" cores during this repeat: its numbers are disturbed"_s;
     // One last status: worker restarts during the repeat make its numbers suspect.
     const uint64_t generation = m_generation;
     m_client->request(u"status"_s, {}, [this, generation](const ControlReply& reply) {

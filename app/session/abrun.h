@@ -90,6 +90,7 @@ private:
         wsgi::loadgen::LoadResult result;
         double windowStart = 0; // unix seconds
         std::optional<double> clientCpuCores;
+        std::optional<double> machineBusyCores;
     };
     void onLoadFinished(const std::shared_ptr<LoadOutcome>& outcome, uint64_t generation);
     void collectTelemetry();

@@ -49,6 +49,42 @@ qint64 memTotalFromMeminfo(const QString& meminfo)
     return 0;
 }
 
+std::optional<CpuTimes> cpuTimesFromProcStat(const QString& stat)
+{
+    for (const QString& line : stat.split(u'\n')) {
+        if (!line.startsWith(u"cpu "_s))
+            continue;
+        const QStringList fields = line.mid(4).split(u' ', Qt::SkipEmptyParts);
+        if (fields.size() < 8)
+            return std::nullopt;
+        // user nice system idle iowait irq softirq steal [guest guest_nice: already in user/nice]
+        uint64_t v[8];
+        for (int i = 0; i < 8; ++i) {
+            bool ok = false;
+            v[i] = fields[i].toULongLong(&ok);
+            if (!ok)
+                return std::nullopt;
+        }
+        CpuTimes t;
+        t.busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+        t.total = t.busy + v[3] + v[4];
+        return t;
+    }
+    return std::nullopt;
+}
+
+std::optional<CpuTimes> readCpuTimes()
+{
+    return cpuTimesFromProcStat(readSmallFile(u"/proc/stat"_s));
+}
+
+std::optional<double> busyCores(const CpuTimes& before, const CpuTimes& after, int cores)
+{
+    if (after.total <= before.total || after.busy < before.busy || cores <= 0)
+        return std::nullopt;
+    return double(after.busy - before.busy) / double(after.total - before.total) * cores;
+}
+
 double currentLoadAverage()
 {
     const QString text = readSmallFile(u"/proc/loadavg"_s);

@@ -5,6 +5,9 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <cstdint>
+#include <optional>
+
 namespace wsgi::studio {
 
 struct MachineFacts
@@ -24,7 +27,20 @@ MachineFacts collectMachineFacts();
 // The 1-minute load average now; -1 when unreadable. Taken again at the end of a run: a load that
 // rose during a benchmark is a reason to distrust it.
 double currentLoadAverage();
+// The machine's CPU time so far, all processes, from /proc/stat's "cpu" line: what was busy and what
+// there was, in clock ticks. Two readings give how many cores everything on the machine used in
+// between, which says whether other work disturbed a measurement.
+struct CpuTimes
+{
+    uint64_t busy = 0;  // user + nice + system + irq + softirq + steal
+    uint64_t total = 0; // busy + idle + iowait
+};
+std::optional<CpuTimes> readCpuTimes();
+// Cores busy between two readings on a machine with `cores` CPUs; empty when nothing elapsed.
+std::optional<double> busyCores(const CpuTimes& before, const CpuTimes& after, int cores);
+
 // Parsers, separate so tests feed them text.
+std::optional<CpuTimes> cpuTimesFromProcStat(const QString& stat);
 QString cpuModelFromCpuinfo(const QString& cpuinfo);
 qint64 memTotalFromMeminfo(const QString& meminfo);
 

@@ -4,6 +4,7 @@
 #include "cli/abcli.h"
 #include "cli/commands.h"
 #include "cli/sweepcommand.h"
+#include "session/abresult.h"
 #include "session/machinefacts.h"
 #include "session/physicallimit.h"
 
@@ -176,6 +177,30 @@ TEST(AbCli, MachineFactsParsers)
     const MachineFacts facts = collectMachineFacts();
     EXPECT_GE(facts.cores, 1);
     EXPECT_FALSE(facts.kernel.isEmpty());
+}
+
+TEST(AbCli, MachineCpuTimesGiveBusyCores)
+{
+    const auto before = cpuTimesFromProcStat(u"cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n"_s);
+    ASSERT_TRUE(before);
+    EXPECT_EQ(before->busy, 150u);
+    EXPECT_EQ(before->total, 1000u);
+    // 2 CPUs, 1000 more ticks of which 750 busy: 1.5 cores.
+    const auto after = cpuTimesFromProcStat(u"cpu  700 0 200 1000 100 0 0 0 0 0\n"_s);
+    ASSERT_TRUE(after);
+    EXPECT_DOUBLE_EQ(*busyCores(*before, *after, 2), 1.5);
+    EXPECT_FALSE(busyCores(*after, *before, 2));
+    EXPECT_FALSE(cpuTimesFromProcStat(u"intr 1 2 3\n"_s));
+    EXPECT_TRUE(readCpuTimes());
+
+    AbRepeat r;
+    EXPECT_FALSE(r.otherCores());
+    r.machineBusyCores = 1.9;
+    r.server.cpuTotalCores = 1.2;
+    r.clientCpuCores = 0.1;
+    EXPECT_NEAR(*r.otherCores(), 0.6, 1e-12);
+    r.server.cpuTotalCores = 2.0; // rounding between the two sources: never below zero
+    EXPECT_DOUBLE_EQ(*r.otherCores(), 0);
 }
 
 TEST(AbCli, MeasureCpuOutputParses)
