@@ -1,5 +1,5 @@
 #pragma once
-// The Apache configurations quoted in /work/shared/seeds, as written there (placeholders included).
+// The Apache configurations quoted in the seed articles the product comes from, as written there (placeholders included).
 // The import tests read them without loss; tests/integration/apache also configtests the ones Debian's
 // Apache can load (the others name users such as 'http' that Debian does not have).
 
