@@ -232,11 +232,12 @@ std::vector<SweepCell> sweepCells(const SweepGrid& grid)
     for (const QString& runtime : runtimes) {
         const bool freeThreaded = runtime.endsWith(u't');
         std::vector<std::optional<double>> intervals;
-        if (freeThreaded || grid.switchIntervals.empty())
-            intervals.push_back(std::nullopt);
-        else
+        if (freeThreaded || grid.switchIntervals.empty()) {
+            intervals.emplace_back(std::nullopt);
+        } else {
             for (double s : grid.switchIntervals)
-                intervals.push_back(s);
+                intervals.emplace_back(s);
+        }
         for (int p : grid.processes)
             for (int t : grid.threads)
                 for (const auto& interval : intervals) {

@@ -18,7 +18,7 @@ namespace wsgi::studio {
 
 namespace {
 
-constexpr qsizetype kStderrLimit = 64 * 1024;
+constexpr qsizetype kStderrLimit = qsizetype(64) * 1024;
 
 } // namespace
 
@@ -52,10 +52,10 @@ EngineLauncher::~EngineLauncher()
 
 QString EngineLauncher::defaultEnginePath()
 {
-    const QString fromEnvironment = qEnvironmentVariable("WSGI_STUDIO_ENGINE");
+    QString fromEnvironment = qEnvironmentVariable("WSGI_STUDIO_ENGINE");
     if (!fromEnvironment.isEmpty())
         return fromEnvironment;
-    const QString beside = QCoreApplication::applicationDirPath() + u"/wsgi-engine"_s;
+    QString beside = QCoreApplication::applicationDirPath() + u"/wsgi-engine"_s;
     if (QFileInfo(beside).isExecutable())
         return beside;
     const QString onPath = QStandardPaths::findExecutable(u"wsgi-engine"_s);

@@ -79,7 +79,7 @@ QJsonObject readJson(const QString& path)
 
 QJsonObject variantNamed(const QJsonObject& document, const QString& name)
 {
-    for (const QJsonValue& v : document.value(u"variants"_s).toArray())
+    for (const auto& v : document.value(u"variants"_s).toArray())
         if (v.toObject().value(u"name"_s).toString() == name)
             return v.toObject();
     return {};
