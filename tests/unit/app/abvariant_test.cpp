@@ -17,7 +17,7 @@ const QString kApp = u"/srv/app/workload.py"_s;
 
 QString writeFile(const QTemporaryDir& dir, const QString& name, const QString& text)
 {
-    const QString path = dir.filePath(name);
+    QString path = dir.filePath(name);
     QFile file(path);
     EXPECT_TRUE(file.open(QIODevice::WriteOnly));
     file.write(text.toUtf8());
