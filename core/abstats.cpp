@@ -135,8 +135,8 @@ Verdict verdict(const std::string& candidate, const std::string& baseline, const
     if (!e.valid || e.pairs < kMinimumPairs) {
         v.kind = VerdictKind::Insufficient;
         v.text = candidate + " cannot be compared with " + baseline + ": " + std::to_string(e.pairs) +
-                 " paired repeat" + (e.pairs == 1 ? "" : "s") + ", at least " + std::to_string(kMinimumPairs) +
-                 " needed";
+                 " paired repeat" + (e.pairs == 1 ? "" : "s") + ", at least " +
+                 std::to_string(kMinimumPairs) + " needed";
         return v;
     }
     const std::string level = std::to_string(int(std::lround(e.confidence * 100))) + "% CI ";
@@ -145,8 +145,8 @@ Verdict verdict(const std::string& candidate, const std::string& baseline, const
     // bound that close to 1 is no evidence of a difference with a handful of repeats anyway.
     if (roundedBound(e.low) <= 1.0 && roundedBound(e.high) >= 1.0) {
         v.kind = VerdictKind::WithinNoise;
-        v.text = candidate + " and " + baseline + " differ by less than the noise (" + formatRatio(e.ratio) + ", " +
-                 interval + " spans 1.0)";
+        v.text = candidate + " and " + baseline + " differ by less than the noise (" + formatRatio(e.ratio) +
+                 ", " + interval + " spans 1.0)";
         return v;
     }
     if (e.low >= 1.0 - kNegligibleDifference && e.high <= 1.0 + kNegligibleDifference) {

@@ -43,10 +43,10 @@ inline constexpr double kDefaultConfidence = 0.95;
 
 struct RatioEstimate
 {
-    bool valid = false;  // false without at least one usable pair
-    int pairs = 0;       // rounds where both had a positive value
-    double ratio = 0;    // geometric mean of candidate_k / baseline_k
-    double low = 0;      // confidence interval bounds
+    bool valid = false; // false without at least one usable pair
+    int pairs = 0;      // rounds where both had a positive value
+    double ratio = 0;   // geometric mean of candidate_k / baseline_k
+    double low = 0;     // confidence interval bounds
     double high = 0;
     double confidence = kDefaultConfidence;
     int resamples = 0;
@@ -61,7 +61,8 @@ RatioEstimate pairedRatio(const std::vector<std::optional<double>>& candidate,
                           int resamples = kDefaultBootstrapResamples, uint64_t seed = kDefaultBootstrapSeed,
                           double confidence = kDefaultConfidence);
 
-enum class VerdictKind {
+enum class VerdictKind
+{
     Higher,       // the interval lies above 1 (by more than the negligible band)
     Lower,        // the interval lies below 1
     Negligible,   // the interval excludes 1 but lies within +-kNegligibleDifference of it

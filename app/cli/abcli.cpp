@@ -21,8 +21,8 @@ namespace wsgi::studio::cli {
 
 namespace {
 
-bool readNumber(const CommandOptions& options, const QString& name, double minimum, double& out, QString& error,
-                bool inclusive = true)
+bool readNumber(const CommandOptions& options, const QString& name, double minimum, double& out,
+                QString& error, bool inclusive = true)
 {
     if (!options.isSet(name))
         return true;
@@ -46,7 +46,8 @@ bool readInteger(const CommandOptions& options, const QString& name, int minimum
     const int value = options.value(name).toInt(&ok);
     if (!ok || value < minimum) {
         error = u"--"_s + name + u" must be a whole number of at least "_s + QString::number(minimum) +
-                (why.isEmpty() ? QString() : u" ("_s + why + u')') + u", not '"_s + options.value(name) + u'\'';
+                (why.isEmpty() ? QString() : u" ("_s + why + u')') + u", not '"_s + options.value(name) +
+                u'\'';
         return false;
     }
     out = value;
@@ -67,24 +68,36 @@ std::vector<OptionSpec> abCommonOptions()
         {{u"repeats"_s}, u"N"_s, u"Repeats per variant, each in a fresh engine (at least 3)."_s, u"3"_s},
         {{u"duration"_s}, u"S"_s, u"Seconds measured per repeat."_s, u"10"_s},
         {{u"warmup"_s}, u"S"_s, u"Seconds of load before each measured window, excluded."_s, u"2"_s},
-        {{u"concurrency"_s, u"c"_s}, u"N"_s,
-         u"Connections. Closed loop: each sends its next request when the answer is in."_s, u"10"_s},
-        {{u"rate"_s}, u"R"_s,
-         u"Open loop instead: R requests per second in all, latency corrected for coordinated omission."_s, {}},
-        {{u"load-threads"_s}, u"T"_s,
-         u"Load generator threads (they share the machine's cores with the engine)."_s, u"1"_s},
+        {{u"concurrency"_s, u"c"_s},
+         u"N"_s,
+         u"Connections. Closed loop: each sends its next request when the answer is in."_s,
+         u"10"_s},
+        {{u"rate"_s},
+         u"R"_s,
+         u"Open loop instead: R requests per second in all, latency corrected for coordinated omission."_s,
+         {}},
+        {{u"load-threads"_s},
+         u"T"_s,
+         u"Load generator threads (they share the machine's cores with the engine)."_s,
+         u"1"_s},
         {{u"path"_s}, u"PATH"_s, u"Path and query of every request."_s, u"/"_s},
         {{u"timeout"_s}, u"MS"_s, u"Per-request timeout."_s, u"5000"_s},
-        {{u"engine"_s}, u"FILE"_s,
-         u"The wsgi-engine binary (default: $WSGI_STUDIO_ENGINE, else beside this program)."_s, {}},
-        {{u"runtime-limit"_s}, {},
+        {{u"engine"_s},
+         u"FILE"_s,
+         u"The wsgi-engine binary (default: $WSGI_STUDIO_ENGINE, else beside this program)."_s,
+         {}},
+        {{u"runtime-limit"_s},
+         {},
          u"Require the physical limit (cores / CPU seconds per request, measured with APP --measure-cpu on "
          u"each variant's runtime): a variant whose limit cannot be measured fails. Without it the limit is "
          u"measured when the app supports --measure-cpu and shown as n/a otherwise."_s,
          {}},
         {{u"no-limit"_s}, {}, u"Do not measure the physical limit."_s, {}},
         {{u"cooldown"_s}, u"S"_s, u"Pause between one engine stopping and the next starting."_s, u"1"_s},
-        {{u"json"_s}, {}, u"Print the result document (JSON) instead of the report; no progress lines."_s, {}},
+        {{u"json"_s},
+         {},
+         u"Print the result document (JSON) instead of the report; no progress lines."_s,
+         {}},
         {{u"markdown"_s}, {}, u"Print the report's table as Markdown."_s, {}},
         {{u"o"_s, u"output"_s}, u"FILE"_s, u"Save the result document (JSON) here."_s, {}},
     };
@@ -114,8 +127,8 @@ QString planFromOptions(const CommandOptions& options, AbPlan& plan)
     plan.load.path = options.value(u"path"_s);
     if (!plan.load.path.startsWith(u'/'))
         return u"--path must start with '/', not '"_s + plan.load.path + u'\'';
-    plan.enginePath =
-        options.isSet(u"engine"_s) ? QFileInfo(options.value(u"engine"_s)).absoluteFilePath() : EngineLauncher::defaultEnginePath();
+    plan.enginePath = options.isSet(u"engine"_s) ? QFileInfo(options.value(u"engine"_s)).absoluteFilePath()
+                                                 : EngineLauncher::defaultEnginePath();
     if (options.isSet(u"runtime-limit"_s) && options.isSet(u"no-limit"_s))
         return u"--runtime-limit and --no-limit contradict each other"_s;
     if (options.isSet(u"runtime-limit"_s) && plan.load.path.contains(u'?'))
@@ -129,7 +142,8 @@ QString planFromOptions(const CommandOptions& options, AbPlan& plan)
 QString checkEngine(const AbPlan& plan)
 {
     if (!QFileInfo(plan.enginePath).isExecutable())
-        return u"no wsgi-engine at "_s + plan.enginePath + u" (build it, or give --engine or WSGI_STUDIO_ENGINE)"_s;
+        return u"no wsgi-engine at "_s + plan.enginePath +
+               u" (build it, or give --engine or WSGI_STUDIO_ENGINE)"_s;
     return {};
 }
 
@@ -184,7 +198,8 @@ ExitCode runAbPlan(const QString& command, const AbPlan& plan, const AbOutput& o
         const int runs = int(plan.variants.size()) * plan.repeats;
         reportError(command, QString::number(plan.variants.size()) + u" variants x "_s +
                                  QString::number(plan.repeats) + u" repeats, alternated, about "_s +
-                                 formatDuration(perRun * runs) + u" (Ctrl-C stops and keeps what completed)"_s);
+                                 formatDuration(perRun * runs) +
+                                 u" (Ctrl-C stops and keeps what completed)"_s);
     }
     AbRun run(plan);
     run.setToolVersion(QCoreApplication::applicationVersion());
@@ -194,7 +209,8 @@ ExitCode runAbPlan(const QString& command, const AbPlan& plan, const AbOutput& o
         if (!showProgress)
             return;
         if (live) {
-            printError(u"\r\x1b[K"_s + (p.phase == AbProgress::Phase::Done ? QString() : formatAbProgress(p)));
+            printError(u"\r\x1b[K"_s +
+                       (p.phase == AbProgress::Phase::Done ? QString() : formatAbProgress(p)));
             return;
         }
         // Not a terminal (a log, CI): one line per repeat, when its measured window starts.
@@ -208,7 +224,8 @@ ExitCode runAbPlan(const QString& command, const AbPlan& plan, const AbOutput& o
         if (live)
             printError(u"\r\x1b[K"_s);
         reportError(command, u"variant '"_s + plan.variants[size_t(index)].name + u"' failed: "_s +
-                                 reason.section(u'\n', 0, 0) + (reason.contains(u'\n') ? u" (more below)"_s : QString()));
+                                 reason.section(u'\n', 0, 0) +
+                                 (reason.contains(u'\n') ? u" (more below)"_s : QString()));
     });
     QObject::connect(&run, &AbRun::finished, &loop, &QEventLoop::quit);
     InterruptWatcher interrupts;
@@ -233,7 +250,8 @@ ExitCode runAbPlan(const QString& command, const AbPlan& plan, const AbOutput& o
     if (!output.outputFile.isEmpty()) {
         QSaveFile file(output.outputFile);
         if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.commit()) {
-            reportError(command, u"cannot save the result to "_s + output.outputFile + u": "_s + file.errorString());
+            reportError(command,
+                        u"cannot save the result to "_s + output.outputFile + u": "_s + file.errorString());
             saveFailure = ExitCode::EngineError;
         } else if (!output.json) {
             reportError(command, u"result saved to "_s + output.outputFile);

@@ -14,12 +14,14 @@ const QString kCommand = u"ab"_s;
 ExitCode runAb(const QStringList& rawArguments)
 {
     std::vector<OptionSpec> specs = abCommonOptions();
-    specs.insert(specs.begin() + 1,
-                 {{u"variant"_s}, u"NAME=SPEC"_s,
-                  u"A configuration to compare (two or more; the first is the baseline). SPEC is a config "
-                  u"snippet file (NAME=FILE.conf) or WSGIDaemonProcess options (NAME='processes=2 threads=5 "
-                  u"switch-interval=0.0001'); add python=3.13t free-threading=on for a free-threaded group."_s,
-                  {}});
+    specs.insert(
+        specs.begin() + 1,
+        {{u"variant"_s},
+         u"NAME=SPEC"_s,
+         u"A configuration to compare (two or more; the first is the baseline). SPEC is a config "
+         u"snippet file (NAME=FILE.conf) or WSGIDaemonProcess options (NAME='processes=2 threads=5 "
+         u"switch-interval=0.0001'); add python=3.13t free-threading=on for a free-threaded group."_s,
+         {}});
     CommandOptions options(
         kCommand, u"--app APP.py --variant NAME=SPEC --variant NAME=SPEC... [options]"_s,
         u"Measures configurations against each other. Every repeat of every variant runs in a fresh "
@@ -76,7 +78,8 @@ ExitCode runAb(const QStringList& rawArguments)
 
 Command abCommand()
 {
-    return {kCommand, u"A/B benchmark of configurations: alternated repeats, ratios with confidence intervals"_s,
+    return {kCommand,
+            u"A/B benchmark of configurations: alternated repeats, ratios with confidence intervals"_s,
             runAb};
 }
 

@@ -55,7 +55,8 @@ QString ratioCell(const AbVariantSummary& s, const QString& baseline)
     low.chop(1);
     QString high = QString::fromStdString(wsgi::ab::formatRatio(s.ratio->high));
     high.chop(1);
-    return QString::fromStdString(wsgi::ab::formatRatio(s.ratio->ratio)) + u" ("_s + low + u"\u2013"_s + high + u')';
+    return QString::fromStdString(wsgi::ab::formatRatio(s.ratio->ratio)) + u" ("_s + low + u"\u2013"_s +
+           high + u')';
 }
 
 QString markdownEscape(QString text)
@@ -92,8 +93,8 @@ QString formatSpreadSuffix(const wsgi::ab::Spread& s)
     if (s.n < 2)
         return {};
     const double percent = s.halfRangeRelative() * 100;
-    return u" \u00b1"_s + (percent < 1 ? QString::number(percent, 'f', 1) : QString::number(std::lround(percent))) +
-           u'%';
+    return u" \u00b1"_s +
+           (percent < 1 ? QString::number(percent, 'f', 1) : QString::number(std::lround(percent))) + u'%';
 }
 
 QString formatDuration(double seconds)
@@ -102,30 +103,32 @@ QString formatDuration(double seconds)
     if (total < 60)
         return QString::number(total) + u" s"_s;
     if (total < 3600)
-        return QString::number(total / 60) + u"m "_s + QString::number(total % 60).rightJustified(2, u'0') + u's';
-    return QString::number(total / 3600) + u"h "_s + QString::number(total / 60 % 60).rightJustified(2, u'0') + u'm';
+        return QString::number(total / 60) + u"m "_s + QString::number(total % 60).rightJustified(2, u'0') +
+               u's';
+    return QString::number(total / 3600) + u"h "_s +
+           QString::number(total / 60 % 60).rightJustified(2, u'0') + u'm';
 }
 
 std::vector<QStringList> abTableRows(const AbResult& result, const AbSummary& summary)
 {
     const QString vsHeader = summary.baseline.isEmpty() ? u"vs first"_s : u"vs "_s + summary.baseline;
-    std::vector<QStringList> rows{{u"Config"_s, u"rpm"_s, u"response"_s, u"app"_s, u"CPU/proc"_s, u"CPU total"_s,
-                                   u"RSS"_s, u"GIL p95"_s, u"of limit"_s, vsHeader}};
+    std::vector<QStringList> rows{{u"Config"_s, u"rpm"_s, u"response"_s, u"app"_s, u"CPU/proc"_s,
+                                   u"CPU total"_s, u"RSS"_s, u"GIL p95"_s, u"of limit"_s, vsHeader}};
     for (size_t i = 0; i < summary.variants.size(); ++i) {
         const AbVariantSummary& s = summary.variants[i];
         const AbVariantResult& v = result.variants[i];
         if (!s.ok) {
             const QString state = v.status == AbVariantResult::Status::Failed ? u"failed"_s : u"not run"_s;
-            rows.push_back({s.name, state, kMissing, kMissing, kMissing, kMissing, kMissing, kMissing, kMissing,
-                            kMissing});
+            rows.push_back({s.name, state, kMissing, kMissing, kMissing, kMissing, kMissing, kMissing,
+                            kMissing, kMissing});
             continue;
         }
         const QString ofLimit =
             s.ofLimit ? QString::number(std::lround(s.ofLimit->median * 100)) + u'%' : u"n/a"_s;
         rows.push_back({s.name, withSpread(s.rpm, formatRpm), withSpread(s.responseMs, formatMs),
                         withSpread(s.appMs, formatMs), withSpread(s.cpuPerProcess, cores),
-                        withSpread(s.cpuTotal, cores), withSpread(s.rssBytes, formatBytes), gilCell(s), ofLimit,
-                        ratioCell(s, summary.baseline)});
+                        withSpread(s.cpuTotal, cores), withSpread(s.rssBytes, formatBytes), gilCell(s),
+                        ofLimit, ratioCell(s, summary.baseline)});
     }
     return rows;
 }
@@ -155,8 +158,8 @@ QString renderAbTable(const std::vector<QStringList>& rows, bool markdown)
         QString line;
         for (qsizetype c = 0; c < row.size(); ++c) {
             // Names left, numbers right: digits line up down a column.
-            const QString cell = c == 0 ? row[c].leftJustified(widths[size_t(c)])
-                                        : row[c].rightJustified(widths[size_t(c)]);
+            const QString cell =
+                c == 0 ? row[c].leftJustified(widths[size_t(c)]) : row[c].rightJustified(widths[size_t(c)]);
             line += (c == 0 ? QString() : u"  "_s) + cell;
         }
         while (line.endsWith(u' '))
@@ -172,12 +175,14 @@ QString renderAbReport(const AbResult& result, const AbSummary& summary, bool ma
     QString out = renderAbTable(abTableRows(result, summary), markdown);
     const QString bullet = markdown ? u"- "_s : u"  "_s;
     out += u'\n';
-    out += u"Medians of "_s + QString::number(plan.repeats) + u" repeats per variant, each in a fresh engine, "_s +
+    out += u"Medians of "_s + QString::number(plan.repeats) +
+           u" repeats per variant, each in a fresh engine, "_s +
            u"variants alternated; \u00b1 is half the min\u2013max range relative to the median. Load: "_s +
            (plan.load.rate > 0 ? u"open loop at "_s + QString::number(plan.load.rate) + u" req/s over "_s
                                : u"closed loop, "_s) +
-           QString::number(plan.load.concurrency) + u" connections, "_s + QString::number(plan.load.warmupSec) +
-           u" s warm-up + "_s + QString::number(plan.load.durationSec) + u" s measured, GET "_s + plan.load.path +
+           QString::number(plan.load.concurrency) + u" connections, "_s +
+           QString::number(plan.load.warmupSec) + u" s warm-up + "_s +
+           QString::number(plan.load.durationSec) + u" s measured, GET "_s + plan.load.path +
            u". rpm is the client's count; response, app, CPU, RSS and GIL p95 (at the engine's hand-off "_s
            u"points, as mod_wsgi measures) come from the engine's telemetry over the same window.\n"_s;
 
@@ -188,8 +193,8 @@ QString renderAbReport(const AbResult& result, const AbSummary& summary, bool ma
             if (limit.ok())
                 out += bullet + runtime + u": "_s + QString::number(limit.cores) + u" cores / "_s +
                        QString::number(*limit.cpuSecondsPerRequest * 1000, 'f', 2) + u" ms = "_s +
-                       formatRpm(limit.requestsPerSecond() * 60) + u" rpm (Python "_s + limit.python + u", "_s +
-                       limit.executable + u")\n"_s;
+                       formatRpm(limit.requestsPerSecond() * 60) + u" rpm (Python "_s + limit.python +
+                       u", "_s + limit.executable + u")\n"_s;
             else
                 out += bullet + runtime + u": n/a, "_s + limit.error + u'\n';
         }
@@ -209,7 +214,8 @@ QString renderAbReport(const AbResult& result, const AbSummary& summary, bool ma
         if (v.status == AbVariantResult::Status::Failed) {
             QString reason = v.failure.trimmed();
             reason.replace(u'\n', u"\n"_s + QString(bullet.size() + 4, u' '));
-            failures << bullet + v.variant.name + u" (round "_s + QString::number(v.failedInRound) + u"): "_s + reason;
+            failures << bullet + v.variant.name + u" (round "_s + QString::number(v.failedInRound) +
+                            u"): "_s + reason;
         }
         for (const QString& warning : v.engineWarnings)
             notes << bullet + v.variant.name + u": engine "_s + warning;
@@ -225,10 +231,11 @@ QString renderAbReport(const AbResult& result, const AbSummary& summary, bool ma
         out += u"\nCancelled: only the repeats that completed are shown.\n"_s;
 
     const MachineFacts& m = result.machine;
-    out += u"\nMachine: "_s + QString::number(m.cores) + u" cores usable ("_s + m.cpuModel + u"), "_s + m.kernel +
-           u", "_s + formatBytes(double(m.memoryBytes)) + u"; load average "_s +
+    out += u"\nMachine: "_s + QString::number(m.cores) + u" cores usable ("_s + m.cpuModel + u"), "_s +
+           m.kernel + u", "_s + formatBytes(double(m.memoryBytes)) + u"; load average "_s +
            QString::number(m.loadAverage1, 'f', 2) + u" at the start, "_s +
-           QString::number(result.loadAverageEnd, 'f', 2) + u" at the end. The load generator shares these "_s
+           QString::number(result.loadAverageEnd, 'f', 2) +
+           u" at the end. The load generator shares these "_s
            u"cores with the engine"_s;
     std::vector<double> clientCpu;
     for (const AbVariantSummary& s : summary.variants)
@@ -244,20 +251,21 @@ QString renderAbReport(const AbResult& result, const AbSummary& summary, bool ma
                 other.push_back(*cores);
     if (!other.empty())
         out += u" Other work on the machine used "_s + QString::number(wsgi::ab::median(other), 'f', 2) +
-               u" cores in the median repeat, "_s + QString::number(*std::max_element(other.begin(), other.end()), 'f', 2) +
-               u" at most."_s;
+               u" cores in the median repeat, "_s +
+               QString::number(*std::max_element(other.begin(), other.end()), 'f', 2) + u" at most."_s;
     out += u'\n';
     return out;
 }
 
 QString formatAbProgress(const AbProgress& p)
 {
-    QString line = u"["_s + QString::number(p.variantIndex + 1) + u'/' + QString::number(p.variantCount) + u' ' +
-                   p.variant + u"] repeat "_s + QString::number(p.round) + u'/' + QString::number(p.rounds) +
-                   u": "_s + QString::fromLatin1(phaseName(p.phase));
+    QString line = u"["_s + QString::number(p.variantIndex + 1) + u'/' + QString::number(p.variantCount) +
+                   u' ' + p.variant + u"] repeat "_s + QString::number(p.round) + u'/' +
+                   QString::number(p.rounds) + u": "_s + QString::fromLatin1(phaseName(p.phase));
     if (p.phase == AbProgress::Phase::WarmingUp || p.phase == AbProgress::Phase::Measuring)
-        line += u' ' + QString::number(p.runElapsedSec, 'f', 0) + u'/' + QString::number(p.runPlannedSec, 'f', 0) +
-                u" s, "_s + QString::number(std::lround(p.currentRate)) + u" req/s"_s +
+        line += u' ' + QString::number(p.runElapsedSec, 'f', 0) + u'/' +
+                QString::number(p.runPlannedSec, 'f', 0) + u" s, "_s +
+                QString::number(std::lround(p.currentRate)) + u" req/s"_s +
                 (p.errors > 0 ? u", "_s + QString::number(p.errors) + u" errors"_s : QString());
     line += u"; "_s + formatDuration(p.elapsedSec) + u" elapsed, about "_s + formatDuration(p.remainingSec) +
             u" left"_s;

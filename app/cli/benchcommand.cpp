@@ -31,15 +31,16 @@ QString checkReachable(const wsgi::loadgen::Target& target, int timeoutMs)
         socket.disconnectFromHost();
         return {};
     }
-    return u"cannot connect to "_s + QString::fromStdString(target.host) + u':' + QString::number(target.port) +
-           u": "_s + socket.errorString();
+    return u"cannot connect to "_s + QString::fromStdString(target.host) + u':' +
+           QString::number(target.port) + u": "_s + socket.errorString();
 }
 
 ExitCode runBench(const QStringList& rawArguments)
 {
     CommandOptions options(
         kCommand, u"URL [options]"_s,
-        u"Loads URL (http:// only) with keep-alive HTTP/1.1 and reports throughput, status classes, errors by "
+        u"Loads URL (http:// only) with keep-alive HTTP/1.1 and reports throughput, status classes, errors "
+        u"by "
         u"kind and latency percentiles (p50, p90, p99, p99.9, p99.99, max). Closed loop by default "
         u"(--concurrency connections, each sending its next request when the answer is in); --rate R is "
         u"an open loop at R requests per second whose latency is measured from the intended send time "
@@ -56,7 +57,10 @@ ExitCode runBench(const QStringList& rawArguments)
             {{u"threads"_s, u"t"_s}, u"T"_s, u"Load generator threads."_s, u"2"_s},
             {{u"duration"_s, u"d"_s}, u"S"_s, u"Seconds measured."_s, u"10"_s},
             {{u"warmup"_s}, u"S"_s, u"Seconds of load before the measured window, excluded."_s, u"0"_s},
-            {{u"requests"_s, u"n"_s}, u"N"_s, u"Stop after N measured requests (--duration is then the limit)."_s, {}},
+            {{u"requests"_s, u"n"_s},
+             u"N"_s,
+             u"Stop after N measured requests (--duration is then the limit)."_s,
+             {}},
             {{u"method"_s}, u"M"_s, u"Request method."_s, u"GET"_s},
             {{u"body-file"_s}, u"FILE"_s, u"Request body, read once."_s, {}},
             {{u"header"_s, u"H"_s}, u"'K: V'"_s, u"An extra request header (repeatable)."_s, {}},
@@ -85,7 +89,8 @@ ExitCode runBench(const QStringList& rawArguments)
     wsgi::loadgen::Target target;
     std::string urlError;
     if (!wsgi::loadgen::parseUrl(spec.url, &target, &urlError))
-        return options.usageError(u"bad URL '"_s + positional.front() + u"': "_s + QString::fromStdString(urlError));
+        return options.usageError(u"bad URL '"_s + positional.front() + u"': "_s +
+                                  QString::fromStdString(urlError));
     auto number = [&](const QString& name, double& out) {
         if (!options.isSet(name))
             return true;
@@ -96,9 +101,10 @@ ExitCode runBench(const QStringList& rawArguments)
         return ok;
     };
     double concurrency = spec.connections, threads = spec.threads, requests = 0, timeout = spec.timeoutMs;
-    if (!number(u"concurrency"_s, concurrency) || !number(u"rate"_s, spec.rate) || !number(u"threads"_s, threads) ||
-        !number(u"duration"_s, spec.durationSec) || !number(u"warmup"_s, spec.warmupSec) ||
-        !number(u"requests"_s, requests) || !number(u"timeout"_s, timeout))
+    if (!number(u"concurrency"_s, concurrency) || !number(u"rate"_s, spec.rate) ||
+        !number(u"threads"_s, threads) || !number(u"duration"_s, spec.durationSec) ||
+        !number(u"warmup"_s, spec.warmupSec) || !number(u"requests"_s, requests) ||
+        !number(u"timeout"_s, timeout))
         return options.usageError(error);
     spec.connections = int(concurrency);
     spec.threads = int(threads);
@@ -135,9 +141,9 @@ ExitCode runBench(const QStringList& rawArguments)
             progress = [](const wsgi::loadgen::LoadProgress& p) {
                 printError(u"\r\x1b[K  "_s + QString::number(p.elapsedSec, 'f', 1) + u" s of "_s +
                            QString::number(p.plannedSec, 'f', 0) + u" s"_s +
-                           (p.warmingUp ? u" (warm-up)"_s : QString()) + u": "_s + QString::number(p.requests) +
-                           u" requests, "_s + QString::number(p.errors) + u" errors, "_s +
-                           QString::number(std::lround(p.currentRate)) + u" req/s now"_s);
+                           (p.warmingUp ? u" (warm-up)"_s : QString()) + u": "_s +
+                           QString::number(p.requests) + u" requests, "_s + QString::number(p.errors) +
+                           u" errors, "_s + QString::number(std::lround(p.currentRate)) + u" req/s now"_s);
             };
         *result = wsgi::loadgen::LoadGenerator().run(spec, progress, &cancel);
         QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection);
@@ -156,7 +162,8 @@ ExitCode runBench(const QStringList& rawArguments)
         return ExitCode::EngineError;
     }
     if (result->responsesTotal == 0 && result->errorCount() > 0) {
-        reportError(kCommand, u"no request was answered ("_s + QString::number(result->errorCount()) + u" errors)"_s);
+        reportError(kCommand,
+                    u"no request was answered ("_s + QString::number(result->errorCount()) + u" errors)"_s);
         return ExitCode::EngineError;
     }
     return ExitCode::Ok;
@@ -166,7 +173,8 @@ ExitCode runBench(const QStringList& rawArguments)
 
 Command benchCommand()
 {
-    return {kCommand, u"Load a URL (closed loop or constant rate), report throughput and latency percentiles"_s,
+    return {kCommand,
+            u"Load a URL (closed loop or constant rate), report throughput and latency percentiles"_s,
             runBench};
 }
 

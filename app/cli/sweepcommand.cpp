@@ -20,7 +20,8 @@ const QString kCommand = u"sweep"_s;
 
 // Indexes of the measured cells, best first by `better`.
 std::vector<size_t> ranking(const AbSummary& summary,
-                            const std::function<std::optional<double>(const AbVariantSummary&)>& key, bool descending)
+                            const std::function<std::optional<double>(const AbVariantSummary&)>& key,
+                            bool descending)
 {
     std::vector<size_t> order;
     for (size_t i = 0; i < summary.variants.size(); ++i)
@@ -55,14 +56,16 @@ QString rankingText(const AbSummary& summary, const std::vector<size_t>& order, 
         const AbVariantSummary& s = summary.variants[i];
         const QString rpm = s.rpm ? formatRpm(s.rpm->median) + u" rpm"_s : u"- rpm"_s;
         const QString rss = s.rssBytes ? u"RSS "_s + formatBytes(s.rssBytes->median) : u"RSS -"_s;
-        const QString limit = s.ofLimit ? u", "_s + QString::number(std::lround(s.ofLimit->median * 100)) +
-                                              u"% of limit"_s
-                                        : QString();
+        const QString limit =
+            s.ofLimit ? u", "_s + QString::number(std::lround(s.ofLimit->median * 100)) + u"% of limit"_s
+                      : QString();
         const QString line = byMemory ? rss + u", "_s + rpm + limit : rpm + limit + u", "_s + rss;
         ++rank;
-        const QString number = markdown ? QString(QString::number(rank) + u". "_s)
-                                        : QString(u"  "_s + QString::number(rank).rightJustified(3) + u". "_s);
-        const QString name = markdown ? QString(s.name + u": "_s) : QString(s.name.leftJustified(width) + u"  "_s);
+        const QString number = markdown
+                                   ? QString(QString::number(rank) + u". "_s)
+                                   : QString(u"  "_s + QString::number(rank).rightJustified(3) + u". "_s);
+        const QString name =
+            markdown ? QString(s.name + u": "_s) : QString(s.name.leftJustified(width) + u"  "_s);
         out += number + name + line + u'\n';
     }
     return out;
@@ -74,17 +77,22 @@ ExitCode runSweep(const QStringList& arguments)
     const std::vector<OptionSpec> grid = {
         {{u"processes"_s}, u"LIST"_s, u"Worker processes per cell, e.g. 1,2,4."_s, {}},
         {{u"threads"_s}, u"LIST"_s, u"Request threads per process, e.g. 1,5,10."_s, {}},
-        {{u"switch-interval"_s}, u"LIST"_s,
-         u"Switch intervals in seconds, e.g. 0.005,0.002,0.0001 (default: the runtime's own, 5 ms)."_s, {}},
-        {{u"runtime"_s}, u"LIST"_s,
+        {{u"switch-interval"_s},
+         u"LIST"_s,
+         u"Switch intervals in seconds, e.g. 0.005,0.002,0.0001 (default: the runtime's own, 5 ms)."_s,
+         {}},
+        {{u"runtime"_s},
+         u"LIST"_s,
          u"Python runtimes, e.g. 3.11,3.13t (default: the engine's). A free-threaded runtime runs with "
          u"WSGIFreeThreading On and no switch-interval dimension."_s,
          {}},
     };
     specs.insert(specs.begin() + 1, grid.begin(), grid.end());
     CommandOptions options(
-        kCommand, u"--app APP.py --processes LIST --threads LIST [--switch-interval LIST] [--runtime LIST] [options]"_s,
-        u"Measures every combination of the lists as an A/B run does (each repeat in a fresh engine, the cells "
+        kCommand,
+        u"--app APP.py --processes LIST --threads LIST [--switch-interval LIST] [--runtime LIST] [options]"_s,
+        u"Measures every combination of the lists as an A/B run does (each repeat in a fresh engine, the "
+        u"cells "
         u"alternated per repeat, telemetry from the same window), then ranks the cells by throughput (median "
         u"rpm, highest first) and by memory (median total RSS, lowest first). The full table and the JSON "
         u"document are the same as ab's; the JSON adds \"sweep\" with the grid and both rankings. Ratios and "
@@ -158,14 +166,15 @@ ExitCode runSweep(const QStringList& arguments)
             threadsJson.append(t);
         for (double s : sweep.switchIntervals)
             intervalsJson.append(s);
-        document.insert(u"sweep"_s,
-                        QJsonObject{{u"grid"_s, QJsonObject{{u"processes"_s, processesJson},
-                                                            {u"threads"_s, threadsJson},
-                                                            {u"switch_intervals"_s, intervalsJson},
-                                                            {u"runtimes"_s, QJsonArray::fromStringList(sweep.runtimes)}}},
-                                    {u"cells"_s, cellsJson},
-                                    {u"ranking_throughput"_s, names(ranking(summary, medianRpm, true))},
-                                    {u"ranking_memory"_s, names(ranking(summary, medianRss, false))}});
+        document.insert(
+            u"sweep"_s,
+            QJsonObject{{u"grid"_s, QJsonObject{{u"processes"_s, processesJson},
+                                                {u"threads"_s, threadsJson},
+                                                {u"switch_intervals"_s, intervalsJson},
+                                                {u"runtimes"_s, QJsonArray::fromStringList(sweep.runtimes)}}},
+                        {u"cells"_s, cellsJson},
+                        {u"ranking_throughput"_s, names(ranking(summary, medianRpm, true))},
+                        {u"ranking_memory"_s, names(ranking(summary, medianRss, false))}});
     };
     auto extendText = [](const AbResult&, const AbSummary& summary, bool markdown) -> QString {
         return u"\nRanked by throughput (median rpm, highest first):\n"_s +
@@ -267,7 +276,8 @@ std::vector<SweepCell> sweepCells(const SweepGrid& grid)
 
 Command sweepCommand()
 {
-    return {kCommand, u"Grid of processes x threads x switch interval x runtime, ranked by throughput and memory"_s,
+    return {kCommand,
+            u"Grid of processes x threads x switch interval x runtime, ranked by throughput and memory"_s,
             runSweep};
 }
 

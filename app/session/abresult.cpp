@@ -212,7 +212,8 @@ AbSummary summarizeAbResult(const AbResult& result)
             if (r.clientCpuCores)
                 clientCpu.push_back(*r.clientCpuCores);
             s.errors += r.load.errorCount();
-            s.non2xx += r.load.status[0] + r.load.status[2] + r.load.status[3] + r.load.status[4] + r.load.status[5];
+            s.non2xx +=
+                r.load.status[0] + r.load.status[2] + r.load.status[3] + r.load.status[4] + r.load.status[5];
             const ServerWindow& w = r.server;
             if (w.requestTime.count() > 0)
                 response.push_back(w.requestTime.mean() / 1000);
@@ -249,7 +250,8 @@ AbSummary summarizeAbResult(const AbResult& result)
         s.clientCpuCores = spreadOf(clientCpu);
         if (s.ok && baseline && &v != baseline) {
             s.ratio = wsgi::ab::pairedRatio(ratesByRound(v), ratesByRound(*baseline));
-            const auto verdict = wsgi::ab::verdict(s.name.toStdString(), summary.baseline.toStdString(), *s.ratio);
+            const auto verdict =
+                wsgi::ab::verdict(s.name.toStdString(), summary.baseline.toStdString(), *s.ratio);
             s.verdictKind = verdict.kind;
             s.verdict = QString::fromStdString(verdict.text);
         } else if (s.ok && &v == baseline) {

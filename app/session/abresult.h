@@ -38,7 +38,8 @@ struct AbLoadSettings
     int timeoutMs = 5000;
 };
 
-enum class LimitMode {
+enum class LimitMode
+{
     Off,     // no physical limit column
     Try,     // measure it when the app offers --measure-cpu; n/a with the reason otherwise
     Require, // a variant whose limit cannot be measured fails
@@ -47,7 +48,7 @@ enum class LimitMode {
 struct AbPlan
 {
     QString kind = QStringLiteral("ab"); // "ab" or "sweep", for the saved document
-    QString appPath;         // absolute
+    QString appPath;                     // absolute
     std::vector<AbVariant> variants;
     int repeats = 3;
     AbLoadSettings load;
@@ -56,7 +57,7 @@ struct AbPlan
     int limitRequests = 300; // calls of --measure-cpu: ~1 s for a 3 ms request
     int cooldownMs = 1000;   // between one engine stopping and the next starting
     int startTimeoutMs = 30000;
-    int readyTimeoutMs = 60000; // engine up -> every worker process reported its interpreter
+    int readyTimeoutMs = 60000;  // engine up -> every worker process reported its interpreter
     int telemetryIntervalMs = 0; // 0: about ten samples per measured window, 100..1000 ms
 
     int effectiveTelemetryIntervalMs() const;
@@ -66,15 +67,15 @@ struct AbPlan
 // merged over the variant's worker processes.
 struct ServerWindow
 {
-    int samples = 0;         // telemetry intervals inside the window
-    double coveredSec = 0;   // their summed length
-    int processes = 0;       // distinct worker pids seen
+    int samples = 0;       // telemetry intervals inside the window
+    double coveredSec = 0; // their summed length
+    int processes = 0;     // distinct worker pids seen
     int64_t requests = 0;
     std::optional<double> requestsPerSecond;  // requests / coveredSec
     std::optional<double> cpuTotalCores;      // sum over processes, mean over intervals
     std::optional<double> cpuPerProcessCores; // the same per process
     std::optional<double> rssBytes;           // sum over processes, mean over intervals
-    bool gilApplicable = true; // false when no process had a GIL (free-threaded)
+    bool gilApplicable = true;                // false when no process had a GIL (free-threaded)
     wsgi::Histogram requestTime;
     wsgi::Histogram applicationTime;
     wsgi::Histogram queueTime;
@@ -90,13 +91,13 @@ ServerWindow aggregateWindow(const std::vector<TelemetrySample>& samples, double
 
 struct AbRepeat
 {
-    int round = 0;            // 1-based: the k-th repeat of every variant ran in round k
+    int round = 0;              // 1-based: the k-th repeat of every variant ran in round k
     double engineStartedAt = 0; // unix seconds
-    double windowStart = 0;   // the measured window (warm-up excluded), unix seconds
+    double windowStart = 0;     // the measured window (warm-up excluded), unix seconds
     double windowEnd = 0;
     qint64 enginePid = 0;
     wsgi::loadgen::LoadResult load;
-    std::optional<double> clientCpuCores; // the load generator's own CPU over its run (warm-up included)
+    std::optional<double> clientCpuCores;   // the load generator's own CPU over its run (warm-up included)
     std::optional<double> machineBusyCores; // everything on the machine over the same run (/proc/stat)
     // What neither the engine's workers nor the load generator used: other processes (and the
     // engine's supervisor). More than a fraction of a core means the repeat was disturbed.
@@ -108,16 +109,22 @@ struct AbRepeat
 
 struct AbVariantResult
 {
-    enum class Status { Pending, Ok, Failed, Cancelled };
+    enum class Status
+    {
+        Pending,
+        Ok,
+        Failed,
+        Cancelled
+    };
     AbVariant variant;
     Status status = Status::Pending;
-    QString failure;      // the reason, with the engine's own words
+    QString failure; // the reason, with the engine's own words
     int failedInRound = 0;
     QStringList engineWarnings;
     // In force, from the engine's status once the workers were up.
     QString runtime;
     QString python;
-    QString gilMode;      // "shared", "per-interpreter", "free-threaded"
+    QString gilMode; // "shared", "per-interpreter", "free-threaded"
     bool gilEnabled = true;
     std::optional<double> switchInterval;
     int processes = 0;
@@ -158,13 +165,13 @@ struct AbVariantSummary
     std::optional<wsgi::ab::Spread> cpuPerProcess;
     std::optional<wsgi::ab::Spread> cpuTotal;
     std::optional<wsgi::ab::Spread> rssBytes;
-    std::optional<wsgi::ab::Spread> gilP95Ms;     // empty when no GIL (free-threaded): "n/a"
+    std::optional<wsgi::ab::Spread> gilP95Ms; // empty when no GIL (free-threaded): "n/a"
     std::optional<wsgi::ab::Spread> gilFullP95Ms;
-    std::optional<wsgi::ab::Spread> ofLimit;      // fraction of the physical limit
+    std::optional<wsgi::ab::Spread> ofLimit; // fraction of the physical limit
     std::optional<wsgi::ab::Spread> clientP99Ms;
     std::optional<wsgi::ab::Spread> clientCpuCores;
     bool gilApplicable = true;
-    int64_t errors = 0;   // load generator errors over all repeats
+    int64_t errors = 0; // load generator errors over all repeats
     int64_t non2xx = 0;
     std::optional<wsgi::ab::RatioEstimate> ratio; // throughput vs the baseline; empty for the baseline
     wsgi::ab::VerdictKind verdictKind = wsgi::ab::VerdictKind::Insufficient;
@@ -173,7 +180,7 @@ struct AbVariantSummary
 
 struct AbSummary
 {
-    QString baseline; // the first variant that completed; empty when none did
+    QString baseline;                       // the first variant that completed; empty when none did
     std::vector<AbVariantSummary> variants; // in plan order
     int failed = 0;
     int succeeded = 0;

@@ -71,12 +71,10 @@ QJsonObject repeatJson(const AbRepeat& r)
                         {u"p99"_s, load.latency.percentile(99) / 1000},
                         {u"p99_9"_s, load.latency.percentile(99.9) / 1000},
                         {u"max"_s, double(load.latency.max()) / 1000}};
-    QJsonObject client{{u"requests_per_second"_s, load.achievedRate},
-                       {u"requests_per_minute"_s, load.achievedRate * 60},
-                       {u"requests"_s, double(load.completedInWindow)},
-                       {u"errors"_s, double(load.errorCount())},
-                       {u"cpu_cores"_s, optional(r.clientCpuCores)},
-                       {u"latency_ms"_s, latency}};
+    QJsonObject client{
+        {u"requests_per_second"_s, load.achievedRate},   {u"requests_per_minute"_s, load.achievedRate * 60},
+        {u"requests"_s, double(load.completedInWindow)}, {u"errors"_s, double(load.errorCount())},
+        {u"cpu_cores"_s, optional(r.clientCpuCores)},    {u"latency_ms"_s, latency}};
     const ServerWindow& w = r.server;
     QJsonObject status;
     for (int i = 0; i < 5; ++i)

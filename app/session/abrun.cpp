@@ -17,7 +17,7 @@ namespace wsgi::studio {
 namespace {
 
 constexpr int kReadyPollMs = 200;
-constexpr int kTelemetryGraceMs = 3000; // past one interval, for the sample that closes the window
+constexpr int kTelemetryGraceMs = 3000;   // past one interval, for the sample that closes the window
 constexpr double kStartupEstimateSec = 3; // engine start + workers + stop, before we measured one
 // The supervisor and the kernel's own work stay well below this; a compiler or another benchmark
 // does not.
@@ -87,14 +87,16 @@ AbRun::AbRun(AbPlan plan, QObject* parent) : QObject(parent), m_plan(std::move(p
     m_progressTimer.setInterval(1000);
     connect(&m_readyPoll, &QTimer::timeout, this, &AbRun::pollReadiness);
     connect(&m_readyDeadline, &QTimer::timeout, this, [this] {
-        failVariant(u"the worker processes did not come up within "_s +
-                    QString::number(m_plan.readyTimeoutMs / 1000) + u" s"_s +
-                    (m_engine && !m_engine->errorTail().isEmpty() ? u":\n"_s + m_engine->errorTail() : QString()));
+        failVariant(
+            u"the worker processes did not come up within "_s +
+            QString::number(m_plan.readyTimeoutMs / 1000) + u" s"_s +
+            (m_engine && !m_engine->errorTail().isEmpty() ? u":\n"_s + m_engine->errorTail() : QString()));
     });
     connect(&m_telemetryDeadline, &QTimer::timeout, this, [this] {
         if (!m_waitingForTelemetry)
             return;
-        m_repeat.notes << u"the telemetry sample closing the window did not arrive; the window's last interval is missing"_s;
+        m_repeat.notes
+            << u"the telemetry sample closing the window did not arrive; the window's last interval is missing"_s;
         finishRepeat();
     });
     connect(&m_progressTimer, &QTimer::timeout, this, &AbRun::emitProgress);
@@ -191,7 +193,8 @@ void AbRun::startEngine()
     connect(m_engine, &EngineLauncher::exited, this, [this, generation](const QString& reason) {
         if (generation != m_generation)
             return;
-        const QString why = u"the engine exited during repeat "_s + QString::number(m_round) + u": "_s + reason;
+        const QString why =
+            u"the engine exited during repeat "_s + QString::number(m_round) + u": "_s + reason;
         if (m_loadRunning) {
             m_pendingFailure = why;
             m_loadCancel = true;
@@ -222,13 +225,14 @@ void AbRun::onEngineStarted()
     setPhase(AbProgress::Phase::WaitingForWorkers);
     m_client = new ControlClient(this);
     const uint64_t generation = m_generation;
-    connect(m_client, &ControlClient::telemetryAvailable, this, [this, generation](const TelemetrySample& sample) {
-        if (generation != m_generation)
-            return;
-        m_samples.push_back(sample);
-        if (m_waitingForTelemetry && sample.time > m_repeat.windowEnd)
-            finishRepeat();
-    });
+    connect(m_client, &ControlClient::telemetryAvailable, this,
+            [this, generation](const TelemetrySample& sample) {
+                if (generation != m_generation)
+                    return;
+                m_samples.push_back(sample);
+                if (m_waitingForTelemetry && sample.time > m_repeat.windowEnd)
+                    finishRepeat();
+            });
     connect(m_client, &ControlClient::errorOccurred, this, [this, generation](const ControlError& error) {
         if (generation != m_generation || error.kind == ControlError::Kind::Malformed)
             return;
@@ -287,7 +291,8 @@ void AbRun::onReadinessStatus(const ControlReply& reply)
     for (const QString& warning : m_engine->warnings())
         if (!r.engineWarnings.contains(warning))
             r.engineWarnings << warning;
-    if (m_plan.limit != LimitMode::Off && !m_result.limits.count(r.runtime) && m_plan.load.path.contains(u'?')) {
+    if (m_plan.limit != LimitMode::Off && !m_result.limits.count(r.runtime) &&
+        m_plan.load.path.contains(u'?')) {
         // --measure-cpu measures the app's default request; a query string may ask for other work.
         PhysicalLimit limit;
         limit.runtime = r.runtime;
@@ -301,15 +306,16 @@ void AbRun::onReadinessStatus(const ControlReply& reply)
         auto* probe = new PhysicalLimitProbe(this);
         m_probe = probe;
         const uint64_t generation = m_generation;
-        connect(probe, &PhysicalLimitProbe::finished, this, [this, probe, generation](const PhysicalLimit& limit) {
-            probe->deleteLater();
-            if (m_probe == probe)
-                m_probe = nullptr;
-            if (generation != m_generation)
-                return;
-            m_result.limits[limit.runtime] = limit;
-            afterReady();
-        });
+        connect(probe, &PhysicalLimitProbe::finished, this,
+                [this, probe, generation](const PhysicalLimit& limit) {
+                    probe->deleteLater();
+                    if (m_probe == probe)
+                        m_probe = nullptr;
+                    if (generation != m_generation)
+                        return;
+                    m_result.limits[limit.runtime] = limit;
+                    afterReady();
+                });
         probe->start(r.runtime, r.python, m_plan.appPath, m_plan.limitRequests, m_result.machine.cores);
         return;
     }
@@ -332,7 +338,8 @@ void AbRun::startLoad()
     m_progress.runElapsedSec = 0;
     setPhase(m_plan.load.warmupSec > 0 ? AbProgress::Phase::WarmingUp : AbProgress::Phase::Measuring);
     wsgi::loadgen::LoadSpec spec;
-    const QString url = m_engine->url() + (m_plan.load.path.startsWith(u'/') ? QString() : u"/"_s) + m_plan.load.path;
+    const QString url =
+        m_engine->url() + (m_plan.load.path.startsWith(u'/') ? QString() : u"/"_s) + m_plan.load.path;
     spec.url = url.toStdString();
     spec.connections = m_plan.load.concurrency;
     spec.threads = std::min(m_plan.load.threads, m_plan.load.concurrency);
@@ -354,7 +361,8 @@ void AbRun::startLoad()
             if (clockStart == 0)
                 clockStart = unixNow() - p.elapsedSec;
             QMetaObject::invokeMethod(
-                this, [this, generation, p] {
+                this,
+                [this, generation, p] {
                     if (generation == m_generation)
                         onLoadProgress(p);
                 },
@@ -425,12 +433,12 @@ void AbRun::onLoadFinished(const std::shared_ptr<LoadOutcome>& outcome, uint64_t
     else if (result->errorCount() > 0)
         m_repeat.notes << QString::number(result->errorCount()) + u" load generator errors"_s;
     // Answers count as throughput whatever their status: say so when some were not successes.
-    const int64_t non2xx = result->status[0] + result->status[2] + result->status[3] + result->status[4] +
-                           result->status[5];
+    const int64_t non2xx =
+        result->status[0] + result->status[2] + result->status[3] + result->status[4] + result->status[5];
     if (non2xx > 0)
         m_repeat.notes << QString::number(non2xx) + u" answers were not 2xx (4xx: "_s +
-                              QString::number(result->status[3]) + u", 5xx: "_s + QString::number(result->status[4]) +
-                              u')';
+                              QString::number(result->status[3]) + u", 5xx: "_s +
+                              QString::number(result->status[4]) + u')';
     collectTelemetry();
 }
 
@@ -453,8 +461,8 @@ void AbRun::finishRepeat()
     m_telemetryDeadline.stop();
     const int intervalMs = m_plan.effectiveTelemetryIntervalMs();
     const double tolerance = std::min(0.05, intervalMs / 1000.0 * 0.1);
-    m_repeat.server = aggregateWindow(m_samples, m_repeat.windowStart, m_repeat.windowEnd, current().variant.group,
-                                      tolerance);
+    m_repeat.server = aggregateWindow(m_samples, m_repeat.windowStart, m_repeat.windowEnd,
+                                      current().variant.group, tolerance);
     if (m_repeat.server.samples == 0)
         m_repeat.notes << u"no telemetry interval fell inside the measured window"_s;
     if (const auto other = m_repeat.otherCores(); other && *other > kDisturbedOtherCores)
@@ -539,7 +547,8 @@ void AbRun::endRun()
         QTimer::singleShot(m_plan.cooldownMs, this, &AbRun::nextRun);
         return;
     }
-    if (engine->state() != EngineLauncher::State::Running && engine->state() != EngineLauncher::State::Starting) {
+    if (engine->state() != EngineLauncher::State::Running &&
+        engine->state() != EngineLauncher::State::Starting) {
         engine->deleteLater(); // failed or exited: its destructor reaps whatever is left
         QTimer::singleShot(m_plan.cooldownMs, this, &AbRun::nextRun);
         return;
@@ -566,15 +575,15 @@ void AbRun::emitProgress()
     if (m_finished && m_progress.phase != AbProgress::Phase::Done)
         return;
     m_progress.elapsedSec = m_clock.isValid() ? m_clock.elapsed() / 1000.0 : 0;
-    const double perRun = m_runsMeasured > 0
-                              ? m_runSecondsSpent / m_runsMeasured
-                              : m_plan.load.warmupSec + m_plan.load.durationSec + kStartupEstimateSec +
-                                    m_plan.cooldownMs / 1000.0;
+    const double perRun = m_runsMeasured > 0 ? m_runSecondsSpent / m_runsMeasured
+                                             : m_plan.load.warmupSec + m_plan.load.durationSec +
+                                                   kStartupEstimateSec + m_plan.cooldownMs / 1000.0;
     const int left = std::max(0, m_progress.runsTotal - m_progress.runsDone);
     const double inThisRun = m_runClock.isValid() && m_progress.phase != AbProgress::Phase::Done
                                  ? std::min(m_runClock.elapsed() / 1000.0, perRun)
                                  : 0;
-    m_progress.remainingSec = m_progress.phase == AbProgress::Phase::Done ? 0 : std::max(0.0, left * perRun - inThisRun);
+    m_progress.remainingSec =
+        m_progress.phase == AbProgress::Phase::Done ? 0 : std::max(0.0, left * perRun - inThisRun);
     Q_EMIT progressChanged(m_progress);
 }
 

@@ -38,21 +38,31 @@ struct ControlReply;
 
 struct AbProgress
 {
-    enum class Phase { Starting, WaitingForWorkers, MeasuringLimit, WarmingUp, Measuring, Collecting, Stopping, Done };
+    enum class Phase
+    {
+        Starting,
+        WaitingForWorkers,
+        MeasuringLimit,
+        WarmingUp,
+        Measuring,
+        Collecting,
+        Stopping,
+        Done
+    };
     Phase phase = Phase::Starting;
     QString variant;
     int variantIndex = 0; // 0-based
     int variantCount = 0;
-    int round = 0;        // 1-based
+    int round = 0; // 1-based
     int rounds = 0;
-    int runsDone = 0;     // repeats finished (or skipped because their variant failed)
+    int runsDone = 0; // repeats finished (or skipped because their variant failed)
     int runsTotal = 0;
     double runElapsedSec = 0; // of the load generator, warm-up included
     double runPlannedSec = 0;
-    double elapsedSec = 0;    // since start()
-    double remainingSec = 0;  // estimate for the whole run
-    double currentRate = 0;   // requests per second, last second
-    int64_t requests = 0;     // measured so far in this repeat
+    double elapsedSec = 0;   // since start()
+    double remainingSec = 0; // estimate for the whole run
+    double currentRate = 0;  // requests per second, last second
+    int64_t requests = 0;    // measured so far in this repeat
     int64_t errors = 0;
 };
 const char* phaseName(AbProgress::Phase phase); // "starting engine", "warming up", ...

@@ -134,14 +134,16 @@ QString groupNameFor(const QString& variantName)
     return group.isEmpty() ? u"variant"_s : group;
 }
 
-QString snippetForOptions(const QString& variantName, const QString& group, const std::vector<DaemonOption>& options,
-                          bool freeThreading, const QString& appPath)
+QString snippetForOptions(const QString& variantName, const QString& group,
+                          const std::vector<DaemonOption>& options, bool freeThreading,
+                          const QString& appPath)
 {
     QStringList raw;
     for (const DaemonOption& option : options)
         if (lowerKey(option.key) != u"free-threading"_s)
             raw << option.raw;
-    QString text = u"# A/B variant \""_s + QString(variantName).replace(u'\n', u' ') + u"\" (wsgi-studio-cli)\n"_s;
+    QString text =
+        u"# A/B variant \""_s + QString(variantName).replace(u'\n', u' ') + u"\" (wsgi-studio-cli)\n"_s;
     if (freeThreading)
         text += u"WSGIFreeThreading On\n"_s;
     text += u"WSGIDaemonProcess "_s + group + (raw.isEmpty() ? QString() : u' ' + raw.join(u' ')) + u'\n';
@@ -150,8 +152,8 @@ QString snippetForOptions(const QString& variantName, const QString& group, cons
     return text;
 }
 
-std::optional<AbVariant> variantFromOptions(const QString& name, const QString& optionsText, const QString& appPath,
-                                            QString& error)
+std::optional<AbVariant> variantFromOptions(const QString& name, const QString& optionsText,
+                                            const QString& appPath, QString& error)
 {
     QString why;
     const auto options = parseDaemonOptions(optionsText, why);
@@ -173,14 +175,17 @@ std::optional<AbVariant> variantFromOptions(const QString& name, const QString& 
             if (value == u"on"_s || value == u"true"_s || value == u"1"_s) {
                 v.freeThreading = true;
             } else if (value != u"off"_s && value != u"false"_s && value != u"0"_s) {
-                error = u"variant '"_s + name + u"': free-threading= takes on or off, not '"_s + option.value + u'\'';
+                error = u"variant '"_s + name + u"': free-threading= takes on or off, not '"_s +
+                        option.value + u'\'';
                 return std::nullopt;
             }
         }
     }
     if (v.freeThreading && !v.requestedRuntime.endsWith(u't')) {
-        error = u"variant '"_s + name + u"': free-threading=on needs a free-threaded runtime, e.g. python=3.13t"_s +
-                (v.requestedRuntime.isEmpty() ? QString() : u" (python="_s + v.requestedRuntime + u" has a GIL)"_s);
+        error = u"variant '"_s + name +
+                u"': free-threading=on needs a free-threaded runtime, e.g. python=3.13t"_s +
+                (v.requestedRuntime.isEmpty() ? QString()
+                                              : u" (python="_s + v.requestedRuntime + u" has a GIL)"_s);
         return std::nullopt;
     }
     v.configText = snippetForOptions(name, v.group, *options, v.freeThreading, appPath);
@@ -226,10 +231,11 @@ std::optional<AbVariant> variantFromSnippet(const QString& name, const QString& 
         return v;
     }
     if (groups.size() != 1) {
-        error = u"variant '"_s + name + u"': "_s + filePath + u" has no WSGIScriptAlias and "_s +
-                (groups.isEmpty() ? u"no WSGIDaemonProcess"_s
-                                  : QString::number(groups.size()) + u" WSGIDaemonProcess groups"_s) +
-                u": define exactly one daemon group (the app is mounted at / on it) or mount the app yourself"_s;
+        error =
+            u"variant '"_s + name + u"': "_s + filePath + u" has no WSGIScriptAlias and "_s +
+            (groups.isEmpty() ? u"no WSGIDaemonProcess"_s
+                              : QString::number(groups.size()) + u" WSGIDaemonProcess groups"_s) +
+            u": define exactly one daemon group (the app is mounted at / on it) or mount the app yourself"_s;
         return std::nullopt;
     }
     v.group = groups.front();
@@ -255,7 +261,8 @@ std::optional<AbVariant> parseVariant(const QString& argument, const QString& ap
         return std::nullopt;
     }
     if (value.isEmpty()) {
-        error = u"variant '"_s + name + u"': nothing after '=' (a config file or WSGIDaemonProcess options)"_s;
+        error =
+            u"variant '"_s + name + u"': nothing after '=' (a config file or WSGIDaemonProcess options)"_s;
         return std::nullopt;
     }
     const QDir base(workingDirectory.isEmpty() ? QDir::currentPath() : workingDirectory);

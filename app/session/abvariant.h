@@ -34,15 +34,19 @@ struct DaemonOption
 
 struct AbVariant
 {
-    enum class Source { Inline, File };
+    enum class Source
+    {
+        Inline,
+        File
+    };
 
     QString name;
     Source source = Source::Inline;
-    QString options;       // inline: as given on the command line
-    QString filePath;      // file: absolute path
-    QString configText;    // what the engine runs, byte for byte (what gets exported)
-    bool runInPlace = false; // file used as is: the engine is started on filePath itself
-    QString group;         // the daemon group that serves /, when known
+    QString options;          // inline: as given on the command line
+    QString filePath;         // file: absolute path
+    QString configText;       // what the engine runs, byte for byte (what gets exported)
+    bool runInPlace = false;  // file used as is: the engine is started on filePath itself
+    QString group;            // the daemon group that serves /, when known
     QString requestedRuntime; // python= when given; empty: the engine's default
     bool freeThreading = false;
 };
@@ -58,7 +62,8 @@ QString groupNameFor(const QString& variantName);
 
 // The snippet for inline options (see the header comment). `appPath` must be absolute.
 QString snippetForOptions(const QString& variantName, const QString& group,
-                          const std::vector<DaemonOption>& options, bool freeThreading, const QString& appPath);
+                          const std::vector<DaemonOption>& options, bool freeThreading,
+                          const QString& appPath);
 
 // Parses "NAME=FILE" or "NAME=OPTIONS" (see the header comment). The value names a file when a file
 // by that name exists or it ends in ".conf"; anything else is inline options. `appPath` must be

@@ -29,8 +29,9 @@ EngineLauncher::EngineLauncher(QObject* parent) : QObject(parent)
     connect(&m_startTimer, &QTimer::timeout, this, [this] {
         if (m_state != State::Starting)
             return;
-        fail(u"wsgi-engine did not report its ports within "_s + QString::number(m_startTimer.interval() / 1000) +
-             u" s"_s + (m_stderr.trimmed().isEmpty() ? QString() : u": "_s + errorTail()));
+        fail(u"wsgi-engine did not report its ports within "_s +
+             QString::number(m_startTimer.interval() / 1000) + u" s"_s +
+             (m_stderr.trimmed().isEmpty() ? QString() : u": "_s + errorTail()));
     });
     connect(&m_killTimer, &QTimer::timeout, this, [this] {
         if (m_process && m_process->state() != QProcess::NotRunning)
@@ -135,9 +136,14 @@ void EngineLauncher::start(const EngineLaunchSpec& spec)
     connect(m_process.get(), &QProcess::finished, this, &EngineLauncher::onFinished);
     connect(m_process.get(), &QProcess::errorOccurred, this, &EngineLauncher::onErrorOccurred);
     connect(m_process.get(), &QProcess::started, this, [this] { m_pid = m_process->processId(); });
-    QStringList arguments{u"--config"_s,  m_configPath,         u"--listen"_s,
-                          u"127.0.0.1:0"_s, u"--control"_s,     u"127.0.0.1:0"_s,
-                          u"--control-token-file"_s, m_tokenFile};
+    QStringList arguments{u"--config"_s,
+                          m_configPath,
+                          u"--listen"_s,
+                          u"127.0.0.1:0"_s,
+                          u"--control"_s,
+                          u"127.0.0.1:0"_s,
+                          u"--control-token-file"_s,
+                          m_tokenFile};
     if (spec.quiet)
         arguments << u"--quiet"_s;
     arguments << spec.extraArguments;

@@ -30,20 +30,27 @@ namespace wsgi::studio {
 
 struct EngineLaunchSpec
 {
-    QString enginePath;  // the wsgi-engine binary
-    QString configText;  // written to <temp>/engine.conf ...
-    QString configFile;  // ... unless this is set: then the engine runs this file in place
+    QString enginePath; // the wsgi-engine binary
+    QString configText; // written to <temp>/engine.conf ...
+    QString configFile; // ... unless this is set: then the engine runs this file in place
     QString configName = QStringLiteral("engine.conf"); // the temp file's name: the engine's messages cite it
-    QStringList extraArguments; // e.g. {"--default-runtime", "3.13"}
+    QStringList extraArguments;                         // e.g. {"--default-runtime", "3.13"}
     std::chrono::milliseconds startTimeout{30000};
-    bool quiet = true;   // --quiet: the engine logs only problems (which we collect)
+    bool quiet = true; // --quiet: the engine logs only problems (which we collect)
 };
 
 class EngineLauncher : public QObject
 {
     Q_OBJECT
 public:
-    enum class State { Idle, Starting, Running, Stopping, Exited };
+    enum class State
+    {
+        Idle,
+        Starting,
+        Running,
+        Stopping,
+        Exited
+    };
 
     explicit EngineLauncher(QObject* parent = nullptr);
     ~EngineLauncher() override; // kills an engine still running (SIGTERM, briefly waits, SIGKILL)

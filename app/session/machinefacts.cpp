@@ -26,7 +26,8 @@ QString cpuModelFromCpuinfo(const QString& cpuinfo)
 {
     for (const QString& line : cpuinfo.split(u'\n')) {
         // x86 says "model name"; arm64 kernels often have only "CPU part" and friends.
-        if (line.startsWith(u"model name"_s) || line.startsWith(u"Model"_s) || line.startsWith(u"cpu model"_s)) {
+        if (line.startsWith(u"model name"_s) || line.startsWith(u"Model"_s) ||
+            line.startsWith(u"cpu model"_s)) {
             const qsizetype colon = line.indexOf(u':');
             if (colon > 0)
                 return line.mid(colon + 1).trimmed();

@@ -17,7 +17,7 @@ struct MachineFacts
     QString cpuModel;    // /proc/cpuinfo "model name" (first CPU)
     QString kernel;      // uname: "Linux 6.1.0-18-amd64 x86_64"
     QString hostname;
-    qint64 memoryBytes = 0; // MemTotal
+    qint64 memoryBytes = 0;   // MemTotal
     double loadAverage1 = -1; // /proc/loadavg when the facts were taken; -1 when unreadable
 
     QJsonObject toJson() const;

@@ -25,10 +25,14 @@ QString versionOnly(const QString& text)
 
 QJsonObject PhysicalLimit::toJson() const
 {
-    QJsonObject o{{u"runtime"_s, runtime}, {u"executable"_s, executable},       {u"python"_s, python},
-                  {u"free_threaded_build"_s, freeThreadedBuild}, {u"requests_measured"_s, requests},
+    QJsonObject o{{u"runtime"_s, runtime},
+                  {u"executable"_s, executable},
+                  {u"python"_s, python},
+                  {u"free_threaded_build"_s, freeThreadedBuild},
+                  {u"requests_measured"_s, requests},
                   {u"cores"_s, cores}};
-    o.insert(u"cpu_seconds_per_request"_s, cpuSecondsPerRequest ? QJsonValue(*cpuSecondsPerRequest) : QJsonValue());
+    o.insert(u"cpu_seconds_per_request"_s,
+             cpuSecondsPerRequest ? QJsonValue(*cpuSecondsPerRequest) : QJsonValue());
     o.insert(u"requests_per_second"_s, ok() ? QJsonValue(requestsPerSecond()) : QJsonValue());
     o.insert(u"requests_per_minute"_s, ok() ? QJsonValue(requestsPerSecond() * 60) : QJsonValue());
     if (!error.isEmpty())
@@ -46,7 +50,8 @@ QStringList pythonCandidates(const QString& runtime)
         minor.chop(1);
     QStringList candidates{root + u'/' + runtime + u"/bin/python3"_s};
     if (!runtime.endsWith(u't'))
-        candidates << u"/usr/bin/python"_s + minor << u"/usr/local/bin/python"_s + minor << u"/usr/bin/python3"_s;
+        candidates << u"/usr/bin/python"_s + minor << u"/usr/local/bin/python"_s + minor
+                   << u"/usr/bin/python3"_s;
     else
         candidates << u"/usr/bin/python"_s + runtime << u"/usr/local/bin/python"_s + runtime;
     QStringList existing;

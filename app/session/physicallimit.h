@@ -21,14 +21,14 @@ namespace wsgi::studio {
 
 struct PhysicalLimit
 {
-    QString runtime;      // "3.13t"
-    QString executable;   // the python that measured
-    QString python;       // the version it reported ("3.13.5")
+    QString runtime;    // "3.13t"
+    QString executable; // the python that measured
+    QString python;     // the version it reported ("3.13.5")
     bool freeThreadedBuild = false;
-    int requests = 0;     // calls measured
+    int requests = 0; // calls measured
     int cores = 0;
     std::optional<double> cpuSecondsPerRequest;
-    QString error;        // why there is no limit (the app has no --measure-cpu, no such runtime, ...)
+    QString error; // why there is no limit (the app has no --measure-cpu, no such runtime, ...)
 
     bool ok() const { return cpuSecondsPerRequest && *cpuSecondsPerRequest > 0 && cores > 0; }
     double requestsPerSecond() const { return ok() ? double(cores) / *cpuSecondsPerRequest : 0; }

@@ -87,9 +87,9 @@ QJsonObject variantNamed(const QJsonObject& document, const QString& name)
 
 QStringList shortRun()
 {
-    return {u"ab"_s, u"--repeats"_s, u"3"_s,      u"--duration"_s, u"1"_s,       u"--warmup"_s,
-            u"0.5"_s,       u"--cooldown"_s, u"0.2"_s,    u"--concurrency"_s, u"4"_s,
-            u"--engine"_s,  enginePath(), u"--app"_s,     kWorkload};
+    return {u"ab"_s,       u"--repeats"_s, u"3"_s,          u"--duration"_s, u"1"_s,
+            u"--warmup"_s, u"0.5"_s,       u"--cooldown"_s, u"0.2"_s,        u"--concurrency"_s,
+            u"4"_s,        u"--engine"_s,  enginePath(),    u"--app"_s,      kWorkload};
 }
 
 } // namespace
@@ -98,14 +98,17 @@ TEST(AbIntegration, TwoVariantsGiveACompleteConsistentDocument)
 {
     QTemporaryDir dir;
     const QString output = dir.filePath(u"ab.json"_s);
-    const CliResult r = runCli(shortRun() + QStringList{u"--variant"_s, u"one=processes=1 threads=2"_s, u"--variant"_s,
-                                                        u"two=processes=2 threads=2 switch-interval=0.001"_s,
-                                                        u"--markdown"_s, u"-o"_s, output});
+    const CliResult r =
+        runCli(shortRun() + QStringList{u"--variant"_s, u"one=processes=1 threads=2"_s, u"--variant"_s,
+                                        u"two=processes=2 threads=2 switch-interval=0.001"_s, u"--markdown"_s,
+                                        u"-o"_s, output});
     ASSERT_EQ(r.exitCode, 0) << r.err.toStdString() << r.out.toStdString();
-    EXPECT_TRUE(r.out.contains(u"| Config | rpm | response | app | CPU/proc | CPU total | RSS | GIL p95 | of limit | "
-                               u"vs one |"_s))
+    EXPECT_TRUE(
+        r.out.contains(u"| Config | rpm | response | app | CPU/proc | CPU total | RSS | GIL p95 | of limit | "
+                       u"vs one |"_s))
         << r.out.toStdString();
-    EXPECT_TRUE(r.out.contains(QRegularExpression(u"- two (is [0-9.]+x one|and one differ by less than the noise)"_s)))
+    EXPECT_TRUE(r.out.contains(
+        QRegularExpression(u"- two (is [0-9.]+x one|and one differ by less than the noise)"_s)))
         << r.out.toStdString();
     // Progress lines on stderr (not a terminal: one per measured repeat).
     EXPECT_TRUE(r.err.contains(u"[2/2 two] repeat 3/3: measuring"_s)) << r.err.toStdString();
@@ -154,12 +157,14 @@ TEST(AbIntegration, TwoVariantsGiveACompleteConsistentDocument)
             EXPECT_GT(server.value(u"cpu_total_cores"_s).toDouble(), 0.05);
             EXPECT_GT(server.value(u"rss_bytes"_s).toDouble(), 1e6);
             EXPECT_TRUE(server.value(u"gil_applicable"_s).toBool());
-            EXPECT_EQ(rep.value(u"loadgen"_s).toObject().value(u"schema"_s).toString(), u"wsgi-loadgen-result"_s);
+            EXPECT_EQ(rep.value(u"loadgen"_s).toObject().value(u"schema"_s).toString(),
+                      u"wsgi-loadgen-result"_s);
         }
     }
     const QJsonObject one = variantNamed(doc, u"one"_s);
     EXPECT_EQ(one.value(u"source"_s).toString(), u"inline"_s);
-    EXPECT_TRUE(one.value(u"config"_s).toString().contains(u"WSGIDaemonProcess one processes=1 threads=2\n"_s));
+    EXPECT_TRUE(
+        one.value(u"config"_s).toString().contains(u"WSGIDaemonProcess one processes=1 threads=2\n"_s));
     EXPECT_TRUE(one.value(u"config"_s).toString().contains(u"WSGIScriptAlias / "_s + kWorkload));
     EXPECT_EQ(one.value(u"runtime"_s).toString(), u"3.11"_s);
     EXPECT_EQ(one.value(u"gil_mode"_s).toString(), u"shared"_s);
@@ -188,15 +193,17 @@ TEST(AbIntegration, FailedVariantsAreReportedWithTheEnginesWordsAndTheOthersKept
     QFile conf(killerConf);
     ASSERT_TRUE(conf.open(QIODevice::WriteOnly));
     conf.write("WSGIDaemonProcess dies processes=1 threads=2\n"
-               "WSGIScriptAlias / " AB_TEST_APPS_DIR "/killer.py process-group=dies application-group=%{GLOBAL}\n");
+               "WSGIScriptAlias / " AB_TEST_APPS_DIR
+               "/killer.py process-group=dies application-group=%{GLOBAL}\n");
     conf.close();
     const QString output = dir.filePath(u"ab.json"_s);
     QStringList arguments = shortRun();
     arguments[4] = u"1.5"_s; // --duration: the killer strikes 1 s after its first request, mid-window
-    const CliResult r = runCli(arguments + QStringList{u"--variant"_s, u"ok=processes=1 threads=2"_s,
-                                                       u"--variant"_s, u"bad=processes=1 bogus=1"_s,
-                                                       u"--variant"_s, u"noruntime=processes=1 python=3.9"_s,
-                                                       u"--variant"_s, u"dies="_s + killerConf, u"-o"_s, output});
+    const CliResult r =
+        runCli(arguments + QStringList{u"--variant"_s, u"ok=processes=1 threads=2"_s, u"--variant"_s,
+                                       u"bad=processes=1 bogus=1"_s, u"--variant"_s,
+                                       u"noruntime=processes=1 python=3.9"_s, u"--variant"_s,
+                                       u"dies="_s + killerConf, u"-o"_s, output});
     EXPECT_EQ(r.exitCode, 3) << r.err.toStdString() << r.out.toStdString();
     EXPECT_TRUE(r.err.contains(u"variant 'bad' failed: bad.conf:2: error: invalid option 'bogus'"_s))
         << r.err.toStdString();
@@ -251,7 +258,8 @@ TEST(AbIntegration, InterruptStopsCleanlyAndKeepsWhatCompleted)
     err += QString::fromUtf8(cli.readAllStandardError());
     EXPECT_TRUE(err.contains(u"cancelling"_s)) << err.toStdString();
     const QString out = QString::fromUtf8(cli.readAllStandardOutput());
-    EXPECT_TRUE(out.contains(u"Cancelled: only the repeats that completed are shown."_s)) << out.toStdString();
+    EXPECT_TRUE(out.contains(u"Cancelled: only the repeats that completed are shown."_s))
+        << out.toStdString();
 
     const QJsonObject doc = readJson(output);
     EXPECT_TRUE(doc.value(u"cancelled"_s).toBool());
@@ -266,11 +274,13 @@ TEST(AbIntegration, SweepRanksItsCellsByThroughputAndMemory)
 {
     QTemporaryDir dir;
     const QString output = dir.filePath(u"sweep.json"_s);
-    const CliResult r = runCli({u"sweep"_s, u"--app"_s, kWorkload, u"--engine"_s, enginePath(), u"--processes"_s,
-                                u"1,2"_s, u"--threads"_s, u"1"_s, u"--repeats"_s, u"3"_s, u"--duration"_s, u"0.5"_s,
-                                u"--warmup"_s, u"0.3"_s, u"--cooldown"_s, u"0.1"_s, u"-o"_s, output});
+    const CliResult r =
+        runCli({u"sweep"_s, u"--app"_s, kWorkload, u"--engine"_s, enginePath(), u"--processes"_s, u"1,2"_s,
+                u"--threads"_s, u"1"_s, u"--repeats"_s, u"3"_s, u"--duration"_s, u"0.5"_s, u"--warmup"_s,
+                u"0.3"_s, u"--cooldown"_s, u"0.1"_s, u"-o"_s, output});
     ASSERT_EQ(r.exitCode, 0) << r.err.toStdString() << r.out.toStdString();
-    EXPECT_TRUE(r.out.contains(u"Ranked by throughput (median rpm, highest first):"_s)) << r.out.toStdString();
+    EXPECT_TRUE(r.out.contains(u"Ranked by throughput (median rpm, highest first):"_s))
+        << r.out.toStdString();
     EXPECT_TRUE(r.out.contains(u"Ranked by memory (median total RSS, lowest first):\n    1. 1x1"_s))
         << r.out.toStdString();
     const QJsonObject doc = readJson(output);
@@ -312,7 +322,8 @@ public:
         const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)/"_s);
         QString text;
         const auto deadline = std::chrono::steady_clock::now() + 30s;
-        while (port == 0 && std::chrono::steady_clock::now() < deadline && m_process.state() != QProcess::NotRunning) {
+        while (port == 0 && std::chrono::steady_clock::now() < deadline &&
+               m_process.state() != QProcess::NotRunning) {
             m_process.waitForReadyRead(200);
             text += QString::fromUtf8(m_process.readAll());
             if (const auto m = listening.match(text); m.hasMatch())
@@ -327,7 +338,8 @@ public:
             QTcpSocket socket;
             socket.connectToHost(u"127.0.0.1"_s, port);
             if (socket.waitForConnected(1000)) {
-                socket.write("GET /?cpu_ms=0&wait_ms=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+                socket.write(
+                    "GET /?cpu_ms=0&wait_ms=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
                 QByteArray answer;
                 while (socket.waitForReadyRead(2000))
                     answer += socket.readAll();

@@ -64,12 +64,14 @@ TEST(AbCli, AbUsageErrorsNameTheProblem)
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_TRUE(has(r.err, "give at least two --variant")) << r.err;
 
-    r = run({u"ab"_s, u"--app"_s, kApp, u"--repeats"_s, u"2"_s, u"--variant"_s, u"a=processes=1"_s, u"--variant"_s,
-             u"b=processes=2"_s});
+    r = run({u"ab"_s, u"--app"_s, kApp, u"--repeats"_s, u"2"_s, u"--variant"_s, u"a=processes=1"_s,
+             u"--variant"_s, u"b=processes=2"_s});
     EXPECT_EQ(r.exitCode, 2);
-    EXPECT_TRUE(has(r.err, "--repeats must be a whole number of at least 3 (fewer cannot show spread)")) << r.err;
+    EXPECT_TRUE(has(r.err, "--repeats must be a whole number of at least 3 (fewer cannot show spread)"))
+        << r.err;
 
-    r = run({u"ab"_s, u"--app"_s, kApp, u"--variant"_s, u"a=processes=1"_s, u"--variant=b=processes=2 threads"_s});
+    r = run({u"ab"_s, u"--app"_s, kApp, u"--variant"_s, u"a=processes=1"_s,
+             u"--variant=b=processes=2 threads"_s});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_TRUE(has(r.err, "'threads' is not a key=value option")) << r.err;
 
@@ -78,12 +80,13 @@ TEST(AbCli, AbUsageErrorsNameTheProblem)
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_TRUE(has(r.err, "--app: no such file: /no/such/app.py")) << r.err;
 
-    r = run({u"ab"_s, u"--app"_s, kApp, u"--variant"_s, u"a=processes=1"_s, u"--variant"_s, u"a=processes=2"_s});
+    r = run(
+        {u"ab"_s, u"--app"_s, kApp, u"--variant"_s, u"a=processes=1"_s, u"--variant"_s, u"a=processes=2"_s});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_TRUE(has(r.err, "two variants are named 'a'")) << r.err;
 
-    r = run({u"ab"_s, u"--app"_s, kApp, u"--runtime-limit"_s, u"--no-limit"_s, u"--variant"_s, u"a=processes=1"_s,
-             u"--variant"_s, u"b=processes=2"_s});
+    r = run({u"ab"_s, u"--app"_s, kApp, u"--runtime-limit"_s, u"--no-limit"_s, u"--variant"_s,
+             u"a=processes=1"_s, u"--variant"_s, u"b=processes=2"_s});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_TRUE(has(r.err, "contradict")) << r.err;
 
@@ -118,7 +121,7 @@ TEST(AbCli, SweepAndBenchUsageErrors)
 
 TEST(AbCli, RepeatedOptionsAreTakenInOrder)
 {
-    QStringList arguments{u"--variant"_s, u"a=1"_s, u"-x"_s, u"--variant=b=2"_s, u"-H"_s, u"K: V"_s,
+    QStringList arguments{u"--variant"_s, u"a=1"_s,       u"-x"_s, u"--variant=b=2"_s, u"-H"_s, u"K: V"_s,
                           u"--"_s,        u"--variant"_s, u"c"_s};
     QString error;
     EXPECT_EQ(takeRepeatedOption(arguments, {u"--variant"_s}, error), (QStringList{u"a=1"_s, u"b=2"_s}));
@@ -169,9 +172,10 @@ TEST(AbCli, ListsParseAndDeduplicate)
 
 TEST(AbCli, MachineFactsParsers)
 {
-    EXPECT_EQ(cpuModelFromCpuinfo(u"processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) "
-                                  u"Processor\nflags\t: fpu\n"_s),
-              u"Intel(R) Xeon(R) Processor"_s);
+    EXPECT_EQ(
+        cpuModelFromCpuinfo(u"processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) "
+                            u"Processor\nflags\t: fpu\n"_s),
+        u"Intel(R) Xeon(R) Processor"_s);
     EXPECT_EQ(cpuModelFromCpuinfo(u"nothing here"_s), QString());
     EXPECT_EQ(memTotalFromMeminfo(u"MemTotal:       24684092 kB\nMemFree: 1 kB\n"_s), 24684092LL * 1024);
     const MachineFacts facts = collectMachineFacts();
@@ -181,7 +185,8 @@ TEST(AbCli, MachineFactsParsers)
 
 TEST(AbCli, MachineCpuTimesGiveBusyCores)
 {
-    const auto before = cpuTimesFromProcStat(u"cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n"_s);
+    const auto before =
+        cpuTimesFromProcStat(u"cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n"_s);
     ASSERT_TRUE(before);
     EXPECT_EQ(before->busy, 150u);
     EXPECT_EQ(before->total, 1000u);
@@ -208,9 +213,10 @@ TEST(AbCli, MeasureCpuOutputParses)
     PhysicalLimit limit;
     limit.cores = 2;
     QString error;
-    ASSERT_TRUE(parseMeasureCpuOutput(R"({"requests": 300, "cpu_seconds_per_request": 0.003, "python": "3.11.2",
+    ASSERT_TRUE(
+        parseMeasureCpuOutput(R"({"requests": 300, "cpu_seconds_per_request": 0.003, "python": "3.11.2",
                                           "free_threaded_build": false})",
-                                      limit, error));
+                              limit, error));
     EXPECT_TRUE(limit.ok());
     EXPECT_NEAR(limit.requestsPerSecond(), 666.67, 0.01);
     EXPECT_EQ(limit.python, u"3.11.2"_s);

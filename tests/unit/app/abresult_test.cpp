@@ -127,8 +127,9 @@ TEST(AbResult, TelemetryWindowKeepsOnlyIntervalsInsideIt)
 TEST(AbResult, TelemetryWindowSumsProcessesAndAveragesIntervals)
 {
     const std::vector<TelemetrySample> samples{
-        sample(11, 1000, {process("g", 1, 1.0, 100, 10, true, 2000), process("g", 2, 0.8, 200, 10, true, 0),
-                          process("other", 3, 5.0, 999, 99)}),
+        sample(11, 1000,
+               {process("g", 1, 1.0, 100, 10, true, 2000), process("g", 2, 0.8, 200, 10, true, 0),
+                process("other", 3, 5.0, 999, 99)}),
         sample(12, 1000, {process("g", 1, 0.6, 100, 10, true, 2000), process("g", 2, 0.6, 200, 10, true, 0)}),
     };
     const ServerWindow w = aggregateWindow(samples, 10, 12, u"g"_s, 0.02);
@@ -216,8 +217,8 @@ TEST(AbResult, TableRowsFollowTheSeedsColumns)
     const AbResult result = threeVariantResult();
     const auto rows = abTableRows(result, summarizeAbResult(result));
     ASSERT_EQ(rows.size(), 4u);
-    EXPECT_EQ(rows[0], (QStringList{u"Config"_s, u"rpm"_s, u"response"_s, u"app"_s, u"CPU/proc"_s, u"CPU total"_s,
-                                    u"RSS"_s, u"GIL p95"_s, u"of limit"_s, u"vs 10x1"_s}));
+    EXPECT_EQ(rows[0], (QStringList{u"Config"_s, u"rpm"_s, u"response"_s, u"app"_s, u"CPU/proc"_s,
+                                    u"CPU total"_s, u"RSS"_s, u"GIL p95"_s, u"of limit"_s, u"vs 10x1"_s}));
     EXPECT_EQ(rows[1][0], u"10x1"_s);
     EXPECT_EQ(rows[1][1], u"30.0k \u00b14%"_s);
     EXPECT_EQ(rows[1][2], u"16.0 ms \u00b10.0%"_s); // equal repeats: a spread of zero, said
@@ -230,8 +231,9 @@ TEST(AbResult, TableRowsFollowTheSeedsColumns)
     EXPECT_EQ(rows[2][9], u"2.00x (2.00\u20132.00)"_s);
     EXPECT_EQ(rows[3][1], u"failed"_s);
     const QString markdown = renderAbTable(rows, true);
-    EXPECT_TRUE(markdown.startsWith(u"| Config | rpm | response | app | CPU/proc | CPU total | RSS | GIL p95 | "
-                                    u"of limit | vs 10x1 |\n|---|---|---|---|---|---|---|---|---|---|\n"_s))
+    EXPECT_TRUE(
+        markdown.startsWith(u"| Config | rpm | response | app | CPU/proc | CPU total | RSS | GIL p95 | "
+                            u"of limit | vs 10x1 |\n|---|---|---|---|---|---|---|---|---|---|\n"_s))
         << markdown.toStdString();
 }
 
@@ -267,10 +269,16 @@ TEST(AbResult, JsonDocumentCarriesVariantsSummariesAndFailures)
     EXPECT_EQ(a.value(u"config"_s).toString(), u"WSGIDaemonProcess a processes=10 threads=1\n"_s);
     EXPECT_EQ(a.value(u"status"_s).toString(), u"ok"_s);
     EXPECT_EQ(a.value(u"repeats"_s).toArray().size(), 3);
-    EXPECT_DOUBLE_EQ(a.value(u"summary"_s).toObject().value(u"rpm"_s).toObject().value(u"median"_s).toDouble(), 30000);
+    EXPECT_DOUBLE_EQ(
+        a.value(u"summary"_s).toObject().value(u"rpm"_s).toObject().value(u"median"_s).toDouble(), 30000);
     const QJsonObject firstRepeat = a.value(u"repeats"_s).toArray()[0].toObject();
-    EXPECT_EQ(firstRepeat.value(u"loadgen"_s).toObject().value(u"schema"_s).toString(), u"wsgi-loadgen-result"_s);
-    EXPECT_TRUE(firstRepeat.value(u"server"_s).toObject().value(u"gil_wait_ms"_s).toObject().contains(u"histogram"_s));
+    EXPECT_EQ(firstRepeat.value(u"loadgen"_s).toObject().value(u"schema"_s).toString(),
+              u"wsgi-loadgen-result"_s);
+    EXPECT_TRUE(firstRepeat.value(u"server"_s)
+                    .toObject()
+                    .value(u"gil_wait_ms"_s)
+                    .toObject()
+                    .contains(u"histogram"_s));
     const QJsonObject b = variants[1].toObject();
     EXPECT_TRUE(b.value(u"summary"_s).toObject().value(u"gil_wait_p95_ms"_s).isNull());
     EXPECT_EQ(b.value(u"verdict_kind"_s).toString(), u"higher"_s);

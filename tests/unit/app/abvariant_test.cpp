@@ -83,11 +83,13 @@ TEST(AbVariant, FreeThreadingOnBecomesTheDirectiveAndIsNotPassedAsAnOption)
     ASSERT_TRUE(v) << error.toStdString();
     EXPECT_TRUE(v->freeThreading);
     EXPECT_EQ(v->requestedRuntime, u"3.13t"_s);
-    EXPECT_EQ(v->configText, u"# A/B variant \"ft\" (wsgi-studio-cli)\n"
-                             u"WSGIFreeThreading On\n"
-                             u"WSGIDaemonProcess ft processes=1 threads=10 python=3.13t\n"
-                             u"WSGIScriptAlias / /srv/app/workload.py process-group=ft application-group=%{GLOBAL}\n"_s);
-    const auto off = parseVariant(u"gil=processes=1 threads=10 python=3.13t free-threading=off"_s, kApp, error);
+    EXPECT_EQ(v->configText,
+              u"# A/B variant \"ft\" (wsgi-studio-cli)\n"
+              u"WSGIFreeThreading On\n"
+              u"WSGIDaemonProcess ft processes=1 threads=10 python=3.13t\n"
+              u"WSGIScriptAlias / /srv/app/workload.py process-group=ft application-group=%{GLOBAL}\n"_s);
+    const auto off =
+        parseVariant(u"gil=processes=1 threads=10 python=3.13t free-threading=off"_s, kApp, error);
     ASSERT_TRUE(off);
     EXPECT_FALSE(off->configText.contains(u"WSGIFreeThreading"_s));
     EXPECT_FALSE(off->configText.contains(u"free-threading"_s));
@@ -154,7 +156,8 @@ TEST(AbVariant, ASnippetWithoutMountNeedsExactlyOneGroup)
     const QString two = writeFile(dir, u"two.conf"_s, u"WSGIDaemonProcess a\nWSGIDaemonProcess b\n"_s);
     QString error;
     EXPECT_FALSE(parseVariant(u"two="_s + two, kApp, error));
-    EXPECT_TRUE(error.contains(u"has no WSGIScriptAlias and 2 WSGIDaemonProcess groups"_s)) << error.toStdString();
+    EXPECT_TRUE(error.contains(u"has no WSGIScriptAlias and 2 WSGIDaemonProcess groups"_s))
+        << error.toStdString();
     const QString none = writeFile(dir, u"none.conf"_s, u"# nothing\n"_s);
     EXPECT_FALSE(parseVariant(u"none="_s + none, kApp, error));
     EXPECT_TRUE(error.contains(u"no WSGIDaemonProcess"_s));

@@ -145,7 +145,8 @@ TEST(AbStats, VerdictCallsAnIntervalThatSpansOneNoise)
     // Judged as printed: "0.75–1.00" reaches 1 even when the bound is 0.9996.
     const Verdict touching = verdict("B", "A", estimate(0.9, 0.75, 0.9996));
     EXPECT_EQ(touching.kind, VerdictKind::WithinNoise);
-    EXPECT_EQ(touching.text, "B and A differ by less than the noise (0.90x, 95% CI 0.75\u20131.00 spans 1.0)");
+    EXPECT_EQ(touching.text,
+              "B and A differ by less than the noise (0.90x, 95% CI 0.75\u20131.00 spans 1.0)");
     EXPECT_EQ(verdict("B", "A", estimate(0.9, 0.75, 0.994)).kind, VerdictKind::Lower);
 }
 
