@@ -83,6 +83,7 @@ std::optional<FrameHeader> decodeFrameHeader(const char* bytes)
     case FrameType::DumpStacks:
     case FrameType::StackDump:
     case FrameType::Metrics:
+    case FrameType::MetricsPull:
         break;
     default:
         return std::nullopt;

@@ -32,6 +32,7 @@ enum class FrameType : uint8_t {
     DumpStacks = 21, // supervisor -> worker
     StackDump = 22,  // worker -> supervisor: the Python stacks of every thread, as text
     Metrics = 23,    // worker -> supervisor in direct mode: u32 busy threads, then (u32 length, RequestMetrics)*
+    MetricsPull = 24, // supervisor -> worker in direct mode: send a Metrics frame now, even an empty one
 };
 
 constexpr size_t kFrameHeaderSize = 8;

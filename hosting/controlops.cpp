@@ -166,12 +166,63 @@ Json Supervisor::statusJson() const
 
 // --- telemetry -------------------------------------------------------------------------------------
 
+namespace {
+// How long a sample waits for the direct-mode workers' measurements before it goes out without
+// the late ones (they count in the next sample). A worker answers from its main thread, which a
+// fully loaded machine may schedule a few milliseconds late.
+constexpr int64_t kPullWaitUs = 50 * 1000;
+} // namespace
+
 int64_t Supervisor::nextSubscriberDue() const
 {
+    if (m_metricsPullUs != 0)
+        return m_metricsPullUs + kPullWaitUs;
     int64_t due = INT64_MAX;
     for (const auto& s : m_subscribers)
         due = std::min(due, s->nextUs);
     return due;
+}
+
+void Supervisor::publishDueTelemetry(int64_t nowUs)
+{
+    bool due = false;
+    for (const auto& s : m_subscribers)
+        due = due || nowUs >= s->nextUs;
+    if (!due)
+        return;
+    // Direct-mode workers keep their measurements until asked (sending them unasked would wake
+    // the supervisor and the worker's main thread many times a second, at the applications' cost).
+    if (m_plan.direct) {
+        if (m_metricsPullUs == 0 && pullDirectMetrics(nowUs))
+            return;
+        bool waiting = false;
+        for (const auto& p : m_processes)
+            waiting = waiting || (p->metricsPulled && p->state != Process::State::Dead);
+        if (waiting && nowUs - m_metricsPullUs < kPullWaitUs)
+            return;
+        m_metricsPullUs = 0;
+        for (auto& p : m_processes)
+            p->metricsPulled = false;
+    }
+    for (auto& s : m_subscribers)
+        if (nowUs >= s->nextUs)
+            publishTelemetry(*s, nowUs);
+}
+
+bool Supervisor::pullDirectMetrics(int64_t nowUs)
+{
+    std::string frame;
+    appendFrame(frame, FrameType::MetricsPull, {});
+    bool asked = false;
+    for (auto& p : m_processes) {
+        if (p->state == Process::State::Dead || p->controlFd < 0)
+            continue;
+        p->metricsPulled = ::write(p->controlFd, frame.data(), frame.size()) == ssize_t(frame.size());
+        asked = asked || p->metricsPulled;
+    }
+    if (asked)
+        m_metricsPullUs = nowUs;
+    return asked;
 }
 
 void Supervisor::opSubscribe(uint64_t client, const Json& id, const Json& request)
@@ -187,6 +238,7 @@ void Supervisor::opSubscribe(uint64_t client, const Json& id, const Json& reques
     s->client = client;
     s->intervalMs = int(interval);
     const int64_t now = monotonicMicros();
+    s->sinceUs = now;
     s->nextUs = now + interval * 1000;
     for (size_t pi = 0; pi < m_processes.size(); ++pi)
         if (m_processes[pi]->state != Process::State::Dead)
@@ -205,8 +257,8 @@ void Supervisor::recordTelemetry(size_t process, const RequestMetrics& m, int64_
             it = s->intervals.emplace(process, ProcessInterval{}).first;
             it->second.begin(m_processes[process]->startedUs, ProcessCpu{});
         }
-        if (nowUs < it->second.startUs())
-            continue; // finished before this subscriber's window (direct mode reports in batches)
+        if (nowUs < s->sinceUs)
+            continue; // finished before the subscription (direct mode reports in batches)
         it->second.record(m, nowUs);
         it->second.addBusy(startedUs, nowUs);
     }

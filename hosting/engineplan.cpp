@@ -154,6 +154,7 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
     for (auto& g : plan.groups) {
         g.spec.direct = plan.direct;
         g.spec.queueTimeoutSeconds = g.queueTimeoutSeconds;
+        g.spec.maximumRequests = g.maximumRequests;
     }
     if (plan.mounts.empty())
         plan.findings.push_back(error({}, "E-NO-MOUNTS", "the configuration mounts no application",

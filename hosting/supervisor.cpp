@@ -233,10 +233,7 @@ int Supervisor::run()
                 break;
             }
         }
-        const int64_t after = monotonicMicros();
-        for (size_t i = 0; i < m_subscribers.size(); ++i)
-            if (after >= m_subscribers[i]->nextUs)
-                publishTelemetry(*m_subscribers[i], after);
+        publishDueTelemetry(monotonicMicros());
         if (monotonicMicros() >= nextTimerUs) {
             onTimer();
             nextTimerUs = monotonicMicros() + (m_stopping ? 100000 : 1000000);

@@ -110,6 +110,8 @@ private:
     void opRestart(uint64_t client, const Json& id, const Json& request);
     void opDumpStacks(uint64_t client, const Json& id, const Json& request);
     void finishStackRequest(StackRequest& r, bool timedOut);
+    void publishDueTelemetry(int64_t nowUs);
+    bool pullDirectMetrics(int64_t nowUs); // false: no answer to wait for
     void publishTelemetry(Subscriber& s, int64_t nowUs);
     void recordTelemetry(size_t process, const RequestMetrics& m, int64_t startedUs, int64_t nowUs);
     int64_t nextSubscriberDue() const;
@@ -127,6 +129,7 @@ private:
     std::unique_ptr<ControlServer> m_control;
     std::vector<std::unique_ptr<Subscriber>> m_subscribers;
     std::vector<std::unique_ptr<StackRequest>> m_stackRequests;
+    int64_t m_metricsPullUs = 0; // direct mode: when the workers were asked for measurements (0: not waiting)
     std::map<std::string, std::map<std::string, int>> m_restarts; // group -> reason -> count
     int m_generation = 0; // bumped by reload: processes of an older generation only drain
     int64_t m_startedUs = 0;

@@ -100,7 +100,8 @@ struct Supervisor::Process
     std::map<std::string, std::string> hello; // what the worker reported about its runtime
     std::string stopReason;
     int threads = 0;
-    int directActive = 0; // direct mode: requests running, as last reported
+    int directActive = 0;      // direct mode: requests running, as last reported
+    bool metricsPulled = false; // direct mode: asked for its measurements, no answer yet
     std::string groupName;
 };
 
@@ -108,6 +109,7 @@ struct Supervisor::Subscriber
 {
     uint64_t client = 0;
     int intervalMs = 1000;
+    int64_t sinceUs = 0; // when it subscribed: nothing that finished earlier is counted
     int64_t nextUs = 0;
     std::map<size_t, ProcessInterval> intervals; // by process
 };

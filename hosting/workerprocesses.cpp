@@ -445,6 +445,7 @@ void Supervisor::onDirectMetrics(size_t processIndex, std::string_view payload)
     uint32_t active = 0;
     std::memcpy(&active, payload.data(), sizeof active);
     p.directActive = int(active);
+    p.metricsPulled = false;
     payload.remove_prefix(sizeof active);
     while (payload.size() >= 4) {
         uint32_t length = 0;

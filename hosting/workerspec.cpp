@@ -87,7 +87,8 @@ std::string WorkerSpec::encode() const
     line({"process", std::to_string(processIndex), std::to_string(processes), multiprocess ? "1" : "0"});
     line({"threads", std::to_string(threads)});
     line({"graceful-timeout", std::to_string(gracefulTimeoutSeconds)});
-    line({"direct", direct ? "1" : "0", std::to_string(queueTimeoutSeconds), std::to_string(keepAliveSeconds)});
+    line({"direct", direct ? "1" : "0", std::to_string(queueTimeoutSeconds), std::to_string(keepAliveSeconds),
+          std::to_string(maximumRequests)});
     line({"runtime", runtime});
     line({"free-threading", freeThreading ? "1" : "0"});
     line({"switch-interval", optionalDouble(switchInterval)});
@@ -140,10 +141,11 @@ std::optional<WorkerSpec> WorkerSpec::decode(const std::string& text, std::strin
                 need(2);
                 spec.gracefulTimeoutSeconds = std::stoi(f[1]);
             } else if (key == "direct") {
-                need(4);
+                need(5);
                 spec.direct = f[1] == "1";
                 spec.queueTimeoutSeconds = std::stoi(f[2]);
                 spec.keepAliveSeconds = std::stoi(f[3]);
+                spec.maximumRequests = std::stoi(f[4]);
             } else if (key == "runtime") {
                 need(2);
                 spec.runtime = f[1];

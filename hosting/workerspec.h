@@ -36,6 +36,7 @@ struct WorkerSpec
     bool direct = false;             // threads serve client connections themselves (DirectServer)
     int queueTimeoutSeconds = 0;     // direct mode checks queue-timeout itself
     int keepAliveSeconds = 15;
+    int maximumRequests = 0; // direct mode: the measurements go out at once when this many are done
     std::string runtime;
     bool freeThreading = false;           // disable the GIL (free-threaded build only)
     std::optional<double> switchInterval; // process-wide

@@ -43,13 +43,14 @@ int64_t realtimeMicros()
 
 DirectServer::DirectServer(std::vector<int> listenFds, int queueTimeoutSeconds, int keepAliveSeconds,
                            std::vector<std::pair<uint32_t, std::string>> mountPrefixes, std::atomic<int32_t>* counts,
-                           int slots, int slot)
+                           int slots, int slot, int maximumRequests)
     : m_listenFds(std::move(listenFds)), m_queueTimeoutSeconds(queueTimeoutSeconds),
       m_keepAliveSeconds(keepAliveSeconds), m_mounts(std::move(mountPrefixes)), m_counts(counts), m_slots(slots),
-      m_slot(slot)
+      m_slot(slot), m_maximumRequests(maximumRequests)
 {
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
     m_wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    m_metricsDue = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     epoll_event ev{};
     ev.events = EPOLLIN; // level-triggered: once written, every waiting thread sees it
     ev.data.u64 = kWakeTag;
@@ -66,6 +67,7 @@ DirectServer::DirectServer(std::vector<int> listenFds, int queueTimeoutSeconds, 
 DirectServer::~DirectServer()
 {
     ::close(m_wake);
+    ::close(m_metricsDue);
     ::close(m_epoll);
 }
 
@@ -86,6 +88,9 @@ void DirectServer::stop()
 
 std::string DirectServer::takeMetrics()
 {
+    uint64_t drained = 0;
+    const ssize_t r = ::read(m_metricsDue, &drained, sizeof drained);
+    (void)r;
     std::lock_guard lock(m_lock);
     std::string out;
     out.swap(m_metrics);
@@ -94,11 +99,24 @@ std::string DirectServer::takeMetrics()
 
 void DirectServer::recordMetrics(const hosting::RequestMetrics& m)
 {
+    // Bounds the memory a batch takes between the supervisor's pulls (it pulls only while someone
+    // subscribes to telemetry; otherwise the main thread sends every second).
+    constexpr size_t kDueBytes = 256 * 1024;
     const std::string encoded = m.encode();
-    std::lock_guard lock(m_lock);
-    const uint32_t n = uint32_t(encoded.size());
-    m_metrics.append(reinterpret_cast<const char*>(&n), sizeof n);
-    m_metrics += encoded;
+    bool due = false;
+    {
+        std::lock_guard lock(m_lock);
+        const uint32_t n = uint32_t(encoded.size());
+        m_metrics.append(reinterpret_cast<const char*>(&n), sizeof n);
+        m_metrics += encoded;
+        ++m_recorded;
+        due = m_metrics.size() >= kDueBytes || (m_maximumRequests > 0 && m_recorded == m_maximumRequests);
+    }
+    if (due) {
+        const uint64_t one = 1;
+        const ssize_t w = ::write(m_metricsDue, &one, sizeof one);
+        (void)w;
+    }
 }
 
 void DirectServer::serve(RequestThread& thread)
@@ -118,6 +136,11 @@ void DirectServer::serve(RequestThread& thread)
         m_active.fetch_add(1, std::memory_order_relaxed);
         const bool keep = serveConnection(thread, *c) && !m_stopping.load();
         m_active.fetch_sub(1, std::memory_order_relaxed);
+        if (!m_accepting.load(std::memory_order_relaxed)) {
+            // Connections elsewhere in the group may have closed while this one ran.
+            std::lock_guard lock(m_lock);
+            setAccepting(leastLoaded());
+        }
         if (!keep) {
             closeConnection(c);
             continue;
@@ -203,9 +226,9 @@ bool DirectServer::leastLoaded() const
 
 void DirectServer::setAccepting(bool on)
 {
-    if (on == m_accepting || m_stopping.load())
+    if (on == m_accepting.load(std::memory_order_relaxed) || m_stopping.load())
         return;
-    m_accepting = on;
+    m_accepting.store(on, std::memory_order_relaxed);
     for (size_t i = 0; i < m_listenFds.size(); ++i) {
         if (on) {
             epoll_event ev{};
@@ -218,7 +241,7 @@ void DirectServer::setAccepting(bool on)
     }
 }
 
-void DirectServer::tick(int64_t nowUs)
+int DirectServer::tick(int64_t nowUs)
 {
     // Shutting down a socket (not closing it) makes its one-shot event fire, so the thread that
     // picks it up closes it: no thread ever touches a connection another thread is serving.
@@ -227,6 +250,9 @@ void DirectServer::tick(int64_t nowUs)
     for (DirectConnection* c : m_idle)
         if (c->idleSinceUs.load() != 0 && nowUs - c->idleSinceUs.load() > int64_t(m_keepAliveSeconds) * 1000000)
             shutdown(c->fd, SHUT_RDWR);
+    // A busy process re-checks after every request, so only an idle one that does not accept
+    // needs the short period; every other wake-up would cost the applications CPU time.
+    return m_accepting.load(std::memory_order_relaxed) ? 1000 : 50;
 }
 
 bool DirectServer::serveConnection(RequestThread& thread, DirectConnection& c)

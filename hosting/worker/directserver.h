@@ -28,7 +28,7 @@ public:
     // group's shared array of connection counts, `slot` this process's entry in it.
     DirectServer(std::vector<int> listenFds, int queueTimeoutSeconds, int keepAliveSeconds,
                  std::vector<std::pair<uint32_t, std::string>> mountPrefixes, std::atomic<int32_t>* counts,
-                 int slots, int slot);
+                 int slots, int slot, int maximumRequests);
     ~DirectServer();
 
     void serve(RequestThread& thread); // a request thread's body; returns after stop()
@@ -39,8 +39,13 @@ public:
     std::string takeMetrics();
     int activeThreads() const { return m_active.load(std::memory_order_relaxed); }
     void recordMetrics(const hosting::RequestMetrics& m);
-    // Called by the main thread every few ms: keep-alive timeouts, and whether to accept now.
-    void tick(int64_t nowUs);
+    // Readable (an eventfd) when the measurements should go out before the next pull: the batch is
+    // large, or the process reached maximum-requests and the supervisor must learn it now.
+    int metricsDueFd() const { return m_metricsDue; }
+    // Called by the main thread: keep-alive timeouts, and whether to accept now. How soon it wants
+    // the next call: soon while it does not accept (another process may drop below it), else
+    // seconds, because an idle process should not wake up.
+    int tick(int64_t nowUs);
 
 private:
     void acceptConnections(int listenFd);
@@ -50,7 +55,8 @@ private:
     bool leastLoaded() const;   // no other process of the group holds fewer connections
 
     int m_epoll = -1;
-    int m_wake = -1; // eventfd: wakes every waiting thread on stop()
+    int m_wake = -1;       // eventfd: wakes every waiting thread on stop()
+    int m_metricsDue = -1; // eventfd: see metricsDueFd()
     std::vector<int> m_listenFds;
     int m_queueTimeoutSeconds;
     int m_keepAliveSeconds;
@@ -58,11 +64,13 @@ private:
     std::atomic<int32_t>* m_counts;
     int m_slots;
     int m_slot;
+    int m_maximumRequests;
     std::atomic<bool> m_stopping{false};
+    std::atomic<bool> m_accepting{true}; // written with m_lock held; read without it to skip the lock
     std::atomic<int> m_active{0};
     std::mutex m_lock; // guards the fields below
     int m_connections = 0;
-    bool m_accepting = true;
+    int64_t m_recorded = 0;
     std::vector<DirectConnection*> m_idle; // candidates for the keep-alive timeout
     std::string m_metrics;
 };

@@ -157,11 +157,9 @@ int gilEnabled()
 
 } // namespace
 
-PythonHost::PythonHost(hosting::WorkerSpec spec) : m_spec(std::move(spec)) {}
-
-std::string PythonHost::logPrefix() const
+PythonHost::PythonHost(hosting::WorkerSpec spec)
+    : m_spec(std::move(spec)), m_logPrefix("[wsgi:" + m_spec.group + ":" + std::to_string(getpid()) + "] ")
 {
-    return "[wsgi:" + m_spec.group + ":" + std::to_string(getpid()) + "] ";
 }
 
 Application* PythonHost::application(uint32_t mountIndex)
@@ -258,6 +256,11 @@ bool PythonHost::start(std::string& error)
             app->interpreter = raw;
             app->scriptName = PyUnicode_DecodeLatin1(mount.urlPrefix.data(), Py_ssize_t(mount.urlPrefix.size()), nullptr);
             app->scriptFilename = PyUnicode_DecodeFSDefault(mount.scriptPath.c_str());
+            app->environTemplate = makeEnvironTemplate(*app, *raw);
+            if (!app->environTemplate) {
+                printAndClearException();
+                ok = false;
+            }
             loadScript(*app);
             m_applications.push_back(std::move(app));
         }
@@ -344,16 +347,8 @@ bool PythonHost::setUpInterpreter(Interpreter& interp)
     }
     if (interp.spec.switchInterval && !setSwitchInterval(*interp.spec.switchInterval))
         return false;
-    for (const char* key : {"REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "REQUEST_URI",
-                            "SERVER_PROTOCOL", "SERVER_PORT", "SERVER_ADDR", "REMOTE_ADDR", "REMOTE_PORT",
-                            "REQUEST_SCHEME", "GATEWAY_INTERFACE", "SERVER_SOFTWARE", "SCRIPT_FILENAME",
-                            "CONTENT_TYPE", "CONTENT_LENGTH", "SERVER_NAME", "HTTP_HOST", "HTTP_USER_AGENT",
-                            "HTTP_ACCEPT", "HTTP_ACCEPT_ENCODING", "HTTP_ACCEPT_LANGUAGE", "HTTP_CONNECTION",
-                            "HTTP_COOKIE", "HTTP_REFERER", "HTTP_CACHE_CONTROL", "wsgi.version", "wsgi.url_scheme",
-                            "wsgi.input", "wsgi.errors", "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once",
-                            "wsgi.input_terminated", "wsgi.file_wrapper", "mod_wsgi.process_group",
-                            "mod_wsgi.application_group"})
-        interp.environKeys.emplace(key, PyUnicode_InternFromString(key));
+    if (!makeEnvironKeys(interp.keys))
+        return false;
     interp.wsgiVersion = Py_BuildValue("(ii)", 1, 0);
     interp.multithread = PyBool_FromLong(m_spec.threads > 1);
     interp.multiprocess = PyBool_FromLong(m_spec.multiprocess);

@@ -4,6 +4,7 @@
 // %{GLOBAL}, sub-interpreters otherwise, with their own GIL where resolved), and loads each
 // mount's WSGI script into its interpreter.
 
+#include "environ.h"
 #include "hosting/workerspec.h"
 #include "wsgitypes.h"
 
@@ -11,7 +12,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace wsgi::worker {
@@ -29,14 +29,7 @@ struct Interpreter
     PyObject* multiprocess = nullptr;
     PyObject* processGroup = nullptr;
     PyObject* applicationGroup = nullptr;
-    // Interned environ keys, made once at setup and only read afterwards (safe without the GIL's
-    // protection under free-threading): building environ is on every request's path.
-    std::unordered_map<std::string_view, PyObject*> environKeys;
-    PyObject* environKey(std::string_view name) const
-    {
-        const auto it = environKeys.find(name);
-        return it == environKeys.end() ? nullptr : it->second;
-    }
+    EnvironKeys keys;
 };
 
 struct Application
@@ -46,6 +39,7 @@ struct Application
     PyObject* callable = nullptr; // null while the script has not loaded
     PyObject* scriptName = nullptr;
     PyObject* scriptFilename = nullptr;
+    PyObject* environTemplate = nullptr; // see environ.h
     std::mutex loadLock; // a failed script is retried by the next request, one thread at a time
 };
 
@@ -62,7 +56,7 @@ public:
     // With the application's interpreter current: loads the script if it is not loaded yet. False
     // (exception printed to the log) when it cannot be loaded.
     bool ensureLoaded(Application& app);
-    std::string logPrefix() const;
+    const std::string& logPrefix() const { return m_logPrefix; } // "[wsgi:GROUP:PID] "
     std::string describeRuntime() const { return m_runtimeDescription; }
     // "key=value" lines for the supervisor: runtime, GIL state in force, switch intervals.
     std::string helloText() const { return m_hello; }
@@ -74,6 +68,7 @@ private:
     bool loadScript(Application& app);
 
     hosting::WorkerSpec m_spec;
+    std::string m_logPrefix;
     std::vector<std::unique_ptr<Interpreter>> m_interpreters;
     std::vector<std::unique_ptr<Application>> m_applications;
     std::string m_runtimeDescription;

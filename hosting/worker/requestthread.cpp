@@ -15,74 +15,6 @@
 namespace wsgi::worker {
 
 using hosting::FrameType;
-using hosting::iequals;
-
-namespace {
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-        return (c | 0x20) - 'a' + 10;
-    return -1;
-}
-
-std::string percentDecode(std::string_view s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() + 0 && i + 2 <= s.size() - 1 + 1) {
-            const int hi = i + 1 < s.size() ? hexValue(s[i + 1]) : -1;
-            const int lo = i + 2 < s.size() ? hexValue(s[i + 2]) : -1;
-            if (hi >= 0 && lo >= 0) {
-                out += char(hi * 16 + lo);
-                i += 2;
-                continue;
-            }
-        }
-        out += s[i];
-    }
-    return out;
-}
-
-// Fills one request's environ, with the interpreter's interned keys where it has them.
-class EnvironBuilder
-{
-public:
-    EnvironBuilder(PyObject* dict, const Interpreter& interp) : m_dict(dict), m_interp(interp) {}
-
-    // environ[key] = value; false with an exception set.
-    bool setObject(const std::string& key, PyObject* value) const
-    {
-        if (!value)
-            return false;
-        if (PyObject* k = m_interp.environKey(key))
-            return PyDict_SetItem(m_dict, k, value) == 0;
-        return PyDict_SetItemString(m_dict, key.c_str(), value) == 0;
-    }
-    // environ[key] = latin-1 str(value): PEP 3333's native strings.
-    bool setString(const std::string& key, std::string_view value) const
-    {
-        return setNewObject(key, PyUnicode_DecodeLatin1(value.data(), Py_ssize_t(value.size()), nullptr));
-    }
-    bool setNewObject(const std::string& key, PyObject* value) const
-    {
-        const bool ok = setObject(key, value);
-        Py_XDECREF(value);
-        return ok;
-    }
-
-private:
-    PyObject* m_dict;
-    const Interpreter& m_interp;
-};
-
-
-
-
-} // namespace
 
 // ---------------------------------------------------------------------------------------------------
 // RequestThread
@@ -181,7 +113,7 @@ void RequestThread::runApplication(Application& app)
     RequestContext& c = m_context;
     const hosting::RequestHead& head = *c.m_head;
     Interpreter& interp = *app.interpreter;
-    const std::string prefix = m_host.logPrefix();
+    const std::string& prefix = m_host.logPrefix();
 
     if (!m_host.ensureLoaded(app)) {
         respondError(500, "Internal Server Error",
@@ -190,75 +122,14 @@ void RequestThread::runApplication(Application& app)
     }
 
     c.writeType = interp.types.write;
-    PyObject* environ = PyDict_New();
-    PyObject* startResponse = newBoundObject(interp.types.startResponse, &c);
+    PyObject* input = newBoundObject(interp.types.input, &c);
+    PyObject* errors = newBoundObject(interp.types.errors, &c);
+    PyObject* environ = input && errors ? newEnviron(app, head, m_host.spec().serverName, input, errors) : nullptr;
+    Py_XDECREF(input);
+    Py_XDECREF(errors);
+    PyObject* startResponse = environ ? newBoundObject(interp.types.startResponse, &c) : nullptr;
     PyObject* result = nullptr;
     bool ok = environ && startResponse;
-    const EnvironBuilder env(environ, interp);
-
-    // --- environ (PEP 3333 and the CGI variables Apache gives mod_wsgi) ---
-    if (ok) {
-        const std::string_view target = head.target;
-        const size_t q = target.find('?');
-        const std::string path = percentDecode(hosting::targetPath(target));
-        const std::string& mountPrefix = app.mount->urlPrefix;
-        std::string host(m_host.spec().serverName);
-        std::string contentType, contentLength;
-        ok = env.setString("REQUEST_METHOD", head.method) && env.setObject("SCRIPT_NAME", app.scriptName) &&
-             env.setString("PATH_INFO",
-                       std::string_view(path).substr(std::min(path.size(), mountPrefix.size()))) &&
-             env.setString("QUERY_STRING", q == std::string_view::npos ? "" : target.substr(q + 1)) &&
-             env.setString("REQUEST_URI", target) &&
-             env.setString("SERVER_PROTOCOL", head.http11 ? "HTTP/1.1" : "HTTP/1.0") &&
-             env.setString("SERVER_PORT", std::to_string(head.localPort)) &&
-             env.setString("SERVER_ADDR", head.localAddr) && env.setString("REMOTE_ADDR", head.remoteAddr) &&
-             env.setString("REMOTE_PORT", std::to_string(head.remotePort)) &&
-             env.setString("REQUEST_SCHEME", "http") && env.setString("GATEWAY_INTERFACE", "CGI/1.1") &&
-             env.setString("SERVER_SOFTWARE", "wsgi-engine") &&
-             env.setObject("SCRIPT_FILENAME", app.scriptFilename);
-        for (const auto& [name, value] : head.headers) {
-            if (!ok)
-                break;
-            if (iequals(name, "Content-Type")) {
-                ok = env.setString("CONTENT_TYPE", value);
-                continue;
-            }
-            if (iequals(name, "Content-Length")) {
-                ok = env.setString("CONTENT_LENGTH", value);
-                continue;
-            }
-            if (name.find('_') != std::string::npos)
-                continue; // as Apache 2.4: HTTP_FOO_BAR must not be forgeable by a "Foo_Bar" header
-            if (iequals(name, "Host"))
-                host = value.substr(0, value.rfind(':') == std::string::npos || value.back() == ']'
-                                           ? value.size()
-                                           : value.rfind(':'));
-            std::string key = "HTTP_";
-            for (char ch : name)
-                key += ch == '-' ? '_' : char(toupper(static_cast<unsigned char>(ch)));
-            PyObject* existing = PyDict_GetItemString(environ, key.c_str());
-            if (existing) {
-                // Repeated headers are joined with ", " (RFC 9110 5.3); Cookie with "; ".
-                std::string joined;
-                latin1(existing, "header", joined);
-                joined += key == "HTTP_COOKIE" ? "; " : ", ";
-                joined += value;
-                ok = env.setString(key, joined);
-            } else {
-                ok = env.setString(key, value);
-            }
-        }
-        ok = ok && env.setString("SERVER_NAME", host) && env.setObject("wsgi.version", interp.wsgiVersion) &&
-             env.setString("wsgi.url_scheme", "http") &&
-             env.setNewObject("wsgi.input", newBoundObject(interp.types.input, &c)) &&
-             env.setNewObject("wsgi.errors", newBoundObject(interp.types.errors, &c)) &&
-             env.setObject("wsgi.multithread", interp.multithread) &&
-             env.setObject("wsgi.multiprocess", interp.multiprocess) &&
-             env.setObject("wsgi.run_once", Py_False) && env.setObject("wsgi.input_terminated", Py_True) &&
-             env.setObject("wsgi.file_wrapper", interp.types.fileWrapper) &&
-             env.setObject("mod_wsgi.process_group", interp.processGroup) &&
-             env.setObject("mod_wsgi.application_group", interp.applicationGroup);
-    }
 
     // --- call the application and send what it returns ---
     if (ok) {

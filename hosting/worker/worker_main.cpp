@@ -6,6 +6,7 @@
 #include "directserver.h"
 #include "requestthread.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -112,7 +113,8 @@ int main(int argc, char** argv)
         }
         direct = std::make_unique<wsgi::worker::DirectServer>(listenFds, spec->queueTimeoutSeconds,
                                                               spec->keepAliveSeconds, std::move(mounts), counts,
-                                                              spec->processes, spec->processIndex);
+                                                              spec->processes, spec->processIndex,
+                                                              spec->maximumRequests);
     }
     std::vector<std::unique_ptr<wsgi::worker::RequestThread>> workers;
     std::atomic<int> running{threads};
@@ -127,12 +129,13 @@ int main(int argc, char** argv)
             running.fetch_sub(1);
         });
     }
-    // Direct mode: finished requests' measurements go to the supervisor in batches.
-    auto sendMetrics = [&] {
+    // Direct mode: finished requests' measurements go to the supervisor in batches, when it pulls
+    // them (for telemetry), when they are due (see metricsDueFd) and at least every second.
+    auto sendMetrics = [&](bool evenIfEmpty) {
         if (!direct)
             return;
         std::string batch = direct->takeMetrics();
-        if (batch.empty())
+        if (batch.empty() && !evenIfEmpty)
             return;
         const uint32_t active = uint32_t(direct->activeThreads());
         std::string payload(reinterpret_cast<const char*>(&active), sizeof active);
@@ -151,9 +154,11 @@ int main(int argc, char** argv)
     }
     const int signals = signalfd(-1, &stopSignals, SFD_CLOEXEC);
     int64_t drainDeadline = 0;
+    int waitMs = 100;
     while (true) {
-        pollfd fds[2] = {{signals, POLLIN, 0}, {controlFd, POLLIN, 0}};
-        poll(fds, drainDeadline ? 1 : 2, direct ? 50 : 100); // direct mode: metrics out, balance re-checked
+        pollfd fds[3] = {{signals, POLLIN, 0}, {direct ? direct->metricsDueFd() : -1, POLLIN, 0},
+                         {drainDeadline ? -1 : controlFd, POLLIN, 0}};
+        poll(fds, 3, drainDeadline ? std::min(waitMs, 100) : waitMs);
         if (fds[0].revents & POLLIN) {
             signalfd_siginfo info{};
             if (read(signals, &info, sizeof info) == sizeof info && drainDeadline == 0) {
@@ -163,14 +168,16 @@ int main(int argc, char** argv)
             }
         }
         if (direct) {
-            sendMetrics();
-            direct->tick(wsgi::monotonicMicros());
+            sendMetrics(false);
+            waitMs = direct->tick(wsgi::monotonicMicros());
         }
-        if (!drainDeadline && (fds[1].revents & (POLLIN | POLLHUP))) {
+        if (fds[2].revents & (POLLIN | POLLHUP)) {
             wsgi::hosting::FrameType type{};
             std::string payload;
             if (!control.readFrame(type, payload, error))
                 break; // the supervisor is gone
+            if (type == wsgi::hosting::FrameType::MetricsPull)
+                sendMetrics(true);
             if (type == wsgi::hosting::FrameType::DumpStacks) {
                 std::string reply;
                 wsgi::hosting::appendFrame(reply, wsgi::hosting::FrameType::StackDump, host.dumpStacks());
@@ -187,7 +194,7 @@ int main(int argc, char** argv)
                 break;
         }
     }
-    sendMetrics();
+    sendMetrics(false);
     std::fflush(stdout);
     std::fflush(stderr);
     // Threads may be blocked in reads or in Python; finalising the interpreter under them is unsafe,
