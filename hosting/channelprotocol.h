@@ -19,7 +19,8 @@
 
 namespace wsgi::hosting {
 
-enum class FrameType : uint8_t {
+enum class FrameType : uint8_t
+{
     Request = 1,
     Body = 2,
     BodyEnd = 3,
@@ -31,7 +32,7 @@ enum class FrameType : uint8_t {
     Hello = 20,      // worker -> supervisor once started: "key=value" lines about the runtime in force
     DumpStacks = 21, // supervisor -> worker
     StackDump = 22,  // worker -> supervisor: the Python stacks of every thread, as text
-    Metrics = 23,    // worker -> supervisor in direct mode: u32 busy threads, then (u32 length, RequestMetrics)*
+    Metrics = 23, // worker -> supervisor in direct mode: u32 busy threads, then (u32 length, RequestMetrics)*
     MetricsPull = 24, // supervisor -> worker in direct mode: send a Metrics frame now, even an empty one
 };
 
@@ -76,11 +77,11 @@ struct RequestHead
 // Measurements of one request, sent with End. Microseconds, CLOCK_MONOTONIC where a timestamp.
 struct RequestMetrics
 {
-    int64_t acceptedUs = 0;    // copied from the request
-    int64_t threadStartUs = 0; // a worker thread started on it (queue time ends)
-    int64_t appStartUs = 0;    // the interpreter was acquired and the app called
-    int64_t appEndUs = 0;      // response complete
-    int64_t cpuUs = 0;         // thread CPU time spent on the request
+    int64_t acceptedUs = 0;       // copied from the request
+    int64_t threadStartUs = 0;    // a worker thread started on it (queue time ends)
+    int64_t appStartUs = 0;       // the interpreter was acquired and the app called
+    int64_t appEndUs = 0;         // response complete
+    int64_t cpuUs = 0;            // thread CPU time spent on the request
     int64_t gilWaitHandoffUs = 0; // at the engine's own hand-off points, as mod_wsgi measures
     int64_t gilWaitFullUs = 0;    // every wait for the GIL during the request
     int64_t gilWaitCount = 0;
@@ -88,7 +89,7 @@ struct RequestMetrics
     int64_t outputWriteUs = 0;
     int64_t bytesIn = 0;
     int64_t bytesOut = 0;
-    int32_t status = 0; // 0 = the app failed before start_response
+    int32_t status = 0;     // 0 = the app failed before start_response
     bool keepAlive = false; // the connection may carry another request
     bool truncated = false; // the response was cut short: close without finishing it
 

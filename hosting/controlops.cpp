@@ -86,8 +86,9 @@ void Supervisor::onControlRequest(uint64_t client, const Json& id, const std::st
         opDumpStacks(client, id, request);
     } else {
         m_control->replyError(client, id, "unknown-op",
-                              "unknown op '" + op + "' (known: status, subscribe, unsubscribe, reload, restart, "
-                                                    "dump-stacks)");
+                              "unknown op '" + op +
+                                  "' (known: status, subscribe, unsubscribe, reload, restart, "
+                                  "dump-stacks)");
     }
 }
 
@@ -287,7 +288,7 @@ void Supervisor::publishTelemetry(Subscriber& s, int64_t nowUs)
         j.set("group", Json(p.groupName));
         j.set("process", Json(int64_t(p.index + 1)));
         j.set("pid", Json(int64_t(p.pid)));
-        j.set("state", Json(p.state == Process::State::Running ? "running"
+        j.set("state", Json(p.state == Process::State::Running    ? "running"
                             : p.state == Process::State::Stopping ? "stopping"
                                                                   : "stopped"));
         j.set("gil_mode", Json(gilMode(p.hello)));
@@ -300,10 +301,13 @@ void Supervisor::publishTelemetry(Subscriber& s, int64_t nowUs)
         j.set("requests_per_minute", Json(double(interval.requests()) * 60.0 / period));
         j.set("request_threads_maximum", Json(int64_t(p.threads)));
         j.set("request_threads_active", Json(int64_t(active)));
-        j.set("capacity_utilization", Json(double(interval.busyUs()) / 1e6 / period / std::max(1, p.threads)));
+        j.set("capacity_utilization",
+              Json(double(interval.busyUs()) / 1e6 / period / std::max(1, p.threads)));
         if (cpu.ok && interval.cpuAtStart().ok) {
-            const double user = double(cpu.userTicks - interval.cpuAtStart().userTicks) / ticksPerSecond / period;
-            const double system = double(cpu.systemTicks - interval.cpuAtStart().systemTicks) / ticksPerSecond / period;
+            const double user =
+                double(cpu.userTicks - interval.cpuAtStart().userTicks) / ticksPerSecond / period;
+            const double system =
+                double(cpu.systemTicks - interval.cpuAtStart().systemTicks) / ticksPerSecond / period;
             j.set("cpu_user_utilization", Json(user));
             j.set("cpu_system_utilization", Json(system));
             j.set("cpu_utilization", Json(user + system));
@@ -331,7 +335,8 @@ void Supervisor::publishTelemetry(Subscriber& s, int64_t nowUs)
         // The contention shape (mod_wsgi-telemetry's bands at multiples of the switch interval and
         // its per-cycle hand-off probability q), from the hand-off waits as mod_wsgi-telemetry does.
         if (!si.empty() && helloValue(p.hello, "gil_enabled") != "0") {
-            const GilContention shape = analyzeGilContention(interval.phase(Phase::GilWaitHandoff), std::atof(si.c_str()));
+            const GilContention shape =
+                analyzeGilContention(interval.phase(Phase::GilWaitHandoff), std::atof(si.c_str()));
             Json bands = Json::array();
             for (int64_t b : shape.bands)
                 bands.push(Json(b));
@@ -376,16 +381,19 @@ void Supervisor::opReload(uint64_t client, const Json& id, const Json& request)
 {
     const Json& text = request["config"];
     if (!text.isString()) {
-        m_control->replyError(client, id, "bad-request", "reload needs \"config\": the new configuration text");
+        m_control->replyError(client, id, "bad-request",
+                              "reload needs \"config\": the new configuration text");
         return;
     }
-    const std::string name = request["name"].asString(m_options.configFile.empty() ? "reload" : m_options.configFile);
+    const std::string name =
+        request["name"].asString(m_options.configFile.empty() ? "reload" : m_options.configFile);
     const auto parsed = config::parseEngineConfig(text.asString(), name);
     config::EngineConfig cfg = parsed.config;
     cfg.listen = m_plan.listen; // listen sockets stay: a reload never drops the port clients use
     EnginePlan plan = planEngine(cfg, m_options.runtimes, m_options.dispatch);
     std::string problems;
-    for (const auto* findings : std::initializer_list<const std::vector<config::Finding>*>{&parsed.findings, &plan.findings})
+    for (const auto* findings :
+         std::initializer_list<const std::vector<config::Finding>*>{&parsed.findings, &plan.findings})
         for (const auto& f : *findings)
             if (f.severity == config::Severity::Error)
                 problems += config::formatFinding(f) + "\n";
@@ -401,7 +409,8 @@ void Supervisor::opReload(uint64_t client, const Json& id, const Json& request)
     for (auto& g : m_groups)
         queued.insert(queued.end(), g->queue.begin(), g->queue.end());
     for (size_t pi = 0; pi < m_processes.size(); ++pi)
-        if (m_processes[pi]->generation == m_generation && m_processes[pi]->state == Process::State::Running) {
+        if (m_processes[pi]->generation == m_generation &&
+            m_processes[pi]->state == Process::State::Running) {
             ++m_restarts[m_processes[pi]->groupName]["reload"];
             retireProcess(pi, "reload");
         }
@@ -439,7 +448,8 @@ void Supervisor::opReload(uint64_t client, const Json& id, const Json& request)
 void Supervisor::opRestart(uint64_t client, const Json& id, const Json& request)
 {
     const std::string name = request["group"].asString("");
-    const auto it = std::find_if(m_groups.begin(), m_groups.end(), [&](const auto& g) { return g->plan.name == name; });
+    const auto it =
+        std::find_if(m_groups.begin(), m_groups.end(), [&](const auto& g) { return g->plan.name == name; });
     if (it == m_groups.end()) {
         m_control->replyError(client, id, "unknown-group", "no daemon group named '" + name + "'");
         return;
@@ -510,8 +520,8 @@ void Supervisor::finishStackRequest(StackRequest& r, bool timedOut)
             proc.set("error", Json("no answer within 10 s"));
         processes.push(std::move(proc));
         if (answered)
-            std::fprintf(stderr, "wsgi-engine: stacks of group '%s' process %d (pid %d):\n%s\n", r.group.c_str(),
-                         p.index + 1, int(p.pid), text.c_str());
+            std::fprintf(stderr, "wsgi-engine: stacks of group '%s' process %d (pid %d):\n%s\n",
+                         r.group.c_str(), p.index + 1, int(p.pid), text.c_str());
     }
     Json result = Json::object();
     result.set("group", Json(r.group));

@@ -13,7 +13,8 @@
 namespace wsgi::hosting {
 
 // epoll tags: the kind in the top byte, an index or connection id below.
-enum class Tag : uint64_t {
+enum class Tag : uint64_t
+{
     Listener = 1,
     Connection = 2,
     Channel = 3,
@@ -22,9 +23,18 @@ enum class Tag : uint64_t {
     ControlClient = 6,
     ProcessControl = 7,
 };
-inline uint64_t makeTag(Tag kind, uint64_t id) { return (uint64_t(kind) << 56) | id; }
-inline Tag tagKind(uint64_t tag) { return Tag(tag >> 56); }
-inline uint64_t tagId(uint64_t tag) { return tag & ((uint64_t(1) << 56) - 1); }
+inline uint64_t makeTag(Tag kind, uint64_t id)
+{
+    return (uint64_t(kind) << 56) | id;
+}
+inline Tag tagKind(uint64_t tag)
+{
+    return Tag(tag >> 56);
+}
+inline uint64_t tagId(uint64_t tag)
+{
+    return tag & ((uint64_t(1) << 56) - 1);
+}
 
 constexpr size_t kReadChunk = 64 * 1024;
 
@@ -42,7 +52,13 @@ constexpr size_t kHighWater = 1024 * 1024; // stop reading a producer while its 
 
 struct Supervisor::Connection
 {
-    enum class State { ReadingHead, Queued, Dispatched, Closing };
+    enum class State
+    {
+        ReadingHead,
+        Queued,
+        Dispatched,
+        Closing
+    };
     uint64_t id = 0;
     int fd = -1;
     State state = State::ReadingHead;
@@ -86,7 +102,12 @@ struct Supervisor::Channel
 
 struct Supervisor::Process
 {
-    enum class State { Running, Stopping, Dead };
+    enum class State
+    {
+        Running,
+        Stopping,
+        Dead
+    };
     size_t group = 0;
     int generation = 0;
     int index = 0;
@@ -100,7 +121,7 @@ struct Supervisor::Process
     std::map<std::string, std::string> hello; // what the worker reported about its runtime
     std::string stopReason;
     int threads = 0;
-    int directActive = 0;      // direct mode: requests running, as last reported
+    int directActive = 0;       // direct mode: requests running, as last reported
     bool metricsPulled = false; // direct mode: asked for its measurements, no answer yet
     std::string groupName;
 };

@@ -103,7 +103,8 @@ std::string WorkerSpec::encode() const
             line({"interpreter-path", p});
     }
     for (const auto& m : mounts)
-        line({"mount", std::to_string(m.index), m.urlPrefix, m.scriptPath, m.callableObject, m.applicationGroup});
+        line({"mount", std::to_string(m.index), m.urlPrefix, m.scriptPath, m.callableObject,
+              m.applicationGroup});
     for (const auto& n : notes)
         line({"note", n});
     line({"end"});

@@ -1,9 +1,9 @@
 #include "directserver.h"
 
 #include "core/clock.h"
+#include "hosting/routing.h"
 #include "hosting/socketaddress.h"
 #include "requestthread.h"
-#include "hosting/routing.h"
 #include "socketio.h"
 
 #include <arpa/inet.h>
@@ -27,10 +27,18 @@ namespace {
 
 // epoll data: connections by pointer (even), listen sockets and the wake fd as small odd tags.
 constexpr uint64_t kWakeTag = 1;
-uint64_t listenTag(size_t index) { return (uint64_t(index) << 1) | 1u | 2u << 20; }
-bool isListenTag(uint64_t tag) { return (tag & 1u) && tag != kWakeTag; }
-size_t listenIndex(uint64_t tag) { return size_t((tag & ~(uint64_t(2) << 20)) >> 1); }
-
+uint64_t listenTag(size_t index)
+{
+    return (uint64_t(index) << 1) | 1u | 2u << 20;
+}
+bool isListenTag(uint64_t tag)
+{
+    return (tag & 1u) && tag != kWakeTag;
+}
+size_t listenIndex(uint64_t tag)
+{
+    return size_t((tag & ~(uint64_t(2) << 20)) >> 1);
+}
 
 int64_t realtimeMicros()
 {
@@ -41,13 +49,14 @@ int64_t realtimeMicros()
 
 } // namespace
 
-DirectServer::DirectServer(std::vector<int> listenFds, int queueTimeoutSeconds, int keepAliveSeconds,
-                           std::vector<std::pair<uint32_t, std::string>> mountPrefixes, std::atomic<int32_t>* counts,
-                           int slots, int slot, int maximumRequests)
-    : m_listenFds(std::move(listenFds)), m_queueTimeoutSeconds(queueTimeoutSeconds),
-      m_keepAliveSeconds(keepAliveSeconds), m_mounts(std::move(mountPrefixes)), m_counts(counts), m_slots(slots),
-      m_slot(slot), m_maximumRequests(maximumRequests)
+DirectServer::DirectServer(const hosting::WorkerSpec& spec, std::vector<int> listenFds,
+                           std::atomic<int32_t>* counts)
+    : m_listenFds(std::move(listenFds)), m_queueTimeoutSeconds(spec.queueTimeoutSeconds),
+      m_keepAliveSeconds(spec.keepAliveSeconds), m_counts(counts), m_slots(spec.processes),
+      m_slot(spec.processIndex), m_maximumRequests(spec.maximumRequests), m_oneShot(spec.threads > 1)
 {
+    for (const auto& m : spec.mounts)
+        m_mounts.emplace_back(m.index, m.urlPrefix);
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
     m_wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     m_metricsDue = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -146,10 +155,12 @@ void DirectServer::serve(RequestThread& thread)
             continue;
         }
         c->lastActiveUs = monotonicMicros();
-        epoll_event rearm{};
-        rearm.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
-        rearm.data.ptr = c;
-        epoll_ctl(m_epoll, EPOLL_CTL_MOD, c->fd, &rearm);
+        if (m_oneShot) {
+            epoll_event rearm{};
+            rearm.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+            rearm.data.ptr = c;
+            epoll_ctl(m_epoll, EPOLL_CTL_MOD, c->fd, &rearm);
+        }
     }
 }
 
@@ -193,7 +204,7 @@ void DirectServer::acceptConnections(int listenFd)
         setAccepting(leastLoaded());
     }
     epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+    ev.events = EPOLLIN | EPOLLRDHUP | (m_oneShot ? EPOLLONESHOT : 0u);
     ev.data.ptr = c;
     epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
 }
@@ -248,7 +259,8 @@ int DirectServer::tick(int64_t nowUs)
     std::lock_guard lock(m_lock);
     setAccepting(leastLoaded());
     for (DirectConnection* c : m_idle)
-        if (c->idleSinceUs.load() != 0 && nowUs - c->idleSinceUs.load() > int64_t(m_keepAliveSeconds) * 1000000)
+        if (c->idleSinceUs.load() != 0 &&
+            nowUs - c->idleSinceUs.load() > int64_t(m_keepAliveSeconds) * 1000000)
             shutdown(c->fd, SHUT_RDWR);
     // A busy process re-checks after every request, so only an idle one that does not accept
     // needs the short period; every other wake-up would cost the applications CPU time.
@@ -291,19 +303,21 @@ bool DirectServer::serveConnection(RequestThread& thread, DirectConnection& c)
         if (parsed.status == hosting::ParseStatus::NeedMore)
             break;
         if (parsed.status == hosting::ParseStatus::Error) {
-            SocketIo::sendAll(c.fd, hosting::simpleResponse(parsed.errorStatus, hosting::reasonPhrase(parsed.errorStatus),
+            SocketIo::sendAll(c.fd, hosting::simpleResponse(parsed.errorStatus,
+                                                            hosting::reasonPhrase(parsed.errorStatus),
                                                             parsed.errorText, false, true));
             return false;
         }
         c.in.erase(0, parsed.consumed);
-        const int mount = hosting::longestPrefixMatch(hosting::targetPath(request.target), m_mounts.size(),
-                                                      [this](size_t i) { return std::string_view(m_mounts[i].second); });
+        const int mount =
+            hosting::longestPrefixMatch(hosting::targetPath(request.target), m_mounts.size(),
+                                        [this](size_t i) { return std::string_view(m_mounts[i].second); });
         if (mount < 0) {
             const bool hasBody = request.chunked || request.contentLength > 0;
             const bool keep = request.keepAlive && !hasBody;
             if (!SocketIo::sendAll(c.fd, hosting::simpleResponse(404, "Not Found",
-                                                                 "no WSGIScriptAlias mount serves this URL", keep,
-                                                                 request.http11)) ||
+                                                                 "no WSGIScriptAlias mount serves this URL",
+                                                                 keep, request.http11)) ||
                 !keep)
                 return false;
             continue;
@@ -326,9 +340,10 @@ bool DirectServer::serveConnection(RequestThread& thread, DirectConnection& c)
         head.headers = std::move(request.headers);
         if (m_queueTimeoutSeconds > 0 &&
             monotonicMicros() - head.acceptedUs > int64_t(m_queueTimeoutSeconds) * 1000000) {
-            SocketIo::sendAll(c.fd, hosting::simpleResponse(504, "Gateway Timeout",
-                                                            "no request thread became free within queue-timeout",
-                                                            false, head.http11));
+            SocketIo::sendAll(c.fd,
+                              hosting::simpleResponse(504, "Gateway Timeout",
+                                                      "no request thread became free within queue-timeout",
+                                                      false, head.http11));
             return false;
         }
         SocketIo io(c.fd, c.in, head, *this);

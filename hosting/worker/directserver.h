@@ -2,13 +2,15 @@
 // Direct mode: the worker's request threads serve client connections themselves, accepting on the
 // listen sockets the supervisor shares with them (used when one daemon group serves every mount, so
 // no request needs routing). Leader/follower: every request thread waits on one epoll set; a
-// connection is armed one-shot, so exactly one thread reads, parses and runs its next request, with
-// no hand-off between threads or processes. Connections stay with the process that accepted them,
-// so a process accepts only while it holds no more connections than the least loaded process of its
-// group (counts in memory shared by the group), which spreads keep-alive connections evenly.
+// connection is armed one-shot (when the process has more than one thread), so exactly one thread reads,
+// parses and runs its next request, with no hand-off between threads or processes. Connections stay with the
+// process that accepted them, so a process accepts only while it holds no more connections than the least
+// loaded process of its group (counts in memory shared by the group), which spreads keep-alive connections
+// evenly.
 
 #include "hosting/channelprotocol.h"
 #include "hosting/httprequestparser.h"
+#include "hosting/workerspec.h"
 
 #include <atomic>
 #include <cstdint>
@@ -24,11 +26,9 @@ struct DirectConnection;
 class DirectServer
 {
 public:
-    // `mountPrefixes[i]` is the URL prefix of mount index i of this (only) group. `counts` is the
-    // group's shared array of connection counts, `slot` this process's entry in it.
-    DirectServer(std::vector<int> listenFds, int queueTimeoutSeconds, int keepAliveSeconds,
-                 std::vector<std::pair<uint32_t, std::string>> mountPrefixes, std::atomic<int32_t>* counts,
-                 int slots, int slot, int maximumRequests);
+    // `spec` is this process's (mounts, threads, limits); `counts` the group's shared array of
+    // connection counts, one entry per process, indexed by spec.processIndex.
+    DirectServer(const hosting::WorkerSpec& spec, std::vector<int> listenFds, std::atomic<int32_t>* counts);
     ~DirectServer();
 
     void serve(RequestThread& thread); // a request thread's body; returns after stop()
@@ -65,6 +65,9 @@ private:
     int m_slots;
     int m_slot;
     int m_maximumRequests;
+    // With one request thread, nothing else can pick up a connection mid-request: connections stay
+    // armed (level-triggered) instead of being re-armed one-shot after every request.
+    bool m_oneShot;
     std::atomic<bool> m_stopping{false};
     std::atomic<bool> m_accepting{true}; // written with m_lock held; read without it to skip the lock
     std::atomic<int> m_active{0};

@@ -2,8 +2,8 @@
 
 #include "hosting/httptext.h"
 #include "hosting/routing.h"
-#include "pythonhost.h"
 #include "pytext.h"
+#include "pythonhost.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -59,9 +59,15 @@ bool put(PyObject* environ, PyObject* key, PyObject* value)
     return ok;
 }
 
-bool putText(PyObject* environ, PyObject* key, std::string_view value) { return put(environ, key, latin1Object(value)); }
+bool putText(PyObject* environ, PyObject* key, std::string_view value)
+{
+    return put(environ, key, latin1Object(value));
+}
 
-bool putShared(PyObject* environ, PyObject* key, PyObject* value) { return PyDict_SetItem(environ, key, value) == 0; }
+bool putShared(PyObject* environ, PyObject* key, PyObject* value)
+{
+    return PyDict_SetItem(environ, key, value) == 0;
+}
 
 bool putNumber(PyObject* environ, PyObject* key, unsigned value)
 {
@@ -72,7 +78,10 @@ bool putNumber(PyObject* environ, PyObject* key, unsigned value)
 
 PyObject* methodObject(const EnvironKeys& keys, std::string_view method)
 {
-    PyObject* shared = method == "GET" ? keys.get : method == "HEAD" ? keys.head : method == "POST" ? keys.post : nullptr;
+    PyObject* shared = method == "GET"    ? keys.get
+                       : method == "HEAD" ? keys.head
+                       : method == "POST" ? keys.post
+                                          : nullptr;
     if (shared) {
         Py_INCREF(shared);
         return shared;
@@ -111,16 +120,26 @@ bool putHeader(PyObject* environ, std::string_view name, std::string_view value)
 bool makeEnvironKeys(EnvironKeys& k)
 {
     const std::pair<PyObject**, const char*> all[] = {
-        {&k.requestMethod, "REQUEST_METHOD"}, {&k.pathInfo, "PATH_INFO"},
-        {&k.queryString, "QUERY_STRING"},     {&k.requestUri, "REQUEST_URI"},
-        {&k.serverProtocol, "SERVER_PROTOCOL"}, {&k.serverPort, "SERVER_PORT"},
-        {&k.serverAddr, "SERVER_ADDR"},       {&k.remoteAddr, "REMOTE_ADDR"},
-        {&k.remotePort, "REMOTE_PORT"},       {&k.serverName, "SERVER_NAME"},
-        {&k.contentType, "CONTENT_TYPE"},     {&k.contentLength, "CONTENT_LENGTH"},
-        {&k.input, "wsgi.input"},             {&k.errors, "wsgi.errors"},
-        {&k.http11, "HTTP/1.1"},              {&k.http10, "HTTP/1.0"},
-        {&k.get, "GET"},                      {&k.head, "HEAD"},
-        {&k.post, "POST"},                    {&k.emptyString, ""},
+        {&k.requestMethod, "REQUEST_METHOD"},
+        {&k.pathInfo, "PATH_INFO"},
+        {&k.queryString, "QUERY_STRING"},
+        {&k.requestUri, "REQUEST_URI"},
+        {&k.serverProtocol, "SERVER_PROTOCOL"},
+        {&k.serverPort, "SERVER_PORT"},
+        {&k.serverAddr, "SERVER_ADDR"},
+        {&k.remoteAddr, "REMOTE_ADDR"},
+        {&k.remotePort, "REMOTE_PORT"},
+        {&k.serverName, "SERVER_NAME"},
+        {&k.contentType, "CONTENT_TYPE"},
+        {&k.contentLength, "CONTENT_LENGTH"},
+        {&k.input, "wsgi.input"},
+        {&k.errors, "wsgi.errors"},
+        {&k.http11, "HTTP/1.1"},
+        {&k.http10, "HTTP/1.0"},
+        {&k.get, "GET"},
+        {&k.head, "HEAD"},
+        {&k.post, "POST"},
+        {&k.emptyString, ""},
     };
     for (const auto& [slot, text] : all)
         if (!(*slot = PyUnicode_InternFromString(text)))
@@ -145,15 +164,17 @@ PyObject* makeEnvironTemplate(const Application& app, const Interpreter& interp)
     const EnvironKeys& k = interp.keys;
     bool ok = true;
     // Placeholders: every request overwrites these.
-    for (PyObject* key : {k.requestMethod, k.pathInfo, k.queryString, k.requestUri, k.serverProtocol, k.serverPort,
-                          k.serverAddr, k.remoteAddr, k.remotePort, k.serverName, k.input, k.errors})
+    for (PyObject* key :
+         {k.requestMethod, k.pathInfo, k.queryString, k.requestUri, k.serverProtocol, k.serverPort,
+          k.serverAddr, k.remoteAddr, k.remotePort, k.serverName, k.input, k.errors})
         ok = ok && PyDict_SetItem(t, key, Py_None) == 0;
     ok = ok && constant("SCRIPT_NAME", app.scriptName) && constant("SCRIPT_FILENAME", app.scriptFilename) &&
          text("REQUEST_SCHEME", "http") && text("GATEWAY_INTERFACE", "CGI/1.1") &&
          text("SERVER_SOFTWARE", "wsgi-engine") && constant("wsgi.version", interp.wsgiVersion) &&
          text("wsgi.url_scheme", "http") && constant("wsgi.multithread", interp.multithread) &&
          constant("wsgi.multiprocess", interp.multiprocess) && constant("wsgi.run_once", Py_False) &&
-         constant("wsgi.input_terminated", Py_True) && constant("wsgi.file_wrapper", interp.types.fileWrapper) &&
+         constant("wsgi.input_terminated", Py_True) &&
+         constant("wsgi.file_wrapper", interp.types.fileWrapper) &&
          constant("mod_wsgi.process_group", interp.processGroup) &&
          constant("mod_wsgi.application_group", interp.applicationGroup);
     if (!ok) {
@@ -163,8 +184,8 @@ PyObject* makeEnvironTemplate(const Application& app, const Interpreter& interp)
     return t;
 }
 
-PyObject* newEnviron(const Application& app, const hosting::RequestHead& head, std::string_view defaultServerName,
-                     PyObject* input, PyObject* errors)
+PyObject* newEnviron(const Application& app, const hosting::RequestHead& head,
+                     std::string_view defaultServerName, PyObject* input, PyObject* errors)
 {
     PyObject* environ = PyDict_Copy(app.environTemplate);
     if (!environ)
@@ -186,9 +207,11 @@ PyObject* newEnviron(const Application& app, const hosting::RequestHead& head, s
                                            : putText(environ, k.queryString, target.substr(q + 1))) &&
               putText(environ, k.requestUri, target) &&
               putShared(environ, k.serverProtocol, head.http11 ? k.http11 : k.http10) &&
-              putNumber(environ, k.serverPort, head.localPort) && putText(environ, k.serverAddr, head.localAddr) &&
-              putText(environ, k.remoteAddr, head.remoteAddr) && putNumber(environ, k.remotePort, head.remotePort) &&
-              putShared(environ, k.input, input) && putShared(environ, k.errors, errors);
+              putNumber(environ, k.serverPort, head.localPort) &&
+              putText(environ, k.serverAddr, head.localAddr) &&
+              putText(environ, k.remoteAddr, head.remoteAddr) &&
+              putNumber(environ, k.remotePort, head.remotePort) && putShared(environ, k.input, input) &&
+              putShared(environ, k.errors, errors);
     for (const auto& [name, value] : head.headers) {
         if (!ok)
             break;
@@ -201,7 +224,8 @@ PyObject* newEnviron(const Application& app, const hosting::RequestHead& head, s
             if (iequals(name, "Host")) {
                 const std::string_view host = value;
                 const size_t colon = host.rfind(':');
-                serverName = colon == std::string_view::npos || host.back() == ']' ? host : host.substr(0, colon);
+                serverName =
+                    colon == std::string_view::npos || host.back() == ']' ? host : host.substr(0, colon);
             }
             ok = putHeader(environ, name, value);
         }

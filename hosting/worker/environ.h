@@ -50,7 +50,7 @@ PyObject* makeEnvironTemplate(const Application& app, const Interpreter& interp)
 
 // environ for one request (a new reference), or null with an exception set. `input` and `errors`
 // are borrowed; `defaultServerName` is SERVER_NAME when the request has no Host header.
-PyObject* newEnviron(const Application& app, const hosting::RequestHead& head, std::string_view defaultServerName,
-                     PyObject* input, PyObject* errors);
+PyObject* newEnviron(const Application& app, const hosting::RequestHead& head,
+                     std::string_view defaultServerName, PyObject* input, PyObject* errors);
 
 } // namespace wsgi::worker

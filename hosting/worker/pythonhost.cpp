@@ -235,7 +235,8 @@ bool PythonHost::start(std::string& error)
             created = Py_NewInterpreter();
 #endif
             if (!created) {
-                error = "cannot create the sub-interpreter for application group '" + ispec.applicationGroup + "'";
+                error = "cannot create the sub-interpreter for application group '" + ispec.applicationGroup +
+                        "'";
                 return false;
             }
             switched = true;
@@ -254,7 +255,8 @@ bool PythonHost::start(std::string& error)
             auto app = std::make_unique<Application>();
             app->mount = &mount;
             app->interpreter = raw;
-            app->scriptName = PyUnicode_DecodeLatin1(mount.urlPrefix.data(), Py_ssize_t(mount.urlPrefix.size()), nullptr);
+            app->scriptName =
+                PyUnicode_DecodeLatin1(mount.urlPrefix.data(), Py_ssize_t(mount.urlPrefix.size()), nullptr);
             app->scriptFilename = PyUnicode_DecodeFSDefault(mount.scriptPath.c_str());
             app->environTemplate = makeEnvironTemplate(*app, *raw);
             if (!app->environTemplate) {
@@ -279,7 +281,8 @@ bool PythonHost::start(std::string& error)
     const bool gilOn = gilEnabled() != 0;
     m_runtimeDescription = std::string("Python ") + Py_GetVersion();
     m_runtimeDescription = m_runtimeDescription.substr(0, m_runtimeDescription.find(' ', 7));
-    m_runtimeDescription += std::string(" (") + WSGI_RUNTIME_NAME + "), GIL " + (gilOn ? "enabled" : "disabled");
+    m_runtimeDescription +=
+        std::string(" (") + WSGI_RUNTIME_NAME + "), GIL " + (gilOn ? "enabled" : "disabled");
     if (m_spec.freeThreading && gilOn)
         std::fprintf(stderr,
                      "%sWARNING: free-threading was requested but the GIL is enabled again after loading the "
@@ -301,7 +304,8 @@ bool PythonHost::start(std::string& error)
     std::string version = Py_GetVersion();
     std::replace(version.begin(), version.end(), '\n', ' ');
     m_hello = std::string("runtime=") + WSGI_RUNTIME_NAME + "\npython=" + version +
-              "\ngil_enabled=" + (gilOn ? "1" : "0") + "\nfree_threading=" + (m_spec.freeThreading ? "1" : "0") +
+              "\ngil_enabled=" + (gilOn ? "1" : "0") +
+              "\nfree_threading=" + (m_spec.freeThreading ? "1" : "0") +
               "\nswitch_interval=" + (gilOn ? interval : "") + "\nown_gil_groups=" + ownGil + "\n";
     PyEval_SaveThread();
     return true;
@@ -313,7 +317,8 @@ std::string PythonHost::dumpStacks()
     for (const auto& interp : m_interpreters) {
         PyEval_RestoreThread(interp->ownerState);
         PyObject* module = bootstrapModule();
-        const std::string label = interp->isMain ? "main interpreter" : "interpreter '" + interp->spec.applicationGroup + "'";
+        const std::string label =
+            interp->isMain ? "main interpreter" : "interpreter '" + interp->spec.applicationGroup + "'";
         PyObject* r = module ? PyObject_CallMethod(module, "dump_stacks", "s", label.c_str()) : nullptr;
         if (r && PyUnicode_Check(r)) {
             text += PyUnicode_AsUTF8(r);
@@ -361,9 +366,9 @@ bool PythonHost::loadScript(Application& app)
 {
     const std::string& path = app.mount->scriptPath;
     PyObject* module = bootstrapModule();
-    PyObject* loaded = module ? PyObject_CallMethod(module, "load_script", "ss", path.c_str(),
-                                                    moduleNameFor(path).c_str())
-                              : nullptr;
+    PyObject* loaded =
+        module ? PyObject_CallMethod(module, "load_script", "ss", path.c_str(), moduleNameFor(path).c_str())
+               : nullptr;
     if (loaded) {
         app.callable = PyObject_GetAttrString(loaded, app.mount->callableObject.c_str());
         Py_DECREF(loaded);

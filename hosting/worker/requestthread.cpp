@@ -1,12 +1,12 @@
 #include "requestthread.h"
 
-#include "core/clock.h"
 #include "channelio.h"
+#include "core/clock.h"
 #include "gilwaitprobe.h"
 #include "hosting/httptext.h"
 #include "hosting/routing.h"
-#include "pythonhost.h"
 #include "pytext.h"
+#include "pythonhost.h"
 
 #include <cstdio>
 #include <cstring>
@@ -52,7 +52,8 @@ void RequestThread::runChannel()
             continue; // the tail of an earlier request's body, already abandoned
         const auto head = hosting::RequestHead::decode(payload);
         if (!head) {
-            std::fprintf(stderr, "%smalformed request frame from the supervisor\n", m_host.logPrefix().c_str());
+            std::fprintf(stderr, "%smalformed request frame from the supervisor\n",
+                         m_host.logPrefix().c_str());
             break;
         }
         io.startRequest(head->hasBody);
@@ -124,7 +125,8 @@ void RequestThread::runApplication(Application& app)
     c.writeType = interp.types.write;
     PyObject* input = newBoundObject(interp.types.input, &c);
     PyObject* errors = newBoundObject(interp.types.errors, &c);
-    PyObject* environ = input && errors ? newEnviron(app, head, m_host.spec().serverName, input, errors) : nullptr;
+    PyObject* environ =
+        input && errors ? newEnviron(app, head, m_host.spec().serverName, input, errors) : nullptr;
     Py_XDECREF(input);
     Py_XDECREF(errors);
     PyObject* startResponse = environ ? newBoundObject(interp.types.startResponse, &c) : nullptr;
@@ -153,14 +155,16 @@ void RequestThread::runApplication(Application& app)
                 total += ok ? PyBytes_GET_SIZE(item) : 0;
             }
             if (ok && !c.m_statusSet) {
-                PyErr_SetString(PyExc_RuntimeError, "the application returned without calling start_response()");
+                PyErr_SetString(PyExc_RuntimeError,
+                                "the application returned without calling start_response()");
                 ok = false;
             }
             if (ok && !c.m_headersSent)
                 ok = c.sendHead(total);
             for (Py_ssize_t i = 0; i < n && ok; ++i) {
                 PyObject* item = PySequence_Fast_GET_ITEM(seq, i);
-                ok = c.sendBody(std::string_view(PyBytes_AS_STRING(item), size_t(PyBytes_GET_SIZE(item))), false);
+                ok = c.sendBody(std::string_view(PyBytes_AS_STRING(item), size_t(PyBytes_GET_SIZE(item))),
+                                false);
             }
         } else {
             PyObject* it = PyObject_GetIter(result);
@@ -177,13 +181,15 @@ void RequestThread::runApplication(Application& app)
                                  Py_TYPE(item)->tp_name);
                     ok = false;
                 } else {
-                    ok = c.sendBody(std::string_view(PyBytes_AS_STRING(item), size_t(PyBytes_GET_SIZE(item))), true);
+                    ok = c.sendBody(std::string_view(PyBytes_AS_STRING(item), size_t(PyBytes_GET_SIZE(item))),
+                                    true);
                 }
                 Py_DECREF(item);
             }
             Py_XDECREF(it);
             if (ok && !c.m_statusSet) {
-                PyErr_SetString(PyExc_RuntimeError, "the application returned without calling start_response()");
+                PyErr_SetString(PyExc_RuntimeError,
+                                "the application returned without calling start_response()");
                 ok = false;
             }
             if (ok && !c.m_headersSent)
@@ -211,11 +217,13 @@ void RequestThread::runApplication(Application& app)
     if (ok) {
         if (c.m_responseHead.framing == hosting::BodyFraming::Chunked)
             c.m_out += hosting::kLastChunk;
-        const bool shortBody = c.m_responseHead.framing == hosting::BodyFraming::ContentLength && c.m_lengthLeft > 0;
+        const bool shortBody =
+            c.m_responseHead.framing == hosting::BodyFraming::ContentLength && c.m_lengthLeft > 0;
         c.m_metrics.truncated = shortBody;
         c.m_metrics.keepAlive = c.m_responseHead.keepAlive && !shortBody;
     } else if (!c.m_flushedAny) {
-        respondError(500, "Internal Server Error", "the WSGI application raised an exception; see the engine log");
+        respondError(500, "Internal Server Error",
+                     "the WSGI application raised an exception; see the engine log");
     } else {
         // Part of the response is out: all the engine can do is cut the connection.
         c.m_metrics.truncated = true;

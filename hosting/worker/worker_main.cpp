@@ -2,8 +2,8 @@
 // its request channels are inherited file descriptors and its spec arrives on a pipe.
 
 #include "core/clock.h"
-#include "pythonhost.h"
 #include "directserver.h"
+#include "pythonhost.h"
 #include "requestthread.h"
 
 #include <algorithm>
@@ -12,8 +12,8 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <string>
 #include <poll.h>
+#include <string>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -83,8 +83,8 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "%s%s\n", host.logPrefix().c_str(), error.c_str());
         return 1;
     }
-    std::fprintf(stderr, "%sprocess %d ready: %s, %d threads%s\n", host.logPrefix().c_str(), spec->processIndex + 1,
-                 host.describeRuntime().c_str(), threads,
+    std::fprintf(stderr, "%sprocess %d ready: %s, %d threads%s\n", host.logPrefix().c_str(),
+                 spec->processIndex + 1, host.describeRuntime().c_str(), threads,
                  spec->switchInterval && !spec->freeThreading
                      ? (", switch interval " + std::to_string(*spec->switchInterval) + " s").c_str()
                      : "");
@@ -98,9 +98,6 @@ int main(int argc, char** argv)
         std::vector<int> listenFds;
         for (int i = 0; listenFrom >= 0 && i < listenCount; ++i)
             listenFds.push_back(listenFrom + i);
-        std::vector<std::pair<uint32_t, std::string>> mounts;
-        for (const auto& m : spec->mounts)
-            mounts.emplace_back(m.index, m.urlPrefix);
         // The group's connection counts, shared with its other processes (see DirectServer).
         std::atomic<int32_t>* counts = nullptr;
         const int balanceFd = intArgument(argc, argv, "--balance-fd");
@@ -111,16 +108,14 @@ int main(int argc, char** argv)
                 counts = static_cast<std::atomic<int32_t>*>(shared);
             ::close(balanceFd);
         }
-        direct = std::make_unique<wsgi::worker::DirectServer>(listenFds, spec->queueTimeoutSeconds,
-                                                              spec->keepAliveSeconds, std::move(mounts), counts,
-                                                              spec->processes, spec->processIndex,
-                                                              spec->maximumRequests);
+        direct = std::make_unique<wsgi::worker::DirectServer>(*spec, std::move(listenFds), counts);
     }
     std::vector<std::unique_ptr<wsgi::worker::RequestThread>> workers;
     std::atomic<int> running{threads};
     std::vector<std::thread> pool;
     for (int i = 0; i < threads; ++i) {
-        workers.push_back(std::make_unique<wsgi::worker::RequestThread>(host, direct ? -1 : firstChannel + i, i));
+        workers.push_back(
+            std::make_unique<wsgi::worker::RequestThread>(host, direct ? -1 : firstChannel + i, i));
         pool.emplace_back([&, i] {
             if (direct)
                 direct->serve(*workers[size_t(i)]);
@@ -156,7 +151,8 @@ int main(int argc, char** argv)
     int64_t drainDeadline = 0;
     int waitMs = 100;
     while (true) {
-        pollfd fds[3] = {{signals, POLLIN, 0}, {direct ? direct->metricsDueFd() : -1, POLLIN, 0},
+        pollfd fds[3] = {{signals, POLLIN, 0},
+                         {direct ? direct->metricsDueFd() : -1, POLLIN, 0},
                          {drainDeadline ? -1 : controlFd, POLLIN, 0}};
         poll(fds, 3, drainDeadline ? std::min(waitMs, 100) : waitMs);
         if (fds[0].revents & POLLIN) {
