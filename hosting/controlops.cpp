@@ -189,8 +189,10 @@ void Supervisor::publishDueTelemetry(int64_t nowUs)
     bool due = false;
     for (const auto& s : m_subscribers)
         due = due || nowUs >= s->nextUs;
-    if (!due)
+    if (!due) {
+        m_metricsPullUs = 0; // its subscriber left while the workers were answering
         return;
+    }
     // Direct-mode workers keep their measurements until asked (sending them unasked would wake
     // the supervisor and the worker's main thread many times a second, at the applications' cost).
     if (m_plan.direct) {

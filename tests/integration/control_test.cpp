@@ -25,8 +25,9 @@ Json parse(const std::string& line)
 
 std::string workloadConfig(int processes, int threads)
 {
-    return "WSGIDaemonProcess g processes=" + std::to_string(processes) + " threads=" + std::to_string(threads) +
-           "\nWSGIScriptAlias / " + appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n";
+    return "WSGIDaemonProcess g processes=" + std::to_string(processes) +
+           " threads=" + std::to_string(threads) + "\nWSGIScriptAlias / " + appPath("workload.py") +
+           " process-group=g application-group=%{GLOBAL}\n";
 }
 
 class Control : public ::testing::Test
@@ -56,7 +57,10 @@ protected:
         if (HasFailure() && m_engine)
             std::cerr << m_engine->log();
     }
-    std::unique_ptr<ControlClient> client() { return std::make_unique<ControlClient>(m_engine->controlPort(), m_token); }
+    std::unique_ptr<ControlClient> client()
+    {
+        return std::make_unique<ControlClient>(m_engine->controlPort(), m_token);
+    }
 
     std::unique_ptr<EngineProcess> m_engine;
     std::string m_token;
@@ -95,7 +99,8 @@ TEST_F(Control, MalformedAndOversizedMessagesGetErrorsAndHarmNobody)
     c->sendRaw("[1,2]\n");
     EXPECT_EQ(parse(c->readLine(std::chrono::seconds(5)))["error"]["code"].asString(), "bad-request");
     EXPECT_EQ(parse(c->request("no-such-op"))["error"]["code"].asString(), "unknown-op");
-    EXPECT_EQ(parse(c->request("subscribe", "\"interval_ms\":5"))["error"]["code"].asString(), "bad-interval");
+    EXPECT_EQ(parse(c->request("subscribe", "\"interval_ms\":5"))["error"]["code"].asString(),
+              "bad-interval");
     c->sendRaw(std::string(5 * 1024 * 1024, 'x'));
     EXPECT_EQ(parse(c->readLine(std::chrono::seconds(10)))["error"]["code"].asString(), "too-large");
     // The engine goes on: HTTP is served, and the other client still gets its samples.
@@ -174,6 +179,45 @@ TEST_F(Control, SubscribersGetPerProcessTelemetry)
     EXPECT_EQ(fromB["interval_ms"].asInt(), 1000);
 }
 
+// Requests finish all the time while samples are cut (and, in direct mode, while the workers are
+// asked for their measurements): each must be counted in exactly one sample.
+TEST_F(Control, TelemetryCountsEveryRequestUnderLoadOnce)
+{
+    start(workloadConfig(2, 2));
+    auto sub = client();
+    ASSERT_TRUE(parse(sub->request("subscribe", "\"interval_ms\":100"))["ok"].asBool());
+    constexpr int kClients = 4, kEach = 40;
+    std::atomic<int> ok{0};
+    std::vector<std::thread> load;
+    for (int t = 0; t < kClients; ++t)
+        load.emplace_back([&] {
+            for (int i = 0; i < kEach; ++i)
+                ok += httpGet(m_engine->port(), "/?cpu_ms=1&wait_ms=1").status == 200;
+        });
+    int64_t counted = 0;
+    int samples = 0;
+    auto readSample = [&] {
+        const Json e = parse(sub->readEvent(std::chrono::seconds(5)));
+        ASSERT_EQ(e["event"].asString(), "telemetry");
+        ++samples;
+        for (const Json& p : e["processes"].elements())
+            counted += p["request_count"].asInt();
+    };
+    for (auto& t : load) {
+        while (t.joinable() && ok.load() < kClients * kEach && samples < 200)
+            readSample();
+        t.join();
+    }
+    ASSERT_EQ(ok.load(), kClients * kEach);
+    for (int i = 0; i < 20 && counted < kClients * kEach; ++i)
+        readSample();
+    // A few more samples: nothing is counted twice or late.
+    for (int i = 0; i < 3; ++i)
+        readSample();
+    EXPECT_EQ(counted, kClients * kEach);
+    EXPECT_GT(samples, 3);
+}
+
 TEST_F(Control, RejectedReloadChangesNothing)
 {
     start(workloadConfig(1, 2));
@@ -193,8 +237,8 @@ TEST_F(Control, ReloadSwitchesToTheNewConfiguration)
     start(workloadConfig(1, 2));
     auto c = client();
     const std::string config = "WSGIDaemonProcess h processes=2 threads=1\\n"
-                               "WSGIScriptAlias / " + testAppPath("gilstate.py") +
-                               " process-group=h application-group=%{GLOBAL}\\n";
+                               "WSGIScriptAlias / " +
+                               testAppPath("gilstate.py") + " process-group=h application-group=%{GLOBAL}\\n";
     const Json r = parse(c->request("reload", "\"config\":\"" + config + "\""));
     ASSERT_TRUE(r["ok"].asBool()) << r.dump();
     std::string body;
@@ -238,7 +282,8 @@ TEST_F(Control, RestartReplacesProcessesWhileServing)
     for (const Json& p : after["result"]["groups"].at(0)["processes"].elements())
         EXPECT_EQ(oldPids.count(p["pid"].asInt()), 0u);
     EXPECT_EQ(after["result"]["groups"].at(0)["restarts"]["restart"].asInt(), 2);
-    EXPECT_EQ(parse(c->request("restart", "\"group\":\"nope\""))["error"]["code"].asString(), "unknown-group");
+    EXPECT_EQ(parse(c->request("restart", "\"group\":\"nope\""))["error"]["code"].asString(),
+              "unknown-group");
 }
 
 TEST_F(Control, DumpStacksShowsWhatRequestsAreDoing)
