@@ -81,7 +81,8 @@ struct RequestMetrics
     int64_t threadStartUs = 0;    // a worker thread started on it (queue time ends)
     int64_t appStartUs = 0;       // the interpreter was acquired and the app called
     int64_t appEndUs = 0;         // response complete
-    int64_t cpuUs = 0;            // thread CPU time spent on the request
+    int64_t cpuUs = 0;            // thread CPU time since the thread's previous request ended: reading
+                                  // and parsing this one, the application, writing the answer
     int64_t gilWaitHandoffUs = 0; // at the engine's own hand-off points, as mod_wsgi measures
     int64_t gilWaitFullUs = 0;    // every wait for the GIL during the request
     int64_t gilWaitCount = 0;

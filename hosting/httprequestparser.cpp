@@ -8,15 +8,6 @@
 namespace wsgi::hosting {
 namespace {
 
-bool isTokenChar(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return true;
-    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-        return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(char(c)) != std::string_view::npos;
-}
-
 std::string_view trimOws(std::string_view s)
 {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -108,6 +99,7 @@ HeadParseResult parseRequestHead(std::string_view data, ParsedRequest& out, cons
         return fail(400, "malformed HTTP version");
     out.method = method;
     out.target = target;
+    out.headers.reserve(16); // a browser sends about a dozen
 
     while (!head.empty()) {
         lineEnd = head.find("\r\n");
@@ -157,7 +149,8 @@ HeadParseResult parseRequestHead(std::string_view data, ParsedRequest& out, cons
     if (out.chunked && !out.http11)
         return fail(400, "chunked Transfer-Encoding in an HTTP/1.0 request");
     if (out.http11 && out.header("Host").empty() &&
-        std::none_of(out.headers.begin(), out.headers.end(), [](auto& h) { return iequals(h.first, "Host"); }))
+        std::none_of(out.headers.begin(), out.headers.end(),
+                     [](auto& h) { return iequals(h.first, "Host"); }))
         return fail(400, "HTTP/1.1 request without a Host header");
 
     const std::string_view connection = out.header("Connection");

@@ -17,4 +17,14 @@ inline bool iequals(std::string_view a, std::string_view b)
     return true;
 }
 
+// RFC 9110 tchar: what a method or a field name may be made of.
+inline bool isTokenChar(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return true;
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+        return true;
+    return std::string_view("!#$%&'*+-.^_`|~").find(char(c)) != std::string_view::npos;
+}
+
 } // namespace wsgi::hosting

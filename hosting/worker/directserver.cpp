@@ -254,8 +254,8 @@ void DirectServer::setAccepting(bool on)
 
 int DirectServer::tick(int64_t nowUs)
 {
-    // Shutting down a socket (not closing it) makes its one-shot event fire, so the thread that
-    // picks it up closes it: no thread ever touches a connection another thread is serving.
+    // Shutting down a socket (not closing it) makes its event fire, so the thread that picks it
+    // up closes it: no thread ever touches a connection another thread is serving.
     std::lock_guard lock(m_lock);
     setAccepting(leastLoaded());
     for (DirectConnection* c : m_idle)

@@ -6,7 +6,7 @@
 #include "pythonhost.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 #include <string>
 
 namespace wsgi::worker {
@@ -72,8 +72,8 @@ bool putShared(PyObject* environ, PyObject* key, PyObject* value)
 bool putNumber(PyObject* environ, PyObject* key, unsigned value)
 {
     char digits[16];
-    const int n = std::snprintf(digits, sizeof digits, "%u", value);
-    return putText(environ, key, std::string_view(digits, size_t(n)));
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    return putText(environ, key, std::string_view(digits, size_t(end - digits)));
 }
 
 PyObject* methodObject(const EnvironKeys& keys, std::string_view method)

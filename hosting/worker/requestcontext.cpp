@@ -19,8 +19,10 @@ namespace {
 // Applications must not produce hop-by-hop headers (PEP 3333); the engine owns connection handling.
 bool isHopByHop(std::string_view name)
 {
-    for (const char* h : {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
-                          "trailers", "transfer-encoding", "upgrade"})
+    static constexpr std::string_view kHopByHop[] = {
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+        "te",         "trailers",   "transfer-encoding",  "upgrade"};
+    for (std::string_view h : kHopByHop)
         if (iequals(name, h))
             return true;
     return false;
@@ -31,7 +33,7 @@ bool isToken(std::string_view s)
     if (s.empty())
         return false;
     for (unsigned char c : s)
-        if (c <= 32 || c >= 127 || std::strchr("()<>@,;:\\\"/[]?={}", c))
+        if (!hosting::isTokenChar(c))
             return false;
     return true;
 }
@@ -145,7 +147,8 @@ PyObject* RequestContext::readline(Py_ssize_t size)
             size_t n = nl == std::string_view::npos ? avail.size() : nl + 1;
             n = std::min(n, limit);
             if (nl == std::string_view::npos && !m_bodyOpen && m_aborted) {
-                PyErr_SetString(PyExc_OSError, "request body could not be read: the client closed the connection");
+                PyErr_SetString(PyExc_OSError,
+                                "request body could not be read: the client closed the connection");
                 return nullptr;
             }
             PyObject* r = PyBytes_FromStringAndSize(avail.data(), Py_ssize_t(n));
@@ -186,9 +189,10 @@ PyObject* RequestContext::startResponse(PyObject* status, PyObject* headers, PyO
     std::string statusText;
     if (!latin1(status, "status", statusText))
         return nullptr;
-    if (statusText.size() < 4 || !isdigit(statusText[0]) || !isdigit(statusText[1]) || !isdigit(statusText[2]) ||
-        statusText[3] != ' ' || statusText[0] == '0') {
-        PyErr_Format(PyExc_ValueError, "status must be 'NNN reason', e.g. '200 OK', not '%s'", statusText.c_str());
+    if (statusText.size() < 4 || !isdigit(statusText[0]) || !isdigit(statusText[1]) ||
+        !isdigit(statusText[2]) || statusText[3] != ' ' || statusText[0] == '0') {
+        PyErr_Format(PyExc_ValueError, "status must be 'NNN reason', e.g. '200 OK', not '%s'",
+                     statusText.c_str());
         return nullptr;
     }
     for (unsigned char c : statusText)
@@ -197,10 +201,12 @@ PyObject* RequestContext::startResponse(PyObject* status, PyObject* headers, PyO
             return nullptr;
         }
     if (!PyList_Check(headers)) {
-        PyErr_Format(PyExc_TypeError, "response headers must be a list, not %.100s", Py_TYPE(headers)->tp_name);
+        PyErr_Format(PyExc_TypeError, "response headers must be a list, not %.100s",
+                     Py_TYPE(headers)->tp_name);
         return nullptr;
     }
     std::vector<std::pair<std::string, std::string>> parsed;
+    parsed.reserve(size_t(PyList_GET_SIZE(headers)));
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(headers); ++i) {
         PyObject* item = PyList_GET_ITEM(headers, i);
         if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) {
@@ -222,7 +228,8 @@ PyObject* RequestContext::startResponse(PyObject* status, PyObject* headers, PyO
                 return nullptr;
             }
         if (isHopByHop(name)) {
-            PyErr_Format(PyExc_ValueError, "hop-by-hop header '%s' is not allowed in a WSGI response", name.c_str());
+            PyErr_Format(PyExc_ValueError, "hop-by-hop header '%s' is not allowed in a WSGI response",
+                         name.c_str());
             return nullptr;
         }
         parsed.emplace_back(std::move(name), std::move(value));
@@ -243,7 +250,8 @@ bool RequestContext::sendHead(std::optional<int64_t> knownLength)
     req.headRequest = m_head->method == "HEAD";
     req.knownLength = knownLength;
     m_responseHead = hosting::buildResponseHead(req);
-    m_lengthLeft = m_responseHead.framing == hosting::BodyFraming::ContentLength ? m_responseHead.contentLength : -1;
+    m_lengthLeft =
+        m_responseHead.framing == hosting::BodyFraming::ContentLength ? m_responseHead.contentLength : -1;
     m_out += m_responseHead.bytes;
     m_headersSent = true;
     m_metrics.status = m_responseHead.statusCode;

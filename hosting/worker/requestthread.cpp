@@ -74,7 +74,8 @@ void RequestThread::execute(const hosting::RequestHead& head, RequestIo& io)
 {
     m_busy.store(true, std::memory_order_relaxed);
     const int64_t threadStart = monotonicMicros();
-    const int64_t cpuStart = threadCpuMicros();
+    if (m_cpuMarkUs == 0)
+        m_cpuMarkUs = threadCpuMicros();
     const GilWaitCounters gilStart = gilWaitTotals();
 
     Application* app = m_host.application(head.mountIndex);
@@ -100,7 +101,11 @@ void RequestThread::execute(const hosting::RequestHead& head, RequestIo& io)
     m.appEndUs = monotonicMicros();
     if (m.appStartUs == 0)
         m.appStartUs = threadStart;
-    m.cpuUs = threadCpuMicros() - cpuStart;
+    // One CPU clock read per request (it is a system call): the thread's CPU since the previous
+    // request ended, which adds this request's read and parse to the application's own time.
+    const int64_t cpuNow = threadCpuMicros();
+    m.cpuUs = cpuNow - m_cpuMarkUs;
+    m_cpuMarkUs = cpuNow;
     const GilWaitCounters gilEnd = gilWaitTotals();
     m.gilWaitFullUs = gilEnd.waitUs - gilStart.waitUs;
     io.finish(c.m_out, m);
@@ -202,8 +207,10 @@ void RequestThread::runApplication(Application& app)
         std::fflush(stderr);
         printAndClearException();
     }
-    // PEP 3333: close() is called whatever happened, once the response is done.
-    if (result && PyObject_HasAttrString(result, "close")) {
+    // PEP 3333: close() is called whatever happened, once the response is done. (A plain list or
+    // tuple has none; asking would build and discard an AttributeError on every request.)
+    if (result && !PyList_CheckExact(result) && !PyTuple_CheckExact(result) &&
+        PyObject_HasAttrString(result, "close")) {
         PyObject* r = PyObject_CallMethod(result, "close", nullptr);
         if (!r) {
             std::fprintf(stderr, "%sException occurred calling close() of the response of '%s'.\n",

@@ -3,10 +3,10 @@
 // WSGI application of their mount, and sends the response back.
 
 #include "hosting/blockingchannel.h"
-#include "requestio.h"
 #include "hosting/channelprotocol.h"
 #include "hosting/responsehead.h"
 #include "pycompat.h"
+#include "requestio.h"
 
 #include <atomic>
 #include <optional>
@@ -89,6 +89,7 @@ private:
     RequestContext m_context;
     std::vector<std::pair<Interpreter*, PyThreadState*>> m_threadStates;
     std::atomic<bool> m_busy{false};
+    int64_t m_cpuMarkUs = 0; // this thread's CPU clock when its previous request ended
 };
 
 } // namespace wsgi::worker
