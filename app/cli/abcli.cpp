@@ -265,12 +265,12 @@ ExitCode runAbPlan(const QString& command, const AbPlan& plan, const AbOutput& o
             printOut(extendText(result, summary, output.markdown));
     }
     if (result.cancelled)
-        return kExitCancelled;
+        return ExitCode::Cancelled;
     if (summary.succeeded == 0)
         return ExitCode::EngineError;
     if (saveFailure != ExitCode::Ok)
         return saveFailure;
-    return summary.failed > 0 ? kExitPartialFailure : ExitCode::Ok;
+    return summary.failed > 0 ? ExitCode::PartialFailure : ExitCode::Ok;
 }
 
 } // namespace wsgi::studio::cli

@@ -15,11 +15,6 @@
 
 namespace wsgi::studio::cli {
 
-// Beyond command.h's codes: some variants failed while others were measured (their results are
-// printed and saved), and a run the user cancelled (what completed is printed and saved).
-inline constexpr ExitCode kExitPartialFailure = ExitCode(3);
-inline constexpr ExitCode kExitCancelled = ExitCode(130);
-
 // --app, --repeats, --duration, --warmup, --concurrency, --rate, --load-threads, --path, --timeout,
 // --engine, --runtime-limit, --no-limit, --cooldown, --json, --markdown, -o.
 std::vector<OptionSpec> abCommonOptions();

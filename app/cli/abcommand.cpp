@@ -47,14 +47,8 @@ ExitCode runAb(const QStringList& rawArguments)
     const QStringList variantArguments = takeRepeatedOption(arguments, {u"--variant"_s}, error);
     if (!error.isEmpty())
         return options.usageError(error);
-    if (!options.parse(arguments))
-        return options.usageError(options.error());
-    if (options.helpRequested()) {
-        printOut(options.helpText());
-        return ExitCode::Ok;
-    }
-    if (!options.positionalArguments().isEmpty())
-        return options.usageError(u"unexpected argument '"_s + options.positionalArguments().front() + u'\'');
+    if (const std::optional<ExitCode> exit = options.parseOrExit(arguments))
+        return *exit;
     AbPlan plan;
     plan.kind = kCommand;
     if (const QString problem = planFromOptions(options, plan); !problem.isEmpty())

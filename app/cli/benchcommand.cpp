@@ -72,17 +72,10 @@ ExitCode runBench(const QStringList& rawArguments)
     const QStringList headers = takeRepeatedOption(arguments, {u"--header"_s, u"-H"_s}, error);
     if (!error.isEmpty())
         return options.usageError(error);
-    if (!options.parse(arguments))
-        return options.usageError(options.error());
-    if (options.helpRequested()) {
-        printOut(options.helpText());
-        return ExitCode::Ok;
-    }
+    const QString urlMissing = u"the URL to load is required, e.g. http://127.0.0.1:8080/"_s;
+    if (const std::optional<ExitCode> exit = options.parseOrExit(arguments, urlMissing))
+        return *exit;
     const QStringList positional = options.positionalArguments();
-    if (positional.isEmpty())
-        return options.usageError(u"the URL to load is required, e.g. http://127.0.0.1:8080/"_s);
-    if (positional.size() > 1)
-        return options.usageError(u"unexpected argument '"_s + positional[1] + u'\'');
 
     wsgi::loadgen::LoadSpec spec;
     spec.url = positional.front().toStdString();

@@ -61,6 +61,23 @@ bool CommandOptions::parse(const QStringList& arguments)
     return true;
 }
 
+std::optional<ExitCode> CommandOptions::parseOrExit(const QStringList& arguments, const QString& missingPositional)
+{
+    if (!parse(arguments))
+        return usageError(error());
+    if (helpRequested()) {
+        printOut(helpText());
+        return ExitCode::Ok;
+    }
+    const QStringList positional = positionalArguments();
+    const qsizetype allowed = missingPositional.isEmpty() ? 0 : 1;
+    if (positional.size() > allowed)
+        return usageError(u"unexpected argument '"_s + positional[allowed] + u'\'');
+    if (positional.size() < allowed)
+        return usageError(missingPositional);
+    return std::nullopt;
+}
+
 bool CommandOptions::helpRequested() const
 {
     return m_parser.isSet(u"help"_s);

@@ -7,6 +7,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace wsgi::studio::cli {
@@ -18,6 +19,9 @@ enum class ExitCode : int {
     Ok = 0,
     EngineError = 1, // the engine was unreachable, refused us, or answered with an error
     UsageError = 2,  // the command line itself is wrong
+    // A/B runs: some variants failed while others were measured (their results are printed and saved).
+    PartialFailure = 3,
+    Cancelled = 130, // Ctrl-C; what completed is printed and saved (128 + SIGINT, as shells report it)
 };
 
 struct Command
@@ -45,6 +49,10 @@ public:
     CommandOptions(QString command, QString usage, QString description, std::vector<OptionSpec> options);
 
     bool parse(const QStringList& arguments); // false: error() says why
+    // What every command does first: parse, print the help when asked, and check the positional
+    // arguments (none, or exactly one when `missingPositional` is the error for its absence). Returns
+    // the exit code to leave with (help shown, usage error reported), or nothing when the command runs.
+    std::optional<ExitCode> parseOrExit(const QStringList& arguments, const QString& missingPositional = {});
     const QString& error() const { return m_error; }
     bool helpRequested() const;
     bool isSet(const QString& name) const { return m_parser.isSet(name); }

@@ -55,22 +55,14 @@ ExitCode runExport(const QStringList& arguments)
             {{u"no-comments"_s}, {}, u"Leave out the explanatory comments."_s, {}},
             {{u"server-root"_s}, u"DIR"_s, u"Where relative Includes start when CONFIG sets no ServerRoot."_s, {}},
         });
-    if (!options.parse(arguments))
-        return options.usageError(options.error());
-    if (options.helpRequested()) {
-        printOut(options.helpText());
-        return ExitCode::Ok;
-    }
+    if (const std::optional<ExitCode> exit = options.parseOrExit(arguments, u"CONFIG is required"_s))
+        return *exit;
     const QStringList files = options.positionalArguments();
-    if (files.size() != 1)
-        return options.usageError(files.isEmpty() ? u"CONFIG is required"_s
-                                                  : u"unexpected argument '"_s + files[1] + u'\'');
     if (!options.isSet(u"target"_s))
         return options.usageError(u"--target modwsgi-6|modwsgi-4 is required"_s);
-    const std::optional<config::Dialect> target = configcli::parseTarget(options.value(u"target"_s));
+    const std::optional<config::Dialect> target = configcli::parseTarget(options);
     if (!target)
-        return options.usageError(u"--target must be "_s + configcli::targetHelp() + u", not '"_s +
-                                  options.value(u"target"_s) + u'\'');
+        return ExitCode::UsageError;
     const QString output = options.value(u"output"_s);
     if (options.isSet(u"output"_s) && output.isEmpty())
         return options.usageError(u"-o needs a file name"_s);

@@ -30,20 +30,12 @@ ExitCode runImport(const QStringList& arguments)
             {{u"server-root"_s}, u"DIR"_s, u"Where relative Includes start when FILE sets no ServerRoot."_s, {}},
             {{u"compact"_s}, {}, u"One line of JSON instead of an indented document."_s, {}},
         });
-    if (!options.parse(arguments))
-        return options.usageError(options.error());
-    if (options.helpRequested()) {
-        printOut(options.helpText());
-        return ExitCode::Ok;
-    }
+    if (const std::optional<ExitCode> exit = options.parseOrExit(arguments, u"FILE is required"_s))
+        return *exit;
     const QStringList files = options.positionalArguments();
-    if (files.size() != 1)
-        return options.usageError(files.isEmpty() ? u"FILE is required"_s
-                                                  : u"unexpected argument '"_s + files[1] + u'\'');
-    const std::optional<config::Dialect> target = configcli::parseTarget(options.value(u"target"_s));
+    const std::optional<config::Dialect> target = configcli::parseTarget(options);
     if (!target)
-        return options.usageError(u"--target must be "_s + configcli::targetHelp() + u", not '"_s +
-                                  options.value(u"target"_s) + u'\'');
+        return ExitCode::UsageError;
     config::ImportOptions importOptions;
     importOptions.dialect = *target;
     importOptions.serverRoot = options.value(u"server-root"_s).toStdString();

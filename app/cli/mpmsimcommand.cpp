@@ -91,14 +91,8 @@ ExitCode runMpmSim(const QStringList& arguments)
         "\n\n"
         "Exit status: 0 simulated, 1 --config unreadable, 2 usage error."_s,
         specs);
-    if (!options.parse(arguments))
-        return options.usageError(options.error());
-    if (options.helpRequested()) {
-        printOut(options.helpText());
-        return ExitCode::Ok;
-    }
-    if (!options.positionalArguments().isEmpty())
-        return options.usageError(u"unexpected argument '"_s + options.positionalArguments().front() + u'\'');
+    if (const std::optional<ExitCode> exit = options.parseOrExit(arguments))
+        return *exit;
     const std::optional<config::MpmKind> kind = config::mpmFromName(options.value(u"mpm"_s).toStdString());
     if (!kind || *kind == config::MpmKind::Prefork)
         return options.usageError(u"--mpm must be event or worker (prefork has no threads to simulate), not '"_s +

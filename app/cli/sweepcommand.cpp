@@ -98,14 +98,8 @@ ExitCode runSweep(const QStringList& arguments)
         u"document are the same as ab's; the JSON adds \"sweep\" with the grid and both rankings. Ratios and "
         u"verdicts are against the first cell. Plan for cells x repeats x (warm-up + duration + about 4 s)."_s,
         specs);
-    if (!options.parse(arguments))
-        return options.usageError(options.error());
-    if (options.helpRequested()) {
-        printOut(options.helpText());
-        return ExitCode::Ok;
-    }
-    if (!options.positionalArguments().isEmpty())
-        return options.usageError(u"unexpected argument '"_s + options.positionalArguments().front() + u'\'');
+    if (const std::optional<ExitCode> exit = options.parseOrExit(arguments))
+        return *exit;
     AbPlan plan;
     plan.kind = kCommand;
     if (const QString problem = planFromOptions(options, plan); !problem.isEmpty())

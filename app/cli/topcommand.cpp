@@ -266,14 +266,8 @@ ExitCode runTop(const QStringList& arguments)
             {{u"json"_s}, {}, u"Print JSON instead of a table."_s, {}},
             {{u"group"_s}, u"NAME"_s, u"Show only this daemon process group."_s, {}},
         });
-    if (!options.parse(arguments))
-        return options.usageError(options.error());
-    if (options.helpRequested()) {
-        printOut(options.helpText());
-        return ExitCode::Ok;
-    }
-    if (!options.positionalArguments().isEmpty())
-        return options.usageError(u"unexpected argument '"_s + options.positionalArguments().front() + u'\'');
+    if (const std::optional<ExitCode> exit = options.parseOrExit(arguments))
+        return *exit;
 
     TopSettings settings;
     if (!options.isSet(u"control"_s))

@@ -13,9 +13,13 @@ namespace wsgi::studio::cli {
 
 namespace configcli {
 
-std::optional<config::Dialect> parseTarget(const QString& text)
+std::optional<config::Dialect> parseTarget(const CommandOptions& options)
 {
-    return config::dialectFromName(text.toStdString());
+    const QString text = options.value(u"target"_s);
+    std::optional<config::Dialect> target = config::dialectFromName(text.toStdString());
+    if (!target)
+        options.usageError(u"--target must be "_s + targetHelp() + u", not '"_s + text + u'\'');
+    return target;
 }
 
 QString targetHelp()
@@ -82,20 +86,12 @@ ExitCode runValidate(const QStringList& arguments)
             {{u"rss"_s}, u"MIB"_s, u"Resident memory of one daemon process, for the memory sizing check."_s, {}},
             {{u"memory"_s}, u"MIB"_s, u"Memory of the host, for the memory sizing check."_s, {}},
         });
-    if (!options.parse(arguments))
-        return options.usageError(options.error());
-    if (options.helpRequested()) {
-        printOut(options.helpText());
-        return ExitCode::Ok;
-    }
+    if (const std::optional<ExitCode> exit = options.parseOrExit(arguments, u"FILE is required"_s))
+        return *exit;
     const QStringList files = options.positionalArguments();
-    if (files.size() != 1)
-        return options.usageError(files.isEmpty() ? u"FILE is required"_s
-                                                  : u"unexpected argument '"_s + files[1] + u'\'');
-    const std::optional<config::Dialect> target = configcli::parseTarget(options.value(u"target"_s));
+    const std::optional<config::Dialect> target = configcli::parseTarget(options);
     if (!target)
-        return options.usageError(u"--target must be "_s + configcli::targetHelp() + u", not '"_s +
-                                  options.value(u"target"_s) + u'\'');
+        return ExitCode::UsageError;
     config::ImportOptions importOptions;
     importOptions.dialect = *target;
     importOptions.python = options.value(u"python"_s).toStdString();

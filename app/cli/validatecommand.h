@@ -19,8 +19,9 @@ namespace configcli {
 // engine commands'; the value is what scripts see).
 inline constexpr ExitCode kConfigError = ExitCode::EngineError;
 
-// "modwsgi-6", "modwsgi-4", "engine" -> Dialect; the help text lists them.
-std::optional<config::Dialect> parseTarget(const QString& text);
+// --target's "modwsgi-6", "modwsgi-4" or "engine" as a Dialect; nothing after reporting a usage error
+// that lists the choices. targetHelp() lists them for the option's help.
+std::optional<config::Dialect> parseTarget(const CommandOptions& options);
 QString targetHelp();
 
 // Findings on stderr, one formatFinding() block each; returns how many were errors.

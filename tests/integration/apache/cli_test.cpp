@@ -68,6 +68,15 @@ TEST_F(ConfigCli, UsageErrorsExitTwoAndSayWhatIsWrong)
     r = cli({"validate"});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_TRUE(contains(r.output, "FILE is required")) << r.output;
+    r = cli({"import", "/etc/hosts", "/etc/passwd"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_TRUE(contains(r.output, "unexpected argument '/etc/passwd'")) << r.output;
+    r = cli({"import", "/etc/hosts", "--target", "apache"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_TRUE(contains(r.output, "--target must be modwsgi-6")) << r.output;
+    r = cli({"mpm-sim", "extra"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_TRUE(contains(r.output, "unexpected argument 'extra'")) << r.output;
     r = cli({"mpm-sim", "--help"});
     EXPECT_EQ(r.exitCode, 0);
     EXPECT_TRUE(contains(r.output, "SECOND:REQUESTS points separated by")) << r.output;
