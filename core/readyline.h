@@ -5,7 +5,7 @@
 //
 //   wsgi-engine-ready {"version":"0.4.0","pid":4242,"listen":["127.0.0.1:8080"],
 //                      "control":"127.0.0.1:7070","token_file":"/run/.../control.token",
-//                      "dispatch":"direct","generation":1}
+//                      "dispatch":"direct","generation":0}
 //
 // (one line on the wire). "control" and "token_file" are null when the engine runs without a control
 // endpoint. Fields may be added later; readers ignore the ones they do not know.
@@ -28,7 +28,7 @@ struct ReadyLine
     std::string control;             // "127.0.0.1:7070"; empty without a control endpoint
     std::string tokenFile;           // empty without a control endpoint
     std::string dispatch;            // "direct" or "proxy"
-    int64_t generation = 1;
+    int64_t generation = 0;          // 0 = the configuration it started with; each reload adds one
 };
 
 // The line without its newline.

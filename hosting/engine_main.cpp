@@ -2,6 +2,7 @@
 // mod_wsgi daemon mode would. Thin: argument handling here, the work in the hosting library.
 
 #include "apache-config/engineconfig.h"
+#include "core/readyline.h"
 #include "engineplan.h"
 #include "supervisor.h"
 
@@ -243,6 +244,23 @@ int main(int argc, char** argv)
                     g.threads, g.spec.runtime.c_str(), g.spec.freeThreading ? " (free-threaded)" : "");
     std::printf("wsgi-engine: dispatch %s\n", plan.direct ? "direct (workers serve connections)"
                                                           : "proxy (the supervisor hands each request to a thread)");
+    // Last, so whoever waits for it knows every line above was written: the ports for programs.
+    wsgi::ReadyLine ready;
+    ready.version = WSGI_STUDIO_VERSION;
+    ready.pid = int64_t(getpid());
+    for (const auto& l : supervisor.listenSockets()) {
+        const bool v6 = l.host.find(':') != std::string::npos;
+        ready.listen.push_back((v6 ? "[" + l.host + "]" : l.host) + ":" + std::to_string(l.port));
+    }
+    if (const auto* control = supervisor.control()) {
+        const bool v6 = control->host().find(':') != std::string::npos;
+        ready.control =
+            (v6 ? "[" + control->host() + "]" : control->host()) + ":" + std::to_string(control->port());
+        ready.tokenFile = tokenFile;
+    }
+    ready.dispatch = plan.direct ? "direct" : "proxy";
+    ready.generation = 0; // the configuration it started with; each reload adds one
+    std::printf("%s\n", wsgi::formatReadyLine(ready).c_str());
     std::fflush(stdout);
     const int rc = supervisor.run();
     if (removeTokenFile)
