@@ -1,0 +1,309 @@
+#include "studio/charts/histogramchart.h"
+
+#include "studio/charts/charttheme.h"
+#include "studio/charts/niceaxis.h"
+
+#include <QAbstractItemModel>
+#include <QAreaSeries>
+#include <QChart>
+#include <QChartView>
+#include <QCursor>
+#include <QEvent>
+#include <QGraphicsLayout>
+#include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <cmath>
+
+namespace wsgi::studio::charts {
+
+QString formatMicros(double us)
+{
+    const auto significant = [](double value) {
+        const int decimals = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+        return QString::number(value, 'f', decimals);
+    };
+    if (us < 1000) {
+        return significant(us) + QStringLiteral(" µs");
+    }
+    if (us < 1e6) {
+        return significant(us / 1e3) + QStringLiteral(" ms");
+    }
+    return significant(us / 1e6) + QStringLiteral(" s");
+}
+
+HistogramChart::HistogramChart(QWidget* parent)
+    : QWidget(parent), m_chart(new QChart), m_xAxis(new QLogValueAxis), m_yAxis(new QValueAxis),
+      m_barOutline(new QLineSeries)
+{
+    m_chart->addAxis(m_xAxis, Qt::AlignBottom);
+    m_chart->addAxis(m_yAxis, Qt::AlignLeft);
+    m_chart->legend()->setAlignment(Qt::AlignTop);
+    m_chart->setMargins(QMargins(4, 4, 8, 4));
+    m_chart->layout()->setContentsMargins(0, 0, 0, 0);
+    m_xAxis->setBase(10);
+    m_xAxis->setMinorTickCount(8);
+    m_xAxis->setLabelFormat(QStringLiteral("%g"));
+    m_xAxis->setRange(1, 1000);
+    m_yAxis->setRange(0, 1);
+    m_yAxis->setLabelFormat(QStringLiteral("%.0f"));
+
+    m_bars = new QAreaSeries(m_barOutline);
+    m_bars->setName(tr("count"));
+    m_chart->addSeries(m_bars);
+    m_bars->attachAxis(m_xAxis);
+    m_bars->attachAxis(m_yAxis);
+    // The bars are the chart; only the percentile markers need a legend entry.
+    m_chart->legend()->markers(m_bars).constFirst()->setVisible(false);
+    connect(m_bars, &QAreaSeries::hovered, this, [this](const QPointF& point, bool inside) {
+        if (!inside || !m_model) {
+            QToolTip::hideText();
+            return;
+        }
+        const double scale = m_unit == QStringLiteral("ms") ? 1000.0 : 1.0;
+        const double us = point.x() * scale;
+        qint64 total = 0;
+        qint64 below = 0;
+        qint64 count = 0;
+        double lower = 0;
+        double upper = 0;
+        for (int row = 0; row < m_model->rowCount(); ++row) {
+            const double lo = m_model->index(row, m_lowerColumn).data().toDouble();
+            const double hi = m_model->index(row, m_upperColumn).data().toDouble();
+            const qint64 n = m_model->index(row, m_countColumn).data().toLongLong();
+            total += n;
+            if (us >= lo && us < hi) {
+                count = n;
+                lower = lo;
+                upper = hi;
+                below = total;
+            }
+        }
+        if (count == 0 || total == 0) {
+            QToolTip::hideText();
+            return;
+        }
+        QToolTip::showText(QCursor::pos(),
+                           tr("%1 – %2\n%3 samples (%4 %)\n%5 % at or below %2")
+                               .arg(formatMicros(lower), formatMicros(upper))
+                               .arg(count)
+                               .arg(100.0 * double(count) / double(total), 0, 'f', 1)
+                               .arg(100.0 * double(below) / double(total), 0, 'f', 1),
+                           this);
+    });
+
+    m_view = new QChartView(m_chart, this);
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->setFrameShape(QFrame::NoFrame);
+    m_view->setMinimumSize(240, 160);
+    m_emptyLabel = new QLabel(m_view);
+    m_emptyLabel->setAlignment(Qt::AlignCenter);
+    m_emptyLabel->setForegroundRole(QPalette::PlaceholderText);
+    m_emptyLabel->setAttribute(Qt::WA_TransparentForMouseEvents);
+    auto* overlay = new QVBoxLayout(m_view);
+    overlay->addWidget(m_emptyLabel, 0, Qt::AlignCenter);
+    setEmptyText(tr("No samples yet"));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+    setAxisTitles(tr("time"), tr("count"));
+    applyTheme();
+}
+
+HistogramChart::~HistogramChart() = default;
+
+void HistogramChart::setModel(QAbstractItemModel* model, int lowerColumn, int upperColumn, int countColumn)
+{
+    for (const auto& connection : std::as_const(m_connections)) {
+        disconnect(connection);
+    }
+    m_connections.clear();
+    m_model = model;
+    m_lowerColumn = lowerColumn;
+    m_upperColumn = upperColumn;
+    m_countColumn = countColumn;
+    if (model) {
+        const auto schedule = [this] { scheduleRefresh(); };
+        m_connections << connect(model, &QAbstractItemModel::modelReset, this, schedule)
+                      << connect(model, &QAbstractItemModel::rowsInserted, this, schedule)
+                      << connect(model, &QAbstractItemModel::rowsRemoved, this, schedule)
+                      << connect(model, &QAbstractItemModel::dataChanged, this, schedule)
+                      << connect(model, &QAbstractItemModel::layoutChanged, this, schedule)
+                      << connect(model, &QObject::destroyed, this, schedule);
+    }
+    refresh();
+}
+
+void HistogramChart::setMarkers(const QList<HistogramMarker>& markers)
+{
+    m_markers = markers;
+    scheduleRefresh();
+}
+
+void HistogramChart::setTitle(const QString& title)
+{
+    m_chart->setTitle(title);
+}
+
+void HistogramChart::setAxisTitles(const QString& x, const QString& y)
+{
+    m_xTitle = x;
+    m_xAxis->setTitleText(x + QStringLiteral(" (") + m_unit + tr(", log scale)"));
+    m_yAxis->setTitleText(y);
+}
+
+void HistogramChart::setEmptyText(const QString& text)
+{
+    m_emptyLabel->setText(text);
+}
+
+int HistogramChart::barCount() const
+{
+    return m_barCount;
+}
+
+QString HistogramChart::unit() const
+{
+    return m_unit;
+}
+
+QStringList HistogramChart::markerNames() const
+{
+    QStringList names;
+    for (const QLineSeries* series : m_markerSeries) {
+        names << series->name();
+    }
+    return names;
+}
+
+void HistogramChart::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
+        applyTheme();
+    }
+}
+
+void HistogramChart::scheduleRefresh()
+{
+    if (m_refreshPending) {
+        return;
+    }
+    m_refreshPending = true;
+    QMetaObject::invokeMethod(this, &HistogramChart::refresh, Qt::QueuedConnection);
+}
+
+void HistogramChart::refresh()
+{
+    m_refreshPending = false;
+    struct Bin
+    {
+        double lower;
+        double upper;
+        double count;
+    };
+    QList<Bin> bins;
+    double maxUs = 0;
+    double minUs = 0;
+    double maxCount = 0;
+    const int rows = m_model ? m_model->rowCount() : 0;
+    for (int row = 0; row < rows; ++row) {
+        const double count = m_model->index(row, m_countColumn).data().toDouble();
+        if (count <= 0) {
+            continue;
+        }
+        // A log axis cannot show 0: the bin below 1 µs is drawn from 0.5 µs.
+        const double lower = std::max(0.5, m_model->index(row, m_lowerColumn).data().toDouble());
+        const double upper = std::max(lower * 1.01, m_model->index(row, m_upperColumn).data().toDouble());
+        bins.append({lower, upper, count});
+        minUs = bins.size() == 1 ? lower : std::min(minUs, lower);
+        maxUs = std::max(maxUs, upper);
+        maxCount = std::max(maxCount, count);
+    }
+    for (const HistogramMarker& marker : std::as_const(m_markers)) {
+        maxUs = std::max(maxUs, marker.valueUs * 1.05);
+    }
+    m_barCount = int(bins.size());
+    m_emptyLabel->setVisible(bins.isEmpty());
+
+    m_unit = maxUs > 2000 ? QStringLiteral("ms") : QStringLiteral("µs");
+    const double scale = m_unit == QStringLiteral("ms") ? 1e-3 : 1.0;
+    setAxisTitles(m_xTitle, m_yAxis->titleText());
+
+    // Each bar is a rectangle of the one area series, narrowed by 3 % on each side (equal on a log
+    // axis) so neighbouring bins stay apart.
+    QList<QPointF> outline;
+    outline.reserve(bins.size() * 4);
+    for (const Bin& bin : std::as_const(bins)) {
+        const double left = bin.lower * scale * 1.03;
+        const double right = std::max(left * 1.001, bin.upper * scale / 1.03);
+        outline << QPointF(left, 0) << QPointF(left, bin.count) << QPointF(right, bin.count)
+                << QPointF(right, 0);
+    }
+    m_barOutline->replace(outline);
+
+    const NiceAxis yNice = niceAxis(0, maxCount > 0 ? maxCount * 1.1 : 1);
+    m_yAxis->setRange(0, yNice.max);
+    m_yAxis->setTickCount(yNice.tickCount);
+    m_yAxis->setLabelFormat(QStringLiteral("%.") + QString::number(yNice.decimals) + QStringLiteral("f"));
+    if (bins.isEmpty()) {
+        m_xAxis->setRange(1, 1000);
+    } else {
+        // Whole decades, at least two, so the ticks are 1-10-100 and bars never touch the frame.
+        const double low = std::pow(10.0, std::floor(std::log10(minUs * scale)));
+        double high = std::pow(10.0, std::ceil(std::log10(maxUs * scale)));
+        high = std::max(high, low * 100);
+        m_xAxis->setRange(low, high);
+    }
+
+    for (QLineSeries* series : std::as_const(m_markerSeries)) {
+        m_chart->removeSeries(series);
+        delete series;
+    }
+    m_markerSeries.clear();
+    if (!bins.isEmpty()) {
+        for (const HistogramMarker& marker : std::as_const(m_markers)) {
+            auto* series = new QLineSeries;
+            series->setName(marker.label + QLatin1Char(' ') + formatMicros(marker.valueUs));
+            const double x = std::max(0.5, marker.valueUs) * scale;
+            series->append(x, 0);
+            series->append(x, yNice.max);
+            m_chart->addSeries(series);
+            series->attachAxis(m_xAxis);
+            series->attachAxis(m_yAxis);
+            m_markerSeries << series;
+        }
+    }
+    m_chart->legend()->setVisible(!m_markerSeries.isEmpty());
+    applyTheme();
+}
+
+void HistogramChart::applyTheme()
+{
+    const QPalette pal = palette();
+    applyPalette(m_chart, pal);
+    const QList<QColor> colors = seriesColors(pal);
+    QColor barColor = colors[0];
+    QPen outlinePen(barColor);
+    outlinePen.setWidthF(1.0);
+    m_bars->setPen(outlinePen);
+    barColor.setAlphaF(0.55f);
+    m_bars->setBrush(barColor);
+    // p50, p95, p99: green, orange, magenta; distinct from the blue bars in both palettes.
+    const QList<QColor> markerColors = {colors[2], colors[1], colors[3], colors[4]};
+    for (qsizetype i = 0; i < m_markerSeries.size(); ++i) {
+        QPen pen(markerColors[i % markerColors.size()]);
+        pen.setWidthF(2.0);
+        pen.setStyle(Qt::DashLine);
+        m_markerSeries[i]->setPen(pen);
+    }
+}
+
+} // namespace wsgi::studio::charts

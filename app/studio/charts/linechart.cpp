@@ -1,0 +1,261 @@
+#include "studio/charts/linechart.h"
+
+#include "studio/charts/charttheme.h"
+#include "studio/charts/niceaxis.h"
+
+#include <QAbstractItemModel>
+#include <QChart>
+#include <QChartView>
+#include <QEvent>
+#include <QGraphicsLayout>
+#include <QLabel>
+#include <QLegend>
+#include <QLineSeries>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <cmath>
+#include <limits>
+
+namespace wsgi::studio::charts {
+
+namespace {
+
+std::optional<double> number(const QVariant& value)
+{
+    if (!value.isValid() || value.isNull()) {
+        return std::nullopt;
+    }
+    bool ok = false;
+    const double result = value.toDouble(&ok);
+    if (!ok || !std::isfinite(result)) {
+        return std::nullopt;
+    }
+    return result;
+}
+
+} // namespace
+
+LineChart::LineChart(QWidget* parent)
+    : QWidget(parent), m_chart(new QChart), m_xAxis(new QValueAxis) // the chart owns its axes
+      ,
+      m_yAxis(new QValueAxis)
+{
+    m_chart->addAxis(m_xAxis, Qt::AlignBottom);
+    m_chart->addAxis(m_yAxis, Qt::AlignLeft);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setMargins(QMargins(4, 4, 8, 4));
+    m_chart->layout()->setContentsMargins(0, 0, 0, 0);
+    m_xAxis->setLabelFormat(QStringLiteral("%.0f"));
+    m_xAxis->setRange(0, 60);
+    m_yAxis->setRange(0, 1);
+
+    m_view = new QChartView(m_chart, this);
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->setFrameShape(QFrame::NoFrame);
+    m_view->setMinimumSize(240, 160);
+
+    m_emptyLabel = new QLabel(m_view);
+    m_emptyLabel->setAlignment(Qt::AlignCenter);
+    m_emptyLabel->setForegroundRole(QPalette::PlaceholderText);
+    m_emptyLabel->setAttribute(Qt::WA_TransparentForMouseEvents);
+    auto* overlay = new QVBoxLayout(m_view);
+    overlay->addWidget(m_emptyLabel, 0, Qt::AlignCenter);
+    setEmptyText(tr("No data yet"));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+    applyTheme();
+}
+
+LineChart::~LineChart() = default;
+
+void LineChart::setModel(QAbstractItemModel* model, int xColumn, const QList<int>& yColumns)
+{
+    for (const auto& connection : std::as_const(m_connections)) {
+        disconnect(connection);
+    }
+    m_connections.clear();
+    m_model = model;
+    m_xColumn = xColumn;
+    m_yColumns = yColumns;
+    if (model) {
+        const auto schedule = [this] { scheduleRefresh(); };
+        m_connections << connect(model, &QAbstractItemModel::modelReset, this, schedule)
+                      << connect(model, &QAbstractItemModel::rowsInserted, this, schedule)
+                      << connect(model, &QAbstractItemModel::rowsRemoved, this, schedule)
+                      << connect(model, &QAbstractItemModel::rowsMoved, this, schedule)
+                      << connect(model, &QAbstractItemModel::dataChanged, this, schedule)
+                      << connect(model, &QAbstractItemModel::layoutChanged, this, schedule)
+                      << connect(model, &QAbstractItemModel::headerDataChanged, this, schedule)
+                      << connect(model, &QObject::destroyed, this, schedule);
+    }
+    rebuildSeries();
+    refresh();
+}
+
+void LineChart::setAxisTitles(const QString& x, const QString& y)
+{
+    m_xAxis->setTitleText(x);
+    m_yAxis->setTitleText(y);
+}
+
+void LineChart::setTitle(const QString& title)
+{
+    m_chart->setTitle(title);
+}
+
+void LineChart::setYRange(double min, double max)
+{
+    m_fixedY = std::make_pair(min, max);
+    scheduleRefresh();
+}
+
+void LineChart::setXWindow(double span)
+{
+    m_xWindow = span;
+    scheduleRefresh();
+}
+
+void LineChart::setEmptyText(const QString& text)
+{
+    m_emptyLabel->setText(text);
+}
+
+int LineChart::seriesCount() const
+{
+    return int(m_series.size());
+}
+
+int LineChart::pointCount(int series) const
+{
+    return series >= 0 && series < m_series.size() ? int(m_series[series]->count()) : 0;
+}
+
+QString LineChart::seriesName(int series) const
+{
+    return series >= 0 && series < m_series.size() ? m_series[series]->name() : QString();
+}
+
+std::pair<double, double> LineChart::xRange() const
+{
+    return {m_xAxis->min(), m_xAxis->max()};
+}
+
+std::pair<double, double> LineChart::yRange() const
+{
+    return {m_yAxis->min(), m_yAxis->max()};
+}
+
+void LineChart::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
+        applyTheme();
+    }
+}
+
+void LineChart::scheduleRefresh()
+{
+    if (m_refreshPending) {
+        return;
+    }
+    m_refreshPending = true;
+    QMetaObject::invokeMethod(this, &LineChart::refresh, Qt::QueuedConnection);
+}
+
+void LineChart::rebuildSeries()
+{
+    for (QLineSeries* series : std::as_const(m_series)) {
+        m_chart->removeSeries(series);
+        delete series;
+    }
+    m_series.clear();
+    for (qsizetype i = 0; i < m_yColumns.size(); ++i) {
+        auto* series = new QLineSeries;
+        m_chart->addSeries(series);
+        series->attachAxis(m_xAxis);
+        series->attachAxis(m_yAxis);
+        m_series << series;
+    }
+    applyTheme();
+}
+
+void LineChart::refresh()
+{
+    m_refreshPending = false;
+    const int rows = m_model ? m_model->rowCount() : 0;
+    double xMin = std::numeric_limits<double>::infinity();
+    double xMax = -xMin;
+    double yMin = 0; // rates and durations start at 0: an axis from 37 to 41 exaggerates noise
+    double yMax = -std::numeric_limits<double>::infinity();
+    bool anyPoint = false;
+    for (qsizetype s = 0; s < m_series.size(); ++s) {
+        const int column = m_yColumns[s];
+        QList<QPointF> points;
+        points.reserve(rows);
+        for (int row = 0; row < rows; ++row) {
+            const auto x = number(m_model->index(row, m_xColumn).data());
+            const auto y = number(m_model->index(row, column).data());
+            if (!x || !y) {
+                continue;
+            }
+            points.append(QPointF(*x, *y));
+            xMin = std::min(xMin, *x);
+            xMax = std::max(xMax, *x);
+            yMin = std::min(yMin, *y);
+            yMax = std::max(yMax, *y);
+        }
+        anyPoint = anyPoint || !points.isEmpty();
+        m_series[s]->replace(points);
+        m_series[s]->setName(m_model ? m_model->headerData(column, Qt::Horizontal).toString() : QString());
+    }
+    m_chart->legend()->setVisible(m_series.size() > 1);
+    m_emptyLabel->setVisible(!anyPoint);
+
+    if (!anyPoint) {
+        xMin = 0;
+        xMax = m_xWindow > 0 ? m_xWindow : 60;
+        yMax = 1;
+    }
+    double left = xMin;
+    double right = xMax > xMin ? xMax : xMin + 1;
+    if (m_xWindow > 0) {
+        // Constant seconds per pixel: the window starts at the first point and slides once full.
+        right = std::max(xMax, xMin + m_xWindow);
+        left = right - m_xWindow;
+    }
+    m_xAxis->setRange(left, right);
+    // Ticks anchored at round values, so a sliding window moves its labels instead of relabelling.
+    const NiceAxis xNice = niceAxis(0, right - left, 7);
+    m_xAxis->setTickType(QValueAxis::TicksDynamic);
+    m_xAxis->setTickAnchor(0);
+    m_xAxis->setTickInterval((xNice.max - xNice.min) / std::max(1, xNice.tickCount - 1));
+    m_xAxis->setLabelFormat(QStringLiteral("%.") + QString::number(xNice.decimals) + QStringLiteral("f"));
+    if (m_fixedY) {
+        m_yAxis->setRange(m_fixedY->first, m_fixedY->second);
+        const NiceAxis nice = niceAxis(m_fixedY->first, m_fixedY->second);
+        m_yAxis->setLabelFormat(QStringLiteral("%.") + QString::number(nice.decimals) + QStringLiteral("f"));
+    } else {
+        // Headroom above the peak so the line never runs along the frame.
+        const NiceAxis nice = niceAxis(yMin, yMax > 0 ? yMax * 1.08 : 1);
+        m_yAxis->setRange(nice.min, nice.max);
+        m_yAxis->setTickCount(nice.tickCount);
+        m_yAxis->setLabelFormat(QStringLiteral("%.") + QString::number(nice.decimals) + QStringLiteral("f"));
+    }
+}
+
+void LineChart::applyTheme()
+{
+    const QPalette pal = palette();
+    applyPalette(m_chart, pal);
+    const QList<QColor> colors = seriesColors(pal);
+    for (qsizetype i = 0; i < m_series.size(); ++i) {
+        QPen pen(colors[i % colors.size()]);
+        pen.setWidthF(2.0);
+        m_series[i]->setPen(pen);
+    }
+}
+
+} // namespace wsgi::studio::charts

@@ -1,0 +1,73 @@
+#pragma once
+// A line chart that reads its points from a model: one line series per y column, x values from one
+// column, series named by the columns' horizontal headers. Follows resets, inserts, removals and data
+// changes, coalesced to one redraw per event-loop turn (telemetry arrives several times a second).
+
+#include <QList>
+#include <QPointer>
+#include <QString>
+#include <QWidget>
+
+#include <optional>
+#include <utility>
+
+QT_BEGIN_NAMESPACE
+class QAbstractItemModel;
+class QChart;
+class QChartView;
+class QLabel;
+class QLineSeries;
+class QValueAxis;
+QT_END_NAMESPACE
+
+namespace wsgi::studio::charts {
+
+class LineChart : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit LineChart(QWidget* parent = nullptr);
+    ~LineChart() override;
+
+    // Cells that are not numbers (an empty QVariant: no request timed in that interval) leave no
+    // point, so a line never drops to a fake zero.
+    void setModel(QAbstractItemModel* model, int xColumn, const QList<int>& yColumns);
+    void setAxisTitles(const QString& x, const QString& y); // with units: "time (s)", "requests/s"
+    void setTitle(const QString& title);
+    void setYRange(double min, double max); // a fixed range; without it the y axis fits the data from 0
+    // A constant time scale: the x axis always spans `span`, the newest point at the right edge once
+    // the data is longer than that, so old data scrolls off instead of the axis rescaling. 0 = fit.
+    void setXWindow(double span);
+    void setEmptyText(const QString& text); // shown over the plot while no series has a point
+
+    int seriesCount() const;
+    int pointCount(int series) const;
+    QString seriesName(int series) const;
+    std::pair<double, double> xRange() const;
+    std::pair<double, double> yRange() const;
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void scheduleRefresh();
+    void refresh();
+    void rebuildSeries();
+    void applyTheme();
+
+    QChart* m_chart = nullptr;
+    QChartView* m_view = nullptr;
+    QValueAxis* m_xAxis = nullptr;
+    QValueAxis* m_yAxis = nullptr;
+    QLabel* m_emptyLabel = nullptr;
+    QList<QLineSeries*> m_series;
+    QPointer<QAbstractItemModel> m_model;
+    QList<QMetaObject::Connection> m_connections;
+    int m_xColumn = 0;
+    QList<int> m_yColumns;
+    std::optional<std::pair<double, double>> m_fixedY;
+    double m_xWindow = 0;
+    bool m_refreshPending = false;
+};
+
+} // namespace wsgi::studio::charts
