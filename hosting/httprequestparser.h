@@ -1,6 +1,7 @@
 #pragma once
-// HTTP/1.1 request-head parser and chunked-body decoder for the supervisor (RFC 9112). Bad input
-// becomes a status code and a message that says what was wrong; nothing is thrown.
+// HTTP/1.1 request-head parser and chunked-body decoder, shared by both dispatch modes (RFC 9112;
+// Apache's choices where the RFC leaves one to the server). Bad input becomes a status code and a
+// message that says what was wrong; nothing is thrown.
 
 #include <cstdint>
 #include <string>
@@ -20,8 +21,11 @@ struct HttpLimits
 struct ParsedRequest
 {
     std::string method;
+    // The normalised origin-form ("/p?q", or "*"): see RequestTarget::origin. An absolute-form target's
+    // host has replaced the Host header.
     std::string target;
-    bool http11 = true;
+    std::string path;   // decoded and normalised, what routing matches and SCRIPT_NAME + PATH_INFO say
+    bool http11 = true; // HTTP/1.1 or a later 1.x, which is served as 1.1
     bool keepAlive = true;
     bool expectContinue = false;
     bool chunked = false;
@@ -30,7 +34,12 @@ struct ParsedRequest
     std::string_view header(std::string_view name) const; // first match, case-insensitive
 };
 
-enum class ParseStatus { NeedMore, Complete, Error };
+enum class ParseStatus
+{
+    NeedMore,
+    Complete,
+    Error
+};
 
 struct HeadParseResult
 {
@@ -40,7 +49,10 @@ struct HeadParseResult
     std::string errorText; // what was wrong
 };
 
-// Parses a request head from the start of `data`. Leading empty lines are skipped (RFC 9112 2.2).
+// Parses a request head from the start of `data`. Leading empty lines are skipped and a bare LF ends a
+// line as CRLF does (RFC 9112 2.2). The request line is checked as soon as it is complete, so a bad
+// one is answered without waiting for the rest. On Error, `method` and `http11` are set once the
+// request line was read (so the answer to a HEAD can leave out its body).
 HeadParseResult parseRequestHead(std::string_view data, ParsedRequest& out, const HttpLimits& limits = {});
 
 // Decodes a chunked body incrementally. Feed it bytes; it appends decoded data and reports how
@@ -58,7 +70,20 @@ public:
     Result feed(std::string_view in, std::string& decoded);
 
 private:
-    enum class State { Size, SizeExt, SizeLf, Data, DataCr, DataLf, Trailer, TrailerLf, LastLf, Done };
+    enum class State
+    {
+        Size,
+        SizeBws,
+        SizeExt,
+        SizeLf,
+        Data,
+        DataCr,
+        DataLf,
+        Trailer,
+        TrailerLf,
+        LastLf,
+        Done
+    };
     State m_state = State::Size;
     uint64_t m_remaining = 0;
     int m_sizeDigits = 0;
