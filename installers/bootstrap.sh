@@ -28,9 +28,9 @@ usage() {
 Usage: ./installers/bootstrap.sh COMMAND [ARGS...]
 
 Commands:
-  run [ARGS]    install what is missing, build, start the studio (build/bin/wsgi-studio);
-                without a display (or before the GUI exists) start the hosting engine headless
-                on resources/configs/demo.conf instead. ARGS go to the program started.
+  run [ARGS]    install what is missing, build, start the studio (build/bin/wsgi-studio) with a
+                local engine serving resources/configs/demo.conf; without a display, run that
+                demo headless (the hosting engine alone). ARGS go to the program started.
   test [ARGS]   install what is missing, build, run the whole test suite with ctest;
                 exits with ctest's status. ARGS go to ctest (e.g. -L unit, -R Histogram).
   build         install what is missing and build into build/ (binaries in build/bin/)
@@ -158,14 +158,17 @@ demo_url() {
 cmd_run() {
     prepare
     local studio="$BUILD_DIR/bin/wsgi-studio" engine="$BUILD_DIR/bin/wsgi-engine"
-    if [[ -x "$studio" && ( -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ) ]]; then
-        say "Starting the studio: $studio $*"
-        exec "$studio" "$@"
-    fi
-    if [[ ! -x "$studio" ]]; then
-        say "The studio GUI ($studio) is not built yet: starting the hosting engine headless instead"
+    if [[ -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ]]; then
+        if [[ -x "$studio" ]]; then
+            # The studio opens the file and starts a local engine on it: the window shows it serving.
+            (( $# > 0 )) || set -- "$DEMO_CONFIG"
+            say "Starting the studio with a local engine: $studio $*"
+            say "The demo answers at $(demo_url) once the status bar says 'engine ready'"
+            exec "$studio" "$@"
+        fi
+        say "The studio GUI ($studio) was not built (see the cmake output above): running the headless demo"
     else
-        say "No display (\$DISPLAY and \$WAYLAND_DISPLAY are unset): starting the hosting engine headless instead"
+        say "No display (\$DISPLAY and \$WAYLAND_DISPLAY are unset): running the headless demo"
     fi
     [[ -x "$engine" ]] || die "the build did not produce $engine, so there is nothing to run yet.
     Check the cmake output above for the hosting/ target; './installers/bootstrap.sh test' runs what exists."

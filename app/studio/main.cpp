@@ -1,0 +1,84 @@
+// wsgi-studio [FILE.conf]: the desktop studio, with a local engine serving FILE (default: the demo).
+// wsgi-studio --screenshot DIR [--config FILE]: every page with live data, as PNGs, then exit.
+#include "studio/mainwindow.h"
+#include "studio/screenshot.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <cstdio>
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("wsgi-studio"));
+    QApplication::setApplicationName(QStringLiteral("wsgi-studio"));
+    QApplication::setApplicationVersion(QStringLiteral(WSGI_STUDIO_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("wsgi-studio"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("WSGI Tuning Studio"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Render every page with live data into DIR and exit."),
+                                        QStringLiteral("DIR"));
+    const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("The configuration to open."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption noEngine(QStringLiteral("no-engine"),
+                                      QStringLiteral("Open without starting an engine."));
+    parser.addOptions({screenshot, config, noEngine});
+    parser.addPositionalArgument(QStringLiteral("FILE.conf"),
+                                 QStringLiteral("The configuration to open (default: the demo)."));
+    parser.process(app);
+
+    wsgi::studio::MainWindow::Options options;
+    options.configFile = parser.value(config);
+    if (options.configFile.isEmpty() && !parser.positionalArguments().isEmpty()) {
+        options.configFile = parser.positionalArguments().constFirst();
+    }
+    options.startEngine = !parser.isSet(noEngine);
+
+    if (!parser.isSet(screenshot)) {
+        wsgi::studio::MainWindow window(options);
+        window.show();
+        return QApplication::exec();
+    }
+
+    // Screenshots: a private settings file (the user's layout stays untouched), any free port (a
+    // running demo may hold the config's own), telemetry four times a second.
+    QTemporaryDir scratch;
+    options.settingsFile = scratch.filePath(QStringLiteral("studio.ini"));
+    options.restoreLayout = false;
+    options.startEngine = true;
+    options.engineArguments = {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
+    options.telemetryIntervalMs = 250;
+    wsgi::studio::MainWindow window(options);
+    window.resize(1280, 800);
+    window.show();
+    wsgi::studio::ScreenshotRun run(&window, {.directory = parser.value(screenshot)});
+    int exitCode = 1;
+    QObject::connect(&run, &wsgi::studio::ScreenshotRun::finished, &app,
+                     [&](int code, const QString& message) {
+                         exitCode = code;
+                         std::fprintf(code == 0 ? stdout : stderr, "wsgi-studio: %s\n", qPrintable(message));
+                         window.session()->stop();
+                         // Quit once the engine is down (or after a grace period); the session stops it
+                         // either way.
+                         QObject::connect(window.session(), &wsgi::studio::EngineSession::stateChanged, &app,
+                                          [](wsgi::studio::EngineSession::State state) {
+                                              if (state == wsgi::studio::EngineSession::State::Idle) {
+                                                  QApplication::quit();
+                                              }
+                                          });
+                         QTimer::singleShot(5000, &app, &QApplication::quit);
+                         if (window.session()->state() == wsgi::studio::EngineSession::State::Idle) {
+                             QApplication::quit();
+                         }
+                     });
+    run.start();
+    QApplication::exec();
+    return exitCode;
+}

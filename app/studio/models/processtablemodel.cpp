@@ -1,0 +1,324 @@
+#include "studio/models/processtablemodel.h"
+
+#include <QLocale>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace wsgi::studio::models {
+
+namespace {
+
+QString gilText(GilMode mode, bool enabled)
+{
+    switch (mode) {
+    case GilMode::Shared:
+        return ProcessTableModel::tr("shared GIL");
+    case GilMode::PerInterpreter:
+        return ProcessTableModel::tr("a GIL per interpreter");
+    case GilMode::FreeThreaded:
+        return enabled ? ProcessTableModel::tr("free-threaded build, GIL enabled")
+                       : ProcessTableModel::tr("free-threaded, no GIL");
+    case GilMode::Starting:
+        return ProcessTableModel::tr("starting");
+    case GilMode::Unknown:
+        break;
+    }
+    return {};
+}
+
+} // namespace
+
+ProcessTableModel::ProcessTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void ProcessTableModel::setStatus(const EngineStatus& status)
+{
+    m_status = status;
+    apply(buildRows());
+}
+
+void ProcessTableModel::setSample(const TelemetrySample& sample)
+{
+    m_sample = sample;
+    apply(buildRows());
+}
+
+void ProcessTableModel::clear()
+{
+    m_status = {};
+    m_sample = {};
+    apply({});
+}
+
+std::vector<ProcessTableModel::Row> ProcessTableModel::buildRows() const
+{
+    std::vector<Row> rows;
+    std::map<std::pair<std::string, int>, size_t> at;
+    for (const GroupStatus& g : m_status.groups) {
+        qint64 restarts = 0;
+        QStringList reasons;
+        for (const auto& [reason, count] : g.restarts) {
+            restarts += count;
+            reasons << QStringLiteral("%1: %2").arg(QString::fromStdString(reason)).arg(count);
+        }
+        for (const ProcessStatus& p : g.processes) {
+            Row row;
+            row.group = QString::fromStdString(g.name);
+            row.slot = p.index;
+            row.pid = p.pid;
+            row.state = QString::fromStdString(p.state);
+            row.requests = p.requests;
+            row.threadsActive = p.activeRequests;
+            row.threads = p.threads;
+            row.restarts = restarts;
+            row.restartReasons = reasons.join(QLatin1Char('\n'));
+            row.gil = gilText(p.gilMode, p.gilEnabled);
+            at[{g.name, p.index}] = rows.size();
+            rows.push_back(row);
+        }
+    }
+    for (const ProcessTelemetry& t : m_sample.processes) {
+        auto it = at.find({t.group, t.process});
+        if (it == at.end()) {
+            // Telemetry of a process the last status did not list yet (it just started).
+            Row row;
+            row.group = QString::fromStdString(t.group);
+            row.slot = t.process;
+            it = at.emplace(std::make_pair(t.group, t.process), rows.size()).first;
+            rows.push_back(row);
+        }
+        Row& row = rows[it->second];
+        row.pid = t.pid;
+        if (!t.state.empty()) {
+            row.state = QString::fromStdString(t.state);
+        }
+        row.requests = std::max<qint64>(row.requests, t.requestCount);
+        row.throughput = t.requestThroughput;
+        row.threadsActive = t.threadsActive;
+        row.threads = t.threadsMaximum;
+        row.capacity = t.capacityUtilization;
+        row.cpu = t.cpuUtilization;
+        row.rss = t.memoryRss;
+        if (row.gil.isEmpty()) {
+            row.gil = gilText(t.gilMode, t.gilEnabled);
+        }
+    }
+    // Group order as the engine lists groups, then slot; groups only telemetry knows go last.
+    std::map<QString, size_t> groupOrder;
+    for (const GroupStatus& g : m_status.groups) {
+        groupOrder.emplace(QString::fromStdString(g.name), groupOrder.size());
+    }
+    std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+        const auto ga = groupOrder.count(a.group) ? groupOrder.at(a.group) : groupOrder.size();
+        const auto gb = groupOrder.count(b.group) ? groupOrder.at(b.group) : groupOrder.size();
+        return std::tie(ga, a.group, a.slot) < std::tie(gb, b.group, b.slot);
+    });
+    return rows;
+}
+
+void ProcessTableModel::apply(std::vector<Row> rows)
+{
+    const auto sameKey = [](const Row& a, const Row& b) { return a.group == b.group && a.slot == b.slot; };
+    // Rows whose process is gone leave; both lists are in the same order, so what remains lines up.
+    for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
+        const bool kept =
+            std::any_of(rows.begin(), rows.end(), [&](const Row& r) { return sameKey(r, m_rows[i]); });
+        if (!kept) {
+            beginRemoveRows({}, i, i);
+            m_rows.erase(m_rows.begin() + i);
+            endRemoveRows();
+        }
+    }
+    for (int i = 0; i < int(rows.size()); ++i) {
+        if (i < int(m_rows.size()) && sameKey(m_rows[size_t(i)], rows[size_t(i)])) {
+            if (!(m_rows[size_t(i)] == rows[size_t(i)])) {
+                m_rows[size_t(i)] = rows[size_t(i)];
+                Q_EMIT dataChanged(index(i, 0), index(i, ColumnCount - 1));
+            }
+            continue;
+        }
+        beginInsertRows({}, i, i);
+        m_rows.insert(m_rows.begin() + i, rows[size_t(i)]);
+        endInsertRows();
+    }
+}
+
+QString ProcessTableModel::groupAt(int row) const
+{
+    return row >= 0 && row < int(m_rows.size()) ? m_rows[size_t(row)].group : QString();
+}
+
+ProcessTotals ProcessTableModel::totals() const
+{
+    ProcessTotals totals;
+    for (const Row& row : m_rows) {
+        ++totals.processes;
+        totals.threads += row.threads;
+        totals.threadsActive += row.threadsActive;
+        totals.throughput += row.throughput.value_or(0);
+        totals.cpuPercent += row.cpu.value_or(0) * 100;
+        totals.rssMegabytes += double(row.rss) / (1024 * 1024);
+    }
+    return totals;
+}
+
+int ProcessTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ProcessTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ProcessTableModel::display(const Row& row, int column) const
+{
+    const QString none = QStringLiteral("–");
+    switch (column) {
+    case GroupColumn:
+        return row.group;
+    case SlotColumn:
+        return row.slot;
+    case PidColumn:
+        return row.pid > 0 ? QVariant(row.pid) : QVariant(none);
+    case StateColumn:
+        return row.state;
+    case RequestsColumn:
+        return QLocale().toString(row.requests);
+    case ThroughputColumn:
+        return row.throughput ? QString::number(*row.throughput, 'f', 1) : none;
+    case BusyColumn:
+        return row.threads > 0 ? QStringLiteral("%1 / %2").arg(row.threadsActive).arg(row.threads) : none;
+    case CapacityColumn:
+        return row.capacity ? QString::number(*row.capacity * 100, 'f', 0) : none;
+    case CpuColumn:
+        return row.cpu ? QString::number(*row.cpu * 100, 'f', 1) : none;
+    case RssColumn:
+        return row.rss > 0 ? QString::number(double(row.rss) / (1024 * 1024), 'f', 1) : none;
+    case RestartsColumn:
+        return row.restarts;
+    default:
+        return {};
+    }
+}
+
+QVariant ProcessTableModel::sortValue(const Row& row, int column) const
+{
+    switch (column) {
+    case GroupColumn:
+        return row.group;
+    case SlotColumn:
+        return row.slot;
+    case PidColumn:
+        return row.pid;
+    case StateColumn:
+        return row.state;
+    case RequestsColumn:
+        return row.requests;
+    case ThroughputColumn:
+        return row.throughput.value_or(-1);
+    case BusyColumn:
+        return row.threadsActive;
+    case CapacityColumn:
+        return row.capacity.value_or(-1);
+    case CpuColumn:
+        return row.cpu.value_or(-1);
+    case RssColumn:
+        return row.rss;
+    case RestartsColumn:
+        return row.restarts;
+    default:
+        return {};
+    }
+}
+
+QVariant ProcessTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    const Row& row = m_rows[size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+        return display(row, index.column());
+    case SortRole:
+    case Qt::EditRole:
+        return sortValue(row, index.column());
+    case Qt::TextAlignmentRole:
+        if (index.column() == GroupColumn || index.column() == StateColumn) {
+            return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
+        }
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::ToolTipRole:
+        if (index.column() == RestartsColumn) {
+            return row.restartReasons.isEmpty() ? tr("No restarts") : row.restartReasons;
+        }
+        if (index.column() == StateColumn || index.column() == GroupColumn) {
+            return row.gil;
+        }
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant ProcessTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal) {
+        return QAbstractTableModel::headerData(section, orientation, role);
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case RequestsColumn:
+            return tr("Requests the process served since it started");
+        case ThroughputColumn:
+            return tr("Requests per second in the last telemetry interval");
+        case BusyColumn:
+            return tr("Request threads busy now / threads of the process");
+        case CapacityColumn:
+            return tr(
+                "Busy thread time over all threads in the last interval (mod_wsgi's capacity_utilization)");
+        case CpuColumn:
+            return tr("CPU used, user + system, in % of one core (can exceed 100)");
+        case RssColumn:
+            return tr("Resident memory in MiB");
+        case RestartsColumn:
+            return tr("Restarts of the group's processes; the tooltip of a cell gives the reasons");
+        default:
+            return {};
+        }
+    }
+    if (role != Qt::DisplayRole) {
+        return QAbstractTableModel::headerData(section, orientation, role);
+    }
+    switch (section) {
+    case GroupColumn:
+        return tr("Group");
+    case SlotColumn:
+        return tr("#");
+    case PidColumn:
+        return tr("PID");
+    case StateColumn:
+        return tr("State");
+    case RequestsColumn:
+        return tr("Requests (total)");
+    case ThroughputColumn:
+        return tr("Throughput (req/s)");
+    case BusyColumn:
+        return tr("Busy (threads)");
+    case CapacityColumn:
+        return tr("Capacity (%)");
+    case CpuColumn:
+        return tr("CPU (%)");
+    case RssColumn:
+        return tr("RSS (MB)");
+    case RestartsColumn:
+        return tr("Restarts (count)");
+    default:
+        return {};
+    }
+}
+
+} // namespace wsgi::studio::models

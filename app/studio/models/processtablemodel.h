@@ -1,0 +1,91 @@
+#pragma once
+// One row per worker process (group order, then slot), from the engine's status and the latest
+// telemetry sample. A row is keyed by (group, slot), so a restarted process keeps its row and only
+// its pid changes; updates are dataChanged per changed row, never a reset, so selection, scroll
+// position and the row under the cursor stay put at 4 Hz.
+
+#include "session/enginestatus.h"
+#include "session/telemetrysample.h"
+
+#include <QAbstractTableModel>
+
+#include <optional>
+#include <vector>
+
+namespace wsgi::studio::models {
+
+struct ProcessTotals
+{
+    int processes = 0;
+    int threads = 0;
+    int threadsActive = 0;
+    double throughput = 0;   // requests/s
+    double cpuPercent = 0;   // % of one core, summed
+    double rssMegabytes = 0; // MB, summed
+};
+
+class ProcessTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column
+    {
+        GroupColumn,
+        SlotColumn,
+        PidColumn,
+        StateColumn,
+        RequestsColumn,   // total since the process started
+        ThroughputColumn, // requests/s in the last interval
+        BusyColumn,       // active / threads
+        CapacityColumn,   // % of thread time busy
+        CpuColumn,        // % of one core
+        RssColumn,        // MB
+        RestartsColumn,   // the group's restarts, by reason in the tooltip
+        ColumnCount
+    };
+    static constexpr int SortRole = Qt::UserRole + 1; // the raw number behind a formatted cell
+
+    explicit ProcessTableModel(QObject* parent = nullptr);
+
+    void setStatus(const EngineStatus& status);
+    void setSample(const TelemetrySample& sample);
+    void clear();
+
+    QString groupAt(int row) const;
+    ProcessTotals totals() const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    struct Row
+    {
+        QString group;
+        int slot = 0;
+        qint64 pid = 0;
+        QString state;
+        qint64 requests = 0;
+        std::optional<double> throughput;
+        int threadsActive = 0;
+        int threads = 0;
+        std::optional<double> capacity; // 0..1
+        std::optional<double> cpu;      // cores
+        qint64 rss = 0;
+        qint64 restarts = 0;
+        QString restartReasons;
+        QString gil;
+        friend bool operator==(const Row&, const Row&) = default;
+    };
+    std::vector<Row> buildRows() const;
+    void apply(std::vector<Row> rows);
+    QVariant display(const Row& row, int column) const;
+    QVariant sortValue(const Row& row, int column) const;
+
+    EngineStatus m_status;
+    TelemetrySample m_sample;
+    std::vector<Row> m_rows;
+};
+
+} // namespace wsgi::studio::models

@@ -1,0 +1,161 @@
+#include "studio/screenshot.h"
+
+#include "core/loadgen/loadgenerator.h"
+#include "studio/mainwindow.h"
+#include "studio/widgets/palettes.h"
+
+#include <QDir>
+#include <QFutureWatcher>
+#include <QImage>
+#include <QPixmap>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace wsgi::studio {
+
+namespace {
+
+// Each chart and layout settles over a few event-loop turns (queued refreshes): give it a moment.
+constexpr int kSettleMs = 400;
+
+} // namespace
+
+ScreenshotRun::ScreenshotRun(MainWindow* window, const Options& options, QObject* parent)
+    : QObject(parent), m_window(window), m_options(options),
+      m_cancel(std::make_shared<std::atomic<bool>>(false))
+{
+    m_deadline.setSingleShot(true);
+    m_deadline.setInterval(options.timeoutMs);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        finish(1, tr("timed out after %1 s (engine state: %2)")
+                      .arg(m_options.timeoutMs / 1000)
+                      .arg(EngineSession::stateName(m_window->session()->state())));
+    });
+}
+
+ScreenshotRun::~ScreenshotRun()
+{
+    m_cancel->store(true); // a load still running stops within milliseconds; nothing waits for it
+}
+
+void ScreenshotRun::start()
+{
+    if (!QDir().mkpath(m_options.directory)) {
+        finish(1, tr("cannot create %1").arg(m_options.directory));
+        return;
+    }
+    m_deadline.start();
+    EngineSession* session = m_window->session();
+    connect(session, &EngineSession::stateChanged, this, [this](EngineSession::State state) {
+        if (state == EngineSession::State::Ready) {
+            onReady();
+        }
+    });
+    connect(session, &EngineSession::failed, this,
+            [this](const QString& reason) { finish(1, tr("the engine did not start: %1").arg(reason)); });
+    connect(session, &EngineSession::lost, this,
+            [this](const QString& reason) { finish(1, tr("the engine was lost: %1").arg(reason)); });
+    if (session->state() == EngineSession::State::Ready) {
+        onReady();
+    }
+}
+
+void ScreenshotRun::onReady()
+{
+    if (m_loadStarted) {
+        return;
+    }
+    m_loadStarted = true;
+    // Wait for the first status (the workers report their interpreters), then load.
+    QTimer::singleShot(500, this, &ScreenshotRun::startLoad);
+}
+
+void ScreenshotRun::startLoad()
+{
+    const QString url = m_window->session()->listenUrl();
+    if (url.isEmpty()) {
+        finish(1, tr("the engine did not say where it listens"));
+        return;
+    }
+    loadgen::LoadSpec spec;
+    spec.url = url.toStdString() + "/";
+    spec.connections = m_options.connections;
+    spec.threads = 1;
+    spec.durationSec = m_options.loadSeconds;
+    spec.timeoutMs = 5000;
+    auto cancel = m_cancel;
+    auto* watcher = new QFutureWatcher<loadgen::LoadResult>(this);
+    connect(watcher, &QFutureWatcher<loadgen::LoadResult>::finished, this, [this, watcher] {
+        const loadgen::LoadResult result = watcher->result();
+        watcher->deleteLater();
+        onLoadFinished(result.requests, QString::fromStdString(result.failure));
+    });
+    // The generator blocks its thread for the whole run: a pool thread, never the GUI's.
+    watcher->setFuture(
+        QtConcurrent::run([spec, cancel] { return loadgen::LoadGenerator().run(spec, {}, cancel.get()); }));
+    m_window->showPage(MainWindow::Page::Monitor);
+}
+
+void ScreenshotRun::onLoadFinished(qint64 requests, const QString& failure)
+{
+    if (!failure.isEmpty() || requests == 0) {
+        finish(
+            1,
+            tr("the load generator got no answers: %1").arg(failure.isEmpty() ? tr("0 requests") : failure));
+        return;
+    }
+    // One more telemetry interval so the charts hold the end of the run.
+    for (int page = 0; page < int(MainWindow::Page::Count); ++page) {
+        m_shots << MainWindow::pageName(MainWindow::Page(page));
+    }
+    m_shots << QStringLiteral("monitor-dark");
+    widgets::applyPaletteChoice(widgets::PaletteChoice::Light);
+    QTimer::singleShot(1200, this, &ScreenshotRun::renderNext);
+}
+
+void ScreenshotRun::renderNext()
+{
+    if (m_done) {
+        return;
+    }
+    if (m_shots.isEmpty()) {
+        widgets::applyPaletteChoice(widgets::PaletteChoice::Light);
+        finish(0, tr("wrote %1 images to %2").arg(m_written.size()).arg(m_options.directory));
+        return;
+    }
+    const QString shot = m_shots.constFirst();
+    const bool dark = shot.endsWith(QLatin1String("-dark"));
+    const QString pageName = dark ? shot.chopped(5) : shot;
+    for (int page = 0; page < int(MainWindow::Page::Count); ++page) {
+        if (MainWindow::pageName(MainWindow::Page(page)) == pageName) {
+            m_window->showPage(MainWindow::Page(page));
+        }
+    }
+    if (dark) {
+        widgets::applyPaletteChoice(widgets::PaletteChoice::Dark);
+    }
+    // Render after the page has laid out and its charts refreshed.
+    QTimer::singleShot(kSettleMs, this, [this, shot] {
+        const QString path = QDir(m_options.directory).filePath(shot + QStringLiteral(".png"));
+        const QImage image = m_window->grab().toImage();
+        if (image.isNull() || !image.save(path, "PNG")) {
+            finish(1, tr("cannot write %1").arg(path));
+            return;
+        }
+        m_written << path;
+        m_shots.removeFirst();
+        renderNext();
+    });
+}
+
+void ScreenshotRun::finish(int exitCode, const QString& message)
+{
+    if (m_done) {
+        return;
+    }
+    m_done = true;
+    m_deadline.stop();
+    m_cancel->store(true);
+    Q_EMIT finished(exitCode, message);
+}
+
+} // namespace wsgi::studio

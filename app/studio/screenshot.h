@@ -1,0 +1,57 @@
+#pragma once
+// `wsgi-studio --screenshot DIR`: a real local engine on the configuration, a small bounded load
+// against it on 127.0.0.1 (a few connections for a few seconds, on a worker thread) so Monitor shows
+// live data, then every page rendered to DIR/<page>.png, and the Monitor page once more in the dark
+// palette. Finishes with an exit code: 0 when every image was written.
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+
+namespace wsgi::studio {
+
+class MainWindow;
+
+class ScreenshotRun : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QString directory;
+        double loadSeconds = 5;
+        int connections = 4;
+        int timeoutMs = 90000; // the whole run, engine start included
+    };
+
+    ScreenshotRun(MainWindow* window, const Options& options, QObject* parent = nullptr);
+    ~ScreenshotRun() override;
+
+    void start();
+    QStringList written() const { return m_written; }
+
+Q_SIGNALS:
+    void finished(int exitCode, const QString& message);
+
+private:
+    void onReady();
+    void startLoad();
+    void onLoadFinished(qint64 requests, const QString& failure);
+    void renderNext();
+    void finish(int exitCode, const QString& message);
+
+    MainWindow* m_window;
+    Options m_options;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    QTimer m_deadline;
+    QStringList m_shots; // "connect", ..., "monitor-dark": what is left to render
+    QStringList m_written;
+    bool m_loadStarted = false;
+    bool m_done = false;
+};
+
+} // namespace wsgi::studio

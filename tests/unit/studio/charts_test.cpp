@@ -1,0 +1,144 @@
+#include "studio/charts/histogramchart.h"
+#include "studio/charts/linechart.h"
+#include "studio/charts/niceaxis.h"
+#include "studio/models/histogrammodel.h"
+
+#include <QCoreApplication>
+#include <QStandardItemModel>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+using namespace wsgi::studio;
+
+namespace {
+
+QList<QStandardItem*> row(const QVariant& x, const QVariant& a, const QVariant& b)
+{
+    QList<QStandardItem*> items;
+    for (const QVariant& v : {x, a, b}) {
+        auto* item = new QStandardItem;
+        item->setData(v, Qt::DisplayRole);
+        items << item;
+    }
+    return items;
+}
+
+void settle()
+{
+    // Charts refresh once per event-loop turn.
+    QCoreApplication::processEvents();
+    QCoreApplication::processEvents();
+}
+
+} // namespace
+
+TEST(NiceAxis, RoundBoundsAndDecimals)
+{
+    const auto a = charts::niceAxis(0, 87.4);
+    EXPECT_DOUBLE_EQ(a.min, 0);
+    EXPECT_DOUBLE_EQ(a.max, 100);
+    EXPECT_EQ(a.decimals, 0);
+    const auto b = charts::niceAxis(0, 0.9);
+    EXPECT_DOUBLE_EQ(b.max, 1.0);
+    EXPECT_GE(b.decimals, 1);
+    const auto c = charts::niceAxis(0, 9);
+    EXPECT_EQ(c.decimals, c.max / (c.tickCount - 1) == 2.5 ? 1 : 0);
+}
+
+TEST(LineChart, OneSeriesPerColumnNamedByItsHeaderFollowingInsertsAndResets)
+{
+    QStandardItemModel model(0, 3);
+    model.setHorizontalHeaderLabels(
+        {QStringLiteral("time (s)"), QStringLiteral("p50 (ms)"), QStringLiteral("p95 (ms)")});
+    charts::LineChart chart;
+    chart.setModel(&model, 0, {1, 2});
+    ASSERT_EQ(chart.seriesCount(), 2);
+    EXPECT_EQ(chart.seriesName(1), QStringLiteral("p95 (ms)"));
+    EXPECT_EQ(chart.pointCount(0), 0);
+
+    model.appendRow(row(0.0, 1.0, 2.0));
+    model.appendRow(row(1.0, 1.5, 4.0));
+    model.appendRow(row(2.0, QVariant(), 3.0)); // nothing timed: no p50 point, not a zero
+    settle();
+    EXPECT_EQ(chart.pointCount(0), 2);
+    EXPECT_EQ(chart.pointCount(1), 3);
+    EXPECT_GE(chart.yRange().second, 4.0);
+    EXPECT_DOUBLE_EQ(chart.yRange().first, 0);
+
+    model.removeRows(0, 2);
+    settle();
+    EXPECT_EQ(chart.pointCount(1), 1);
+    model.clear();
+    settle();
+    EXPECT_EQ(chart.pointCount(1), 0);
+}
+
+TEST(LineChart, ConstantTimeWindowSlidesInsteadOfRescaling)
+{
+    QStandardItemModel model(0, 3);
+    charts::LineChart chart;
+    chart.setXWindow(60);
+    chart.setModel(&model, 0, {1});
+    model.appendRow(row(0.0, 1.0, 0.0));
+    model.appendRow(row(10.0, 1.0, 0.0));
+    settle();
+    EXPECT_DOUBLE_EQ(chart.xRange().first, 0);
+    EXPECT_DOUBLE_EQ(chart.xRange().second, 60);
+    model.appendRow(row(100.0, 1.0, 0.0));
+    settle();
+    EXPECT_DOUBLE_EQ(chart.xRange().first, 40);
+    EXPECT_DOUBLE_EQ(chart.xRange().second, 100);
+}
+
+TEST(LineChart, FixedYRange)
+{
+    QStandardItemModel model(0, 3);
+    charts::LineChart chart;
+    chart.setModel(&model, 0, {1});
+    chart.setYRange(0, 100);
+    model.appendRow(row(0.0, 250.0, 0.0));
+    settle();
+    EXPECT_DOUBLE_EQ(chart.yRange().second, 100);
+}
+
+TEST(HistogramChart, BarsMarkersAndAUnitThatFitsTheData)
+{
+    models::HistogramModel model;
+    charts::HistogramChart chart;
+    chart.setModel(&model, models::HistogramModel::LowerColumn, models::HistogramModel::UpperColumn,
+                   models::HistogramModel::CountColumn);
+    settle();
+    EXPECT_EQ(chart.barCount(), 0);
+
+    wsgi::Histogram sub;
+    for (int us = 5; us < 900; us += 3) {
+        sub.record(us);
+    }
+    model.setHistogram(sub);
+    chart.setMarkers(
+        {{QStringLiteral("p50"), sub.percentile(50)}, {QStringLiteral("p99"), sub.percentile(99)}});
+    settle();
+    EXPECT_GT(chart.barCount(), 5);
+    EXPECT_EQ(chart.unit(), QStringLiteral("µs"));
+    ASSERT_EQ(chart.markerNames().size(), 2);
+    EXPECT_TRUE(chart.markerNames()[0].startsWith(QStringLiteral("p50 ")))
+        << chart.markerNames()[0].toStdString();
+
+    wsgi::Histogram slow;
+    slow.record(12000);
+    slow.record(45000);
+    model.setHistogram(slow);
+    chart.setMarkers({});
+    settle();
+    EXPECT_EQ(chart.barCount(), 2);
+    EXPECT_EQ(chart.unit(), QStringLiteral("ms"));
+    EXPECT_TRUE(chart.markerNames().isEmpty());
+}
+
+TEST(FormatMicros, PicksTheUnit)
+{
+    EXPECT_EQ(charts::formatMicros(850), QStringLiteral("850 µs"));
+    EXPECT_EQ(charts::formatMicros(1200), QStringLiteral("1.20 ms"));
+    EXPECT_EQ(charts::formatMicros(2.5e6), QStringLiteral("2.50 s"));
+}
