@@ -2,6 +2,7 @@
 // wsgi-studio --screenshot DIR [--config FILE]: every page with live data, as PNGs, then exit.
 #include "studio/mainwindow.h"
 #include "studio/screenshot.h"
+#include "studio/widgets/studioicon.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -17,6 +18,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("wsgi-studio"));
     QApplication::setApplicationVersion(QStringLiteral(WSGI_STUDIO_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("wsgi-studio"));
+    QApplication::setWindowIcon(wsgi::studio::widgets::studioIcon());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("WSGI Tuning Studio"));

@@ -13,6 +13,8 @@
 
 #ifdef WSGI_STUDIO_HAVE_CONFIGURE_PAGE
 #include "studio/configure/configurepage.h"
+#include "studio/configure/issuesdock.h"
+#include "studio/configure/optionform.h"
 #endif
 #ifdef WSGI_STUDIO_HAVE_APACHE_PAGE
 #include "studio/apache/apachepage.h"
@@ -118,7 +120,24 @@ void MainWindow::buildPages()
     connect(m_connect, &pages::ConnectPage::attachRequested, this, &MainWindow::attach);
 
 #ifdef WSGI_STUDIO_HAVE_CONFIGURE_PAGE
-    m_configure = new ConfigurePage(m_document, m_session, this);
+    auto* configure = new ConfigurePage(m_document, m_session, this);
+    m_configure = configure;
+    connect(configure, &ConfigurePage::applied, this, [this](quint64, qint64 generation) {
+        m_appliedGeneration = generation;
+        m_statusBar->setConfigGeneration(generation, true);
+    });
+    connect(configure, &ConfigurePage::applyFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("Not applied: %1").arg(message), 10000);
+    });
+    // The runtimes the Connect page discovered are the choices for a group's python=.
+    connect(m_connect, &pages::ConnectPage::runtimesDiscovered, configure,
+            [configure](const QList<RuntimeInfo>& runtimes) {
+                QList<RuntimeChoice> choices;
+                for (const RuntimeInfo& r : runtimes) {
+                    choices.append({r.name, r.summary(), r.freeThreaded, r.perInterpreterGilPossible});
+                }
+                configure->setRuntimes(choices);
+            });
 #else
     m_configure = missingPage(tr("Configure"), this);
 #endif

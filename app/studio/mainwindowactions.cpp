@@ -11,6 +11,7 @@
 
 #ifdef WSGI_STUDIO_HAVE_CONFIGURE_PAGE
 #include "studio/configure/configurepage.h"
+#include "studio/configure/issuesdock.h"
 #endif
 
 #include <QAction>
@@ -144,15 +145,15 @@ void MainWindow::buildMenus()
         pagesMenu->addAction(action(QStringLiteral("actionPage") + QString::number(i + 1)));
     }
     m_viewMenu->addSeparator();
-    const auto docks = findChildren<QDockWidget*>();
-    for (QDockWidget* dock : docks) {
-        QAction* toggle = dock->toggleViewAction();
-        if (dock == m_logDock) {
-            toggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key_L));
-            toggle->setObjectName(QStringLiteral("actionToggleLog"));
-        }
-        m_viewMenu->addAction(toggle);
-    }
+    QAction* toggleLog = m_logDock->toggleViewAction();
+    toggleLog->setShortcut(QKeySequence(Qt::ALT | Qt::Key_L));
+    toggleLog->setObjectName(QStringLiteral("actionToggleLog"));
+    m_viewMenu->addAction(toggleLog);
+#ifdef WSGI_STUDIO_HAVE_CONFIGURE_PAGE
+    QAction* toggleIssues = static_cast<ConfigurePage*>(m_configure)->issuesDock()->toggleViewAction();
+    toggleIssues->setText(tr("Issues (Configure)"));
+    m_viewMenu->addAction(toggleIssues);
+#endif
     m_viewMenu->addSeparator();
     QMenu* paletteMenu = m_viewMenu->addMenu(tr("&Colours"));
     m_paletteGroup = new QActionGroup(this);

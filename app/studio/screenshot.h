@@ -23,7 +23,7 @@ public:
     struct Options
     {
         QString directory;
-        double loadSeconds = 5;
+        double loadSeconds = 8;
         int connections = 4;
         int timeoutMs = 90000; // the whole run, engine start included
     };

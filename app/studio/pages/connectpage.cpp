@@ -215,9 +215,13 @@ QWidget* ConnectPage::buildRuntimesBox()
         this, [workerDir] { return listRuntimes(workerDir); },
         [this, workerDir](const QList<RuntimeInfo>& runtimes) {
             m_runtimesModel->setRuntimes(runtimes);
+            Q_EMIT runtimesDiscovered(runtimes);
             m_runtimeJob.startJob(
                 this, [workerDir] { return discoverRuntimes(workerDir); },
-                [this](const QList<RuntimeInfo>& probed) { m_runtimesModel->setRuntimes(probed); });
+                [this](const QList<RuntimeInfo>& probed) {
+                    m_runtimesModel->setRuntimes(probed);
+                    Q_EMIT runtimesDiscovered(probed);
+                });
         });
     return box;
 }

@@ -9,6 +9,7 @@
 #include "session/endpoint.h"
 #include "session/enginesession.h"
 #include "session/jobtracker.h"
+#include "session/runtimes.h"
 
 #include <QWidget>
 
@@ -55,6 +56,8 @@ public:
 Q_SIGNALS:
     void openRequested(const QString& path);
     void attachRequested(const wsgi::studio::EngineSession::AttachOptions& options);
+    // Listed at once, then again with each runtime's probed facts.
+    void runtimesDiscovered(const QList<wsgi::studio::RuntimeInfo>& runtimes);
 
 private:
     QWidget* buildProjectBox();

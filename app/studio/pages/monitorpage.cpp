@@ -36,6 +36,20 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     connect(m_groupBox, &QComboBox::currentIndexChanged, this, &MonitorPage::onGroupChosen);
     auto* groupLabel = new QLabel(tr("&Group:"), this);
     groupLabel->setBuddy(m_groupBox);
+    m_windowBox = new QComboBox(this);
+    m_windowBox->setObjectName(QStringLiteral("monitorWindow"));
+    m_windowBox->setToolTip(tr("The time the charts span; older data scrolls off to the left"));
+    for (const int seconds : {30, 60, 120, 300, 600}) {
+        m_windowBox->addItem(seconds < 60 ? tr("%1 s").arg(seconds) : tr("%1 min").arg(seconds / 60),
+                             seconds);
+    }
+    m_windowBox->setCurrentIndex(m_windowBox->findData(int(kDefaultChartWindowSeconds)));
+    connect(m_windowBox, &QComboBox::currentIndexChanged, this, [this] {
+        m_throughput->setXWindow(chartWindow());
+        m_response->setXWindow(chartWindow());
+    });
+    auto* windowLabel = new QLabel(tr("&Window:"), this);
+    windowLabel->setBuddy(m_windowBox);
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("monitorSummary"));
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -63,7 +77,7 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     m_throughput->setObjectName(QStringLiteral("throughputChart"));
     m_throughput->setTitle(tr("Throughput"));
     m_throughput->setAxisTitles(tr("time (s)"), tr("requests/s"));
-    m_throughput->setXWindow(kChartWindowSeconds);
+    m_throughput->setXWindow(kDefaultChartWindowSeconds);
     m_throughput->setEmptyText(tr("Waiting for telemetry"));
     m_throughput->setModel(m_seriesModel, TimeSeriesModel::TimeColumn, {TimeSeriesModel::ThroughputColumn});
 
@@ -71,7 +85,7 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     m_response->setObjectName(QStringLiteral("responseChart"));
     m_response->setTitle(tr("Response time per interval"));
     m_response->setAxisTitles(tr("time (s)"), tr("response time (ms)"));
-    m_response->setXWindow(kChartWindowSeconds);
+    m_response->setXWindow(kDefaultChartWindowSeconds);
     m_response->setEmptyText(tr("No request timed yet"));
     m_response->setModel(m_seriesModel, TimeSeriesModel::TimeColumn,
                          {TimeSeriesModel::ResponseP50Column, TimeSeriesModel::ResponseP95Column});
@@ -115,6 +129,9 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     auto* top = new QHBoxLayout;
     top->addWidget(groupLabel);
     top->addWidget(m_groupBox);
+    top->addSpacing(12);
+    top->addWidget(windowLabel);
+    top->addWidget(m_windowBox);
     top->addSpacing(16);
     top->addWidget(m_summary, 1);
     auto* layout = new QVBoxLayout(this);
@@ -142,6 +159,23 @@ void MonitorPage::setGroup(const QString& group)
     if (index >= 0) {
         m_groupBox->setCurrentIndex(index);
     }
+}
+
+void MonitorPage::setChartWindow(double seconds)
+{
+    int best = 0;
+    for (int i = 0; i < m_windowBox->count(); ++i) {
+        if (std::abs(m_windowBox->itemData(i).toDouble() - seconds) <
+            std::abs(m_windowBox->itemData(best).toDouble() - seconds)) {
+            best = i;
+        }
+    }
+    m_windowBox->setCurrentIndex(best);
+}
+
+double MonitorPage::chartWindow() const
+{
+    return m_windowBox->currentData().toDouble();
 }
 
 QByteArray MonitorPage::saveLayout() const

@@ -33,7 +33,7 @@ class MonitorPage : public QWidget
 {
     Q_OBJECT
 public:
-    static constexpr double kChartWindowSeconds = 120;
+    static constexpr double kDefaultChartWindowSeconds = 60;
     static constexpr double kHistogramWindowSeconds = 60;
 
     MonitorPage(EngineSession* session, TelemetryHistory* history, QWidget* parent = nullptr);
@@ -41,6 +41,10 @@ public:
 
     QString group() const; // empty: all groups
     void setGroup(const QString& group);
+
+    // The charts' constant time span: 30 s .. 10 min (the history holds 10 minutes).
+    void setChartWindow(double seconds);
+    double chartWindow() const;
 
     QByteArray saveLayout() const;
     bool restoreLayout(const QByteArray& state);
@@ -66,6 +70,7 @@ private:
     models::HistogramModel* m_gilModel = nullptr;
 
     QComboBox* m_groupBox = nullptr;
+    QComboBox* m_windowBox = nullptr;
     QLabel* m_summary = nullptr;
     QLabel* m_gilHeader = nullptr;
     QSplitter* m_splitter = nullptr;
