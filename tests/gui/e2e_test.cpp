@@ -9,6 +9,7 @@
 #include "apache/apachepage.h"
 #include "configure/configurepage.h"
 #include "configure/optionform.h"
+#include "configure/previewwidget.h"
 #include "session/configdocument.h"
 
 #include <QAction>
@@ -92,8 +93,9 @@ protected:
     }
     void waitForAnalysis()
     {
-        ASSERT_TRUE(waitFor([&] { return m_doc->findingsRevision() == m_doc->revision() && !m_doc->analysisRunning(); },
-                            10000));
+        ASSERT_TRUE(waitFor(
+            [&] { return m_doc->findingsRevision() == m_doc->revision() && !m_doc->analysisRunning(); },
+            10000));
     }
 
     QTemporaryDir m_dir;
@@ -113,7 +115,8 @@ TEST_F(EndToEnd, EditApplyUndoExportAndApacheAccepts)
     QSignalSpy applied(m_configure, &ConfigurePage::applied);
     testing::EventLoopProbe probe;
     m_configure->applyAction()->trigger();
-    ASSERT_TRUE(waitFor([&] { return applied.count() == 1; }, 20000)) << m_configure->applyStatus().toStdString();
+    ASSERT_TRUE(waitFor([&] { return applied.count() == 1; }, 20000))
+        << m_configure->applyStatus().toStdString();
     ASSERT_TRUE(waitFor([&] { return reportedThreads(*m_session, "demo") == 8; }, 20000));
     EXPECT_GT(m_session->generation(), generation);
     EXPECT_EQ(m_configure->appliedRevision(), m_doc->revision());
@@ -149,10 +152,12 @@ TEST_F(EndToEnd, InvalidValueAndRejectedReloadChangeNothing)
     QSignalSpy failed(m_configure, &ConfigurePage::applyFailed);
     QSignalSpy applied(m_configure, &ConfigurePage::applied);
     m_configure->apply();
-    ASSERT_TRUE(waitFor([&] { return failed.count() == 1; }, 20000)) << m_configure->applyStatus().toStdString();
+    ASSERT_TRUE(waitFor([&] { return failed.count() == 1; }, 20000))
+        << m_configure->applyStatus().toStdString();
     EXPECT_EQ(applied.count(), 0);
     EXPECT_EQ(m_session->generation(), generation);
-    EXPECT_TRUE(m_configure->applyStatus().contains(u"rejected"_s) || m_configure->applyStatus().contains(u"error"_s))
+    EXPECT_TRUE(m_configure->applyStatus().contains(u"rejected"_s) ||
+                m_configure->applyStatus().contains(u"error"_s))
         << m_configure->applyStatus().toStdString();
     QTest::qWait(1200); // a status poll or two: still the old processes, still serving 5 threads
     EXPECT_EQ(reportedThreads(*m_session, "demo"), 5);
