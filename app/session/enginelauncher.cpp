@@ -11,6 +11,7 @@
 #include <cstring>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -29,7 +30,7 @@ EngineLauncher::EngineLauncher(QObject* parent) : QObject(parent)
     connect(&m_startTimer, &QTimer::timeout, this, [this] {
         if (m_state != State::Starting)
             return;
-        fail(u"wsgi-engine did not report its ports within "_s +
+        fail(u"wsgi-engine did not print its ready line within "_s +
              QString::number(m_startTimer.interval() / 1000) + u" s"_s +
              (m_stderr.trimmed().isEmpty() ? QString() : u": "_s + errorTail()));
     });
@@ -171,33 +172,68 @@ void EngineLauncher::stop(std::chrono::milliseconds grace)
     }
 }
 
+void EngineLauncher::emitLines(QString& partial, const QByteArray& bytes, bool isStdout)
+{
+    partial += QString::fromUtf8(bytes);
+    qsizetype newline;
+    while ((newline = partial.indexOf(u'\n')) >= 0) {
+        QString line = partial.left(newline);
+        partial.remove(0, newline + 1);
+        if (line.endsWith(u'\r'))
+            line.chop(1);
+        if (isStdout && wsgi::isReadyLine(line.toStdString())) {
+            onReadyLine(line.toStdString());
+            continue;
+        }
+        Q_EMIT logLine(line);
+    }
+}
+
+void EngineLauncher::onReadyLine(const std::string& line)
+{
+    if (m_state != State::Starting)
+        return;
+    std::string error;
+    const auto ready = wsgi::parseReadyLine(line, error);
+    if (!ready) {
+        fail(u"wsgi-engine printed a ready line this studio cannot read ("_s + QString::fromStdString(error) +
+             u"): is it another version?"_s);
+        return;
+    }
+    // The first listen address is the HTTP port we asked for (--listen replaces the config's).
+    std::string host;
+    int http = 0;
+    int control = 0;
+    if (ready->listen.empty() || !wsgi::splitHostPort(ready->listen.front(), host, http)) {
+        fail(u"wsgi-engine's ready line names no listen address"_s);
+        return;
+    }
+    if (ready->control.empty() || !wsgi::splitHostPort(ready->control, host, control)) {
+        fail(u"wsgi-engine's ready line names no control endpoint"_s);
+        return;
+    }
+    m_ready = *ready;
+    m_httpPort = quint16(http);
+    m_controlPort = quint16(control);
+    if (!ready->tokenFile.empty())
+        m_tokenFile = QString::fromStdString(ready->tokenFile);
+    m_startTimer.stop();
+    m_state = State::Running;
+    Q_EMIT started();
+}
+
 void EngineLauncher::onStdout()
 {
-    m_stdoutLine += QString::fromUtf8(m_process->readAllStandardOutput());
-    static const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)/"_s);
-    static const QRegularExpression control(u"control endpoint on 127\\.0\\.0\\.1:(\\d+)"_s);
-    qsizetype newline;
-    while ((newline = m_stdoutLine.indexOf(u'\n')) >= 0) {
-        const QString line = m_stdoutLine.left(newline);
-        m_stdoutLine.remove(0, newline + 1);
-        // The first "listening on" is the HTTP port we asked for (--listen replaces the config's).
-        if (const auto m = listening.match(line); m.hasMatch() && m_httpPort == 0)
-            m_httpPort = quint16(m.captured(1).toUInt());
-        if (const auto m = control.match(line); m.hasMatch())
-            m_controlPort = quint16(m.captured(1).toUInt());
-    }
-    if (m_state == State::Starting && m_httpPort != 0 && m_controlPort != 0) {
-        m_startTimer.stop();
-        m_state = State::Running;
-        Q_EMIT started();
-    }
+    emitLines(m_stdoutLine, m_process->readAllStandardOutput(), true);
 }
 
 void EngineLauncher::onStderr()
 {
-    m_stderr += QString::fromUtf8(m_process->readAllStandardError());
+    const QByteArray bytes = m_process->readAllStandardError();
+    m_stderr += QString::fromUtf8(bytes);
     if (m_stderr.size() > kStderrLimit)
         m_stderr = m_stderr.right(kStderrLimit);
+    emitLines(m_stderrLine, bytes, false);
 }
 
 QString EngineLauncher::exitDescription(int exitCode, QProcess::ExitStatus status) const
@@ -230,7 +266,11 @@ void EngineLauncher::onFinished(int exitCode, QProcess::ExitStatus status)
 {
     m_killTimer.stop();
     m_startTimer.stop();
+    onStdout();
     onStderr(); // whatever is left in the pipe: often the very error we need
+    for (QString* partial : {&m_stdoutLine, &m_stderrLine})
+        if (const QString rest = std::exchange(*partial, QString()); !rest.isEmpty())
+            Q_EMIT logLine(rest); // a last line without its newline
     const State was = m_state;
     m_state = State::Exited;
     const QString description = exitDescription(exitCode, status);

@@ -1,7 +1,7 @@
 #pragma once
 // Starts a local wsgi-engine on loopback and stops it again: the config text goes to a private temp
 // dir (or a config file runs in place), the engine is asked for port 0 on 127.0.0.1 for HTTP and
-// control, and `started` comes once it printed both "listening on" and "control endpoint on".
+// control, and `started` comes once it printed its ready line (core/readyline.h).
 // A start that fails (the engine rejected the config, a runtime is missing, the binary is absent, no
 // ports within the timeout) ends in `failed` carrying the engine's own error text. An engine that
 // exits on its own after starting ends in `exited`, also with its text. stop() sends SIGTERM and,
@@ -15,6 +15,8 @@
 // the studio decides how the engine stops; it also gets SIGTERM if the studio dies.
 
 #include "session/endpoint.h"
+
+#include "core/readyline.h"
 
 #include <QObject>
 #include <QProcess>
@@ -67,7 +69,8 @@ public:
     Endpoint controlEndpoint() const { return {QStringLiteral("127.0.0.1"), m_controlPort}; }
     QString tokenFile() const { return m_tokenFile; }
     QString configPath() const { return m_configPath; }
-    QString url() const; // "http://127.0.0.1:PORT"
+    QString url() const;                                     // "http://127.0.0.1:PORT"
+    const wsgi::ReadyLine& ready() const { return m_ready; } // what the engine's ready line said
     // What the engine wrote to stderr (bounded to its last 64 KiB), and the warning lines in it.
     QString errorOutput() const { return m_stderr; }
     QStringList warnings() const;
@@ -81,6 +84,9 @@ Q_SIGNALS:
     void failed(const QString& reason); // the last signal: delete the launcher afterwards
     void exited(const QString& reason); // after `started`, without stop() having been asked
     void stopped();
+    // Every line the engine writes, stdout and stderr alike, without its newline (the ready line is
+    // not a log line and is not repeated here).
+    void logLine(const QString& line);
 
 private:
     void onStdout();
@@ -101,7 +107,12 @@ private:
     quint16 m_controlPort = 0;
     QString m_tokenFile;
     QString m_configPath;
+    void onReadyLine(const std::string& line);
+    void emitLines(QString& partial, const QByteArray& bytes, bool isStdout);
+
+    wsgi::ReadyLine m_ready;
     QString m_stdoutLine; // partial line
+    QString m_stderrLine; // partial line
     QString m_stderr;
     bool m_failedReported = false;
 };

@@ -140,12 +140,13 @@ private:
     void failStart(const QString& reason);
     void appendLog(const QString& line);
     void finishStop();
-    void dropLauncher();
+    void retireLauncher(); // stops it if it still runs, deletes it later
 
     State m_state = State::Idle;
     bool m_local = false;
     LocalOptions m_localOptions;
     AttachOptions m_attachOptions;
+    bool m_hasTarget = false; // startLocal or attach was called: restart() knows what to do
     bool m_restartPending = false;
     uint64_t m_epoch = 0; // bumped per start/attach: callbacks of an earlier one are ignored
 
@@ -162,6 +163,7 @@ private:
     QDateTime m_readySince;
     QString m_lastError;
     QString m_pendingLost;
+    QStringList m_retiredWarnings; // of the engine that ran last
     std::deque<QString> m_log;
     int m_telemetryMs = 1000;
     std::chrono::milliseconds m_lostGrace{500};

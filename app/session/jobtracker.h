@@ -17,6 +17,7 @@
 #include <QMetaObject>
 #include <QObject>
 #include <QPointer>
+#include <QRunnable>
 #include <QThread>
 #include <QThreadPool>
 
@@ -53,6 +54,17 @@ struct JobTrackerState
     std::shared_ptr<QObject> receiver;
 };
 
+// QThreadPool::start(std::function) would need a copyable job; results may be move-only.
+template <typename F> class FunctionRunnable : public QRunnable
+{
+public:
+    explicit FunctionRunnable(F f) : m_f(std::move(f)) {}
+    void run() override { m_f(); }
+
+private:
+    F m_f;
+};
+
 } // namespace detail
 
 class JobTracker
@@ -83,9 +95,9 @@ public:
             state.receiver = std::shared_ptr<QObject>(new QObject, [](QObject* o) { o->deleteLater(); });
         }
         std::weak_ptr<detail::JobTrackerState> weakState = m_state;
-        m_pool->start([work = std::forward<Work>(work), onResult = std::forward<OnResult>(onResult),
-                       cancel = state.cancel, receiver = state.receiver, guard = QPointer<QObject>(context),
-                       weakState, id]() mutable {
+        auto job = [work = std::forward<Work>(work), onResult = std::forward<OnResult>(onResult),
+                    cancel = state.cancel, receiver = state.receiver, guard = QPointer<QObject>(context),
+                    weakState, id]() mutable {
             auto result = invokeWork(work, cancel);
             if (cancel.isCancelled())
                 return;
@@ -100,7 +112,8 @@ public:
                         onResult(std::move(result));
                 },
                 Qt::QueuedConnection);
-        });
+        };
+        m_pool->start(new detail::FunctionRunnable<decltype(job)>(std::move(job)));
         return id;
     }
 
