@@ -50,6 +50,33 @@ bool BlockingChannel::readFrame(FrameType& type, std::string& payload, std::stri
     return true;
 }
 
+bool BlockingChannel::hasPendingFrame(FrameType type)
+{
+    thread_local char scratch[64 * 1024];
+    while (true) {
+        const ssize_t n = ::recv(m_fd, scratch, sizeof scratch, MSG_DONTWAIT);
+        if (n > 0) {
+            m_buffer.append(scratch, size_t(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        break; // EAGAIN, or end of stream / an error, which the next readFrame reports
+    }
+    size_t pos = m_pos;
+    while (m_buffer.size() - pos >= kFrameHeaderSize) {
+        const auto header = decodeFrameHeader(m_buffer.data() + pos);
+        if (!header)
+            return false;
+        if (header->type == type)
+            return true;
+        if (m_buffer.size() - pos - kFrameHeaderSize < header->length)
+            return false;
+        pos += kFrameHeaderSize + header->length;
+    }
+    return false;
+}
+
 bool BlockingChannel::writeAll(std::string_view data)
 {
     while (!data.empty()) {

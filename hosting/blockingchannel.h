@@ -15,6 +15,9 @@ public:
     // Reads the next frame. False at end of stream or on a malformed frame (`error` says which).
     bool readFrame(FrameType& type, std::string& payload, std::string& error);
     bool writeAll(std::string_view data);
+    // Without blocking: true when a frame of `type` has arrived and not been read yet. Reads what
+    // the socket holds into the buffer; frames before it stay there for readFrame.
+    bool hasPendingFrame(FrameType type);
     int fd() const { return m_fd; }
 
 private:

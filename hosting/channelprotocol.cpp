@@ -76,6 +76,7 @@ std::optional<FrameHeader> decodeFrameHeader(const char* bytes)
     case FrameType::Body:
     case FrameType::BodyEnd:
     case FrameType::Abort:
+    case FrameType::Cancel:
     case FrameType::Continue:
     case FrameType::Data:
     case FrameType::End:
@@ -165,8 +166,9 @@ std::optional<RequestMetrics> RequestMetrics::decode(std::string_view payload)
     Reader r(payload);
     RequestMetrics m;
     uint8_t flags = 0;
-    for (int64_t* v : {&m.acceptedUs, &m.threadStartUs, &m.appStartUs, &m.appEndUs, &m.cpuUs, &m.gilWaitHandoffUs,
-                       &m.gilWaitFullUs, &m.gilWaitCount, &m.inputReadUs, &m.outputWriteUs, &m.bytesIn, &m.bytesOut})
+    for (int64_t* v :
+         {&m.acceptedUs, &m.threadStartUs, &m.appStartUs, &m.appEndUs, &m.cpuUs, &m.gilWaitHandoffUs,
+          &m.gilWaitFullUs, &m.gilWaitCount, &m.inputReadUs, &m.outputWriteUs, &m.bytesIn, &m.bytesOut})
         if (!r.get(*v))
             return std::nullopt;
     if (!r.get(m.status) || !r.get(flags) || !r.atEnd())

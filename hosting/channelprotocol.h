@@ -3,12 +3,14 @@
 // one request thread of a worker process. Each frame is an 8-byte header (payload length, type)
 // followed by the payload. One request at a time per channel:
 //
-//   supervisor -> worker: Request, then Body* and BodyEnd if the request has a body, or Abort
+//   supervisor -> worker: Request, then Body* and BodyEnd if the request has a body, or Abort;
+//                         Cancel at most once, after the body ended (the client is gone)
 //   worker -> supervisor: Continue? (the app read wsgi.input of an Expect: 100-continue request),
 //                         Data* (raw HTTP response bytes), End (with the request's measurements)
 //
 // After End the worker drains its channel up to BodyEnd/Abort of the same request, so the
-// supervisor can always finish a request's body with exactly one BodyEnd or Abort.
+// supervisor can always finish a request's body with exactly one BodyEnd or Abort. A Cancel that
+// arrives after the worker sent End is skipped while it waits for the next Request.
 
 #include <cstdint>
 #include <optional>
@@ -24,7 +26,8 @@ enum class FrameType : uint8_t
     Request = 1,
     Body = 2,
     BodyEnd = 3,
-    Abort = 4, // the client went away: wsgi.input reads fail from now on
+    Abort = 4,  // the client went away: wsgi.input reads fail from now on
+    Cancel = 5, // nobody reads the response any more: stop producing it (the app's close() runs)
     Continue = 10,
     Data = 11,
     End = 12,

@@ -6,6 +6,12 @@ using hosting::FrameType;
 
 bool ChannelIo::write(std::string_view bytes)
 {
+    // A streamed response is abandoned once its client has gone (the supervisor sends Cancel): the
+    // write fails, the application stops being iterated and its close() runs now instead of when the
+    // generator ends. The first write of a response skips the check (one system call saved on the
+    // common single-write response; a client that left that early costs one block).
+    if (m_writes++ > 0 && m_channel.hasPendingFrame(FrameType::Cancel))
+        return false;
     m_frames.clear();
     hosting::appendFrame(m_frames, FrameType::Data, bytes);
     return m_channel.writeAll(m_frames);

@@ -17,11 +17,16 @@ public:
     bool finish(std::string_view lastBytes, const hosting::RequestMetrics& metrics) override;
     // True once the supervisor has ended this request's body (BodyEnd or Abort).
     bool bodyEnded() const { return m_bodyEnded; }
-    void startRequest(bool hasBody) { m_bodyEnded = !hasBody; }
+    void startRequest(bool hasBody)
+    {
+        m_bodyEnded = !hasBody;
+        m_writes = 0;
+    }
 
 private:
     hosting::BlockingChannel& m_channel;
     bool m_bodyEnded = true;
+    int m_writes = 0; // of this request's response
     std::string m_frames;
 };
 
