@@ -4,6 +4,7 @@
 
 #include "apache-config/engineconfig.h"
 #include "apache-config/resolve.h"
+#include "readtimeouts.h"
 #include "workerspec.h"
 
 #include <filesystem>
@@ -19,7 +20,7 @@ struct GroupPlan
     int threads = 1;
     int listenBacklog = 100;
     int queueTimeoutSeconds = 0;
-    int socketTimeoutSeconds = 0;
+    int socketTimeoutSeconds = 60; // socket-timeout=, defaulting to Apache's Timeout as in mod_wsgi
     int shutdownTimeoutSeconds = 5;
     int maximumRequests = 0;
     std::string processTitle;
@@ -43,6 +44,10 @@ struct EnginePlan
     // group serves every mount, so nothing needs routing); otherwise the supervisor proxies each
     // request, as mod_wsgi does.
     bool direct = false;
+    // How long clients may take: RequestReadTimeout (mod_reqtimeout) and KeepAliveTimeout, with
+    // Apache's defaults.
+    ReadTimeoutLimits readTimeouts;
+    int keepAliveTimeoutMs = 5000;
     bool ok() const;
 
     // The mount serving `path` (the longest prefix on a segment boundary), or -1.

@@ -5,6 +5,7 @@
 // Single-threaded epoll loop: no locks, and fork() is safe.
 
 #include "channelprotocol.h"
+#include "clientconnections.h"
 #include "controlserver.h"
 #include "engineplan.h"
 #include "httprequestparser.h"
@@ -21,16 +22,16 @@
 
 namespace wsgi::hosting {
 
+// Client timeouts (RequestReadTimeout, KeepAliveTimeout) and socket-timeout are part of the plan, so
+// that a reload applies them too.
 struct SupervisorOptions
 {
-    int keepAliveTimeoutSeconds = 15; // idle keep-alive connection
-    int requestTimeoutSeconds = 60;   // a request head or body that stalls (Apache's Timeout)
     bool quiet = false;
     // Control endpoint; off when controlPort < 0.
     std::string controlHost = "127.0.0.1";
     int controlPort = -1;
     std::string controlToken;
-    std::string configFile; // shown by status, used to name reloaded text
+    std::string configFile;  // shown by status, used to name reloaded text
     RuntimeCatalog runtimes; // for plans made by reload
     Dispatch dispatch = Dispatch::Proxy;
 };
@@ -69,32 +70,43 @@ private:
     // Event loop plumbing.
     void watch(int fd, uint64_t tag, uint32_t events);
     void rewatch(int fd, uint64_t tag, uint32_t events);
-    void onListenReadable(size_t listenerIndex);
     void onSignal();
     void onTimer();
 
-    // Client connections.
+    // Client connections (clientconnections.cpp; startRequest in supervisor.cpp).
+    void onListenReadable(size_t listenerIndex);
+    void updateListenerWatch(); // listeners polled when wanted and accepting is not paused
     void onConnectionEvent(uint64_t id, uint32_t events);
     void readFromClient(Connection& c);
     void processClientInput(Connection& c);
     void startRequest(Connection& c, ParsedRequest& request, size_t headLength);
+    void beginBody(Connection& c); // the body's deadline and hold, once the head is parsed
     void forwardBody(Connection& c);
+    void releaseHold(Connection& c);
     void flushClient(Connection& c);
+    void startLinger(Connection& c);
     void updateClientInterest(Connection& c);
     void respondAndClose(Connection& c, int status, std::string_view reason, std::string_view text);
     void closeConnection(uint64_t id);
     void finishResponse(Connection& c, const RequestMetrics& metrics);
+    void expireConnections(int64_t nowUs);
 
-    // Worker processes and their channels.
-    void spawnProcess(size_t group, int index);
+    // Request threads and their channels (workerpool.cpp).
     void onChannelEvent(size_t channel, uint32_t events);
     void handleFrame(Channel& ch, FrameType type, std::string_view payload);
     void channelFailed(Channel& ch, const std::string& why);
     void sendToChannel(Channel& ch, FrameType type, std::string_view payload);
     void flushChannel(Channel& ch);
-    void reapChildren();
+    void resumeChannelInput(Channel& ch);
+    void cancelRequest(Channel& ch); // the request's response is no longer wanted
     void dispatch(size_t group);
     Channel* idleChannel(Group& g);
+
+    // Worker processes (workerprocesses.cpp).
+    void spawnProcess(size_t group, int index);
+    [[noreturn]] void execWorker(const Group& group, const std::vector<int>& childChannels, int controlFd,
+                                 int specFd);
+    void reapChildren();
     void beginShutdown();
     void makeGroups(); // the runtime state of every group of m_plan, no processes yet
     void retireProcess(size_t process, const std::string& reason);
@@ -133,7 +145,9 @@ private:
     std::map<std::string, std::map<std::string, int>> m_restarts; // group -> reason -> count
     int m_generation = 0; // bumped by reload: processes of an older generation only drain
     int64_t m_startedUs = 0;
+    bool m_listenersWanted = false; // proxy mode: the supervisor accepts
     bool m_listenersWatched = false;
+    AcceptBackoff m_acceptBackoff;
     bool m_stopping = false;
     int64_t m_stopDeadlineUs = 0;
     int m_exitCode = 0;

@@ -1,8 +1,11 @@
 #pragma once
 // Internal state of the supervisor, shared by its .cpp files.
 
+#include "clientconnections.h"
+#include "readtimeouts.h"
 #include "supervisor.h"
 #include "telemetry.h"
+#include "uniquefd.h"
 
 #include <atomic>
 #include <map>
@@ -57,10 +60,11 @@ struct Supervisor::Connection
         ReadingHead,
         Queued,
         Dispatched,
-        Closing
+        Closing,  // the last response is being flushed, then the write side is shut down
+        Lingering // write side shut: read and discard (bounded) so the client can read the response
     };
     uint64_t id = 0;
-    int fd = -1;
+    UniqueFd fd;
     State state = State::ReadingHead;
     std::string in;
     std::string out;
@@ -69,6 +73,10 @@ struct Supervisor::Connection
     uint16_t remotePort = 0, localPort = 0;
     int64_t lastActivityUs = 0;
     uint32_t interest = 0;
+    // The request head, then its body, must arrive in time (RequestReadTimeout); a connection idle
+    // between requests has KeepAliveTimeout instead (readDeadline inactive, `in` empty).
+    ReadDeadline readDeadline;
+    LingerBudget linger;
 
     // The request in progress.
     RequestHead head;
@@ -81,6 +89,12 @@ struct Supervisor::Connection
     bool responseStarted = false;
     bool keepAlive = true;
     int64_t lastResponseUs = 0; // when the worker last sent something for this request (socket-timeout)
+    // A small chunked body is read to its end before the response goes out, so a malformed one can
+    // still be answered with 400 (ResponseHold).
+    ResponseHold hold;
+    std::string held;                      // response bytes kept back meanwhile
+    std::optional<RequestMetrics> heldEnd; // the worker finished before the body did
+    bool heldBodyDiscard = false;          // the body is read only to check it (no channel)
 
     size_t pendingOut() const { return out.size() - outOffset; }
 };
@@ -88,12 +102,13 @@ struct Supervisor::Connection
 struct Supervisor::Channel
 {
     size_t index = 0;
-    int fd = -1;
+    UniqueFd fd;
     size_t process = 0;
     bool alive = true;
     uint64_t connection = 0; // 0 = idle
     int64_t startedUs = 0;   // when the current request was handed to the thread
     bool bodyOpen = false;   // a Body stream was started and not yet ended with BodyEnd/Abort
+    bool cancelled = false;  // Cancel was sent for the current request
     std::string in;
     std::string out;
     size_t outOffset = 0;
