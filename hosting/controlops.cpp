@@ -6,7 +6,7 @@
 #include "apache-config/engineconfig.h"
 #include "core/clock.h"
 #include "core/gilcontention.h"
-#include "routing.h"
+#include "requesttarget.h"
 #include "supervisorstate.h"
 
 #include <algorithm>
@@ -428,7 +428,7 @@ void Supervisor::opReload(uint64_t client, const Json& id, const Json& request)
         if (it == m_connections.end())
             continue;
         Connection& c = *it->second;
-        const int mount = m_plan.route(targetPath(c.head.target));
+        const int mount = m_plan.route(originPath(c.head.target));
         if (mount < 0) {
             respondAndClose(c, 404, "Not Found", "no WSGIScriptAlias mount serves this URL after a reload");
             continue;

@@ -1,7 +1,9 @@
 #include "controlserver.h"
 
+#include "core/clock.h"
 #include "socketaddress.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -9,10 +11,10 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
-#include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
+#include <vector>
 
 namespace wsgi::hosting {
 
@@ -24,6 +26,9 @@ struct ControlServer::Client
     std::string out;
     size_t outOffset = 0;
     uint32_t interest = EPOLLIN;
+    bool authenticated = false; // sent one request with the right token
+    int failures = 0;           // refused lines before that
+    int64_t acceptedUs = 0;
 };
 
 namespace {
@@ -38,12 +43,19 @@ bool constantTimeEquals(std::string_view a, std::string_view b)
     return diff == 0;
 }
 
+int g_authTimeoutMs = kControlDefaultAuthTimeoutMs;
+
 } // namespace
+
+void setControlAuthTimeoutMs(int ms)
+{
+    g_authTimeoutMs = ms;
+}
 
 ControlServer::ControlServer(int epollFd, uint64_t listenerTag, uint64_t clientTagBase, std::string token,
                              Handler handler)
     : m_epoll(epollFd), m_listenerTag(listenerTag), m_clientTagBase(clientTagBase), m_token(std::move(token)),
-      m_handler(std::move(handler))
+      m_handler(std::move(handler)), m_authTimeoutMs(g_authTimeoutMs)
 {
 }
 
@@ -53,6 +65,8 @@ ControlServer::~ControlServer()
         ::close(c->fd);
     if (m_listenFd >= 0)
         ::close(m_listenFd);
+    if (m_timerFd >= 0)
+        ::close(m_timerFd);
 }
 
 bool ControlServer::listen(const std::string& host, int port, std::string& error)
@@ -74,7 +88,8 @@ bool ControlServer::listen(const std::string& host, int port, std::string& error
                     ::listen(m_listenFd, 64) == 0;
     freeaddrinfo(found);
     if (!ok) {
-        error = "cannot listen for control connections on " + host + ":" + service + ": " + std::strerror(errno);
+        error =
+            "cannot listen for control connections on " + host + ":" + service + ": " + std::strerror(errno);
         return false;
     }
     sockaddr_storage bound{};
@@ -87,18 +102,84 @@ bool ControlServer::listen(const std::string& host, int port, std::string& error
     ev.events = EPOLLIN;
     ev.data.u64 = m_listenerTag;
     epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_listenFd, &ev);
+    // The auth timer shares the listener's tag: the supervisor's loop needs no new kind of event.
+    m_timerFd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (m_timerFd >= 0)
+        epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_timerFd, &ev);
     return true;
 }
 
 void ControlServer::onListenerReadable()
 {
+    uint64_t expirations = 0;
+    if (m_timerFd >= 0 && ::read(m_timerFd, &expirations, sizeof expirations) > 0)
+        expireUnauthenticated(monotonicMicros());
+    acceptClients();
+    armAuthTimer();
+}
+
+size_t ControlServer::unauthenticatedCount() const
+{
+    size_t n = 0;
+    for (const auto& [id, c] : m_clients)
+        n += c->authenticated ? 0 : 1;
+    return n;
+}
+
+void ControlServer::expireUnauthenticated(int64_t nowUs)
+{
+    std::vector<uint64_t> expired;
+    for (const auto& [id, c] : m_clients)
+        if (!c->authenticated && nowUs - c->acceptedUs >= int64_t(m_authTimeoutMs) * 1000)
+            expired.push_back(id);
+    for (uint64_t id : expired) {
+        replyError(id, Json(), "unauthorized",
+                   "no request with the token within " + std::to_string(m_authTimeoutMs) +
+                       " ms; closing the connection");
+        if (auto it = m_clients.find(id); it != m_clients.end())
+            flush(*it->second);
+        close(id);
+    }
+}
+
+void ControlServer::armAuthTimer()
+{
+    if (m_timerFd < 0)
+        return;
+    int64_t earliest = 0;
+    for (const auto& [id, c] : m_clients)
+        if (!c->authenticated && (earliest == 0 || c->acceptedUs < earliest))
+            earliest = c->acceptedUs;
+    itimerspec spec{};
+    if (earliest != 0) {
+        // At least 1 ms: a zero it_value would disarm the timer.
+        const int64_t dueUs =
+            std::max<int64_t>(1000, earliest + int64_t(m_authTimeoutMs) * 1000 - monotonicMicros());
+        spec.it_value.tv_sec = time_t(dueUs / 1000000);
+        spec.it_value.tv_nsec = long(dueUs % 1000000) * 1000;
+    }
+    timerfd_settime(m_timerFd, 0, &spec, nullptr);
+}
+
+void ControlServer::acceptClients()
+{
     for (int i = 0; i < 16; ++i) {
         const int fd = accept4(m_listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0)
             return;
+        if (unauthenticatedCount() >= kControlMaxUnauthenticatedClients) {
+            // The oldest waiting connection goes: a real client authenticates in its first
+            // milliseconds, so what has waited longest is the likeliest to be a squatter.
+            uint64_t oldest = 0;
+            for (const auto& [id, c] : m_clients)
+                if (!c->authenticated && (oldest == 0 || id < oldest))
+                    oldest = id;
+            close(oldest);
+        }
         auto c = std::make_unique<Client>();
         c->id = m_nextClient++;
         c->fd = fd;
+        c->acceptedUs = monotonicMicros();
         epoll_event ev{};
         ev.events = EPOLLIN;
         ev.data.u64 = m_clientTagBase | c->id;
@@ -127,8 +208,11 @@ void ControlServer::onClientEvent(uint64_t clientId, uint32_t events)
     }
     if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
         return;
+    // Until the token was seen, read no more than the small limit allows: junk is never buffered.
     char buf[65536];
-    const ssize_t n = ::read(c.fd, buf, sizeof buf);
+    const size_t limit = c.authenticated ? kControlMaxLine : kControlMaxUnauthenticatedLine;
+    const size_t room = c.in.size() > limit ? 1 : std::min(sizeof buf, limit - c.in.size() + 1);
+    const ssize_t n = ::read(c.fd, buf, room);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) {
@@ -137,53 +221,78 @@ void ControlServer::onClientEvent(uint64_t clientId, uint32_t events)
     }
     c.in.append(buf, size_t(n));
     size_t start = 0;
+    bool tooLarge = false;
     while (alive(clientId)) {
         const size_t nl = c.in.find('\n', start);
         if (nl == std::string::npos)
             break;
+        const bool wasAuthenticated = c.authenticated;
+        if (!wasAuthenticated && nl - start > kControlMaxUnauthenticatedLine) {
+            tooLarge = true;
+            break;
+        }
         std::string_view line(c.in.data() + start, nl - start);
         start = nl + 1;
         if (!line.empty() && line.back() == '\r')
             line.remove_suffix(1);
-        if (!line.empty())
-            handleLine(c, line);
+        if (line.empty())
+            continue;
+        if (!handleLine(c, line) && !wasAuthenticated && ++c.failures >= kControlMaxUnauthenticatedFailures &&
+            alive(clientId)) {
+            replyError(clientId, Json(), "unauthorized",
+                       std::to_string(kControlMaxUnauthenticatedFailures) +
+                           " requests without the right token; closing the connection");
+            flush(c);
+            close(clientId);
+        }
     }
     if (!alive(clientId))
         return;
     c.in.erase(0, start);
-    if (c.in.size() > kControlMaxLine) {
+    const size_t max = c.authenticated ? kControlMaxLine : kControlMaxUnauthenticatedLine;
+    if (tooLarge || c.in.size() > max) {
         replyError(clientId, Json(), "too-large",
-                   "message longer than " + std::to_string(kControlMaxLine) + " bytes; closing the connection");
+                   "message longer than " + std::to_string(max) + " bytes" +
+                       (c.authenticated ? ""
+                                        : " before one request with the token (send a small one, such as "
+                                          "status, first)") +
+                       "; closing the connection");
         flush(c);
         close(clientId);
     }
 }
 
-void ControlServer::handleLine(Client& c, std::string_view line)
+bool ControlServer::handleLine(Client& c, std::string_view line)
 {
     std::string error;
     const auto message = Json::parse(line, error);
     if (!message) {
         replyError(c.id, Json(), "bad-json", "the message is not valid JSON: " + error);
-        return;
+        return false;
     }
     if (!message->isObject()) {
         replyError(c.id, Json(), "bad-request", "a request must be a JSON object with \"op\" and \"token\"");
-        return;
+        return false;
     }
     const Json& id = (*message)["id"];
     const Json& token = (*message)["token"];
     if (!token.isString() || !constantTimeEquals(token.asString(), m_token)) {
         replyError(c.id, id, "unauthorized",
-                   token.isString() ? "wrong token" : "the request carries no \"token\" (see --control-token-file)");
-        return;
+                   token.isString() ? "wrong token"
+                                    : "the request carries no \"token\" (see --control-token-file)");
+        return false;
+    }
+    if (!c.authenticated) {
+        c.authenticated = true;
+        armAuthTimer();
     }
     const Json& op = (*message)["op"];
     if (!op.isString()) {
         replyError(c.id, id, "bad-request", "the request has no \"op\" string");
-        return;
+        return true;
     }
     m_handler(c.id, id, op.asString(), *message);
+    return true;
 }
 
 void ControlServer::reply(uint64_t client, const Json& id, Json result)
@@ -198,7 +307,8 @@ void ControlServer::reply(uint64_t client, const Json& id, Json result)
     send(*it->second, r.dump());
 }
 
-void ControlServer::replyError(uint64_t client, const Json& id, const std::string& code, const std::string& message)
+void ControlServer::replyError(uint64_t client, const Json& id, const std::string& code,
+                               const std::string& message)
 {
     auto it = m_clients.find(client);
     if (it == m_clients.end())
@@ -268,48 +378,6 @@ void ControlServer::close(uint64_t clientId)
     m_clients.erase(it);
     if (onClientClosed)
         onClientClosed(clientId);
-}
-
-std::string newControlToken()
-{
-    unsigned char bytes[24];
-    size_t got = 0;
-    while (got < sizeof bytes) {
-        const ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
-        if (n > 0)
-            got += size_t(n);
-    }
-    static const char* hex = "0123456789abcdef";
-    std::string token;
-    for (unsigned char b : bytes) {
-        token += hex[b >> 4];
-        token += hex[b & 15];
-    }
-    return token;
-}
-
-bool writeTokenFile(const std::string& path, const std::string& token, std::string& error)
-{
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        error = "cannot write the control token to " + path + ": " + std::strerror(errno);
-        return false;
-    }
-    fchmod(fd, 0600); // also when the file existed with wider permissions
-    const std::string text = token + "\n";
-    const bool ok = ::write(fd, text.data(), text.size()) == ssize_t(text.size());
-    ::close(fd);
-    if (!ok)
-        error = "cannot write the control token to " + path;
-    return ok;
-}
-
-std::string defaultTokenPath()
-{
-    const char* runtime = getenv("XDG_RUNTIME_DIR");
-    std::string dir = std::string(runtime && *runtime ? runtime : "/tmp") + "/wsgi-engine-" + std::to_string(getuid());
-    mkdir(dir.c_str(), 0700);
-    return dir + "/control-" + std::to_string(getpid()) + ".token";
 }
 
 } // namespace wsgi::hosting

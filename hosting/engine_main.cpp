@@ -2,6 +2,8 @@
 // mod_wsgi daemon mode would. Thin: argument handling here, the work in the hosting library.
 
 #include "apache-config/engineconfig.h"
+#include "controlserver.h"
+#include "controltoken.h"
 #include "core/readyline.h"
 #include "engineplan.h"
 #include "supervisor.h"
@@ -10,7 +12,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <unistd.h>
 
@@ -25,37 +26,42 @@ namespace {
 
 void usage(FILE* out)
 {
-    std::fprintf(out,
-                 "Usage: wsgi-engine --config FILE.conf [options]\n"
-                 "\n"
-                 "Runs the WSGI applications that a mod_wsgi-style httpd.conf snippet describes\n"
-                 "(WSGIDaemonProcess, WSGIScriptAlias, WSGIProcessGroup, WSGIApplicationGroup,\n"
-                 "<WSGIInterpreterOptions>, WSGIPerInterpreterGIL, WSGIFreeThreading, WSGISwitchInterval,\n"
-                 "WSGIPythonPath, WSGIPythonHome, Listen) the way mod_wsgi daemon mode does.\n"
-                 "\n"
-                 "Options:\n"
-                 "  --config FILE          configuration to run (required)\n"
-                 "  --listen HOST:PORT     listen here instead of the config's Listen lines (repeatable;\n"
-                 "                         port 0 picks a free port, printed on start)\n"
-                 "  --check                validate the configuration, print the plan and exit\n"
-                 "  --control HOST:PORT    serve the control and telemetry endpoint here (loopback;\n"
-                 "                         port 0 picks a free port, printed on start)\n"
-                 "  --control-token-file F the token control clients must send; created 0600 with a new\n"
-                 "                         random token if it does not exist (default: a new file in\n"
-                 "                         $XDG_RUNTIME_DIR or /tmp, removed on exit)\n"
-                 "  --default-runtime RT   Python runtime for groups without python= (default %s)\n"
-                 "  --worker-dir DIR       where the wsgi-worker-<runtime> binaries are (default: beside\n"
-                 "                         this program)\n"
-                 "  --dispatch MODE        how requests reach the workers: proxy (default; the supervisor\n"
-                 "                         hands each request to an idle thread, as mod_wsgi proxies to its\n"
-                 "                         daemons), direct (the workers serve client connections\n"
-                 "                         themselves; one daemon group only), or auto (direct when one\n"
-                 "                         group serves every mount)\n"
-                 "  --quiet                log only problems\n"
-                 "  --help                 show this help\n"
-                 "\n"
-                 "Engine-only option: python=<runtime> on WSGIDaemonProcess picks a group's runtime.\n",
-                 WSGI_DEFAULT_RUNTIME);
+    std::fprintf(
+        out,
+        "Usage: wsgi-engine --config FILE.conf [options]\n"
+        "\n"
+        "Runs the WSGI applications that a mod_wsgi-style httpd.conf snippet describes\n"
+        "(WSGIDaemonProcess, WSGIScriptAlias, WSGIProcessGroup, WSGIApplicationGroup,\n"
+        "<WSGIInterpreterOptions>, WSGIPerInterpreterGIL, WSGIFreeThreading, WSGISwitchInterval,\n"
+        "WSGIPythonPath, WSGIPythonHome, Listen) the way mod_wsgi daemon mode does.\n"
+        "\n"
+        "Options:\n"
+        "  --config FILE          configuration to run (required)\n"
+        "  --listen HOST:PORT     listen here instead of the config's Listen lines (repeatable;\n"
+        "                         port 0 picks a free port, printed on start)\n"
+        "  --check                validate the configuration, print the plan and exit\n"
+        "  --control HOST:PORT    serve the control and telemetry endpoint here (loopback;\n"
+        "                         port 0 picks a free port, printed on start)\n"
+        "  --control-token-file F the token control clients must send: read from F, which must be a\n"
+        "                         file of yours that only you can read (0600), or a new random\n"
+        "                         token in F created 0600 (default: a new file in a private\n"
+        "                         $XDG_RUNTIME_DIR or /tmp/wsgi-engine-UID, removed on exit)\n"
+        "  --control-auth-timeout MS\n"
+        "                         how long a control connection may stay without a request that\n"
+        "                         carries the token (default 10000)\n"
+        "  --default-runtime RT   Python runtime for groups without python= (default %s)\n"
+        "  --worker-dir DIR       where the wsgi-worker-<runtime> binaries are (default: beside\n"
+        "                         this program)\n"
+        "  --dispatch MODE        how requests reach the workers: proxy (default; the supervisor\n"
+        "                         hands each request to an idle thread, as mod_wsgi proxies to its\n"
+        "                         daemons), direct (the workers serve client connections\n"
+        "                         themselves; one daemon group only), or auto (direct when one\n"
+        "                         group serves every mount)\n"
+        "  --quiet                log only problems\n"
+        "  --help                 show this help\n"
+        "\n"
+        "Engine-only option: python=<runtime> on WSGIDaemonProcess picks a group's runtime.\n",
+        WSGI_DEFAULT_RUNTIME);
 }
 
 bool parseListen(const std::string& text, wsgi::config::ListenAddress& out)
@@ -82,7 +88,8 @@ std::filesystem::path selfDirectory()
 {
     char buf[PATH_MAX] = {};
     const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    return n > 0 ? std::filesystem::path(std::string(buf, size_t(n))).parent_path() : std::filesystem::path(".");
+    return n > 0 ? std::filesystem::path(std::string(buf, size_t(n))).parent_path()
+                 : std::filesystem::path(".");
 }
 
 } // namespace
@@ -122,13 +129,25 @@ int main(int argc, char** argv)
             const std::string text = value();
             wsgi::config::ListenAddress address;
             if (!parseListen(text, address) || address.host.empty()) {
-                std::fprintf(stderr, "wsgi-engine: --control '%s' is not HOST:PORT (e.g. 127.0.0.1:0)\n", text.c_str());
+                std::fprintf(stderr, "wsgi-engine: --control '%s' is not HOST:PORT (e.g. 127.0.0.1:0)\n",
+                             text.c_str());
                 return 2;
             }
             options.controlHost = address.host;
             options.controlPort = address.port;
         } else if (arg == "--control-token-file") {
             tokenFile = value();
+        } else if (arg == "--control-auth-timeout") {
+            const std::string text = value();
+            if (text.empty() || text.size() > 6 ||
+                text.find_first_not_of("0123456789") != std::string::npos || std::stoi(text) == 0) {
+                std::fprintf(stderr,
+                             "wsgi-engine: --control-auth-timeout '%s' is not a number of milliseconds "
+                             "(1-999999)\n",
+                             text.c_str());
+                return 2;
+            }
+            wsgi::hosting::setControlAuthTimeoutMs(std::stoi(text));
         } else if (arg == "--check") {
             checkOnly = true;
         } else if (arg == "--default-runtime") {
@@ -144,7 +163,8 @@ int main(int argc, char** argv)
             else if (mode == "auto")
                 dispatch = wsgi::hosting::Dispatch::Auto;
             else {
-                std::fprintf(stderr, "wsgi-engine: --dispatch must be proxy, direct or auto, not '%s'\n", mode.c_str());
+                std::fprintf(stderr, "wsgi-engine: --dispatch must be proxy, direct or auto, not '%s'\n",
+                             mode.c_str());
                 return 2;
             }
         } else if (arg == "--quiet") {
@@ -183,15 +203,17 @@ int main(int argc, char** argv)
             if (!options.quiet || f.severity != wsgi::config::Severity::Note)
                 std::fprintf(stderr, "%s\n", wsgi::config::formatFinding(f).c_str());
     if (failed) {
-        std::fprintf(stderr, "wsgi-engine: %s: configuration rejected, nothing was started\n", configFile.c_str());
+        std::fprintf(stderr, "wsgi-engine: %s: configuration rejected, nothing was started\n",
+                     configFile.c_str());
         return 1;
     }
     if (checkOnly) {
         for (const auto& g : plan.groups)
             std::printf("group %s: %d processes x %d threads, Python %s%s%s\n", g.name.c_str(), g.processes,
                         g.threads, g.spec.runtime.c_str(), g.spec.freeThreading ? ", free-threaded" : "",
-                        g.spec.switchInterval ? (", switch interval " + std::to_string(*g.spec.switchInterval)).c_str()
-                                              : "");
+                        g.spec.switchInterval
+                            ? (", switch interval " + std::to_string(*g.spec.switchInterval)).c_str()
+                            : "");
         for (const auto& m : plan.mounts)
             std::printf("mount %s -> group %s\n", m.urlPrefix.empty() ? "/" : m.urlPrefix.c_str(),
                         plan.groups[m.group].name.c_str());
@@ -201,26 +223,23 @@ int main(int argc, char** argv)
 
     bool removeTokenFile = false;
     if (options.controlPort >= 0) {
-        if (options.controlHost != "127.0.0.1" && options.controlHost != "::1" && options.controlHost != "localhost")
-            std::fprintf(stderr, "wsgi-engine: warning: the control endpoint listens on %s, not on loopback; "
-                                 "anyone who can reach it and has the token controls the engine\n",
+        if (options.controlHost != "127.0.0.1" && options.controlHost != "::1" &&
+            options.controlHost != "localhost")
+            std::fprintf(stderr,
+                         "wsgi-engine: warning: the control endpoint listens on %s, not on loopback; "
+                         "anyone who can reach it and has the token controls the engine\n",
                          options.controlHost.c_str());
         std::string error;
-        std::ifstream existing(tokenFile);
-        if (!tokenFile.empty() && existing && std::getline(existing, options.controlToken) &&
-            !options.controlToken.empty()) {
-            // An operator-provided token file is used as it is.
-        } else {
-            if (tokenFile.empty()) {
-                tokenFile = wsgi::hosting::defaultTokenPath();
-                removeTokenFile = true;
-            }
-            options.controlToken = wsgi::hosting::newControlToken();
-            if (!wsgi::hosting::writeTokenFile(tokenFile, options.controlToken, error)) {
-                std::fprintf(stderr, "wsgi-engine: %s\n", error.c_str());
-                return 1;
-            }
+        wsgi::hosting::TokenFile token;
+        const bool opened = tokenFile.empty() ? wsgi::hosting::createDefaultTokenFile(token, error)
+                                              : wsgi::hosting::openTokenFile(tokenFile, token, error);
+        if (!opened) {
+            std::fprintf(stderr, "wsgi-engine: %s\n", error.c_str());
+            return 1;
         }
+        removeTokenFile = tokenFile.empty(); // an operator's own file stays, even one the engine created
+        tokenFile = token.path;
+        options.controlToken = token.token;
     }
     options.configFile = configFile;
     options.runtimes = runtimes;
@@ -233,17 +252,19 @@ int main(int argc, char** argv)
     }
     for (const auto& l : supervisor.listenSockets()) {
         const bool v6 = l.host.find(':') != std::string::npos;
-        std::printf("wsgi-engine: listening on http://%s%s%s:%d/\n", v6 ? "[" : "", l.host.c_str(), v6 ? "]" : "",
-                    l.port);
+        std::printf("wsgi-engine: listening on http://%s%s%s:%d/\n", v6 ? "[" : "", l.host.c_str(),
+                    v6 ? "]" : "", l.port);
     }
     if (const auto* control = supervisor.control())
         std::printf("wsgi-engine: control endpoint on %s:%d (token in %s)\n", control->host().c_str(),
                     control->port(), tokenFile.c_str());
     for (const auto& g : plan.groups)
-        std::printf("wsgi-engine: group %s: %d processes x %d threads, Python %s%s\n", g.name.c_str(), g.processes,
-                    g.threads, g.spec.runtime.c_str(), g.spec.freeThreading ? " (free-threaded)" : "");
-    std::printf("wsgi-engine: dispatch %s\n", plan.direct ? "direct (workers serve connections)"
-                                                          : "proxy (the supervisor hands each request to a thread)");
+        std::printf("wsgi-engine: group %s: %d processes x %d threads, Python %s%s\n", g.name.c_str(),
+                    g.processes, g.threads, g.spec.runtime.c_str(),
+                    g.spec.freeThreading ? " (free-threaded)" : "");
+    std::printf("wsgi-engine: dispatch %s\n", plan.direct
+                                                  ? "direct (workers serve connections)"
+                                                  : "proxy (the supervisor hands each request to a thread)");
     // Last, so whoever waits for it knows every line above was written: the ports for programs.
     wsgi::ReadyLine ready;
     ready.version = WSGI_STUDIO_VERSION;

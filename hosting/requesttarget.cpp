@@ -96,6 +96,13 @@ bool percentDecode(std::string_view in, std::string& out)
     return true;
 }
 
+std::string originPath(std::string_view origin)
+{
+    std::string path;
+    percentDecode(origin.substr(0, origin.find('?')), path);
+    return path;
+}
+
 bool isValidAuthority(std::string_view host)
 {
     if (host.empty())

@@ -32,6 +32,9 @@ bool parseRequestTarget(std::string_view method, std::string_view raw, RequestTa
 // in brackets or a reg-name (RFC 3986 3.2.2), no userinfo. Empty is valid (RFC 9112 3.2).
 bool isValidAuthority(std::string_view host);
 
+// The `path` of an `origin` that parseRequestTarget made (for a request routed again after a reload).
+std::string originPath(std::string_view origin);
+
 // Every %XX escape decoded; false when an escape is malformed.
 bool percentDecode(std::string_view in, std::string& out);
 

@@ -1,12 +1,15 @@
 #pragma once
 // Which mount serves a request: mod_wsgi's WSGIScriptAlias matching, the longest URL prefix that
-// ends on a path-segment boundary. Shared by the supervisor (proxy mode) and workers (direct mode).
+// ends on a path-segment boundary. Shared by the supervisor (proxy mode) and workers (direct mode),
+// which both match the decoded, normalised ParsedRequest::path, so a request goes to the mount whose
+// SCRIPT_NAME its PATH_INFO follows.
 
 #include <string_view>
 
 namespace wsgi::hosting {
 
-// The path of a request target: origin-form "/p?q" or absolute-form "http://host/p?q".
+// The path of a request target, still escaped: origin-form "/p?q" (what RequestHead carries) or
+// absolute-form "http://host/p?q".
 inline std::string_view targetPath(std::string_view target)
 {
     const size_t scheme = target.find("://");
@@ -17,7 +20,7 @@ inline std::string_view targetPath(std::string_view target)
     return target.substr(0, target.find('?'));
 }
 
-// Index of the best of `count` prefixes (prefixAt(i) gives each, "" for "/"), or -1.
+// Index of the best of `count` prefixes (prefixAt(i) gives each, "" for "/") for a decoded `path`, or -1.
 template <typename PrefixAt> int longestPrefixMatch(std::string_view path, size_t count, PrefixAt prefixAt)
 {
     int best = -1;

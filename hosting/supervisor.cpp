@@ -308,8 +308,13 @@ void Supervisor::startRequest(Connection& c, ParsedRequest& request, size_t head
                                 request.method == "HEAD");
         if (!c.keepAlive)
             c.state = Connection::State::Closing;
-        c.readDeadline.stop();
+        if (c.in.empty())
+            c.readDeadline.stop();
+        else
+            c.readDeadline.start(ReadPhase::Header, monotonicMicros());
         flushClient(c);
+        if (c.keepAlive && m_connections.count(c.id) && !c.in.empty())
+            processClientInput(c); // a request pipelined behind this one
         return;
     }
     c.head = makeRequestHead(std::move(request), {c.remoteAddr, c.remotePort, c.localAddr, c.localPort},
