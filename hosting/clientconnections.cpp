@@ -182,6 +182,8 @@ void Supervisor::processClientInput(Connection& c)
         const HeadParseResult r = parseRequestHead(c.in, request);
         if (r.status == ParseStatus::Error) {
             c.head = RequestHead{}; // not the previous request's: its method and version do not apply
+            c.head.method = std::move(request.method); // this one's, as far as its request line went
+            c.head.http11 = request.http11;
             respondAndClose(c, r.errorStatus, reasonPhrase(r.errorStatus), r.errorText);
             return;
         }

@@ -4,6 +4,7 @@
 #include "core/clock.h"
 #include "gilwaitprobe.h"
 #include "hosting/httptext.h"
+#include "hosting/requesthead.h"
 #include "hosting/routing.h"
 #include "pytext.h"
 #include "pythonhost.h"
@@ -64,7 +65,9 @@ void RequestThread::runChannel()
 void RequestThread::respondError(int status, const char* reason, const char* text)
 {
     RequestContext& c = m_context;
-    c.m_out = hosting::simpleResponse(status, reason, text, c.m_head->keepAliveRequested, c.m_head->http11);
+    (void)reason; // the standard phrase for `status`
+    c.m_out = hosting::engineResponse(status, text, c.m_head->keepAliveRequested, c.m_head->http11,
+                                      c.m_head->method == "HEAD");
     c.m_metrics.status = status;
     c.m_metrics.keepAlive = c.m_head->keepAliveRequested;
     c.m_headersSent = true;
