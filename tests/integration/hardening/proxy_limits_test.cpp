@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <sys/resource.h>
 #include <thread>
@@ -27,15 +28,21 @@ std::string config(const std::string& groupOptions = "processes=1 threads=2")
            " process-group=g application-group=%{GLOBAL}\n";
 }
 
-int openFds(pid_t pid)
+// The descriptor number the process would get next: the lowest one not open. A limit of that many
+// leaves it none (a limit of the count of open ones would still let it reuse a closed one below).
+int lowestFreeFd(pid_t pid)
 {
-    int n = 0;
+    std::set<int> open;
     if (DIR* d = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str())) {
         while (dirent* e = readdir(d))
-            n += e->d_name[0] != '.';
+            if (e->d_name[0] != '.')
+                open.insert(std::atoi(e->d_name));
         closedir(d);
     }
-    return n;
+    int fd = 0;
+    while (open.count(fd))
+        ++fd;
+    return fd;
 }
 
 double cpuSeconds(pid_t pid) // user + system time of one process
@@ -73,7 +80,7 @@ TEST(ProxyLimits, OutOfFileDescriptorsTheSupervisorBacksOffAndKeepsServing)
     // No descriptor left for another connection.
     rlimit original{};
     ASSERT_EQ(prlimit(engine.pid(), RLIMIT_NOFILE, nullptr, &original), 0);
-    const rlimit tight{rlim_t(openFds(engine.pid())), original.rlim_max};
+    const rlimit tight{rlim_t(lowestFreeFd(engine.pid())), original.rlim_max};
     ASSERT_EQ(prlimit(engine.pid(), RLIMIT_NOFILE, &tight, nullptr), 0);
     std::vector<std::unique_ptr<RawClient>> waiting;
     for (int i = 0; i < 10; ++i) {
