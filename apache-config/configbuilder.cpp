@@ -5,6 +5,7 @@
 #include "directivetable.h"
 #include "directivevalues.h"
 #include "scriptalias.h"
+#include "timeoutdirectives.h"
 
 #include <filesystem>
 #include <map>
@@ -244,6 +245,11 @@ private:
                 m_config.restrictEmbedded = *on;
             }
             break;
+        case DirectiveRole::Timeout:
+        case DirectiveRole::KeepAliveTimeout:
+        case DirectiveRole::RequestReadTimeout:
+            timeouts(node, ctx, spec->role);
+            break;
         case DirectiveRole::RestrictNoOp:
             if (onOff(node))
                 m_sink.note(codes::IgnoredDirective, line,
@@ -328,6 +334,8 @@ private:
     void freeThreading(const ConfigNode& node, const Context& ctx);
     void switchInterval(const ConfigNode& node, const Context& ctx);
     void pythonPath(const ConfigNode& node, const Context& ctx);
+    void timeouts(const ConfigNode& node, const Context& ctx, DirectiveRole role);
+    void virtualHostTimeout(const ConfigNode& node, const Context& ctx, bool invalid);
 
     const DirectiveTree& m_tree;
     EngineConfig& m_config;
@@ -536,6 +544,47 @@ void Builder::pythonPath(const ConfigNode& node, const Context& ctx)
         "WSGIPythonPath at the top level applies to embedded mode only, which the engine does not run; "
         "daemon processes start from their python-path= option",
         "use python-path= on WSGIDaemonProcess, or WSGIPythonPath inside <WSGIInterpreterOptions>");
+}
+
+void Builder::timeouts(const ConfigNode& node, const Context& ctx, DirectiveRole role)
+{
+    EngineConfig& c = m_config;
+    const SourceLocation at = m_sink.at(node.where.line);
+    if (role == DirectiveRole::Timeout) {
+        const std::optional<int> seconds = parseTimeoutDirective(node, m_sink);
+        if (!seconds || ctx.virtualHost >= 0)
+            return virtualHostTimeout(node, ctx, !seconds);
+        repeated(node, ctx, "Timeout");
+        c.timeoutSeconds = *seconds;
+        c.timeoutWhere = at;
+    } else if (role == DirectiveRole::KeepAliveTimeout) {
+        const std::optional<int> ms = parseKeepAliveTimeoutDirective(node, m_sink);
+        if (!ms || ctx.virtualHost >= 0)
+            return virtualHostTimeout(node, ctx, !ms);
+        repeated(node, ctx, "KeepAliveTimeout");
+        c.keepAliveTimeoutMilliseconds = *ms;
+        c.keepAliveTimeoutSeconds = (*ms + 999) / 1000;
+        c.keepAliveTimeoutWhere = at;
+    } else {
+        const std::optional<RequestReadTimeoutSettings> settings =
+            parseRequestReadTimeoutDirective(node, c.requestReadTimeout, m_sink);
+        if (!settings || ctx.virtualHost >= 0)
+            return virtualHostTimeout(node, ctx, !settings);
+        c.requestReadTimeout = *settings; // cumulative, as in mod_reqtimeout: no "given twice" warning
+        c.requestReadTimeoutWhere = at;
+    }
+}
+
+// Apache allows these per virtual host; the engine serves every mount from one server.
+void Builder::virtualHostTimeout(const ConfigNode& node, const Context& ctx, bool invalid)
+{
+    if (invalid || ctx.virtualHost < 0)
+        return;
+    m_sink.warning(codes::IgnoredDirective, node.where.line,
+                   node.name +
+                       " inside <VirtualHost> is ignored by the engine, which has one set of timeouts "
+                       "for all virtual hosts",
+                   "move it to the top level to have the engine apply it");
 }
 
 } // namespace

@@ -32,6 +32,9 @@ const std::vector<DirectiveSpec> kDirectives = {
     {"WSGIRestrictStdin", R::RestrictNoOp, true, ""},
     {"WSGIRestrictStdout", R::RestrictNoOp, true, ""},
     {"WSGIRestrictSignal", R::RestrictNoOp, true, ""},
+    {"Timeout", R::Timeout, false, ""},
+    {"KeepAliveTimeout", R::KeepAliveTimeout, false, ""},
+    {"RequestReadTimeout", R::RequestReadTimeout, false, ""},
 
     // mod_wsgi directives that only concern Apache's side of the daemon sockets.
     {"WSGISocketPrefix", R::IgnoredWsgi, true, kTransport},
@@ -97,9 +100,7 @@ const std::vector<DirectiveSpec> kDirectives = {
     {"ServerSignature", R::IgnoredCore, false, ""},
     {"DocumentRoot", R::IgnoredCore, false, "the engine serves only WSGIScriptAlias mounts"},
     {"DirectoryIndex", R::IgnoredCore, false, ""},
-    {"Timeout", R::IgnoredCore, false, ""},
     {"KeepAlive", R::IgnoredCore, false, ""},
-    {"KeepAliveTimeout", R::IgnoredCore, false, ""},
     {"MaxKeepAliveRequests", R::IgnoredCore, false, ""},
     {"HostnameLookups", R::IgnoredCore, false, ""},
     {"UseCanonicalName", R::IgnoredCore, false, ""},

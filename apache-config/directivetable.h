@@ -21,11 +21,14 @@ enum class DirectiveRole
     PythonPath,
     PythonHome,
     RestrictEmbedded,
-    RestrictNoOp,    // WSGIRestrictStdin/Stdout/Signal: validated, accepted with a Note, not applied
-    IgnoredCore,     // Apache directives with no bearing on what the engine runs: Note
-    IgnoredWsgi,     // mod_wsgi directives that are harmless to skip: Note
-    UnsupportedWsgi, // mod_wsgi directives the engine does not implement: Error
-    Unsupported,     // Apache directives that would change what is served (Alias, Include...): Error
+    Timeout,            // Apache core Timeout
+    KeepAliveTimeout,   // Apache core KeepAliveTimeout
+    RequestReadTimeout, // mod_reqtimeout
+    RestrictNoOp,       // WSGIRestrictStdin/Stdout/Signal: validated, accepted with a Note, not applied
+    IgnoredCore,        // Apache directives with no bearing on what the engine runs: Note
+    IgnoredWsgi,        // mod_wsgi directives that are harmless to skip: Note
+    UnsupportedWsgi,    // mod_wsgi directives the engine does not implement: Error
+    Unsupported,        // Apache directives that would change what is served (Alias, Include...): Error
 };
 
 struct DirectiveSpec

@@ -18,7 +18,12 @@ struct SourceLocation
     int line = 0;
 };
 
-enum class Severity { Error, Warning, Note };
+enum class Severity
+{
+    Error,
+    Warning,
+    Note
+};
 
 // One problem or remark about the configuration. `code` is stable (e.g. "WSGI0200" for mod_wsgi's own
 // warnings, "E-UNKNOWN-OPTION" for ours) so tools can match on it.
@@ -103,6 +108,21 @@ struct ListenAddress
     SourceLocation where;
 };
 
+// How long a client may take to send a request: mod_reqtimeout's `RequestReadTimeout` with Apache 2.4's
+// defaults (`header=20-40,MinRate=500 body=20,MinRate=500`). Each phase has an initial deadline in
+// seconds (0 = no deadline for that phase), which data arriving at MinRate bytes per second extends up
+// to the maximum (0 = no maximum); a MinRate of 0 makes the initial deadline fixed.
+struct RequestReadTimeoutSettings
+{
+    int headerSeconds = 20;
+    int headerMaxSeconds = 40;
+    int headerMinRate = 500;
+    int bodySeconds = 20;
+    int bodyMaxSeconds = 0;
+    int bodyMinRate = 500;
+    friend bool operator==(const RequestReadTimeoutSettings&, const RequestReadTimeoutSettings&) = default;
+};
+
 struct EngineConfig
 {
     std::vector<ListenAddress> listen;
@@ -122,6 +142,16 @@ struct EngineConfig
     std::string processGroup;                     // WSGIProcessGroup at server level ("" = %{GLOBAL})
     std::string applicationGroup = "%{RESOURCE}"; // WSGIApplicationGroup at server level
     std::string serverName = "localhost";         // ServerName, used by %{RESOURCE} and %{SERVER}
+    // Apache's own timeouts, with Apache's defaults; a `where` with line 0 means "not written". Only
+    // the top level's apply (the engine has one server); inside a <VirtualHost> they get a Warning.
+    RequestReadTimeoutSettings requestReadTimeout; // RequestReadTimeout (mod_reqtimeout)
+    SourceLocation requestReadTimeoutWhere;
+    int timeoutSeconds = 60; // Timeout: Apache's I/O timeout, and mod_wsgi's default socket-timeout
+    SourceLocation timeoutWhere;
+    // KeepAliveTimeout: milliseconds is exact ("500ms" is allowed); seconds is the same rounded up.
+    int keepAliveTimeoutSeconds = 5;
+    int keepAliveTimeoutMilliseconds = 5000;
+    SourceLocation keepAliveTimeoutWhere;
 
     const DaemonGroup* findGroup(std::string_view name) const;
 };

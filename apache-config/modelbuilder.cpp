@@ -2,10 +2,10 @@
 // the studio edits and exports), the EngineConfig (what the rule checks and resolve.h read), and the
 // findings of each directive where it is written.
 
+#include "modelbuilder.h"
 #include "apachesyntax.h"
 #include "configbuilder.h"
 #include "configimport.h"
-#include "modelbuilder.h"
 #include "daemonoptions.h"
 #include "directivevalues.h"
 #include "findingsink.h"
@@ -13,6 +13,7 @@
 #include "modelchecks.h"
 #include "modwsgifeatures.h"
 #include "scriptalias.h"
+#include "timeoutdirectives.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -31,8 +32,8 @@ namespace fs = std::filesystem;
 // Conditional sections entered as if their condition held: the import cannot know what httpd loads.
 bool isConditional(std::string_view name)
 {
-    for (std::string_view s : {"IfModule", "IfDefine", "IfDirective", "IfFile", "IfVersion", "IfSection", "If",
-                               "ElseIf", "Else"})
+    for (std::string_view s :
+         {"IfModule", "IfDefine", "IfDirective", "IfFile", "IfVersion", "IfSection", "If", "ElseIf", "Else"})
         if (equalsIgnoreCase(name, s))
             return true;
     return false;
@@ -40,8 +41,8 @@ bool isConditional(std::string_view name)
 
 bool isPathScope(std::string_view name)
 {
-    for (std::string_view s : {"Directory", "DirectoryMatch", "Location", "LocationMatch", "Files", "FilesMatch",
-                               "Proxy", "ProxyMatch", "Limit", "LimitExcept"})
+    for (std::string_view s : {"Directory", "DirectoryMatch", "Location", "LocationMatch", "Files",
+                               "FilesMatch", "Proxy", "ProxyMatch", "Limit", "LimitExcept"})
         if (equalsIgnoreCase(name, s))
             return true;
     return false;
@@ -55,12 +56,13 @@ bool isWsgi(std::string_view name)
 // The directives mod_wsgi also allows inside <Directory>/<Location>/<Files> (ACCESS_CONF or .htaccess).
 bool allowedInPathScope(std::string_view name)
 {
-    for (std::string_view s : {"WSGIProcessGroup", "WSGIApplicationGroup", "WSGIRestrictProcess", "WSGIDispatchScript",
-                               "WSGIHandlerScript", "WSGIPassApacheRequest", "WSGICallableObject",
-                               "WSGIPassAuthorization", "WSGIScriptReloading", "WSGIErrorOverride",
-                               "WSGIChunkedRequest", "WSGIMapHEADToGET", "WSGIIgnoreActivity", "WSGITrustedProxies",
-                               "WSGITrustedProxyHeaders", "WSGIEnableSendfile", "WSGIAccessScript",
-                               "WSGIAuthUserScript", "WSGIAuthGroupScript", "WSGIGroupAuthoritative"})
+    for (std::string_view s : {"WSGIProcessGroup",    "WSGIApplicationGroup",  "WSGIRestrictProcess",
+                               "WSGIDispatchScript",  "WSGIHandlerScript",     "WSGIPassApacheRequest",
+                               "WSGICallableObject",  "WSGIPassAuthorization", "WSGIScriptReloading",
+                               "WSGIErrorOverride",   "WSGIChunkedRequest",    "WSGIMapHEADToGET",
+                               "WSGIIgnoreActivity",  "WSGITrustedProxies",    "WSGITrustedProxyHeaders",
+                               "WSGIEnableSendfile",  "WSGIAccessScript",      "WSGIAuthUserScript",
+                               "WSGIAuthGroupScript", "WSGIGroupAuthoritative"})
         if (equalsIgnoreCase(name, s))
             return true;
     return false;
@@ -68,8 +70,9 @@ bool allowedInPathScope(std::string_view name)
 
 bool allowedInContainer(std::string_view name)
 {
-    for (std::string_view s : {"WSGIPerInterpreterGIL", "WSGIFreeThreading", "WSGISwitchInterval", "WSGIPythonPath",
-                               "WSGIRestrictStdin", "WSGIRestrictStdout", "WSGIRestrictSignal"})
+    for (std::string_view s :
+         {"WSGIPerInterpreterGIL", "WSGIFreeThreading", "WSGISwitchInterval", "WSGIPythonPath",
+          "WSGIRestrictStdin", "WSGIRestrictStdout", "WSGIRestrictSignal"})
         if (equalsIgnoreCase(name, s))
             return true;
     return false;
@@ -103,8 +106,9 @@ void ModelBuilder::run(std::string_view text, const std::string& fileName)
     checkEngineConfig(m_out.engine, m_facts, sink);
     checkModel(m_out, m_options, sink);
     std::stable_sort(m_out.findings.begin(), m_out.findings.end(), [&](const Finding& a, const Finding& b) {
-        return fileOrder(a.where.file) != fileOrder(b.where.file) ? fileOrder(a.where.file) < fileOrder(b.where.file)
-                                                                  : a.where.line < b.where.line;
+        return fileOrder(a.where.file) != fileOrder(b.where.file)
+                   ? fileOrder(a.where.file) < fileOrder(b.where.file)
+                   : a.where.line < b.where.line;
     });
 }
 
@@ -115,7 +119,6 @@ int ModelBuilder::fileOrder(const std::string& name) const
             return int(i);
     return int(m_out.files.size());
 }
-
 
 int ModelBuilder::addFile(const std::string& path, std::string_view text)
 {
@@ -157,9 +160,9 @@ void ModelBuilder::section(int file, const ConfigNode& node, const Context& ctx)
     }
     if (equalsIgnoreCase(node.name, "VirtualHost")) {
         if (ctx.vhost >= 0 || !ctx.pathScope.empty()) {
-            s.error(codes::Context, line, "<VirtualHost> cannot occur within <" +
-                                              (ctx.vhost >= 0 ? std::string("VirtualHost") : ctx.pathScope) +
-                                              "> section");
+            s.error(codes::Context, line,
+                    "<VirtualHost> cannot occur within <" +
+                        (ctx.vhost >= 0 ? std::string("VirtualHost") : ctx.pathScope) + "> section");
             return;
         }
         VirtualHostBlock host;
@@ -199,10 +202,11 @@ void ModelBuilder::interpreterOptions(int file, const ConfigNode& node, const Co
     FindingSink s = sink(file);
     const int line = node.where.line;
     if (!wsgiDirectiveExists("WSGIInterpreterOptions", m_options.dialect)) {
-        s.error(codes::InvalidCommand, line,
-                "<WSGIInterpreterOptions> does not exist in mod_wsgi 4.9: Apache fails with \"Invalid command "
-                "'<WSGIInterpreterOptions'\"",
-                "export for modwsgi-4, which writes the 4.9 equivalents of its settings");
+        s.error(
+            codes::InvalidCommand, line,
+            "<WSGIInterpreterOptions> does not exist in mod_wsgi 4.9: Apache fails with \"Invalid command "
+            "'<WSGIInterpreterOptions'\"",
+            "export for modwsgi-4, which writes the 4.9 equivalents of its settings");
         return;
     }
     if (ctx.vhost >= 0 || !ctx.pathScope.empty()) {
@@ -269,6 +273,10 @@ void ModelBuilder::directive(int file, const ConfigNode& node, const Context& ct
         serverName(file, node, ctx);
         return;
     }
+    if (isCoreTimeoutDirective(node.name)) {
+        coreTimeout(file, node, ctx);
+        return;
+    }
     if (isMpmDirective(node.name)) {
         mpmDirective(file, node, ctx);
         return;
@@ -286,7 +294,8 @@ void ModelBuilder::directive(int file, const ConfigNode& node, const Context& ct
     }
     if (ctx.vhost >= 0 && isServerConfigOnlyWsgiDirective(node.name)) {
         s.error(codes::Context, line,
-                "directive '" + node.name + "' cannot occur within <VirtualHost> section (server config only)",
+                "directive '" + node.name +
+                    "' cannot occur within <VirtualHost> section (server config only)",
                 "move it to the top level");
         return;
     }
@@ -305,8 +314,10 @@ void ModelBuilder::invalidCommand(FindingSink& s, const ConfigNode& node)
     else if (const std::string close = closestMatch(node.name, wsgiDirectiveNames()); !close.empty())
         hint = "did you mean '" + close + "'?";
     s.error(codes::InvalidCommand, node.where.line,
-            "Invalid command '" + node.name + "', perhaps misspelled or defined by a module not included in "
-            "the server configuration (" + std::string(dialectName(m_options.dialect)) + ")",
+            "Invalid command '" + node.name +
+                "', perhaps misspelled or defined by a module not included in "
+                "the server configuration (" +
+                std::string(dialectName(m_options.dialect)) + ")",
             hint);
 }
 
@@ -362,7 +373,8 @@ void ModelBuilder::include(int file, const ConfigNode& node, const Context& ctx)
     FindingSink s = sink(file);
     const bool optional = equalsIgnoreCase(node.name, "IncludeOptional");
     if (node.args.size() != 1) {
-        s.error(codes::Arguments, node.where.line, node.name + " takes one argument, a file, directory or pattern");
+        s.error(codes::Arguments, node.where.line,
+                node.name + " takes one argument, a file, directory or pattern");
         return;
     }
     if (!m_options.followIncludes)
@@ -370,7 +382,8 @@ void ModelBuilder::include(int file, const ConfigNode& node, const Context& ctx)
     const std::string pattern = substitute(node.args.front());
     if (pattern.find("${") != std::string::npos) {
         s.note(codes::Include, node.where.line,
-               node.name + " " + node.args.front() + " is not followed: it uses a variable that is not Defined");
+               node.name + " " + node.args.front() +
+                   " is not followed: it uses a variable that is not Defined");
         return;
     }
     if (ctx.depth + 1 > m_options.maxIncludeDepth) {
@@ -400,7 +413,8 @@ void ModelBuilder::include(int file, const ConfigNode& node, const Context& ctx)
         }
         if (m_out.files.size() >= m_options.maxFiles) {
             s.error(codes::Include, node.where.line,
-                    "more than " + std::to_string(m_options.maxFiles) + " configuration files; the rest are not read");
+                    "more than " + std::to_string(m_options.maxFiles) +
+                        " configuration files; the rest are not read");
             break;
         }
         std::string text;
@@ -422,8 +436,9 @@ bool ModelBuilder::readFile(const std::string& path, std::string& text, FindingS
     std::error_code ec;
     const auto size = fs::file_size(path, ec);
     if (!ec && size > m_options.maxFileBytes) {
-        s.error(codes::Include, line, path + " is larger than " + std::to_string(m_options.maxFileBytes) +
-                                          " bytes; it is not read");
+        s.error(codes::Include, line,
+                path + " is larger than " + std::to_string(m_options.maxFileBytes) +
+                    " bytes; it is not read");
         return false;
     }
     std::ifstream in(path, std::ios::binary);

@@ -34,7 +34,10 @@ private:
     int addFile(const std::string& path, std::string_view text);
     int fileOrder(const std::string& name) const;
     FindingSink sink(int file);
-    Origin origin(int file, const ConfigNode& node) { return {file, node.offset, node.where.line, ++m_order}; }
+    Origin origin(int file, const ConfigNode& node)
+    {
+        return {file, node.offset, node.where.line, ++m_order};
+    }
     WsgiScope& scope(const Context& ctx);
 
     void walk(int file, const std::vector<ConfigNode>& nodes, const Context& ctx);
@@ -54,6 +57,7 @@ private:
     void scriptAlias(int file, const ConfigNode& node, const Context& ctx);
     void importScript(int file, const ConfigNode& node, const Context& ctx);
     void engineSetting(int file, const ConfigNode& node, const Context& ctx);
+    void coreTimeout(int file, const ConfigNode& node, const Context& ctx);
 
     ImportedConfig& m_out;
     const ImportOptions& m_options;

@@ -8,6 +8,7 @@
 #include "modelchecks.h"
 #include "modwsgifeatures.h"
 #include "scriptalias.h"
+#include "timeoutdirectives.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -59,7 +60,8 @@ void ModelBuilder::wsgiDirective(int file, const ConfigNode& node, const Context
         daemonProcess(file, node, ctx);
         return;
     }
-    if (equalsIgnoreCase(node.name, "WSGIScriptAlias") || equalsIgnoreCase(node.name, "WSGIScriptAliasMatch")) {
+    if (equalsIgnoreCase(node.name, "WSGIScriptAlias") ||
+        equalsIgnoreCase(node.name, "WSGIScriptAliasMatch")) {
         scriptAlias(file, node, ctx);
         return;
     }
@@ -118,14 +120,16 @@ void ModelBuilder::scriptAlias(int file, const ConfigNode& node, const Context& 
     if (equalsIgnoreCase(node.name, "WSGIScriptAliasMatch")) {
         // A regular expression: the engine's prefix rules do not apply, but the arguments still must.
         if (alias.url.empty() || alias.script.empty()) {
-            s.error(codes::Arguments, node.where.line,
-                    "WSGIScriptAliasMatch requires at least two arguments: a regular expression and a script");
+            s.error(
+                codes::Arguments, node.where.line,
+                "WSGIScriptAliasMatch requires at least two arguments: a regular expression and a script");
             return;
         }
         scope(ctx).aliases.push_back(std::move(alias));
         return;
     }
-    const std::filesystem::path base = std::filesystem::path(m_out.files[std::size_t(file)].path).parent_path();
+    const std::filesystem::path base =
+        std::filesystem::path(m_out.files[std::size_t(file)].path).parent_path();
     // What Apache accepts decides what is in the model; the engine's narrower rules are validate's
     // business (its --target engine runs the engine's own parser).
     const Dialect rules = m_options.dialect == Dialect::Engine ? Dialect::ModWsgi6 : m_options.dialect;
@@ -153,18 +157,20 @@ void ModelBuilder::importScript(int file, const ConfigNode& node, const Context&
     }
     for (const NameValue& option : import.options.items)
         if (option.name != "process-group" && option.name != "application-group") {
-            s.error(codes::ImportScript, line,
-                    "invalid option '" + option.name +
-                        "' to WSGIImportScript (mod_wsgi: \"Invalid option to WSGI import script definition.\")",
-                    "only process-group= and application-group= are allowed");
+            s.error(
+                codes::ImportScript, line,
+                "invalid option '" + option.name +
+                    "' to WSGIImportScript (mod_wsgi: \"Invalid option to WSGI import script definition.\")",
+                "only process-group= and application-group= are allowed");
             return;
         }
     const std::string* group = import.options.find("process-group");
     const std::string* app = import.options.find("application-group");
     if (!group || !app) {
         s.error(codes::ImportScript, line,
-                std::string("WSGIImportScript needs both process-group= and application-group= (mod_wsgi: \"Name of "
-                            "WSGI ") +
+                std::string(
+                    "WSGIImportScript needs both process-group= and application-group= (mod_wsgi: \"Name of "
+                    "WSGI ") +
                     (!app ? "application" : "process") + " group required.\")",
                 "add process-group=NAME application-group=%{GLOBAL}");
         return;
@@ -172,10 +178,11 @@ void ModelBuilder::importScript(int file, const ConfigNode& node, const Context&
     if (*group != "%{GLOBAL}" && group->find("%{") == std::string::npos) {
         const DaemonGroup* daemon = m_out.engine.findGroup(*group);
         if (!daemon) {
-            s.error(codes::GroupOrder, line,
-                    "WSGIImportScript names daemon group '" + *group +
-                        "', which is not defined above it (mod_wsgi: \"WSGI process group not yet configured.\")",
-                    "define the WSGIDaemonProcess before this line");
+            s.error(
+                codes::GroupOrder, line,
+                "WSGIImportScript names daemon group '" + *group +
+                    "', which is not defined above it (mod_wsgi: \"WSGI process group not yet configured.\")",
+                "define the WSGIDaemonProcess before this line");
             return;
         }
         // Same rule as for mounts: a group inside a <VirtualHost> is reachable only under its ServerName.
@@ -184,14 +191,18 @@ void ModelBuilder::importScript(int file, const ConfigNode& node, const Context&
         if (groupHost >= 0 && groupHost != ctx.vhost) {
             const auto& name = m_facts.virtualHosts[std::size_t(groupHost)].serverName;
             const std::optional<std::string> here =
-                ctx.vhost >= 0 ? m_facts.virtualHosts[std::size_t(ctx.vhost)].serverName
-                               : (m_facts.topLevelServerName ? std::optional(m_out.engine.serverName) : std::nullopt);
+                ctx.vhost >= 0
+                    ? m_facts.virtualHosts[std::size_t(ctx.vhost)].serverName
+                    : (m_facts.topLevelServerName ? std::optional(m_out.engine.serverName) : std::nullopt);
             if (!name || !here || *name != *here)
                 s.error(codes::GroupAccess, line,
                         "WSGIImportScript names daemon group '" + *group +
-                            "', defined inside another <VirtualHost> with a different ServerName (mod_wsgi: \"WSGI "
-                            "process group not " + std::string(name && here ? "accessible" : "matchable") + ".\")",
-                        "define the group at the top level, or import from a virtual host with the same ServerName");
+                            "', defined inside another <VirtualHost> with a different ServerName (mod_wsgi: "
+                            "\"WSGI "
+                            "process group not " +
+                            std::string(name && here ? "accessible" : "matchable") + ".\")",
+                        "define the group at the top level, or import from a virtual host with the same "
+                        "ServerName");
         }
     }
     scope(ctx).imports.push_back(std::move(import));
@@ -227,10 +238,11 @@ void ModelBuilder::engineSetting(int file, const ConfigNode& node, const Context
         (container ? container->perInterpreterGilWhere : e.perInterpreterGilWhere) = at;
     } else if (equalsIgnoreCase(node.name, "WSGIFreeThreading")) {
         if (container && container->applicationGroup)
-            s.warning("WSGI0201", node.where.line,
-                      "WSGIFreeThreading inside <WSGIInterpreterOptions> with application-group= is ignored: "
-                      "free-threading is chosen per process, before any interpreter exists",
-                      "select the container with process-group= only, or put WSGIFreeThreading at the top level");
+            s.warning(
+                "WSGI0201", node.where.line,
+                "WSGIFreeThreading inside <WSGIInterpreterOptions> with application-group= is ignored: "
+                "free-threading is chosen per process, before any interpreter exists",
+                "select the container with process-group= only, or put WSGIFreeThreading at the top level");
         (container ? container->freeThreading : e.freeThreading) = parseOnOff(value);
         (container ? container->freeThreadingWhere : e.freeThreadingWhere) = at;
     } else if (equalsIgnoreCase(node.name, "WSGISwitchInterval")) {
@@ -244,6 +256,51 @@ void ModelBuilder::engineSetting(int file, const ConfigNode& node, const Context
         (container ? container->switchInterval : e.switchInterval) = seconds;
         (container ? container->switchIntervalWhere : e.switchIntervalWhere) = at;
     }
+}
+
+// Timeout, KeepAliveTimeout and RequestReadTimeout: model directives of their server scope (so that a
+// snippet export keeps them; both mod_wsgi targets accept them, they are Apache's), and the main
+// server's values are the EngineConfig's.
+void ModelBuilder::coreTimeout(int file, const ConfigNode& node, const Context& ctx)
+{
+    FindingSink s = sink(file);
+    if (!ctx.pathScope.empty()) {
+        s.error(codes::Context, node.where.line,
+                node.name + " cannot occur within <" + ctx.pathScope + "> section",
+                "move it to the server or <VirtualHost> level");
+        return;
+    }
+    EngineConfig& e = m_out.engine;
+    const SourceLocation at = s.at(node.where.line);
+    const bool main = ctx.vhost < 0;
+    if (equalsIgnoreCase(node.name, "Timeout")) {
+        const std::optional<int> seconds = parseTimeoutDirective(node, s);
+        if (!seconds)
+            return;
+        if (main) {
+            e.timeoutSeconds = *seconds;
+            e.timeoutWhere = at;
+        }
+    } else if (equalsIgnoreCase(node.name, "KeepAliveTimeout")) {
+        const std::optional<int> ms = parseKeepAliveTimeoutDirective(node, s);
+        if (!ms)
+            return;
+        if (main) {
+            e.keepAliveTimeoutMilliseconds = *ms;
+            e.keepAliveTimeoutSeconds = (*ms + 999) / 1000;
+            e.keepAliveTimeoutWhere = at;
+        }
+    } else {
+        const std::optional<RequestReadTimeoutSettings> settings =
+            parseRequestReadTimeoutDirective(node, e.requestReadTimeout, s);
+        if (!settings)
+            return;
+        if (main) {
+            e.requestReadTimeout = *settings;
+            e.requestReadTimeoutWhere = at;
+        }
+    }
+    scope(ctx).directives.push_back({node.name, node.args, origin(file, node), {}});
 }
 
 std::vector<std::string> ImportedConfig::fileNames() const
@@ -264,7 +321,8 @@ const IncludeLink* ImportedConfig::includeAt(int file, std::size_t offset) const
 
 bool ImportedConfig::ok() const
 {
-    return std::none_of(findings.begin(), findings.end(), [](const Finding& f) { return f.severity == Severity::Error; });
+    return std::none_of(findings.begin(), findings.end(),
+                        [](const Finding& f) { return f.severity == Severity::Error; });
 }
 
 ImportedConfig importConfig(std::string_view text, const std::string& fileName, const ImportOptions& options)
@@ -283,7 +341,9 @@ ImportedConfig importConfigFile(const std::filesystem::path& file, const ImportO
     if (!in || in.bad()) {
         const int error = errno;
         ImportedConfig out;
-        out.findings.push_back({Severity::Error, codes::Io, {file.string(), 0},
+        out.findings.push_back({Severity::Error,
+                                codes::Io,
+                                {file.string(), 0},
                                 "cannot read the configuration: " + std::string(std::strerror(error)),
                                 "check the path and its permissions"});
         return out;

@@ -69,7 +69,9 @@ struct OptionList
     friend bool operator==(const OptionList&, const OptionList&) = default;
 };
 
-// Any other WSGI directive of a scope, e.g. `WSGIRestrictEmbedded On`, `WSGIApplicationGroup %{GLOBAL}`.
+// Any other WSGI directive of a scope, e.g. `WSGIRestrictEmbedded On`, `WSGIApplicationGroup %{GLOBAL}`,
+// and Apache's own timeouts (Timeout, KeepAliveTimeout, RequestReadTimeout), which the engine applies
+// and every target accepts.
 struct WsgiDirective
 {
     std::string name; // as written
@@ -152,8 +154,8 @@ enum class MpmKind
     Prefork,
 };
 
-std::string_view mpmName(MpmKind kind);         // "event", "worker", "prefork"
-std::string_view mpmModuleName(MpmKind kind);   // "mpm_event_module", ...
+std::string_view mpmName(MpmKind kind);                    // "event", "worker", "prefork"
+std::string_view mpmModuleName(MpmKind kind);              // "mpm_event_module", ...
 std::optional<MpmKind> mpmFromName(std::string_view name); // "event" or a module name/file
 
 // One MPM directive, e.g. `MaxClients 400` (the name stays as written: MaxClients is not renamed).
