@@ -96,7 +96,7 @@ public:
     const ControlHello& hello() const { return m_client.hello(); }
 
     qint64 pid() const;
-    QString listenUrl() const; // "http://127.0.0.1:PORT"; empty before the engine said where
+    QString listenUrl() const { return m_listenUrl; } // "http://127.0.0.1:PORT"; empty before known
     Endpoint controlEndpoint() const { return m_controlEndpoint; }
     QString tokenFile() const { return m_tokenFile; }
     QDateTime readySince() const { return m_readySince; } // invalid unless Ready

@@ -77,6 +77,10 @@ void TelemetryHistory::append(const TelemetrySample& sample)
     m_droppedProcesses += int64_t(sample.processes.size() - kept);
     interval.processes.reserve(kept);
     interval.offsets.reserve(kept * kTimingPhaseCount + 1);
+    // Gathered here, then copied at their exact size: a vector grown by push_back holds up to twice
+    // what it needs, and 2400 x 16 of them add up.
+    std::vector<uint32_t>& buckets = m_scratch;
+    buckets.clear();
     for (size_t p = 0; p < kept; ++p) {
         const ProcessTelemetry& t = sample.processes[p];
         ProcessPoint point;
@@ -95,7 +99,7 @@ void TelemetryHistory::append(const TelemetrySample& sample)
             point.cpu = t.cpuUserUtilization.value_or(0) + t.cpuSystemUtilization.value_or(0);
         for (int ph = 0; ph < kTimingPhaseCount; ++ph) {
             const wsgi::Histogram& h = t.phases[size_t(ph)].histogram;
-            interval.offsets.push_back(uint32_t(interval.buckets.size()));
+            interval.offsets.push_back(uint32_t(buckets.size()));
             PhaseSummary& s = point.phases[size_t(ph)];
             s.count = h.count();
             s.sumUs = h.sum();
@@ -105,14 +109,15 @@ void TelemetryHistory::append(const TelemetrySample& sample)
                 int64_t left = n;
                 while (left > 0) { // a count beyond 21 bits takes several entries of the same bucket
                     const uint32_t part = uint32_t(std::min<int64_t>(left, kCountMask));
-                    interval.buckets.push_back(uint32_t(index) << kCountBits | part);
+                    buckets.push_back(uint32_t(index) << kCountBits | part);
                     left -= part;
                 }
             }
         }
         interval.processes.push_back(point);
     }
-    interval.offsets.push_back(uint32_t(interval.buckets.size()));
+    interval.offsets.push_back(uint32_t(buckets.size()));
+    interval.buckets.assign(buckets.begin(), buckets.end());
     m_intervals.push_back(std::move(interval));
     Q_EMIT appended(sample.time);
 }
@@ -275,7 +280,7 @@ QList<HistoryPoint> TelemetryHistory::percentileSeries(TimingPhase phase, double
 
 size_t TelemetryHistory::memoryBytes() const
 {
-    size_t bytes = sizeof(*this);
+    size_t bytes = sizeof(*this) + m_scratch.capacity() * sizeof(uint32_t);
     // A deque allocates its slots in blocks; counting each slot is close enough and never low.
     bytes += m_intervals.size() * sizeof(Interval);
     for (const Interval& interval : m_intervals) {

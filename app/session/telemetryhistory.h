@@ -147,6 +147,7 @@ private:
     std::deque<Interval> m_intervals;
     QStringList m_groups;
     int64_t m_droppedProcesses = 0;
+    std::vector<uint32_t> m_scratch; // append()'s buckets before they are copied at their size
 };
 
 } // namespace wsgi::studio

@@ -110,7 +110,8 @@ TEST(Cli, NoOrUnknownCommandIsAUsageError)
 
 TEST(Cli, TopHelpShowsItsOptions)
 {
-    for (const QStringList& arguments : {QStringList{u"top"_s, u"--help"_s}, QStringList{u"help"_s, u"top"_s}}) {
+    for (const QStringList& arguments :
+         {QStringList{u"top"_s, u"--help"_s}, QStringList{u"help"_s, u"top"_s}}) {
         const CliRun r = run(arguments);
         EXPECT_EQ(r.exitCode, 0);
         EXPECT_TRUE(contains(r.out, "Usage: wsgi-studio-cli top --control HOST:PORT --token-file FILE"));
@@ -130,9 +131,11 @@ TEST(Cli, TopUsageErrors)
              Case{{u"top"_s}, "--control HOST:PORT is required"},
              Case{{u"top"_s, u"--control"_s, u"nowhere"_s, u"--token-file"_s, u"t"_s}, "is not HOST:PORT"},
              Case{{u"top"_s, u"--control"_s, u"127.0.0.1:1"_s}, "--token-file FILE is required"},
-             Case{{u"top"_s, u"--control"_s, u"127.0.0.1:1"_s, u"--token-file"_s, u"t"_s, u"--interval"_s, u"50"_s},
+             Case{{u"top"_s, u"--control"_s, u"127.0.0.1:1"_s, u"--token-file"_s, u"t"_s, u"--interval"_s,
+                   u"50"_s},
                   "--interval must be"},
-             Case{{u"top"_s, u"--control"_s, u"127.0.0.1:1"_s, u"--token-file"_s, u"t"_s, u"--interval"_s, u"1s"_s},
+             Case{{u"top"_s, u"--control"_s, u"127.0.0.1:1"_s, u"--token-file"_s, u"t"_s, u"--interval"_s,
+                   u"1s"_s},
                   "--interval must be"},
              Case{{u"top"_s, u"--bogus"_s}, "Unknown option 'bogus'"},
              Case{{u"top"_s, u"extra"_s}, "unexpected argument 'extra'"},
@@ -146,7 +149,8 @@ TEST(Cli, TopUsageErrors)
 
 TEST(Cli, TopWithoutTokenFileIsAnEngineSideError)
 {
-    const CliRun r = run({u"top"_s, u"--control"_s, u"127.0.0.1:1"_s, u"--token-file"_s, u"/nonexistent/token"_s});
+    const CliRun r =
+        run({u"top"_s, u"--control"_s, u"127.0.0.1:1"_s, u"--token-file"_s, u"/nonexistent/token"_s});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_TRUE(contains(r.err, "/nonexistent/token does not exist")) << r.err;
 }

@@ -104,12 +104,10 @@ TEST(ControlClient, RepliesAreMatchedByIdEvenOutOfOrder)
     ControlClient client;
     client.connectToEngine(endpointOf(engine), kToken);
     QList<int> order;
-    const uint64_t first = client.request(u"a"_s, {}, [&](const ControlReply& r) {
-        order << r.result.value(u"which"_s).toInt();
-    });
-    const uint64_t second = client.request(u"b"_s, {}, [&](const ControlReply& r) {
-        order << r.result.value(u"which"_s).toInt();
-    });
+    const uint64_t first = client.request(
+        u"a"_s, {}, [&](const ControlReply& r) { order << r.result.value(u"which"_s).toInt(); });
+    const uint64_t second = client.request(
+        u"b"_s, {}, [&](const ControlReply& r) { order << r.result.value(u"which"_s).toInt(); });
     EXPECT_NE(first, second);
     ASSERT_TRUE(QTest::qWaitFor([&] { return order.size() == 2; }, 5000));
     EXPECT_EQ(order, (QList<int>{2, 1}));
@@ -175,7 +173,8 @@ TEST(ControlClient, WrongVersionIsReported)
     client.connectToEngine(endpointOf(engine), kToken);
     ASSERT_TRUE(errors.wait(5000));
     EXPECT_EQ(lastError(errors).kind, ControlError::Kind::Protocol);
-    EXPECT_TRUE(lastError(errors).message.contains(u"version 9"_s)) << lastError(errors).message.toStdString();
+    EXPECT_TRUE(lastError(errors).message.contains(u"version 9"_s))
+        << lastError(errors).message.toStdString();
 }
 
 TEST(ControlClient, NoHelloTimesOutWithAHint)
@@ -278,7 +277,8 @@ TEST(ControlClient, LinesSplitAcrossWritesAreReassembled)
     QSignalSpy samples(&client, &ControlClient::telemetryAvailable);
     client.connectToEngine(endpointOf(engine), kToken);
     ASSERT_TRUE(QTest::qWaitFor([&] { return engine.hasClient(); }, 5000));
-    const QByteArray bytes = FakeEngine::defaultHello() + "\r\n" + compact(telemetryEventJson({ProcessSpec{}})) + "\n";
+    const QByteArray bytes =
+        FakeEngine::defaultHello() + "\r\n" + compact(telemetryEventJson({ProcessSpec{}})) + "\n";
     for (qsizetype i = 0; i < bytes.size(); i += 97) {
         engine.sendRaw(bytes.mid(i, 97));
         QTest::qWait(1);

@@ -104,9 +104,10 @@ TEST(ControlProtocol, EventIsRecognised)
 
 TEST(ControlProtocol, MalformedMessagesAreErrors)
 {
-    for (const char* line : {"not json", "{\"id\":1", "[]", "42", "{\"hello\":1}", "{\"id\":1,\"ok\":\"yes\"}",
-                             "{\"id\":1,\"ok\":false}", "{\"id\":1,\"ok\":false,\"error\":\"boom\"}",
-                             "{\"id\":1,\"ok\":true,\"result\":[1]}", "{\"event\":7}"}) {
+    for (const char* line :
+         {"not json", "{\"id\":1", "[]", "42", "{\"hello\":1}", "{\"id\":1,\"ok\":\"yes\"}",
+          "{\"id\":1,\"ok\":false}", "{\"id\":1,\"ok\":false,\"error\":\"boom\"}",
+          "{\"id\":1,\"ok\":true,\"result\":[1]}", "{\"event\":7}"}) {
         const auto m = decodeMessage(line);
         EXPECT_FALSE(m) << line;
         EXPECT_FALSE(m.error.isEmpty()) << line;
@@ -184,7 +185,8 @@ TEST(ControlProtocol, StatusWithWrongTypesNamesTheField)
          }) {
         const auto status = decodeStatus(parse(c.json));
         ASSERT_FALSE(status) << c.json;
-        EXPECT_TRUE(status.error.contains(QLatin1StringView(c.path))) << c.json << ": " << status.error.toStdString();
+        EXPECT_TRUE(status.error.contains(QLatin1StringView(c.path)))
+            << c.json << ": " << status.error.toStdString();
     }
 }
 
@@ -300,13 +302,21 @@ TEST(ControlProtocol, BadHistogramsAreErrorsNamingTheProcessAndField)
     };
     const std::vector<Case> cases = {
         {"index out of range",
-         [](QJsonObject& h) { h.insert(u"buckets"_s, QJsonArray{QJsonArray{99999, 1}}); },
+         [](QJsonObject& h) {
+             h.insert(u"buckets"_s, QJsonArray{QJsonArray{99999, 1}});
+         },
          "out of range"},
-        {"negative index", [](QJsonObject& h) { h.insert(u"buckets"_s, QJsonArray{QJsonArray{-1, 1}}); },
+        {"negative index",
+         [](QJsonObject& h) {
+             h.insert(u"buckets"_s, QJsonArray{QJsonArray{-1, 1}});
+         },
          "[index, count]"},
-        {"not a pair", [](QJsonObject& h) { h.insert(u"buckets"_s, QJsonArray{QJsonArray{3}}); }, "[index, count]"},
+        {"not a pair", [](QJsonObject& h) { h.insert(u"buckets"_s, QJsonArray{QJsonArray{3}}); },
+         "[index, count]"},
         {"string count",
-         [](QJsonObject& h) { h.insert(u"buckets"_s, QJsonArray{QJsonArray{3, u"1"_s}}); },
+         [](QJsonObject& h) {
+             h.insert(u"buckets"_s, QJsonArray{QJsonArray{3, u"1"_s}});
+         },
          "[index, count]"},
         {"buckets not an array", [](QJsonObject& h) { h.insert(u"buckets"_s, 5); }, "buckets"},
         {"count disagrees", [](QJsonObject& h) { h.insert(u"count"_s, 999); }, "disagrees"},
@@ -315,19 +325,21 @@ TEST(ControlProtocol, BadHistogramsAreErrorsNamingTheProcessAndField)
     for (const Case& c : cases) {
         const auto sample = decodeTelemetry(withHistogramEdit(c.edit));
         ASSERT_FALSE(sample) << c.what;
-        EXPECT_TRUE(sample.error.contains(QLatin1StringView(c.expected))) << c.what << ": "
-                                                                          << sample.error.toStdString();
+        EXPECT_TRUE(sample.error.contains(QLatin1StringView(c.expected)))
+            << c.what << ": " << sample.error.toStdString();
         EXPECT_TRUE(sample.error.contains(u"request_time_histogram"_s)) << c.what;
-        EXPECT_TRUE(sample.error.contains(u"group 'g' process 1"_s)) << c.what << ": " << sample.error.toStdString();
+        EXPECT_TRUE(sample.error.contains(u"group 'g' process 1"_s))
+            << c.what << ": " << sample.error.toStdString();
     }
 }
 
 TEST(ControlProtocol, TelemetryWithWrongShapesIsAnError)
 {
-    for (const char* json : {R"({"event":"telemetry","processes":{}})", R"({"event":"telemetry","processes":[1]})",
-                             R"({"event":"telemetry","interval_ms":"1000"})",
-                             R"({"event":"telemetry","processes":[{"request_time":"slow"}]})",
-                             R"({"event":"telemetry","processes":[{"request_time_histogram":[]}]})"}) {
+    for (const char* json :
+         {R"({"event":"telemetry","processes":{}})", R"({"event":"telemetry","processes":[1]})",
+          R"({"event":"telemetry","interval_ms":"1000"})",
+          R"({"event":"telemetry","processes":[{"request_time":"slow"}]})",
+          R"({"event":"telemetry","processes":[{"request_time_histogram":[]}]})"}) {
         const auto sample = decodeTelemetry(parse(json));
         EXPECT_FALSE(sample) << json;
         EXPECT_FALSE(sample.error.isEmpty()) << json;

@@ -63,9 +63,8 @@ TEST(TokenFile, EmptyFileAndDirectoryAreErrors)
 TEST(TokenFile, WorldReadableFileWorksWithAWarning)
 {
     QTemporaryDir dir;
-    const TokenFile t = readTokenFile(writeFile(dir, u"token"_s, "abc\n",
-                                                QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                                    QFileDevice::ReadOther));
+    const TokenFile t = readTokenFile(writeFile(
+        dir, u"token"_s, "abc\n", QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther));
     ASSERT_TRUE(t.ok());
     EXPECT_TRUE(t.warning.contains(u"other users"_s));
     EXPECT_FALSE(t.warning.contains(u"abc"_s)); // the token itself is never in a message
@@ -101,8 +100,8 @@ TEST(Endpoint, ParsesHostAndPort)
 
 TEST(Endpoint, RejectsWhatIsNotHostPort)
 {
-    for (const QString& text : {u"127.0.0.1"_s, u":80"_s, u"host:"_s, u"host:0"_s, u"host:65536"_s, u"host:http"_s,
-                                u"::1:80"_s, u"[::1]"_s, u""_s}) {
+    for (const QString& text : {u"127.0.0.1"_s, u":80"_s, u"host:"_s, u"host:0"_s, u"host:65536"_s,
+                                u"host:http"_s, u"::1:80"_s, u"[::1]"_s, u""_s}) {
         QString error;
         EXPECT_FALSE(parseEndpoint(text, error)) << text.toStdString();
         EXPECT_FALSE(error.isEmpty()) << text.toStdString();

@@ -53,7 +53,8 @@ TEST(TopTable, HeaderSaysWhatAndHowMuch)
     const Frame f = frameOf(twoProcesses());
     const QStringList lines = renderTop(f.status, f.sample, {});
     ASSERT_GE(lines.size(), 7);
-    EXPECT_TRUE(lines[0].startsWith(u"wsgi-engine pid 4242, up 2m13s, config generation 1"_s)) << lines[0].toStdString();
+    EXPECT_TRUE(lines[0].startsWith(u"wsgi-engine pid 4242, up 2m13s, config generation 1"_s))
+        << lines[0].toStdString();
     EXPECT_TRUE(lines[0].contains(u"serving 127.0.0.1:8080"_s));
     EXPECT_EQ(lines[1], u"total: 1200 rpm, 1.00 CPU cores, 100.0 MiB RSS, 2 of 4 threads busy, 0 queued"_s);
     EXPECT_TRUE(lines[2].startsWith(u"interval 1.00 s ending "_s)) << lines[2].toStdString();
@@ -69,8 +70,8 @@ TEST(TopTable, OneAlignedRowPerProcessWithUnits)
     ASSERT_GE(t, 0);
     const QString header = lines[t];
     const QString units = lines[t + 1];
-    for (const QString& unit : {u"mode"_s, u"req/min"_s, u"/threads"_s, u"%"_s, u"cores"_s, u"MiB"_s, u"mean ms"_s,
-                                u"p95 ms"_s})
+    for (const QString& unit :
+         {u"mode"_s, u"req/min"_s, u"/threads"_s, u"%"_s, u"cores"_s, u"MiB"_s, u"mean ms"_s, u"p95 ms"_s})
         EXPECT_TRUE(units.contains(unit)) << unit.toStdString();
     const QString row1 = lines[t + 2];
     const QString row2 = lines[t + 3];
@@ -81,8 +82,8 @@ TEST(TopTable, OneAlignedRowPerProcessWithUnits)
     EXPECT_TRUE(row1.contains(u" 1/2 "_s));
 
     // Right-aligned numbers end exactly under the end of their title.
-    for (const QString& title : {u"PID"_s, u"RPM"_s, u"ACTIVE"_s, u"CAP"_s, u"CPU"_s, u"RSS"_s, u"RESP"_s, u"APP"_s,
-                                 u"QUEUE"_s}) {
+    for (const QString& title :
+         {u"PID"_s, u"RPM"_s, u"ACTIVE"_s, u"CAP"_s, u"CPU"_s, u"RSS"_s, u"RESP"_s, u"APP"_s, u"QUEUE"_s}) {
         const qsizetype end = header.indexOf(u' ' + title + u' ') + 1 + title.size();
         ASSERT_GT(end, title.size()) << title.toStdString();
         for (const QString& row : {row1, row2}) {
@@ -179,7 +180,8 @@ TEST(TopTable, NarrowTerminalsDropWholeColumnsAndSaySo)
     EXPECT_FALSE(lines[n + 2].contains(u"per-interpreter"_s));
     const QString note = lines.filter(u"hidden to fit: "_s).value(0);
     EXPECT_TRUE(note.startsWith(u"hidden to fit: GIL mode, "_s)) << lines.join(u'\n').toStdString();
-    EXPECT_TRUE(note.contains(u"(all columns need "_s + QString::number(full[t].size()) + u')')) << note.toStdString();
+    EXPECT_TRUE(note.contains(u"(all columns need "_s + QString::number(full[t].size()) + u')'))
+        << note.toStdString();
 }
 
 TEST(TopTable, NoProcessesSaysSo)
