@@ -210,3 +210,44 @@ std::string closestMatch(std::string_view word, const std::vector<std::string_vi
 }
 
 } // namespace wsgi::config
+
+namespace wsgi::config {
+
+std::string resolveVariables(std::string_view text, const std::map<std::string, std::string>& defines,
+                             std::vector<std::string>* unresolved,
+                             std::vector<std::pair<std::size_t, long>>* shifts)
+{
+    std::string out;
+    long shift = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t open = text.find("${", pos);
+        const std::size_t close = open == std::string_view::npos ? open : text.find('}', open + 2);
+        if (close == std::string_view::npos) {
+            out += text.substr(pos);
+            break;
+        }
+        out += text.substr(pos, open - pos);
+        const std::string name(text.substr(open + 2, close - open - 2));
+        if (auto it = defines.find(name); it != defines.end()) {
+            out += it->second;
+            shift += long(it->second.size()) - long(close + 1 - open);
+            if (shifts)
+                shifts->emplace_back(close + 1, shift);
+        } else {
+            out += text.substr(open, close - open + 1);
+            if (unresolved && std::find(unresolved->begin(), unresolved->end(), name) == unresolved->end())
+                unresolved->push_back(name);
+        }
+        pos = close + 1;
+    }
+    return out;
+}
+
+bool hasConfigVariable(std::string_view value)
+{
+    const std::size_t open = value.find("${");
+    return open != std::string_view::npos && value.find('}', open + 2) != std::string_view::npos;
+}
+
+} // namespace wsgi::config

@@ -4,9 +4,11 @@
 // atoi/strtod value reading, and the case-insensitive On/Off flag.
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace wsgi::config {
@@ -62,6 +64,18 @@ IntegerText parseIntegerText(std::string_view value);
 
 // strtod with the whole text consumed, finite: how mod_wsgi 6 reads switch intervals.
 std::optional<double> parseStrictDouble(std::string_view value);
+
+// ap_resolve_env, as httpd applies it to a whole line before splitting it: each `${NAME}` whose NAME is
+// in `defines` (Define) is replaced by its value; the others stay as written and their names are added
+// to `unresolved` (httpd takes them from its environment, which a reader of the file cannot know).
+// `shifts`, when given, receives (offset in the input after a replaced variable, how many bytes the
+// output is longer there, cumulative), so that offsets into the input can be mapped to the output.
+std::string resolveVariables(std::string_view text, const std::map<std::string, std::string>& defines,
+                             std::vector<std::string>* unresolved = nullptr,
+                             std::vector<std::pair<std::size_t, long>>* shifts = nullptr);
+
+// True when `value` holds a `${NAME}` (a variable httpd substitutes at start-up).
+bool hasConfigVariable(std::string_view value);
 
 // ASCII case-insensitive equality (Apache compares directive names with strcasecmp).
 bool equalsIgnoreCase(std::string_view a, std::string_view b);

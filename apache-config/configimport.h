@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,9 +45,9 @@ struct ImportOptions
     // (Debian's compiled-in ServerRoot /etc/apache2 is where apache2.conf lives).
     std::string serverRoot;
     bool followIncludes = true;
-    std::size_t maxFiles = 2000;             // every file counts, however it was reached
-    std::size_t maxFileBytes = 16u << 20;    // larger files are refused (bounded memory)
-    std::size_t maxIncludeDepth = 32;        // httpd's own limit is 128; real trees are shallow
+    std::size_t maxFiles = 2000;          // every file counts, however it was reached
+    std::size_t maxFileBytes = 16u << 20; // larger files are refused (bounded memory)
+    std::size_t maxIncludeDepth = 32;     // httpd's own limit is 128; real trees are shallow
     // The Python mod_wsgi runs, for the GIL rules (WSGI0198..0205): "3.11", "3.13", "3.13t". Empty:
     // 3.11 for modwsgi-4 (Debian 12's), 3.13 otherwise; the engine dialect uses each group's python=.
     std::string python;
@@ -62,14 +63,18 @@ struct ImportedConfig
     std::optional<MpmKind> loadedMpm; // from LoadModule mpm_X_module, if the tree loads one
     std::string serverRoot;           // in force at the end of the main file
     EngineConfig engine;              // the same WSGI settings in the engine's terms, for the rule checks
-    std::vector<Finding> findings;    // file I/O, syntax, and per-directive findings in file order
+    // Define'd variables at the end of the main file (what `${NAME}` in the model's values resolves to;
+    // model items keep `${NAME}` as written).
+    std::map<std::string, std::string> defines;
+    std::vector<Finding> findings; // file I/O, syntax, and per-directive findings in file order
 
     std::vector<std::string> fileNames() const;
     const IncludeLink* includeAt(int file, std::size_t offset) const;
     bool ok() const; // no Error finding
 };
 
-ImportedConfig importConfig(std::string_view text, const std::string& fileName, const ImportOptions& options = {});
+ImportedConfig importConfig(std::string_view text, const std::string& fileName,
+                            const ImportOptions& options = {});
 ImportedConfig importConfigFile(const std::filesystem::path& file, const ImportOptions& options = {});
 
 } // namespace wsgi::config

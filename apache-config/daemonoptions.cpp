@@ -249,6 +249,8 @@ private:
         m_seenAt[option.name] = line;
         m_group.options[option.name] = option.value;
         m_group.optionLines[option.name] = line;
+        // ${NAME} still in the value: no Define gives it one, so only httpd knows it (a Note says so).
+        const bool unknownValue = hasConfigVariable(option.value);
 
         if (m_dialect != Dialect::Engine) {
             // Apache's rules: the engine's support levels do not matter, the mod_wsgi version does.
@@ -256,11 +258,11 @@ private:
                 reportNotInDialect(option, line);
                 return;
             }
-            if (validate(*spec, option.value, line))
+            if (!unknownValue && validate(*spec, option.value, line))
                 apply(*spec, option.value, line);
             return;
         }
-        const bool valid = validate(*spec, option.value, line);
+        const bool valid = !unknownValue && validate(*spec, option.value, line);
         switch (spec->support) {
         case S::Implemented:
         case S::EngineOnly:
@@ -294,19 +296,21 @@ private:
     {
         const std::string written = option.name + "=" + option.value;
         if (option.name == "python")
-            m_sink.error(codes::UnknownOption, line,
-                         "'" + written +
-                             "' is the engine's own option (which Python runs the group): mod_wsgi rejects it "
-                             "with \"Invalid option to WSGI daemon process definition.\"",
-                         "export the configuration for Apache (wsgi-studio-cli export), which leaves it out");
+            m_sink.error(
+                codes::UnknownOption, line,
+                "'" + written +
+                    "' is the engine's own option (which Python runs the group): mod_wsgi rejects it "
+                    "with \"Invalid option to WSGI daemon process definition.\"",
+                "export the configuration for Apache (wsgi-studio-cli export), which leaves it out");
         else
             m_sink.error(codes::UnknownOption, line,
                          "option '" + option.name + "' of WSGIDaemonProcess does not exist in " +
                              (m_dialect == Dialect::ModWsgi4 ? "mod_wsgi 4.9" : "mod_wsgi 6.0") +
                              ": Apache fails with \"Invalid option to WSGI daemon process definition.\"",
-                         m_dialect == Dialect::ModWsgi4 ? "remove it, or export for modwsgi-4, which writes a 4.9 "
-                                                          "equivalent where there is one"
-                                                        : "remove it");
+                         m_dialect == Dialect::ModWsgi4
+                             ? "remove it, or export for modwsgi-4, which writes a 4.9 "
+                               "equivalent where there is one"
+                             : "remove it");
     }
 
     void reportUnknown(const std::string& name, int line)

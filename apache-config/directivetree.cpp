@@ -84,6 +84,22 @@ LogicalLine readLogicalLine(const std::vector<PhysicalLine>& lines, std::size_t 
     return logical;
 }
 
+// The first physical line (1-based) after the first one of a continued comment that holds something
+// other than another comment or blanks, 0 if there is none.
+std::size_t swallowedLine(const std::vector<PhysicalLine>& lines, const LogicalLine& logical)
+{
+    for (std::size_t i = logical.firstPhysical + 1; i <= logical.lastPhysical; ++i) {
+        std::string_view content = lines[i].content;
+        if (i < logical.lastPhysical)
+            content.remove_suffix(1); // its own continuation backslash
+        while (!content.empty() && isConfigSpace(content.front()))
+            content.remove_prefix(1);
+        if (!content.empty() && content.front() != '#')
+            return i + 1;
+    }
+    return 0;
+}
+
 class TreeBuilder
 {
 public:
@@ -129,10 +145,12 @@ private:
         }
         if (line.front() == '#') {
             node.kind = NodeKind::Comment;
-            if (node.lastLine > node.where.line)
+            // Only a swallowed line that would have been read as a directive matters: a continued comment
+            // that runs into another comment (or a blank line) loses nothing.
+            if (const std::size_t swallowed = swallowedDirectiveLine(logical); swallowed != 0)
                 warning("W-COMMENT-CONTINUED", node.where.line,
                         "this comment ends with '\\', so Apache continues it onto line " +
-                            std::to_string(node.where.line + 1) + ", which is commented out too",
+                            std::to_string(swallowed) + ", which is commented out too",
                         "remove the trailing backslash, or start the next line with its own '#'");
             append(std::move(node));
             return;
@@ -202,6 +220,11 @@ private:
             m_open.push_back(std::move(node));
         else
             append(std::move(node));
+    }
+
+    std::size_t swallowedDirectiveLine(const LogicalLine& logical) const
+    {
+        return swallowedLine(m_lines, logical);
     }
 
     void handleClose(ConfigNode node, const std::string& line)
@@ -344,6 +367,61 @@ std::string DirectiveTree::reconstruct() const
 DirectiveTree parseDirectiveTree(std::string_view text, const std::string& fileName)
 {
     return TreeBuilder(text, fileName).build();
+}
+
+namespace {
+
+int lastLineOf(const ConfigNode& node)
+{
+    int last = std::max(node.lastLine, node.closeWhere.line);
+    for (const ConfigNode& child : node.children)
+        last = std::max(last, lastLineOf(child));
+    return last;
+}
+
+struct UnclosedSection
+{
+    std::string name;
+    int line = 0;
+    int last = 0;
+};
+
+void collectUnclosed(const std::vector<ConfigNode>& nodes, std::vector<UnclosedSection>& out)
+{
+    for (const ConfigNode& node : nodes) {
+        if (!node.isSection())
+            continue;
+        if (node.closeWhere.line == 0) {
+            out.push_back({node.name, node.where.line, lastLineOf(node)});
+            continue; // everything inside is covered already
+        }
+        collectUnclosed(node.children, out);
+    }
+}
+
+} // namespace
+
+void dropFollowOnFindings(const DirectiveTree& tree, std::vector<Finding>& findings)
+{
+    std::vector<UnclosedSection> unclosed;
+    collectUnclosed(tree.nodes, unclosed);
+    for (const UnclosedSection& section : unclosed) {
+        const auto inside = [&](const Finding& f) {
+            return f.code == "E-CONTEXT" && f.where.file == tree.fileName && f.where.line > section.line &&
+                   f.where.line <= section.last;
+        };
+        const auto dropped = std::erase_if(findings, inside);
+        if (dropped == 0)
+            continue;
+        findings.push_back({Severity::Note,
+                            "N-FOLLOW-ON",
+                            {tree.fileName, section.line},
+                            std::to_string(dropped) + " context error(s) on the lines after <" +
+                                section.name +
+                                "> are not shown: with the section not closed they may only be consequences "
+                                "of the syntax error",
+                            "close <" + section.name + "> where it ends, then validate again"});
+    }
 }
 
 } // namespace wsgi::config

@@ -7,8 +7,10 @@
 // joins the next physical line (the backslash is removed, no space is added), leading and trailing
 // whitespace of the joined line is dropped, a line starting with '#' is a comment (there are no
 // trailing comments in Apache: "Foo bar # x" passes "#" and "x" as arguments). Because the joining
-// happens before the comment check, a comment ending in a backslash swallows the next line; that is
-// reported as a Warning since it is almost never intended.
+// happens before the comment check, a comment ending in a backslash swallows the next line (httpd
+// 2.4's getstr path continues on any "\\" before the line end, comment or not); that is reported as a
+// Warning when the swallowed line would otherwise have been read as a directive, since that is almost
+// never intended. A comment continued onto another comment or a blank line loses nothing: no Warning.
 
 #include "engineconfig.h"
 
@@ -71,5 +73,11 @@ struct DirectiveTree
 };
 
 DirectiveTree parseDirectiveTree(std::string_view text, const std::string& fileName);
+
+// Drops the findings that are only consequences of a syntax error in `tree`: a section that was never
+// closed (or was closed only by the parser's recovery) makes every later line look nested inside it, so
+// E-CONTEXT findings in `tree`'s file on the lines after such a section's opening line are left out,
+// with one Note per section saying that its contents are checked once it is closed.
+void dropFollowOnFindings(const DirectiveTree& tree, std::vector<Finding>& findings);
 
 } // namespace wsgi::config

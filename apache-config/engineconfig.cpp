@@ -42,6 +42,7 @@ ParseResult parseEngineConfig(std::string_view text, const std::string& fileName
     BuildFacts facts;
     buildEngineConfig(tree, result.config, facts, sink);
     checkEngineConfig(result.config, facts, sink);
+    dropFollowOnFindings(tree, result.findings);
     // Read in file order, whichever pass found them.
     std::stable_sort(result.findings.begin(), result.findings.end(),
                      [](const Finding& a, const Finding& b) { return a.where.line < b.where.line; });

@@ -33,13 +33,16 @@ public:
             {severity, std::move(code), {m_file, line}, std::move(message), std::move(suggestion)});
     }
     // For whole-configuration checks, whose items may come from different (included) files.
-    void error(std::string code, const SourceLocation& where, std::string message, std::string suggestion = {})
+    void error(std::string code, const SourceLocation& where, std::string message,
+               std::string suggestion = {})
     {
         m_out.push_back({Severity::Error, std::move(code), where, std::move(message), std::move(suggestion)});
     }
-    void warning(std::string code, const SourceLocation& where, std::string message, std::string suggestion = {})
+    void warning(std::string code, const SourceLocation& where, std::string message,
+                 std::string suggestion = {})
     {
-        m_out.push_back({Severity::Warning, std::move(code), where, std::move(message), std::move(suggestion)});
+        m_out.push_back(
+            {Severity::Warning, std::move(code), where, std::move(message), std::move(suggestion)});
     }
     void note(std::string code, const SourceLocation& where, std::string message, std::string suggestion = {})
     {
@@ -102,6 +105,8 @@ inline constexpr const char* MonitorOff = "W-REQUEST-TIMEOUT-INERT";
 inline constexpr const char* EmbeddedRestricted = "E-EMBEDDED-RESTRICTED";
 inline constexpr const char* Embedded = "N-EMBEDDED-MODE";
 inline constexpr const char* GlobalSelector = "W-GLOBAL-PROCESS-GROUP";
+inline constexpr const char* UndefinedVariable = "N-UNDEFINED-VARIABLE";
+inline constexpr const char* FollowOn = "N-FOLLOW-ON";
 } // namespace codes
 
 } // namespace wsgi::config

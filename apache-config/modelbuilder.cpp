@@ -29,6 +29,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+void appendNodeText(const ConfigNode& node, std::string& out)
+{
+    out += node.text;
+    for (const ConfigNode& child : node.children)
+        appendNodeText(child, out);
+    out += node.closeText;
+}
+
 // Conditional sections entered as if their condition held: the import cannot know what httpd loads.
 bool isConditional(std::string_view name)
 {
@@ -105,6 +113,8 @@ void ModelBuilder::run(std::string_view text, const std::string& fileName)
     FindingSink sink(m_out.findings, fileName);
     checkEngineConfig(m_out.engine, m_facts, sink);
     checkModel(m_out, m_options, sink);
+    for (const SourceFile& f : m_out.files)
+        dropFollowOnFindings(f.tree, m_out.findings);
     std::stable_sort(m_out.findings.begin(), m_out.findings.end(), [&](const Finding& a, const Finding& b) {
         return fileOrder(a.where.file) != fileOrder(b.where.file)
                    ? fileOrder(a.where.file) < fileOrder(b.where.file)
@@ -179,6 +189,18 @@ void ModelBuilder::section(int file, const ConfigNode& node, const Context& ctx)
         interpreterOptions(file, node, ctx);
         return;
     }
+    if (equalsIgnoreCase(node.name, "IfModule") && node.args.size() == 1 &&
+        isOtherMpmModule(node.args.front()) && ctx.vhost < 0 && ctx.pathScope.empty()) {
+        // Its settings are for another MPM: entering it would read them as this server's.
+        std::string text;
+        appendNodeText(node, text);
+        m_out.model.otherMpm.push_back({node.args.front(), std::move(text), origin(file, node)});
+        s.note(codes::IgnoredSection, line,
+               "<IfModule " + node.args.front() +
+                   "> is for an MPM the studio does not model: its contents are kept as written and not "
+                   "checked");
+        return;
+    }
     if (isConditional(node.name)) {
         Context inner = ctx;
         if (equalsIgnoreCase(node.name, "IfModule") && node.args.size() == 1)
@@ -239,7 +261,38 @@ void ModelBuilder::interpreterOptions(int file, const ConfigNode& node, const Co
 
 // ---- directives -------------------------------------------------------------------------------
 
-void ModelBuilder::directive(int file, const ConfigNode& node, const Context& ctx)
+// The directive as httpd hands it to its handler: Defines substituted into the whole line, the words
+// split again, continuation lines mapped onto the new text.
+ConfigNode ModelBuilder::resolveDefines(const ConfigNode& node, std::vector<std::string>& unresolved) const
+{
+    ConfigNode out = node;
+    std::vector<std::pair<std::size_t, long>> shifts;
+    out.rawArgs = resolveVariables(node.rawArgs, m_defines, &unresolved, &shifts);
+    out.args = splitWordsConf(out.rawArgs);
+    for (auto& [offset, line] : out.rawArgsLines) {
+        long shift = 0;
+        for (const auto& [after, cumulative] : shifts)
+            if (after <= offset)
+                shift = cumulative;
+        offset = std::size_t(std::max(0L, long(offset) + shift));
+    }
+    return out;
+}
+
+void ModelBuilder::directive(int file, const ConfigNode& asWritten, const Context& ctx)
+{
+    std::vector<std::string> unresolved;
+    const bool substituted = asWritten.rawArgs.find("${") != std::string::npos;
+    const ConfigNode resolvedNode = substituted ? resolveDefines(asWritten, unresolved) : ConfigNode{};
+    const ConfigNode& node = substituted ? resolvedNode : asWritten;
+    const ConfigNode* outer = m_written; // an Include reads more directives before this one returns
+    m_written = &asWritten;
+    directiveResolved(file, node, ctx, unresolved);
+    m_written = outer;
+}
+
+void ModelBuilder::directiveResolved(int file, const ConfigNode& node, const Context& ctx,
+                                     const std::vector<std::string>& unresolved)
 {
     FindingSink s = sink(file);
     const int line = node.where.line;
@@ -262,6 +315,12 @@ void ModelBuilder::directive(int file, const ConfigNode& node, const Context& ct
     }
     if (equalsIgnoreCase(node.name, "Define") && !node.args.empty()) {
         m_defines[node.args.front()] = node.args.size() > 1 ? node.args[1] : std::string();
+        m_out.defines = m_defines;
+        return;
+    }
+    if (equalsIgnoreCase(node.name, "UnDefine") && node.args.size() == 1) {
+        m_defines.erase(node.args.front());
+        m_out.defines = m_defines;
         return;
     }
     if (equalsIgnoreCase(node.name, "LoadModule") && !node.args.empty()) {
@@ -273,6 +332,19 @@ void ModelBuilder::directive(int file, const ConfigNode& node, const Context& ct
         serverName(file, node, ctx);
         return;
     }
+    const bool modelled = isCoreTimeoutDirective(node.name) || isMpmDirective(node.name) || isWsgi(node.name);
+    if (!modelled)
+        return; // another module's directive: unrelated text, kept as written
+    if (!unresolved.empty()) {
+        std::string names;
+        for (const std::string& name : unresolved)
+            names += (names.empty() ? "${" : ", ${") + name + "}";
+        s.note(codes::UndefinedVariable, line,
+               node.name + " uses " + names +
+                   ", which no Define in this configuration sets: httpd takes the value from its environment "
+                   "(e.g. /etc/apache2/envvars) at start-up, so the values that use it are not checked here",
+               "Define it in the configuration to have its values checked");
+    }
     if (isCoreTimeoutDirective(node.name)) {
         coreTimeout(file, node, ctx);
         return;
@@ -281,8 +353,6 @@ void ModelBuilder::directive(int file, const ConfigNode& node, const Context& ct
         mpmDirective(file, node, ctx);
         return;
     }
-    if (!isWsgi(node.name))
-        return; // another module's directive: unrelated text, kept as written
     if (!wsgiDirectiveExists(node.name, m_options.dialect)) {
         invalidCommand(s, node);
         return;
@@ -365,7 +435,9 @@ void ModelBuilder::mpmDirective(int file, const ConfigNode& node, const Context&
         m_out.model.mpm.push_back(std::move(fresh));
         block = m_out.model.mpm.end() - 1;
     }
-    block->values.push_back({node.name, node.args.front(), origin(file, node)});
+    block->values.push_back({node.name,
+                             written(node).args.size() == 1 ? written(node).args.front() : node.args.front(),
+                             origin(file, node)});
 }
 
 void ModelBuilder::include(int file, const ConfigNode& node, const Context& ctx)

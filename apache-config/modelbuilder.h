@@ -44,11 +44,17 @@ private:
     void section(int file, const ConfigNode& node, const Context& ctx);
     void interpreterOptions(int file, const ConfigNode& node, const Context& ctx);
     void directive(int file, const ConfigNode& node, const Context& ctx);
+    void directiveResolved(int file, const ConfigNode& node, const Context& ctx,
+                           const std::vector<std::string>& unresolved);
     void serverName(int file, const ConfigNode& node, const Context& ctx);
     void mpmDirective(int file, const ConfigNode& node, const Context& ctx);
     void include(int file, const ConfigNode& node, const Context& ctx);
     bool readFile(const std::string& path, std::string& text, FindingSink& s, int line);
     std::string substitute(const std::string& value) const;
+    ConfigNode resolveDefines(const ConfigNode& node, std::vector<std::string>& unresolved) const;
+    // The directive being read as written (before ${...} substitution): what model items keep, so that an
+    // export writes the variables back. Handlers validate the substituted node they are given.
+    const ConfigNode& written(const ConfigNode& node) const { return m_written ? *m_written : node; }
 
     // modelwsgi.cpp
     void invalidCommand(FindingSink& s, const ConfigNode& node);
@@ -64,6 +70,7 @@ private:
     BuildFacts m_facts;
     std::vector<std::string> m_stack; // files being read, outermost first (cycle check)
     std::map<std::string, std::string> m_defines;
+    const ConfigNode* m_written = nullptr;
     Origin m_mpmSection;
     int m_order = 0;
 };

@@ -41,16 +41,31 @@ MpmKind effectiveMpm(const ImportedConfig& config)
     return configured.size() == 1 ? *configured.begin() : MpmKind::Event;
 }
 
+// The model's MPM values as httpd reads them: Defines substituted; values with a variable no Define
+// sets are left out (only httpd knows them; the import noted each).
+WsgiModel resolvedMpm(const ImportedConfig& config)
+{
+    WsgiModel model;
+    model.mpm = config.model.mpm;
+    for (MpmBlock& block : model.mpm) {
+        for (MpmValue& v : block.values)
+            v.value = resolveVariables(v.value, config.defines);
+        std::erase_if(block.values, [](const MpmValue& v) { return hasConfigVariable(v.value); });
+    }
+    return model;
+}
+
 void checkMpm(const ImportedConfig& config, FindingSink& sink)
 {
-    const WsgiModel& model = config.model;
+    const WsgiModel model = resolvedMpm(config);
     const MpmKind kind = effectiveMpm(config);
     for (const MpmBlock& block : model.mpm)
         for (const MpmValue& v : block.values) {
             const IntegerText n = parseIntegerText(v.value);
             if (!n.hasDigits || !n.ignoredTail.empty())
                 sink.warning(codes::MpmValue, locate(config, v.origin),
-                             v.name + " " + v.value + " is read by httpd with atoi as " + std::to_string(n.value),
+                             v.name + " " + v.value + " is read by httpd with atoi as " +
+                                 std::to_string(n.value),
                              "write a whole number");
         }
     if (kind == MpmKind::Prefork)
@@ -69,9 +84,10 @@ void checkMpm(const ImportedConfig& config, FindingSink& sink)
     };
     for (const mpm::Correction& c : e.corrections)
         sink.warning(codes::MpmCorrected, at(c.directive),
-                     c.directive + " " + std::to_string(c.written) + " is silently changed by httpd (" + mpmLabel +
-                         ") to " + std::to_string(c.used) + ": " + c.reason,
-                     "write " + c.directive + " " + std::to_string(c.used) + " so the file says what Apache does");
+                     c.directive + " " + std::to_string(c.written) + " is silently changed by httpd (" +
+                         mpmLabel + ") to " + std::to_string(c.used) + ": " + c.reason,
+                     "write " + c.directive + " " + std::to_string(c.used) +
+                         " so the file says what Apache does");
 
     // The seed's case: more idle threads at start than MaxSpareThreads allows.
     const mpm::Settings& s = e.used;
@@ -84,17 +100,18 @@ void checkMpm(const ImportedConfig& config, FindingSink& sink)
         for (const mpm::SecondSample& sample : sim.samples)
             if (sample.killed)
                 seconds = sample.second;
-        sink.warning(codes::MpmStartExcess, at("StartServers"),
-                     "StartServers " + std::to_string(s.startServers) + " starts " + std::to_string(s.startServers) +
-                         " processes with " + std::to_string(startIdle) + " idle threads (" +
-                         std::to_string(s.threadsPerChild) + " each), more than MaxSpareThreads " +
-                         std::to_string(s.maxSpareThreads) + ". With no load Apache stops one process a second " +
-                         "until idle threads are back under MaxSpareThreads: " + std::to_string(settled) +
-                         " processes remain after " + std::to_string(seconds) + " seconds, so " +
-                         std::to_string(s.startServers - settled) + " of the processes it started are thrown away.",
-                     "start " + std::to_string(settled) + " (StartServers " + std::to_string(settled) +
-                         "), or keep " + std::to_string(s.startServers) + " by raising MaxSpareThreads to at least " +
-                         std::to_string(startIdle));
+        sink.warning(
+            codes::MpmStartExcess, at("StartServers"),
+            "StartServers " + std::to_string(s.startServers) + " starts " + std::to_string(s.startServers) +
+                " processes with " + std::to_string(startIdle) + " idle threads (" +
+                std::to_string(s.threadsPerChild) + " each), more than MaxSpareThreads " +
+                std::to_string(s.maxSpareThreads) + ". With no load Apache stops one process a second " +
+                "until idle threads are back under MaxSpareThreads: " + std::to_string(settled) +
+                " processes remain after " + std::to_string(seconds) + " seconds, so " +
+                std::to_string(s.startServers - settled) + " of the processes it started are thrown away.",
+            "start " + std::to_string(settled) + " (StartServers " + std::to_string(settled) + "), or keep " +
+                std::to_string(s.startServers) + " by raising MaxSpareThreads to at least " +
+                std::to_string(startIdle));
     } else if (startIdle < s.minSpareThreads) {
         sink.note(codes::MpmStartShort, at("StartServers"),
                   "StartServers " + std::to_string(s.startServers) + " gives " + std::to_string(startIdle) +
@@ -120,16 +137,18 @@ void checkSizing(const ImportedConfig& config, const ImportOptions& options, Fin
     const SourceLocation first = e.groups.front().where;
     if (kind != MpmKind::Prefork) {
         std::map<std::string, Origin> where;
-        const mpm::Effective mpm = mpm::applyStartupCorrections(mpm::settingsFromModel(config.model, kind, &where));
-        // In daemon mode every request in a daemon thread also holds an Apache worker thread, which proxies it.
+        const mpm::Effective mpm =
+            mpm::applyStartupCorrections(mpm::settingsFromModel(config.model, kind, &where));
+        // In daemon mode every request in a daemon thread also holds an Apache worker thread, which proxies
+        // it.
         if (mpm.used.maxRequestWorkers < threads) {
             auto it = where.find("MaxRequestWorkers");
             sink.warning(codes::SizingWorkers, it != where.end() ? locate(config, it->second) : first,
                          "the daemon groups have " + std::to_string(threads) +
                              " request threads in all, but Apache proxies at most MaxRequestWorkers " +
-                             std::to_string(mpm.used.maxRequestWorkers) +
-                             " requests at once, so at least " +
-                             std::to_string(threads - mpm.used.maxRequestWorkers) + " daemon threads can never be busy",
+                             std::to_string(mpm.used.maxRequestWorkers) + " requests at once, so at least " +
+                             std::to_string(threads - mpm.used.maxRequestWorkers) +
+                             " daemon threads can never be busy",
                          "raise MaxRequestWorkers (and ServerLimit) above " + std::to_string(threads) +
                              " plus what Apache serves itself, or give the daemon groups fewer threads");
         }
@@ -146,8 +165,9 @@ void checkSizing(const ImportedConfig& config, const ImportOptions& options, Fin
             sink.note(codes::SizingTotal, first,
                       std::to_string(processes) + " daemon processes at " + number(options.processRssMiB) +
                           " MiB each need about " + number(total) + " MiB" +
-                          (options.hostMemoryMiB > 0 ? " of the host's " + number(options.hostMemoryMiB) + " MiB"
-                                                     : std::string()));
+                          (options.hostMemoryMiB > 0
+                               ? " of the host's " + number(options.hostMemoryMiB) + " MiB"
+                               : std::string()));
     }
 }
 
@@ -164,12 +184,13 @@ void checkQuirks(const ImportedConfig& config, FindingSink& sink)
         if (optionInt(g, "request-timeout", 0) > 0 && optionInt(g, "deadlock-timeout", 300) == 0 &&
             optionInt(g, "inactivity-timeout", 0) == 0) {
             auto line = g.optionLines.find("request-timeout");
-            sink.warning(codes::MonitorOff,
-                         SourceLocation{g.where.file, line == g.optionLines.end() ? g.where.line : line->second},
-                         "request-timeout=" + g.options.at("request-timeout") + " of daemon group '" + g.name +
-                             "' never fires: with deadlock-timeout=0 and inactivity-timeout=0 mod_wsgi does not "
-                             "start the monitor thread that enforces it",
-                         "leave deadlock-timeout at its default (300) or set it, e.g. deadlock-timeout=60");
+            sink.warning(
+                codes::MonitorOff,
+                SourceLocation{g.where.file, line == g.optionLines.end() ? g.where.line : line->second},
+                "request-timeout=" + g.options.at("request-timeout") + " of daemon group '" + g.name +
+                    "' never fires: with deadlock-timeout=0 and inactivity-timeout=0 mod_wsgi does not "
+                    "start the monitor thread that enforces it",
+                "leave deadlock-timeout at its default (300) or set it, e.g. deadlock-timeout=60");
         }
     }
     for (const InterpreterOptions& c : config.engine.containers)
@@ -200,10 +221,11 @@ void checkShadowedAliases(const ImportedConfig& config, const WsgiScope& scope, 
             if (earlier.directive != "WSGIScriptAlias" || !(url == p || url.starts_with(p + "/")))
                 continue;
             sink.warning(codes::AliasShadowed, locate(config, later.origin),
-                         "WSGIScriptAlias " + later.url + " is never used: the earlier WSGIScriptAlias " + earlier.url +
-                             " (line " + std::to_string(earlier.origin.line) +
+                         "WSGIScriptAlias " + later.url + " is never used: the earlier WSGIScriptAlias " +
+                             earlier.url + " (line " + std::to_string(earlier.origin.line) +
                              ") matches every URL it would, and mod_wsgi takes the first match",
-                         "move the WSGIScriptAlias " + later.url + " above line " + std::to_string(earlier.origin.line));
+                         "move the WSGIScriptAlias " + later.url + " above line " +
+                             std::to_string(earlier.origin.line));
             break;
         }
     }
@@ -218,8 +240,9 @@ void checkGilRules(const ImportedConfig& config, const ImportOptions& options, F
             if (seen.insert({f.code, {f.where.file, f.where.line}}).second)
                 sink.warning(f.code, f.where, f.message, f.suggestion);
     };
-    const std::string defaultPython =
-        !options.python.empty() ? options.python : options.dialect == Dialect::ModWsgi4 ? "3.11" : "3.13";
+    const std::string defaultPython = !options.python.empty()                ? options.python
+                                      : options.dialect == Dialect::ModWsgi4 ? "3.11"
+                                                                             : "3.13";
     for (const DaemonGroup& g : e.groups) {
         const std::string python =
             options.dialect == Dialect::Engine && !g.runtime.empty() ? g.runtime : defaultPython;

@@ -72,7 +72,10 @@ Json scope(const WsgiScope& s, const std::vector<std::string>& files)
     Json aliases = Json::array();
     for (const ScriptAlias& a : s.aliases) {
         Json j = Json::object();
-        j.set("directive", a.directive).set("url", a.url).set("script", a.script).set("options", options(a.options));
+        j.set("directive", a.directive)
+            .set("url", a.url)
+            .set("script", a.script)
+            .set("options", options(a.options));
         where(j, a.origin, files);
         aliases.push(std::move(j));
     }
@@ -124,7 +127,9 @@ Json modelToJson(const WsgiModel& model, const std::vector<std::string>& files)
     Json hosts = Json::array();
     for (const VirtualHostBlock& h : model.virtualHosts) {
         Json j = Json::object();
-        j.set("addresses", strings(h.addresses)).set("serverName", h.serverName).set("scope", scope(h.scope, files));
+        j.set("addresses", strings(h.addresses))
+            .set("serverName", h.serverName)
+            .set("scope", scope(h.scope, files));
         where(j, h.origin, files);
         hosts.push(std::move(j));
     }
@@ -141,11 +146,19 @@ Json modelToJson(const WsgiModel& model, const std::vector<std::string>& files)
                      .set("module", b.module ? Json(mpmModuleName(*b.module)) : Json())
                      .set("values", std::move(values)));
     }
+    Json otherMpm = Json::array();
+    for (const VerbatimBlock& b : model.otherMpm) {
+        Json j = Json::object();
+        j.set("module", b.module).set("text", b.text);
+        where(j, b.origin, files);
+        otherMpm.push(std::move(j));
+    }
     Json out = Json::object();
     out.set("server", scope(model.server, files))
         .set("containers", std::move(containers))
         .set("virtualHosts", std::move(hosts))
-        .set("mpm", std::move(mpm));
+        .set("mpm", std::move(mpm))
+        .set("otherMpm", std::move(otherMpm));
     return out;
 }
 

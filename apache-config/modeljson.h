@@ -12,7 +12,8 @@ namespace wsgi::config {
 Json findingToJson(const Finding& finding);
 Json findingsToJson(const std::vector<Finding>& findings);
 
-// {"server": SCOPE, "containers": [...], "virtualHosts": [...], "mpm": [...]} where SCOPE is
+// {"server": SCOPE, "containers": [...], "virtualHosts": [...], "mpm": [...], "otherMpm": [{"module",
+// "text", "file", "line"}]} where SCOPE is
 // {"directives": [{"name", "args", "line"}], "daemons": [{"name", "options": [{"name", "value"}], "line"}],
 //  "imports": [...], "aliases": [...]}; "file" and "line" say where an imported item was written.
 Json modelToJson(const WsgiModel& model, const std::vector<std::string>& fileNames = {});

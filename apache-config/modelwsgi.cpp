@@ -70,17 +70,20 @@ void ModelBuilder::wsgiDirective(int file, const ConfigNode& node, const Context
         return;
     }
     FindingSink s = sink(file);
-    if (isFlagDirective(node.name) && (node.args.size() != 1 || !parseOnOff(node.args.front()))) {
+    const bool variable = hasConfigVariable(node.rawArgs); // not known here: a Note said so
+    if (!variable && isFlagDirective(node.name) &&
+        (node.args.size() != 1 || !parseOnOff(node.args.front()))) {
         s.error(codes::BadValue, node.where.line, node.name + " must be On or Off",
                 "write " + node.name + " On or " + node.name + " Off");
         return;
     }
-    WsgiDirective directive{node.name, node.args, origin(file, node), {}};
+    WsgiDirective directive{node.name, written(node).args, origin(file, node), {}};
     if (ctx.container >= 0)
         m_out.model.containers[std::size_t(ctx.container)].directives.push_back(std::move(directive));
     else
         scope(ctx).directives.push_back(std::move(directive));
-    engineSetting(file, node, ctx);
+    if (!variable)
+        engineSetting(file, node, ctx);
 }
 
 void ModelBuilder::daemonProcess(int file, const ConfigNode& node, const Context& ctx)
@@ -99,8 +102,8 @@ void ModelBuilder::daemonProcess(int file, const ConfigNode& node, const Context
     }
     DaemonProcess daemon;
     std::vector<std::string> words;
-    daemon.options = optionsAfter(node.rawArgs, 1, words);
-    daemon.name = group.name;
+    daemon.options = optionsAfter(written(node).rawArgs, 1, words);
+    daemon.name = words.front().empty() ? group.name : words.front();
     daemon.origin = origin(file, node);
     scope(ctx).daemons.push_back(std::move(daemon));
     m_out.engine.groups.push_back(std::move(group));
@@ -112,7 +115,7 @@ void ModelBuilder::scriptAlias(int file, const ConfigNode& node, const Context& 
     FindingSink s = sink(file);
     ScriptAlias alias;
     std::vector<std::string> words;
-    alias.options = optionsAfter(node.rawArgs, 2, words);
+    alias.options = optionsAfter(written(node).rawArgs, 2, words);
     alias.directive = node.name;
     alias.url = words[0];
     alias.script = words[1];
@@ -137,6 +140,8 @@ void ModelBuilder::scriptAlias(int file, const ConfigNode& node, const Context& 
     if (!mount)
         return; // an alias with errors stays as written, outside the model
     scope(ctx).aliases.push_back(std::move(alias));
+    if (hasConfigVariable(node.rawArgs))
+        return; // its URL, script or groups are only known to httpd: the whole-file checks skip it
     m_out.engine.mounts.push_back(std::move(*mount));
     m_facts.mountVirtualHost.push_back(ctx.vhost);
 }
@@ -150,6 +155,10 @@ void ModelBuilder::importScript(int file, const ConfigNode& node, const Context&
     import.options = optionsAfter(node.rawArgs, 1, words);
     import.script = words[0];
     import.origin = origin(file, node);
+    ImportScript asWritten = import; // what the model keeps: ${...} as written
+    words.clear();
+    asWritten.options = optionsAfter(written(node).rawArgs, 1, words);
+    asWritten.script = words[0];
     if (import.script.empty()) {
         s.error(codes::Arguments, line, "WSGIImportScript needs a script file",
                 "write WSGIImportScript /path/script.py process-group=NAME application-group=NAME");
@@ -175,7 +184,7 @@ void ModelBuilder::importScript(int file, const ConfigNode& node, const Context&
                 "add process-group=NAME application-group=%{GLOBAL}");
         return;
     }
-    if (*group != "%{GLOBAL}" && group->find("%{") == std::string::npos) {
+    if (*group != "%{GLOBAL}" && group->find("%{") == std::string::npos && !hasConfigVariable(*group)) {
         const DaemonGroup* daemon = m_out.engine.findGroup(*group);
         if (!daemon) {
             s.error(
@@ -205,7 +214,7 @@ void ModelBuilder::importScript(int file, const ConfigNode& node, const Context&
                         "ServerName");
         }
     }
-    scope(ctx).imports.push_back(std::move(import));
+    scope(ctx).imports.push_back(std::move(asWritten));
 }
 
 void ModelBuilder::engineSetting(int file, const ConfigNode& node, const Context& ctx)
@@ -270,6 +279,11 @@ void ModelBuilder::coreTimeout(int file, const ConfigNode& node, const Context& 
                 "move it to the server or <VirtualHost> level");
         return;
     }
+    WsgiDirective directive{node.name, written(node).args, origin(file, node), {}};
+    if (hasConfigVariable(node.rawArgs)) {
+        scope(ctx).directives.push_back(std::move(directive)); // only httpd knows the value: a Note said so
+        return;
+    }
     EngineConfig& e = m_out.engine;
     const SourceLocation at = s.at(node.where.line);
     const bool main = ctx.vhost < 0;
@@ -300,7 +314,7 @@ void ModelBuilder::coreTimeout(int file, const ConfigNode& node, const Context& 
             e.requestReadTimeoutWhere = at;
         }
     }
-    scope(ctx).directives.push_back({node.name, node.args, origin(file, node), {}});
+    scope(ctx).directives.push_back(std::move(directive));
 }
 
 std::vector<std::string> ImportedConfig::fileNames() const

@@ -79,7 +79,8 @@ std::string wrapWords(const std::vector<std::string>& words, std::string_view in
 std::string optionWord(const NameValue& option)
 {
     // display-name is always quoted, as mod_wsgi-express writes display-name='%{GROUP}'.
-    return option.name + "=" + (option.name == "display-name" ? quotedWord(option.value) : quoteConfigWord(option.value));
+    return option.name + "=" +
+           (option.name == "display-name" ? quotedWord(option.value) : quoteConfigWord(option.value));
 }
 
 std::string directiveExplanation(const WsgiDirective& d)
@@ -89,8 +90,9 @@ std::string directiveExplanation(const WsgiDirective& d)
     if (equalsIgnoreCase(d.name, "WSGIRestrictEmbedded") && on)
         return "no Python in Apache's own processes: every mount must name a daemon group";
     if (equalsIgnoreCase(d.name, "WSGIProcessGroup"))
-        return value == "%{GLOBAL}" ? "requests run embedded, in Apache's own processes"
-                                    : "requests run in daemon group '" + value + "' unless a mount says otherwise";
+        return value == "%{GLOBAL}"
+                   ? "requests run embedded, in Apache's own processes"
+                   : "requests run in daemon group '" + value + "' unless a mount says otherwise";
     if (equalsIgnoreCase(d.name, "WSGIApplicationGroup") && value == "%{GLOBAL}")
         return "applications run in the main interpreter (C extensions that need it work there)";
     if (equalsIgnoreCase(d.name, "WSGISwitchInterval"))
@@ -110,7 +112,8 @@ std::string mpmComments(const MpmBlock& block, std::string_view indent)
         {"ServerLimit", "most processes the scoreboard holds (default 16)"},
         {"ThreadLimit", "most threads per process ThreadsPerChild may be raised to (default 64)"},
         {"ThreadsPerChild", "threads per process (default 25)"},
-        {"MaxRequestWorkers", "requests served at once, MaxRequestWorkers / ThreadsPerChild processes (default 400)"},
+        {"MaxRequestWorkers",
+         "requests served at once, MaxRequestWorkers / ThreadsPerChild processes (default 400)"},
         {"MinSpareThreads", "fewer idle threads than this fork processes, 1, 2, 4 ... a second (default 75)"},
         {"MaxSpareThreads", "more idle threads than this stop one process a second (default 250)"},
         {"MaxConnectionsPerChild", "connections before a process is replaced, 0 = never (default 0)"},
@@ -121,7 +124,8 @@ std::string mpmComments(const MpmBlock& block, std::string_view indent)
     WsgiModel alone;
     alone.mpm.push_back(block);
     const mpm::Effective e = mpm::applyStartupCorrections(mpm::settingsFromModel(alone, kind));
-    std::string out = comment(indent, std::string(block.module ? mpmName(kind) : "worker/event") + " MPM settings:");
+    std::string out =
+        comment(indent, std::string(block.module ? mpmName(kind) : "worker/event") + " MPM settings:");
     for (const MpmValue& v : block.values) {
         const std::string name = mpm::canonicalDirective(v.name);
         for (const auto& [directive, meaning] : kMeaning)
@@ -133,10 +137,11 @@ std::string mpmComments(const MpmBlock& block, std::string_view indent)
                                    std::to_string(c.written) + ": " + c.reason);
     const mpm::Settings& used = e.used;
     if (used.startServers * used.threadsPerChild > used.maxSpareThreads)
-        out += comment(indent, "  StartServers x ThreadsPerChild = " +
-                                   std::to_string(used.startServers * used.threadsPerChild) +
-                                   " idle threads at start, more than MaxSpareThreads: with no load Apache stops "
-                                   "one process a second until they fit");
+        out += comment(
+            indent,
+            "  StartServers x ThreadsPerChild = " + std::to_string(used.startServers * used.threadsPerChild) +
+                " idle threads at start, more than MaxSpareThreads: with no load Apache stops "
+                "one process a second until they fit");
     return out;
 }
 
@@ -189,7 +194,8 @@ std::string quoteConfigWord(std::string_view value)
     return needsQuotes(value) ? quotedWord(value) : std::string(value);
 }
 
-std::string renderDaemonProcess(const DaemonProcess& daemon, const RenderOptions& options, std::string_view indent)
+std::string renderDaemonProcess(const DaemonProcess& daemon, const RenderOptions& options,
+                                std::string_view indent)
 {
     std::string out = notesText(daemon.notes, options, indent);
     if (options.comments) {
@@ -197,10 +203,10 @@ std::string renderDaemonProcess(const DaemonProcess& daemon, const RenderOptions
         const std::string* threads = daemon.options.find("threads");
         const long long p = processes ? parseIntegerText(*processes).value : 1;
         const long long t = threads ? parseIntegerText(*threads).value : 15;
-        out += comment(indent, "Daemon group '" + daemon.name + "': " + std::to_string(p) + " process" +
-                                   (p == 1 ? "" : "es") + " x " + std::to_string(t) + " thread" +
-                                   (t == 1 ? "" : "s") + " = " + std::to_string(p * t) +
-                                   " requests at once.");
+        out +=
+            comment(indent, "Daemon group '" + daemon.name + "': " + std::to_string(p) + " process" +
+                                (p == 1 ? "" : "es") + " x " + std::to_string(t) + " thread" +
+                                (t == 1 ? "" : "s") + " = " + std::to_string(p * t) + " requests at once.");
         for (const NameValue& option : daemon.options.items)
             if (option.name != "processes" && option.name != "display-name")
                 if (const std::string why = explainDaemonOption(option.name, option.value); !why.empty())
@@ -218,16 +224,19 @@ std::string renderScriptAlias(const ScriptAlias& alias, const RenderOptions& opt
     const std::string* group = alias.options.find("process-group");
     const std::string* app = alias.options.find("application-group");
     if (options.comments && group && app)
-        out += comment(indent, "Both groups are named, so mod_wsgi loads " + alias.script + " when " +
-                                   (*group == "%{GLOBAL}" ? std::string("Apache's own processes start (embedded).")
-                                                          : "each process of '" + *group + "' starts."));
-    std::vector<std::string> words = {alias.directive, quoteConfigWord(alias.url), quoteConfigWord(alias.script)};
+        out += comment(indent,
+                       "Both groups are named, so mod_wsgi loads " + alias.script + " when " +
+                           (*group == "%{GLOBAL}" ? std::string("Apache's own processes start (embedded).")
+                                                  : "each process of '" + *group + "' starts."));
+    std::vector<std::string> words = {alias.directive, quoteConfigWord(alias.url),
+                                      quoteConfigWord(alias.script)};
     for (const NameValue& option : alias.options.items)
         words.push_back(optionWord(option));
     return out + wrapWords(words, indent, options.wrapColumn);
 }
 
-std::string renderImportScript(const ImportScript& import, const RenderOptions& options, std::string_view indent)
+std::string renderImportScript(const ImportScript& import, const RenderOptions& options,
+                               std::string_view indent)
 {
     std::vector<std::string> words = {"WSGIImportScript", quoteConfigWord(import.script)};
     for (const NameValue& option : import.options.items)
@@ -312,6 +321,11 @@ RenderResult renderSnippet(const WsgiModel& model, const RenderOptions& options)
     }
     for (const MpmBlock& block : m.mpm)
         out += renderMpmBlock(block, options, "");
+    for (const VerbatimBlock& block : m.otherMpm) {
+        out += block.text;
+        if (!block.text.empty() && block.text.back() != '\n')
+            out += '\n';
+    }
     out += renderScope(m.server, options, "", &m.containers);
     for (const VirtualHostBlock& host : m.virtualHosts)
         out += renderVirtualHost(host, options);

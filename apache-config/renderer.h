@@ -7,7 +7,8 @@
 // WSGIImportScript files whose content is part of the result) or named in a finding and a comment in
 // the text. Nothing is dropped silently.
 //
-// The snippet's layout: MPM blocks, main-server directives, daemon definitions (so that every alias
+// The snippet's layout: MPM blocks (then those for MPMs the model does not simulate, as written),
+// main-server directives, daemon definitions (so that every alias
 // and import script that preloads into a group comes after its definition), containers, import
 // scripts, aliases, then each <VirtualHost> with its ServerName, directives, daemons, imports and
 // aliases. Values are quoted only where ap_getword_conf needs it, except display-name, which is
@@ -29,7 +30,7 @@ struct RenderOptions
     bool comments = true; // explain non-default values and every change made for the target
     // Where the mod_wsgi 4.9 import scripts are to be installed (their WSGIImportScript names them).
     std::string scriptDirectory = "/etc/apache2/wsgi-studio";
-    std::size_t wrapColumn = 100; // longer WSGIDaemonProcess lines are continued with '\'
+    std::size_t wrapColumn = 100;       // longer WSGIDaemonProcess lines are continued with '\'
     std::vector<std::string> fileNames; // Origin::file -> file name, for the findings' locations
     // The model was read under the engine's rules, where a relative script path is relative to the
     // config file; Apache reads it relative to ServerRoot, so for Apache targets such paths are made
@@ -46,10 +47,10 @@ struct GeneratedFile
 // A piece of the model the target cannot express at all: shown as a comment, named in a finding.
 struct DroppedItem
 {
-    Origin origin;            // of the dropped item (a whole container, a directive, an option's daemon)
-    std::string text;         // what was written, e.g. "WSGIPerInterpreterGIL On"
-    std::string reason;       // why the target cannot have it
-    bool wholeNode = false;   // the whole node at `origin` goes (rather than one option of it)
+    Origin origin;          // of the dropped item (a whole container, a directive, an option's daemon)
+    std::string text;       // what was written, e.g. "WSGIPerInterpreterGIL On"
+    std::string reason;     // why the target cannot have it
+    bool wholeNode = false; // the whole node at `origin` goes (rather than one option of it)
 };
 
 struct LoweredModel
@@ -80,7 +81,8 @@ std::string quoteConfigWord(std::string_view value);
 // the in-place export of an imported file. Comments (notes, explanations) come first when enabled.
 std::string renderDaemonProcess(const DaemonProcess& daemon, const RenderOptions& options,
                                 std::string_view indent);
-std::string renderScriptAlias(const ScriptAlias& alias, const RenderOptions& options, std::string_view indent);
+std::string renderScriptAlias(const ScriptAlias& alias, const RenderOptions& options,
+                              std::string_view indent);
 std::string renderImportScript(const ImportScript& import, const RenderOptions& options,
                                std::string_view indent);
 std::string renderWsgiDirective(const WsgiDirective& directive, const RenderOptions& options,

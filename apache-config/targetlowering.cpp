@@ -8,6 +8,7 @@
 #include "renderer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <set>
@@ -51,7 +52,8 @@ bool writable(const std::vector<std::string>& words)
 bool writableSelector(const std::optional<std::string>& value)
 {
     // Quotes are fine: the word starts with the key, so they stay part of the value as written.
-    return !value || (!value->empty() && writable(*value) && value->find_first_of(" \t\f\v>") == std::string::npos);
+    return !value ||
+           (!value->empty() && writable(*value) && value->find_first_of(" \t\f\v>") == std::string::npos);
 }
 
 std::string shortestDouble(double value)
@@ -124,25 +126,29 @@ public:
         lowerScope(m.server, true);
         for (VirtualHostBlock& host : m.virtualHosts)
             lowerScope(host.scope, false);
-        keepWritable(m.virtualHosts,
-                     [](const VirtualHostBlock& h) {
-                         return writable(h.addresses) && writable(h.serverName) &&
-                                std::none_of(h.addresses.begin(), h.addresses.end(), [](const std::string& a) {
-                                    return a.empty() || a.find_first_of(" \t>'\"") != std::string::npos;
-                                });
-                     },
-                     "a <VirtualHost>");
+        keepWritable(
+            m.virtualHosts,
+            [](const VirtualHostBlock& h) {
+                return writable(h.addresses) && writable(h.serverName) &&
+                       std::none_of(h.addresses.begin(), h.addresses.end(), [](const std::string& a) {
+                           return a.empty() || a.find_first_of(" \t>'\"") != std::string::npos;
+                       });
+            },
+            "a <VirtualHost>");
         for (InterpreterOptionsBlock& block : m.containers)
-            keepWritable(block.directives,
-                         [](const WsgiDirective& d) { return writable(d.name) && writable(d.args); }, "a directive");
-        keepWritable(m.containers,
-                     [](const InterpreterOptionsBlock& b) {
-                         return writableSelector(b.processGroup) && writableSelector(b.applicationGroup);
-                     },
-                     "a <WSGIInterpreterOptions> selector (written bare, so without blanks or '>')");
+            keepWritable(
+                block.directives, [](const WsgiDirective& d) { return writable(d.name) && writable(d.args); },
+                "a directive");
+        keepWritable(
+            m.containers,
+            [](const InterpreterOptionsBlock& b) {
+                return writableSelector(b.processGroup) && writableSelector(b.applicationGroup);
+            },
+            "a <WSGIInterpreterOptions> selector (written bare, so without blanks or '>')");
         for (MpmBlock& block : m.mpm)
-            keepWritable(block.values,
-                         [](const MpmValue& v) { return writable(v.value) && !v.value.empty(); }, "an MPM setting");
+            keepWritable(
+                block.values, [](const MpmValue& v) { return writable(v.value) && !v.value.empty(); },
+                "an MPM setting");
         if (m_options.target == Dialect::ModWsgi4)
             lowerContainers();
         return std::move(m_out);
@@ -203,15 +209,20 @@ private:
 
     void lowerScope(WsgiScope& scope, bool mainServer)
     {
-        keepWritable(scope.daemons, [](const DaemonProcess& d) { return !d.name.empty() && writable(d.name) && writable(d.options); },
-                     "a WSGIDaemonProcess");
-        keepWritable(scope.aliases,
-                     [](const ScriptAlias& a) { return writable(a.url) && writable(a.script) && writable(a.options); },
-                     "a WSGIScriptAlias");
-        keepWritable(scope.imports, [](const ImportScript& i) { return writable(i.script) && writable(i.options); },
-                     "a WSGIImportScript");
-        keepWritable(scope.directives, [](const WsgiDirective& d) { return writable(d.name) && writable(d.args); },
-                     "a directive");
+        keepWritable(
+            scope.daemons,
+            [](const DaemonProcess& d) { return !d.name.empty() && writable(d.name) && writable(d.options); },
+            "a WSGIDaemonProcess");
+        keepWritable(
+            scope.aliases,
+            [](const ScriptAlias& a) { return writable(a.url) && writable(a.script) && writable(a.options); },
+            "a WSGIScriptAlias");
+        keepWritable(
+            scope.imports, [](const ImportScript& i) { return writable(i.script) && writable(i.options); },
+            "a WSGIImportScript");
+        keepWritable(
+            scope.directives, [](const WsgiDirective& d) { return writable(d.name) && writable(d.args); },
+            "a directive");
         if (m_options.engineRelativePaths && m_options.target != Dialect::Engine) {
             for (ScriptAlias& a : scope.aliases)
                 absolute(a.script, a.origin, a.notes);
@@ -238,12 +249,23 @@ private:
         if (script.empty() || script.front() == '/' || !origin.imported() ||
             std::size_t(origin.file) >= m_options.fileNames.size())
             return;
+        // "${APP_ROOT}/wsgi.py" is whatever httpd makes of the variable (almost always absolute), and
+        // "C:/app/wsgi.py" is a Windows path: either is left as written, not put under this file's directory.
+        const bool variable = script.starts_with("${");
+        const bool windows = script.size() >= 3 && std::isalpha(static_cast<unsigned char>(script[0])) &&
+                             script[1] == ':' && (script[2] == '/' || script[2] == '\\');
+        if (variable || windows)
+            return;
         std::error_code ec;
-        const std::filesystem::path file = std::filesystem::absolute(m_options.fileNames[std::size_t(origin.file)], ec);
+        const std::filesystem::path file =
+            std::filesystem::absolute(m_options.fileNames[std::size_t(origin.file)], ec);
         const std::string resolved = (file.parent_path() / script).lexically_normal().string();
-        notes.lines.push_back(script + " is relative to the config file for the engine; Apache would read it "
-                                       "relative to ServerRoot, so it is written as " + resolved);
-        finding(Severity::Note, code::Equivalent, origin, "script path '" + script + "' is written as " + resolved);
+        notes.lines.push_back(script +
+                              " is relative to the config file for the engine; Apache would read it "
+                              "relative to ServerRoot, so it is written as " +
+                              resolved);
+        finding(Severity::Note, code::Equivalent, origin,
+                "script path '" + script + "' is written as " + resolved);
         script = resolved;
     }
 
@@ -265,7 +287,8 @@ private:
                             "' is engine-only and is left out for " + targetName(),
                         "build or install mod_wsgi against that Python instead");
             } else if (option.name == "switch-interval" && m_options.target == Dialect::ModWsgi4) {
-                if (const std::optional<double> seconds = parseStrictDouble(option.value); seconds && *seconds > 0) {
+                if (const std::optional<double> seconds = parseStrictDouble(option.value);
+                    seconds && *seconds > 0) {
                     const ImportScript& script =
                         switchIntervalScript(daemon.name, "%{GLOBAL}", *seconds,
                                              "each process of daemon group '" + daemon.name + "'");
@@ -313,8 +336,8 @@ private:
             const std::optional<double> seconds =
                 d.args.size() == 1 ? parseStrictDouble(d.args.front()) : std::nullopt;
             if (!mainServer || !seconds || *seconds <= 0) {
-                drop(d.origin, written, "only a positive number of seconds in the main server can be carried over",
-                     true);
+                drop(d.origin, written,
+                     "only a positive number of seconds in the main server can be carried over", true);
             } else if (m_restrictEmbedded) {
                 // Documented as embedded-only; with embedded mode off there is nothing to set.
                 drop(d.origin, written,
@@ -330,12 +353,14 @@ private:
             }
             return;
         }
-        if ((equalsIgnoreCase(d.name, "WSGIPerInterpreterGIL") || equalsIgnoreCase(d.name, "WSGIFreeThreading")) &&
+        if ((equalsIgnoreCase(d.name, "WSGIPerInterpreterGIL") ||
+             equalsIgnoreCase(d.name, "WSGIFreeThreading")) &&
             !isOn(d)) {
             // Off is mod_wsgi 4.9's only behaviour: nothing is lost.
             finding(Severity::Note, code::Equivalent, d.origin,
                     "'" + written + "' is what mod_wsgi 4.9 always does, so the line is left out");
-            m_out.dropped.push_back({d.origin, written, "mod_wsgi 4.9 always does this; the directive does not exist there",
+            m_out.dropped.push_back({d.origin, written,
+                                     "mod_wsgi 4.9 always does this; the directive does not exist there",
                                      true});
             return;
         }
@@ -348,7 +373,8 @@ private:
             return "mod_wsgi 4.9 creates every sub-interpreter with the shared GIL (own GILs need mod_wsgi 6 "
                    "and Python 3.12+)";
         if (equalsIgnoreCase(name, "WSGIFreeThreading"))
-            return "mod_wsgi 4.9 cannot turn the GIL off (that needs mod_wsgi 6 built against a free-threaded "
+            return "mod_wsgi 4.9 cannot turn the GIL off (that needs mod_wsgi 6 built against a "
+                   "free-threaded "
                    "Python 3.13+)";
         return "mod_wsgi 4.9 has no such directive";
     }
@@ -361,11 +387,12 @@ private:
         std::vector<InterpreterOptionsBlock> containers = std::move(m.containers);
         m.containers.clear();
         for (const InterpreterOptionsBlock& block : containers) {
-            const std::string opening = "<WSGIInterpreterOptions" +
-                                        (block.processGroup ? " process-group=" + *block.processGroup : "") +
-                                        (block.applicationGroup ? " application-group=" + *block.applicationGroup : "") +
-                                        ">";
-            m_out.dropped.push_back({block.origin, opening, "mod_wsgi 4.9 has no <WSGIInterpreterOptions>", true});
+            const std::string opening =
+                "<WSGIInterpreterOptions" +
+                (block.processGroup ? " process-group=" + *block.processGroup : "") +
+                (block.applicationGroup ? " application-group=" + *block.applicationGroup : "") + ">";
+            m_out.dropped.push_back(
+                {block.origin, opening, "mod_wsgi 4.9 has no <WSGIInterpreterOptions>", true});
             for (const WsgiDirective& d : block.directives)
                 lowerContainerDirective(block, opening, d);
         }
@@ -396,13 +423,22 @@ private:
         return nullptr;
     }
 
+    // Why a container's setting has no 4.9 equivalent: its group is missing, or it names no single group.
+    std::string noDaemonReason(const InterpreterOptionsBlock& block, bool literalGroup)
+    {
+        if (literalGroup && !scopeOfDaemon(*block.processGroup))
+            return "process-group '" + *block.processGroup + "' is not defined by any WSGIDaemonProcess";
+        return "only a container that names one daemon group can be carried over";
+    }
+
     void lowerContainerDirective(const InterpreterOptionsBlock& block, const std::string& opening,
                                  const WsgiDirective& d)
     {
         const std::string written = d.name + joinArgs(d.args);
         const std::string within = written + " in " + opening;
         const bool literalGroup = block.processGroup && block.processGroup->find("%{") == std::string::npos;
-        const bool literalApp = block.applicationGroup && block.applicationGroup->find("%{") == std::string::npos;
+        const bool literalApp =
+            block.applicationGroup && block.applicationGroup->find("%{") == std::string::npos;
         const bool appGlobal = block.applicationGroup && *block.applicationGroup == "%{GLOBAL}";
         if (equalsIgnoreCase(d.name, "WSGISwitchInterval")) {
             const double seconds = d.args.size() == 1 ? parseStrictDouble(d.args.front()).value_or(0.0) : 0.0;
@@ -415,21 +451,24 @@ private:
                      "(WSGI0199), which mod_wsgi 4.9 never creates",
                      false);
             } else if (scope && seconds > 0) {
-                ImportScript script = switchIntervalScript(*block.processGroup, "%{GLOBAL}", seconds,
-                                                           "each process of daemon group '" + *block.processGroup + "'");
+                ImportScript script =
+                    switchIntervalScript(*block.processGroup, "%{GLOBAL}", seconds,
+                                         "each process of daemon group '" + *block.processGroup + "'");
                 script.notes.lines.push_back(within + " is mod_wsgi 6 only: this script sets it instead");
                 scope->imports.push_back(script);
                 finding(Severity::Note, code::Equivalent, d.origin,
                         "'" + within + "' is written for mod_wsgi 4.9 as WSGIImportScript " + script.script);
             } else {
-                drop(d.origin, within, "only a container that names one daemon group can be carried over", false);
+                drop(d.origin, within, noDaemonReason(block, literalGroup), false);
             }
             return;
         }
         if (equalsIgnoreCase(d.name, "WSGIPythonPath") && d.args.size() == 1) {
             if (literalGroup && (literalApp || appGlobal) && scopeOfDaemon(*block.processGroup)) {
-                ImportScript script = pythonPathScript(*block.processGroup, *block.applicationGroup, d.args.front());
-                script.notes.lines.push_back(within + " is mod_wsgi 6 only: this script adds the directories");
+                ImportScript script =
+                    pythonPathScript(*block.processGroup, *block.applicationGroup, d.args.front());
+                script.notes.lines.push_back(within +
+                                             " is mod_wsgi 6 only: this script adds the directories");
                 scopeOfDaemon(*block.processGroup)->imports.push_back(script);
                 finding(Severity::Note, code::Equivalent, d.origin,
                         "'" + within + "' is written for mod_wsgi 4.9 as WSGIImportScript " + script.script);
@@ -438,9 +477,9 @@ private:
             if (literalGroup && !block.applicationGroup) {
                 if (DaemonProcess* daemon = daemonNamed(*block.processGroup)) {
                     const std::string* existing = daemon->options.find("python-path");
-                    daemon->options.set("python-path",
-                                        existing && !existing->empty() ? *existing + ":" + d.args.front()
-                                                                       : d.args.front());
+                    daemon->options.set("python-path", existing && !existing->empty()
+                                                           ? *existing + ":" + d.args.front()
+                                                           : d.args.front());
                     daemon->notes.lines.push_back(
                         "python-path= includes " + d.args.front() + " from " + within +
                         " (mod_wsgi 6 would put those directories in front of sys.path)");
@@ -450,16 +489,18 @@ private:
                     return;
                 }
             }
-            drop(d.origin, within, "only containers that name one daemon group can be carried over", false);
+            drop(d.origin, within, noDaemonReason(block, literalGroup), false);
             return;
         }
-        if (!isOn(d) && (equalsIgnoreCase(d.name, "WSGIPerInterpreterGIL") || equalsIgnoreCase(d.name, "WSGIFreeThreading"))) {
+        if (!isOn(d) && (equalsIgnoreCase(d.name, "WSGIPerInterpreterGIL") ||
+                         equalsIgnoreCase(d.name, "WSGIFreeThreading"))) {
             finding(Severity::Note, code::Equivalent, d.origin,
                     "'" + within + "' is what mod_wsgi 4.9 always does, so it is left out");
             return;
         }
         if (!block.processGroup && !block.applicationGroup &&
-            (equalsIgnoreCase(d.name, "WSGIRestrictStdin") || equalsIgnoreCase(d.name, "WSGIRestrictStdout") ||
+            (equalsIgnoreCase(d.name, "WSGIRestrictStdin") ||
+             equalsIgnoreCase(d.name, "WSGIRestrictStdout") ||
              equalsIgnoreCase(d.name, "WSGIRestrictSignal"))) {
             // A container without selectors applies everywhere, like the main server.
             WsgiDirective moved = d;
@@ -488,17 +529,21 @@ private:
                                       double seconds, const std::string& where)
     {
         const std::string stem =
-            (processGroup == "%{GLOBAL}" ? std::string("embedded") : fileSafe(processGroup)) + "-switch-interval";
+            (processGroup == "%{GLOBAL}" ? std::string("embedded") : fileSafe(processGroup)) +
+            "-switch-interval";
         ImportScript script;
         script.script = uniquePath(stem);
         script.options.set("process-group", processGroup);
         script.options.set("application-group", applicationGroup);
         std::string content =
             "# Written by WSGI Tuning Studio for mod_wsgi 4.9, which has no switch interval setting.\n"
-            "# WSGIImportScript runs this in the main interpreter of " + where + "\n"
+            "# WSGIImportScript runs this in the main interpreter of " +
+            where +
+            "\n"
             "# when it starts. Under the shared GIL the interval is process-wide.\n"
             "import sys\n\n"
-            "sys.setswitchinterval(" + shortestDouble(seconds) + ")\n";
+            "sys.setswitchinterval(" +
+            shortestDouble(seconds) + ")\n";
         m_out.files.push_back({script.script, std::move(content)});
         return script;
     }
@@ -507,9 +552,10 @@ private:
                                   const std::string& pathList)
     {
         ImportScript script;
-        script.script = uniquePath(fileSafe(processGroup) + "-" +
-                                   (applicationGroup == "%{GLOBAL}" ? std::string("main") : fileSafe(applicationGroup)) +
-                                   "-python-path");
+        script.script =
+            uniquePath(fileSafe(processGroup) + "-" +
+                       (applicationGroup == "%{GLOBAL}" ? std::string("main") : fileSafe(applicationGroup)) +
+                       "-python-path");
         script.options.set("process-group", processGroup);
         script.options.set("application-group", applicationGroup);
         std::string dirs;
@@ -526,10 +572,13 @@ private:
         std::string content =
             "# Written by WSGI Tuning Studio for mod_wsgi 4.9, which has no <WSGIInterpreterOptions>.\n"
             "# Does what mod_wsgi 6 does for WSGIPythonPath there: each directory is added with\n"
-            "# site.addsitedir (so .pth files are read), then the new entries move to the front of sys.path.\n"
+            "# site.addsitedir (so .pth files are read), then the new entries move to the front of "
+            "sys.path.\n"
             "import site\nimport sys\n\n"
             "_before = list(sys.path)\n"
-            "for _directory in [" + dirs + "]:\n"
+            "for _directory in [" +
+            dirs +
+            "]:\n"
             "    site.addsitedir(_directory)\n"
             "sys.path[:] = [p for p in sys.path if p not in _before] + _before\n";
         m_out.files.push_back({script.script, std::move(content)});

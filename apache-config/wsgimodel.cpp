@@ -92,15 +92,37 @@ std::optional<MpmKind> mpmFromName(std::string_view name)
     return std::nullopt;
 }
 
+bool isOtherMpmModule(std::string_view name)
+{
+    // Module names (mpm_itk_module) and source files (mpm_itk.c; OS/2's is mpmt_os2.c).
+    for (std::string_view bare : {"itk", "winnt", "os2", "mpmt_os2", "netware", "peruser"}) {
+        const std::string b(bare);
+        if (equalsIgnoreCase(name, "mpm_" + b + "_module") || equalsIgnoreCase(name, "mpm_" + b + ".c") ||
+            equalsIgnoreCase(name, b + ".c") || equalsIgnoreCase(name, "mpm_" + b))
+            return true;
+    }
+    return false;
+}
+
 bool isMpmDirective(std::string_view name)
 {
     static constexpr std::array<std::string_view, 13> kNames = {
-        "StartServers",      "ServerLimit",     "ThreadLimit",     "ThreadsPerChild",
-        "MaxRequestWorkers", "MaxClients",      "MinSpareThreads", "MaxSpareThreads",
-        "MaxConnectionsPerChild", "MaxRequestsPerChild", "MinSpareServers", "MaxSpareServers",
+        "StartServers",
+        "ServerLimit",
+        "ThreadLimit",
+        "ThreadsPerChild",
+        "MaxRequestWorkers",
+        "MaxClients",
+        "MinSpareThreads",
+        "MaxSpareThreads",
+        "MaxConnectionsPerChild",
+        "MaxRequestsPerChild",
+        "MinSpareServers",
+        "MaxSpareServers",
         "AsyncRequestWorkerFactor",
     };
-    return std::any_of(kNames.begin(), kNames.end(), [&](std::string_view n) { return equalsIgnoreCase(n, name); });
+    return std::any_of(kNames.begin(), kNames.end(),
+                       [&](std::string_view n) { return equalsIgnoreCase(n, name); });
 }
 
 std::vector<const DaemonProcess*> WsgiModel::allDaemons() const
@@ -125,15 +147,16 @@ const DaemonProcess* WsgiModel::findDaemon(std::string_view name) const
 bool isServerConfigOnlyWsgiDirective(std::string_view name)
 {
     static constexpr std::array<std::string_view, 26> kNames = {
-        "WSGIPythonHome",       "WSGIPythonPath",        "WSGIPythonEggs",       "WSGIPythonHashSeed",
-        "WSGIPythonOptimize",   "WSGIPythonWarnings",    "WSGIDontWriteBytecode", "WSGISwitchInterval",
-        "WSGIPerInterpreterGIL", "WSGIFreeThreading",    "WSGIDestroyInterpreter", "WSGIRestrictEmbedded",
-        "WSGIRestrictStdin",    "WSGIRestrictStdout",    "WSGIRestrictSignal",   "WSGICaseSensitivity",
-        "WSGIServerMetrics",    "WSGITelemetryService",  "WSGITelemetryOptions", "WSGISlowRequests",
-        "WSGISocketPrefix",     "WSGIVerboseDebugging",  "WSGISocketRotation",   "WSGIAcceptMutex",
+        "WSGIPythonHome",         "WSGIPythonPath",         "WSGIPythonEggs",         "WSGIPythonHashSeed",
+        "WSGIPythonOptimize",     "WSGIPythonWarnings",     "WSGIDontWriteBytecode",  "WSGISwitchInterval",
+        "WSGIPerInterpreterGIL",  "WSGIFreeThreading",      "WSGIDestroyInterpreter", "WSGIRestrictEmbedded",
+        "WSGIRestrictStdin",      "WSGIRestrictStdout",     "WSGIRestrictSignal",     "WSGICaseSensitivity",
+        "WSGIServerMetrics",      "WSGITelemetryService",   "WSGITelemetryOptions",   "WSGISlowRequests",
+        "WSGISocketPrefix",       "WSGIVerboseDebugging",   "WSGISocketRotation",     "WSGIAcceptMutex",
         "WSGILazyInitialization", "WSGIInterpreterOptions",
     };
-    return std::any_of(kNames.begin(), kNames.end(), [&](std::string_view n) { return equalsIgnoreCase(n, name); });
+    return std::any_of(kNames.begin(), kNames.end(),
+                       [&](std::string_view n) { return equalsIgnoreCase(n, name); });
 }
 
 } // namespace wsgi::config

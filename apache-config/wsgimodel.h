@@ -177,6 +177,20 @@ struct MpmBlock
     friend bool operator==(const MpmBlock&, const MpmBlock&) = default;
 };
 
+// An <IfModule> for an MPM the model does not simulate (mpm_itk, mpm_winnt, mpm_os2, mpm_netware,
+// mpm_peruser), kept byte for byte: its settings apply only under that MPM, so they must stay inside
+// their condition rather than be read (or written) as settings for whichever MPM is loaded.
+struct VerbatimBlock
+{
+    std::string module; // the <IfModule> argument as written
+    std::string text;   // the whole section, opening to closing line, line endings included
+    Origin origin;
+    friend bool operator==(const VerbatimBlock&, const VerbatimBlock&) = default;
+};
+
+// True for the module name or source file of an MPM other than event, worker and prefork.
+bool isOtherMpmModule(std::string_view name);
+
 // Every MPM directive name the model knows (prefork's *SpareServers and MaxRequestsPerChild included).
 bool isMpmDirective(std::string_view name);
 
@@ -186,6 +200,7 @@ struct WsgiModel
     std::vector<InterpreterOptionsBlock> containers;
     std::vector<VirtualHostBlock> virtualHosts;
     std::vector<MpmBlock> mpm;
+    std::vector<VerbatimBlock> otherMpm; // rendered after the MPM blocks, as written
 
     // Every daemon group, main server first, then each virtual host's.
     std::vector<const DaemonProcess*> allDaemons() const;

@@ -162,6 +162,34 @@ TEST(DirectiveTree, CommentEndingInBackslashSwallowsTheNextLine)
     EXPECT_TRUE(wsgi::config::test::contains(f->message, "line 2"));
 }
 
+TEST(DirectiveTree, CommentContinuedOntoAnotherCommentIsNotWarnedAbout)
+{
+    // Apache joins all four lines into one comment, but nothing that would have been read is lost.
+    const std::string text = "# a long explanation \\\n"
+                             "# that goes on \\\n"
+                             "   \\\n"
+                             "#   and on\n"
+                             "Listen 80\n";
+    const DirectiveTree tree = parseDirectiveTree(text, "a.conf");
+    EXPECT_EQ(findFinding(tree.findings, "W-COMMENT-CONTINUED"), nullptr) << describe(tree.findings);
+    const auto nodes = significant(tree.nodes);
+    ASSERT_EQ(nodes.size(), 1u);
+    EXPECT_EQ(nodes[0]->name, "Listen");
+    EXPECT_EQ(nodes[0]->where.line, 5);
+}
+
+TEST(DirectiveTree, CommentContinuedThroughACommentIntoADirectiveNamesTheDirectiveLine)
+{
+    const std::string text = "# old settings \\\n"
+                             "# WSGIDaemonProcess old \\\n"
+                             "WSGIDaemonProcess app\n";
+    const DirectiveTree tree = parseDirectiveTree(text, "a.conf");
+    const Finding* f = findFinding(tree.findings, "W-COMMENT-CONTINUED", 1);
+    ASSERT_NE(f, nullptr) << describe(tree.findings);
+    EXPECT_TRUE(wsgi::config::test::contains(f->message, "line 3")) << f->message;
+    EXPECT_TRUE(significant(tree.nodes).empty());
+}
+
 TEST(DirectiveTree, BlankLinesAreNodes)
 {
     const DirectiveTree tree = parseDirectiveTree("\n   \nListen 80\n\t\n", "a.conf");
