@@ -18,7 +18,8 @@ bool EnginePlan::ok() const
 
 int EnginePlan::route(std::string_view path) const
 {
-    return longestPrefixMatch(path, mounts.size(), [this](size_t i) { return std::string_view(mounts[i].urlPrefix); });
+    return longestPrefixMatch(path, mounts.size(),
+                              [this](size_t i) { return std::string_view(mounts[i].urlPrefix); });
 }
 
 std::vector<std::string> RuntimeCatalog::available() const
@@ -63,6 +64,10 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
 {
     EnginePlan plan;
     plan.listen = config.listen;
+    const config::RequestReadTimeoutSettings& rt = config.requestReadTimeout;
+    plan.readTimeouts = ReadTimeoutLimits{rt.headerSeconds, rt.headerMaxSeconds, rt.headerMinRate,
+                                          rt.bodySeconds,   rt.bodyMaxSeconds,   rt.bodyMinRate};
+    plan.keepAliveTimeoutMs = config.keepAliveTimeoutMilliseconds;
     const std::vector<std::string> available = runtimes.available();
 
     // Every defined group starts, used by a mount or not, as in mod_wsgi.
@@ -73,22 +78,24 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
         g.threads = std::max(1, group.threads);
         g.listenBacklog = group.listenBacklog;
         g.queueTimeoutSeconds = group.queueTimeout;
-        g.socketTimeoutSeconds = group.socketTimeout;
+        // mod_wsgi: socket-timeout defaults to Apache's Timeout directive (60 s unless set).
+        g.socketTimeoutSeconds = group.socketTimeout > 0 ? group.socketTimeout : config.timeoutSeconds;
         g.shutdownTimeoutSeconds = group.shutdownTimeout;
         g.maximumRequests = group.maximumRequests;
         g.processTitle = group.processTitle();
 
         if (group.threads == 0)
-            plan.findings.push_back(error(group.where, "E-SERVICE-SCRIPT",
-                                          "threads=0 (mod_wsgi's service-script mode) is not implemented by the engine",
-                                          "give daemon group '" + group.name + "' at least one thread"));
+            plan.findings.push_back(
+                error(group.where, "E-SERVICE-SCRIPT",
+                      "threads=0 (mod_wsgi's service-script mode) is not implemented by the engine",
+                      "give daemon group '" + group.name + "' at least one thread"));
         const std::string runtime = group.runtime.empty() ? runtimes.defaultRuntime : group.runtime;
         g.workerBinary = runtimes.workerDir / ("wsgi-worker-" + runtime);
         if (std::find(available.begin(), available.end(), runtime) == available.end()) {
             plan.findings.push_back(error(group.where, "E-NO-RUNTIME",
-                                          "daemon group '" + group.name + "' needs Python runtime " + runtime +
-                                              " but no wsgi-worker-" + runtime + " was built (available: " +
-                                              joined(available) + ")",
+                                          "daemon group '" + group.name + "' needs Python runtime " +
+                                              runtime + " but no wsgi-worker-" + runtime +
+                                              " was built (available: " + joined(available) + ")",
                                           "build that runtime with installers/python-runtimes.sh and re-run "
                                           "cmake, or pick an available one with python="));
         }
@@ -136,9 +143,10 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
             const config::DaemonGroup* group = config.findGroup(groupName);
             const config::ProcessPlan process =
                 config::resolveProcess(config, *group, runtimeTraits(it->spec.runtime));
-            const config::InterpreterPlan interp =
-                config::resolveInterpreter(config, *group, appGroup, runtimeTraits(it->spec.runtime), process);
-            it->spec.interpreters.push_back({appGroup, interp.ownGil, interp.switchInterval, interp.pythonPath});
+            const config::InterpreterPlan interp = config::resolveInterpreter(
+                config, *group, appGroup, runtimeTraits(it->spec.runtime), process);
+            it->spec.interpreters.push_back(
+                {appGroup, interp.ownGil, interp.switchInterval, interp.pythonPath});
             for (const auto& f : interp.findings)
                 it->spec.notes.push_back(config::formatFinding(f));
             plan.findings.insert(plan.findings.end(), interp.findings.begin(), interp.findings.end());
@@ -146,10 +154,12 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
     }
     const bool oneGroup = plan.groups.size() == 1;
     if (dispatch == Dispatch::Direct && !oneGroup)
-        plan.findings.push_back(error({}, "E-DIRECT-GROUPS",
-                                      "--dispatch direct needs a single daemon group serving every mount (this "
-                                      "configuration has " + std::to_string(plan.groups.size()) + ")",
-                                      "use --dispatch proxy or auto"));
+        plan.findings.push_back(
+            error({}, "E-DIRECT-GROUPS",
+                  "--dispatch direct needs a single daemon group serving every mount (this "
+                  "configuration has " +
+                      std::to_string(plan.groups.size()) + ")",
+                  "use --dispatch proxy or auto"));
     plan.direct = oneGroup && dispatch != Dispatch::Proxy;
     for (auto& g : plan.groups) {
         g.spec.direct = plan.direct;
