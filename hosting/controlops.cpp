@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/gilcontention.h"
 #include "requesttarget.h"
+#include "runnablechecks.h"
 #include "supervisorstate.h"
 
 #include <algorithm>
@@ -393,9 +394,12 @@ void Supervisor::opReload(uint64_t client, const Json& id, const Json& request)
     config::EngineConfig cfg = parsed.config;
     cfg.listen = m_plan.listen; // listen sockets stay: a reload never drops the port clients use
     EnginePlan plan = planEngine(cfg, m_options.runtimes, m_options.dispatch);
+    // What this machine can tell before the switch: a missing script would otherwise be accepted and
+    // then answer 500 to every request while the old, working configuration is gone.
+    const std::vector<config::Finding> files = checkRunnable(cfg);
     std::string problems;
     for (const auto* findings :
-         std::initializer_list<const std::vector<config::Finding>*>{&parsed.findings, &plan.findings})
+         std::initializer_list<const std::vector<config::Finding>*>{&parsed.findings, &plan.findings, &files})
         for (const auto& f : *findings)
             if (f.severity == config::Severity::Error)
                 problems += config::formatFinding(f) + "\n";
