@@ -1,11 +1,11 @@
 #include "apachefixture.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <netinet/in.h>
@@ -50,7 +50,8 @@ int waitFor(pid_t pid, int timeoutMs)
     }
 }
 
-pid_t spawn(const std::vector<std::string>& argv, int outputFd, const std::vector<std::string>& environment = {})
+pid_t spawn(const std::vector<std::string>& argv, int outputFd,
+            const std::vector<std::string>& environment = {})
 {
     std::vector<char*> args;
     for (const std::string& a : argv)
@@ -72,87 +73,38 @@ pid_t spawn(const std::vector<std::string>& argv, int outputFd, const std::vecto
 
 } // namespace
 
-RunResult run(const std::vector<std::string>& argv, int timeoutMs, const std::vector<std::string>& environment)
+RunResult run(const std::vector<std::string>& argv, int timeoutMs,
+              const std::vector<std::string>& environment)
 {
-    int fds[2];
-    if (pipe(fds) != 0)
-        return {};
-    const pid_t pid = spawn(argv, fds[1], environment);
-    close(fds[1]);
-    RunResult r;
-    const auto start = Clock::now();
-    char buffer[4096];
-    while (true) {
-        pollfd p{fds[0], POLLIN, 0};
-        const int left = std::max(0, timeoutMs - msSince(start));
-        if (poll(&p, 1, left) <= 0)
-            break;
-        const ssize_t n = read(fds[0], buffer, sizeof buffer);
-        if (n <= 0)
-            break;
-        r.output.append(buffer, std::size_t(n));
-    }
-    close(fds[0]);
-    r.exitCode = pid > 0 ? waitFor(pid, std::max(0, timeoutMs - msSince(start))) : -1;
-    return r;
+    const config::ProcessResult r = config::runProcess(argv, timeoutMs, environment);
+    return {r.exitCode, r.output};
 }
 
-ApacheRoot::ApacheRoot()
+ApacheRoot::ApacheRoot() : m_root(config::ApacheInstallation{WSGI_APACHE2, WSGI_APACHE_MODULES})
 {
-    char pattern[] = "/tmp/wsgi-apache-XXXXXX";
-    if (!mkdtemp(pattern))
-        throw std::runtime_error("mkdtemp failed");
-    m_dir = pattern;
-    // Apache's children and the daemon processes run as www-data when we are root: they must reach it.
-    chmod(m_dir.c_str(), 0755);
-    std::filesystem::create_directories(m_dir + "/run");
-    std::filesystem::create_directories(m_dir + "/scripts");
-    chmod((m_dir + "/run").c_str(), 0755);
-    chmod((m_dir + "/scripts").c_str(), 0755);
+    if (!m_root.ok())
+        throw std::runtime_error(m_root.error());
 }
 
 ApacheRoot::~ApacheRoot()
 {
     stop();
-    std::error_code ec;
-    if (!std::getenv("WSGI_KEEP_APACHE_ROOT"))
-        std::filesystem::remove_all(m_dir, ec);
 }
 
 void ApacheRoot::writeFile(const std::string& name, const std::string& content) const
 {
-    const std::filesystem::path p = std::filesystem::path(m_dir) / name;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    chmod(p.c_str(), 0644);
+    m_root.writeFile(name, content);
 }
 
 std::string ApacheRoot::writeConfig(const std::string& snippet, int port) const
 {
-    writeFile("snippet.conf", snippet);
-    const std::string modules = WSGI_APACHE_MODULES;
-    std::string conf = "ServerRoot " + m_dir + "\n" +
-                       "LoadModule mpm_event_module " + modules + "/mod_mpm_event.so\n" +
-                       "LoadModule authz_core_module " + modules + "/mod_authz_core.so\n" +
-                       "LoadModule wsgi_module " + modules + "/mod_wsgi.so\n" +
-                       "PidFile " + m_dir + "/run/httpd.pid\n" +
-                       "ErrorLog " + m_dir + "/error.log\n" +
-                       "LogLevel info\n" +
-                       "DefaultRuntimeDir " + m_dir + "/run\n" +
-                       "Mutex file:" + m_dir + "/run default\n" +
-                       "WSGISocketPrefix " + m_dir + "/run/wsgi\n" +
-                       "ServerName localhost\n" +
-                       "Listen 127.0.0.1:" + std::to_string(port ? port : 1) + "\n";
-    if (geteuid() == 0 && getpwnam("www-data"))
-        conf += "User www-data\nGroup www-data\n";
-    conf += "Include " + m_dir + "/snippet.conf\n";
-    writeFile("httpd.conf", conf);
-    return path("httpd.conf");
+    return m_root.writeConfig(snippet, port);
 }
 
 RunResult ApacheRoot::configtest() const
 {
-    return run({WSGI_APACHE2, "-t", "-f", path("httpd.conf")}, 20000);
+    const config::ProcessResult r = m_root.configtest(20000);
+    return {r.exitCode, r.output};
 }
 
 bool ApacheRoot::start(std::string& error)

@@ -1,7 +1,9 @@
 #pragma once
-// A private Apache: its own ServerRoot in a temporary directory, a minimal httpd.conf (mpm_event,
-// authz_core, wsgi; PidFile, ErrorLog, runtime and socket directories inside it) that Includes the
-// snippet under test, apache2 -t on it, and a foreground server the fixture stops again.
+// A private Apache: config::ApacheServerRoot (the library's "Check with Apache": its own ServerRoot
+// in a temporary directory, a minimal httpd.conf that Includes the snippet under test, apache2 -t on
+// it), plus a foreground server the fixture stops again.
+
+#include "apache-config/apachecheck.h"
 
 #include <string>
 #include <sys/types.h>
@@ -16,7 +18,8 @@ struct RunResult
 };
 
 // Runs argv with `environment` ("NAME=value") added, capturing its output, killing it after `timeoutMs`.
-RunResult run(const std::vector<std::string>& argv, int timeoutMs, const std::vector<std::string>& environment = {});
+RunResult run(const std::vector<std::string>& argv, int timeoutMs,
+              const std::vector<std::string>& environment = {});
 
 class ApacheRoot
 {
@@ -26,21 +29,21 @@ public:
     ApacheRoot(const ApacheRoot&) = delete;
     ApacheRoot& operator=(const ApacheRoot&) = delete;
 
-    const std::string& dir() const { return m_dir; }
-    std::string path(const std::string& name) const { return m_dir + "/" + name; }
+    const std::string& dir() const { return m_root.dir(); }
+    std::string path(const std::string& name) const { return m_root.path(name); }
     void writeFile(const std::string& name, const std::string& content) const;
 
     // httpd.conf around snippet.conf; `port` 0 leaves out Listen (configtest only needs one, so a fixed
     // unused one is written then).
     std::string writeConfig(const std::string& snippet, int port = 0) const;
 
-    RunResult configtest() const; // apache2 -t -f httpd.conf
+    RunResult configtest() const;   // apache2 -t -f httpd.conf
     bool start(std::string& error); // apache2 -DFOREGROUND, until stop() or destruction
     void stop();
     std::string errorLog() const;
 
 private:
-    std::string m_dir;
+    config::ApacheServerRoot m_root;
     pid_t m_server = -1;
 };
 

@@ -4,9 +4,11 @@
 
 #include "apachefixture.h"
 
+#include "apache-config/apachecheck.h"
 #include "apache-config/configimport.h"
 #include "apache-config/documentexport.h"
 #include "apache-config/mpmsettings.h"
+#include "apache-config/renderer.h"
 
 #include "seedconfigs.h"
 #include "testsupport.h"
@@ -47,7 +49,8 @@ TEST(RealConfigs, DebianApache2TreeImportsWithoutLoss)
     if (!fs::exists(std::string(kDebianRoot) + "/apache2.conf"))
         GTEST_SKIP() << "no Debian /etc/apache2";
     const ImportedConfig imported = importDebian();
-    EXPECT_EQ(test::countSeverity(imported.findings, Severity::Error), 0) << test::describe(imported.findings);
+    EXPECT_EQ(test::countSeverity(imported.findings, Severity::Error), 0)
+        << test::describe(imported.findings);
     ASSERT_GT(imported.files.size(), 10u);
     bool sawMpmConf = false;
     for (const SourceFile& file : imported.files) {
@@ -87,7 +90,8 @@ TEST(RealConfigs, EveryConfigFileUnderEtcApache2ImportsOnItsOwn)
         ImportOptions options;
         options.followIncludes = false;
         const ImportedConfig one = importConfigFile(path, options);
-        EXPECT_EQ(test::countSeverity(one.findings, Severity::Error), 0) << path << test::describe(one.findings);
+        EXPECT_EQ(test::countSeverity(one.findings, Severity::Error), 0)
+            << path << test::describe(one.findings);
         EXPECT_EQ(one.files.front().tree.reconstruct(), readAll(path)) << path;
         ++files;
     }
@@ -129,7 +133,8 @@ TEST(RealConfigs, DebianTreeWithADaemonGroupAddedPassesConfigtestAfterInPlaceExp
     root.writeFile("scripts/studio-switch-interval.py", out.scripts.front().content);
     const std::string main = out.configFiles.front().content;
     EXPECT_NE(main.find("WSGIDaemonProcess studio processes=2 threads=5"), std::string::npos) << main;
-    EXPECT_NE(main.find("WSGIImportScript " + root.path("scripts") + "/studio-switch-interval.py"), std::string::npos);
+    EXPECT_NE(main.find("WSGIImportScript " + root.path("scripts") + "/studio-switch-interval.py"),
+              std::string::npos);
 
     const std::string run = root.path("run");
     const RunResult t = wsgi::apachetest::run(
@@ -159,4 +164,95 @@ TEST(RealConfigs, SeedConfigsExportedForModWsgi4PassConfigtest)
         const RunResult t = root.configtest();
         EXPECT_EQ(t.exitCode, 0) << seed.name << ":\n" << t.output << "\n" << r.text;
     }
+}
+
+namespace {
+
+// Shaped like the OpenStack / FreeIPA / Debian configs this was tried on: Defines for paths and sizes,
+// an mpm_itk block, Apache's timeouts, a comment that runs on into another comment.
+const char* const kRealWorld =
+    "# keystone, as a distribution ships it \\\n"
+    "# (the backslash above continues the comment onto this one)\n"
+    "Define KEYSTONE_PROCESSES 2\n"
+    "Define KEYSTONE_ROOT " WSGI_SOURCE_DIR "/resources/apps\n"
+    "Timeout 90\n"
+    "KeepAliveTimeout 3\n"
+    "<IfModule reqtimeout_module>\n"
+    "    RequestReadTimeout header=20-40,MinRate=500 body=20,MinRate=500\n"
+    "</IfModule>\n"
+    "<IfModule mpm_itk_module>\n"
+    "    AssignUserId www-data www-data\n"
+    "    MaxRequestWorkers 5\n"
+    "</IfModule>\n"
+    "WSGIDaemonProcess keystone processes=${KEYSTONE_PROCESSES} threads=4 \\\n"
+    "    display-name=%{GROUP}\n"
+    "WSGIScriptAlias /identity ${KEYSTONE_ROOT}/trivial.py process-group=keystone \\\n"
+    "    application-group=%{GLOBAL}\n";
+
+} // namespace
+
+TEST(RealConfigs, DefinesItkAndTimeoutsImportCleanlyAndTheSnippetPassesApache)
+{
+    ImportOptions importOptions;
+    importOptions.dialect = Dialect::Engine;
+    importOptions.followIncludes = false;
+    const ImportedConfig imported =
+        importConfig(kRealWorld, "/etc/apache2/sites-enabled/keystone.conf", importOptions);
+    EXPECT_EQ(test::countSeverity(imported.findings, Severity::Error), 0)
+        << test::describe(imported.findings);
+    EXPECT_EQ(test::countSeverity(imported.findings, Severity::Warning), 0)
+        << test::describe(imported.findings);
+    EXPECT_EQ(imported.engine.groups.at(0).processes, 2);
+    EXPECT_EQ(imported.engine.timeoutSeconds, 90);
+
+    ImportOptions validateOptions;
+    validateOptions.dialect = Dialect::ModWsgi4;
+    validateOptions.followIncludes = false;
+    const ImportedConfig validated =
+        importConfig(kRealWorld, "/etc/apache2/sites-enabled/keystone.conf", validateOptions);
+    EXPECT_EQ(test::countSeverity(validated.findings, Severity::Error), 0)
+        << test::describe(validated.findings);
+    EXPECT_EQ(test::countCode(validated.findings, "W-MPM-START-EXCESS"), 0)
+        << test::describe(validated.findings);
+
+    RenderOptions options;
+    options.target = Dialect::ModWsgi4;
+    options.fileNames = imported.fileNames();
+    options.engineRelativePaths = true;
+    const RenderResult r = renderSnippet(imported.model, options);
+    EXPECT_NE(r.text.find("${KEYSTONE_ROOT}/trivial.py"), std::string::npos) << r.text;
+    EXPECT_NE(r.text.find("<IfModule mpm_itk_module>"), std::string::npos) << r.text;
+    // The snippet has no Define: Apache needs them, as in the original file.
+    const std::string withDefines =
+        "Define KEYSTONE_PROCESSES 2\nDefine KEYSTONE_ROOT " WSGI_SOURCE_DIR "/resources/apps\n" + r.text;
+    ApacheCheckOptions check;
+    check.apache = {WSGI_APACHE2, WSGI_APACHE_MODULES};
+    const ApacheCheckResult t = checkWithApache(withDefines, Dialect::ModWsgi4, check);
+    EXPECT_TRUE(t.ok()) << t.message << "\n" << t.output << "\n" << withDefines;
+}
+
+TEST(RealConfigs, CheckWithApacheReportsApachesOwnErrorAndAMissingInstallation)
+{
+    ApacheCheckOptions check;
+    check.apache = {WSGI_APACHE2, WSGI_APACHE_MODULES};
+    const ApacheCheckResult bad = checkWithApache(
+        "WSGIDaemonProcess app\nWSGIScriptAlias / /srv/app.py procss-group=app\n", Dialect::ModWsgi4, check);
+    EXPECT_EQ(bad.status, ApacheCheckStatus::Failed) << bad.message << "\n" << bad.output;
+    EXPECT_NE(bad.output.find("line 2 of"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.message.find("Syntax error"), std::string::npos) << bad.message;
+    EXPECT_EQ(bad.modWsgiVersion.substr(0, 2), "4.");
+
+    const ApacheCheckResult good =
+        checkWithApache("WSGIDaemonProcess app threads=2\n", Dialect::ModWsgi4, check);
+    EXPECT_TRUE(good.ok()) << good.message << "\n" << good.output;
+
+    const ApacheCheckResult six = checkWithApache("WSGIDaemonProcess app\n", Dialect::ModWsgi6, check);
+    EXPECT_EQ(six.status, ApacheCheckStatus::Unavailable) << six.message;
+    EXPECT_NE(six.message.find("installed mod_wsgi is 4."), std::string::npos) << six.message;
+
+    ApacheCheckOptions missing;
+    missing.apache.binary = "/nonexistent/sbin/apache2";
+    const ApacheCheckResult none = checkWithApache("WSGIDaemonProcess app\n", Dialect::ModWsgi4, missing);
+    EXPECT_EQ(none.status, ApacheCheckStatus::NotInstalled);
+    EXPECT_NE(none.message.find("Apache is not installed"), std::string::npos) << none.message;
 }
