@@ -21,8 +21,8 @@ const QString kCommand = u"export"_s;
 bool writeFile(const QString& path, const std::string& content, QString& error)
 {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content.data(), qint64(content.size())) != qint64(content.size()) ||
-        !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(content.data(), qint64(content.size())) != qint64(content.size()) || !file.commit()) {
         error = u"cannot write "_s + path + u": "_s + file.errorString();
         return false;
     }
@@ -45,15 +45,22 @@ ExitCode runExport(const QStringList& arguments)
         "the snippet) and otherwise named on stderr and commented in the output, never dropped silently. "
         "Exit status: 0 written, 1 CONFIG unreadable or broken, or the output could not be written, 2 usage error."_s,
         {
-            {{u"target"_s}, u"TARGET"_s, u"modwsgi-6 (mod_wsgi 6.0), modwsgi-4 (mod_wsgi 4.9) or engine."_s, {}},
+            {{u"target"_s},
+             u"TARGET"_s,
+             u"modwsgi-6 (mod_wsgi 6.0), modwsgi-4 (mod_wsgi 4.9) or engine."_s,
+             {}},
             {{u"o"_s, u"output"_s}, u"FILE"_s, u"Write to FILE instead of stdout."_s, {}},
             {{u"snippet"_s}, {}, u"Write only the WSGI and MPM configuration, freshly laid out."_s, {}},
-            {{u"script-dir"_s}, u"DIR"_s,
+            {{u"script-dir"_s},
+             u"DIR"_s,
              u"Where the modwsgi-4 import scripts live (named in WSGIImportScript; written there with -o). "
              "Default: the directory of FILE with -o, else /etc/apache2/wsgi-studio."_s,
              {}},
             {{u"no-comments"_s}, {}, u"Leave out the explanatory comments."_s, {}},
-            {{u"server-root"_s}, u"DIR"_s, u"Where relative Includes start when CONFIG sets no ServerRoot."_s, {}},
+            {{u"server-root"_s},
+             u"DIR"_s,
+             u"Where relative Includes start when CONFIG sets no ServerRoot."_s,
+             {}},
         });
     if (const std::optional<ExitCode> exit = options.parseOrExit(arguments, u"CONFIG is required"_s))
         return *exit;
@@ -71,10 +78,12 @@ ExitCode runExport(const QStringList& arguments)
     config::ImportOptions importOptions;
     importOptions.dialect = config::Dialect::Engine;
     importOptions.serverRoot = options.value(u"server-root"_s).toStdString();
-    const config::ImportedConfig imported = config::importConfigFile(files.front().toStdString(), importOptions);
+    const config::ImportedConfig imported =
+        config::importConfigFile(files.front().toStdString(), importOptions);
+    // A line with an error would be dropped from a snippet or written back broken: refuse, as for syntax.
     std::vector<config::Finding> fatal;
     for (const config::Finding& f : imported.findings)
-        if (configcli::isFatal(f))
+        if (configcli::isFatal(f) || configcli::blocksExport(f, *target))
             fatal.push_back(f);
     if (!fatal.empty()) {
         configcli::printFindings(fatal, false);
@@ -104,7 +113,8 @@ ExitCode runExport(const QStringList& arguments)
         config::DocumentExport r = config::exportDocument(imported, imported.model, render);
         for (std::size_t i = 1; i < r.configFiles.size(); ++i)
             if (r.changed[i]) {
-                reportError(kCommand, u"the export changes "_s + QString::fromStdString(r.configFiles[i].path) +
+                reportError(kCommand, u"the export changes "_s +
+                                          QString::fromStdString(r.configFiles[i].path) +
                                           u", a file CONFIG includes; use --snippet to write one file"_s);
                 return configcli::kConfigError;
             }
@@ -118,8 +128,10 @@ ExitCode runExport(const QStringList& arguments)
     if (output.isEmpty()) {
         printOut(QString::fromStdString(text));
         if (!scripts.empty() && !options.isSet(u"snippet"_s))
-            reportError(kCommand, u"note: "_s + QString::number(scripts.size()) +
-                                      u" import script(s) are needed; use -o FILE to write them, or --snippet to see them"_s);
+            reportError(
+                kCommand,
+                u"note: "_s + QString::number(scripts.size()) +
+                    u" import script(s) are needed; use -o FILE to write them, or --snippet to see them"_s);
         return ExitCode::Ok;
     }
     QDir().mkpath(QFileInfo(output).absolutePath());
@@ -144,7 +156,8 @@ ExitCode runExport(const QStringList& arguments)
 
 Command exportCommand()
 {
-    return {u"export"_s, u"Write a configuration for mod_wsgi 6 or 4.9 (Debian 12), in place or as a snippet"_s,
+    return {u"export"_s,
+            u"Write a configuration for mod_wsgi 6 or 4.9 (Debian 12), in place or as a snippet"_s,
             runExport};
 }
 

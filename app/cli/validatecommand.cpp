@@ -45,6 +45,16 @@ bool isFatal(const config::Finding& f)
            (f.code == "E-IO" || f.code == "E-SYNTAX" || f.code == "E-INCLUDE" || f.code == "E-INCLUDE-CYCLE");
 }
 
+bool blocksExport(const config::Finding& f, config::Dialect target)
+{
+    if (f.severity != config::Severity::Error)
+        return false;
+    if (target == config::Dialect::Engine)
+        return true;
+    return f.code != "E-UNSUPPORTED-OPTION" && f.code != "E-UNSUPPORTED-VALUE" &&
+           f.code != "E-EMBEDDED-MODE" && f.code != "E-DUPLICATE-MOUNT";
+}
+
 } // namespace configcli
 
 namespace {
@@ -77,13 +87,20 @@ ExitCode runValidate(const QStringList& arguments)
             {{u"target"_s}, u"TARGET"_s, u"Whose rules: "_s + configcli::targetHelp() + u'.', u"modwsgi-6"_s},
             {{u"json"_s}, {}, u"Print the findings as JSON on stdout."_s, {}},
             {{u"notes"_s}, {}, u"Also print notes (text output; JSON always has them)."_s, {}},
-            {{u"python"_s}, u"VERSION"_s,
+            {{u"python"_s},
+             u"VERSION"_s,
              u"The Python mod_wsgi runs, for the GIL rules: 3.11, 3.13, 3.13t... Default: 3.11 for modwsgi-4 "
              "(Debian 12), 3.13 otherwise."_s,
              {}},
-            {{u"server-root"_s}, u"DIR"_s, u"Where relative Includes start when the file sets no ServerRoot. "
-                                          "Default: the file's directory."_s, {}},
-            {{u"rss"_s}, u"MIB"_s, u"Resident memory of one daemon process, for the memory sizing check."_s, {}},
+            {{u"server-root"_s},
+             u"DIR"_s,
+             u"Where relative Includes start when the file sets no ServerRoot. "
+             "Default: the file's directory."_s,
+             {}},
+            {{u"rss"_s},
+             u"MIB"_s,
+             u"Resident memory of one daemon process, for the memory sizing check."_s,
+             {}},
             {{u"memory"_s}, u"MIB"_s, u"Memory of the host, for the memory sizing check."_s, {}},
         });
     if (const std::optional<ExitCode> exit = options.parseOrExit(arguments, u"FILE is required"_s))
@@ -97,7 +114,8 @@ ExitCode runValidate(const QStringList& arguments)
     importOptions.python = options.value(u"python"_s).toStdString();
     importOptions.serverRoot = options.value(u"server-root"_s).toStdString();
     if (options.isSet(u"rss"_s) && !parsePositive(options.value(u"rss"_s), importOptions.processRssMiB))
-        return options.usageError(u"--rss must be a positive number of MiB, not '"_s + options.value(u"rss"_s) + u'\'');
+        return options.usageError(u"--rss must be a positive number of MiB, not '"_s +
+                                  options.value(u"rss"_s) + u'\'');
     if (options.isSet(u"memory"_s) && !parsePositive(options.value(u"memory"_s), importOptions.hostMemoryMiB))
         return options.usageError(u"--memory must be a positive number of MiB, not '"_s +
                                   options.value(u"memory"_s) + u'\'');
@@ -108,7 +126,8 @@ ExitCode runValidate(const QStringList& arguments)
                                                 ? config::loadEngineConfig(file).findings
                                                 : config::importConfigFile(file, importOptions).findings;
     const auto count = [&](config::Severity s) {
-        return int(std::count_if(findings.begin(), findings.end(), [&](const config::Finding& f) { return f.severity == s; }));
+        return int(std::count_if(findings.begin(), findings.end(),
+                                 [&](const config::Finding& f) { return f.severity == s; }));
     };
     const int errors = count(config::Severity::Error);
     if (options.isSet(u"json"_s)) {

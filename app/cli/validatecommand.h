@@ -31,6 +31,12 @@ int printFindings(const std::vector<config::Finding>& findings, bool notes);
 // so nothing built from it can be trusted.
 bool isFatal(const config::Finding& finding);
 
+// True when an Error found reading a file under the engine's dialect (what export reads with) means a
+// line an export for `target` cannot carry: anything Apache itself would refuse or drop. Errors that
+// only the engine's own rules raise (options and values it does not implement, embedded mode, one
+// mount per URL prefix) do not block an export for Apache.
+bool blocksExport(const config::Finding& finding, config::Dialect target);
+
 } // namespace configcli
 
 } // namespace wsgi::studio::cli

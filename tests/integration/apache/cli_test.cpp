@@ -86,12 +86,13 @@ TEST_F(ConfigCli, UsageErrorsExitTwoAndSayWhatIsWrong)
 TEST_F(ConfigCli, ExportForModWsgi4WritesFilesApacheAccepts)
 {
     ApacheRoot root;
-    root.writeFile("studio.conf", "# tuned in the studio\n"
-                                  "WSGIDaemonProcess tuned processes=2 threads=5 switch-interval=0.002 python=3.13t\n"
-                                  "<WSGIInterpreterOptions process-group=tuned>\n"
-                                  "    WSGIFreeThreading On\n"
-                                  "</WSGIInterpreterOptions>\n"
-                                  "WSGIScriptAlias / " WSGI_SOURCE_DIR "/resources/apps/trivial.py process-group=tuned\n");
+    root.writeFile("studio.conf",
+                   "# tuned in the studio\n"
+                   "WSGIDaemonProcess tuned processes=2 threads=5 switch-interval=0.002 python=3.13t\n"
+                   "<WSGIInterpreterOptions process-group=tuned>\n"
+                   "    WSGIFreeThreading On\n"
+                   "</WSGIInterpreterOptions>\n"
+                   "WSGIScriptAlias / " WSGI_SOURCE_DIR "/resources/apps/trivial.py process-group=tuned\n");
     const std::string out = root.path("export/wsgi.conf");
     const RunResult r = cli({"export", root.path("studio.conf"), "--target", "modwsgi-4", "-o", out});
     ASSERT_EQ(r.exitCode, 0) << r.output;
@@ -107,7 +108,8 @@ TEST_F(ConfigCli, ExportOfAMissingFileExitsOne)
 {
     const RunResult r = cli({"export", "/nonexistent/studio.conf", "--target", "modwsgi-6"});
     EXPECT_EQ(r.exitCode, 1);
-    EXPECT_TRUE(contains(r.output, "/nonexistent/studio.conf: error: cannot read the configuration")) << r.output;
+    EXPECT_TRUE(contains(r.output, "/nonexistent/studio.conf: error: cannot read the configuration"))
+        << r.output;
 }
 
 TEST_F(ConfigCli, ValidateJsonListsFindingsWithCodesAndLines)
@@ -155,9 +157,9 @@ TEST_F(ConfigCli, ImportPrintsTheModelAsJson)
 
 TEST_F(ConfigCli, MpmSimReproducesTheSeedCaseAsJson)
 {
-    const RunResult r = cli({"mpm-sim", "--mpm", "worker", "--start-servers", "10", "--max-request-workers", "400",
-                             "--min-spare-threads", "25", "--max-spare-threads", "75", "--threads-per-child", "25",
-                             "--load", "0:0", "--duration", "8", "--json"},
+    const RunResult r = cli({"mpm-sim", "--mpm", "worker", "--start-servers", "10", "--max-request-workers",
+                             "400", "--min-spare-threads", "25", "--max-spare-threads", "75",
+                             "--threads-per-child", "25", "--load", "0:0", "--duration", "8", "--json"},
                             true);
     ASSERT_EQ(r.exitCode, 0);
     const wsgi::Json json = parseJson(r.output);
@@ -165,4 +167,63 @@ TEST_F(ConfigCli, MpmSimReproducesTheSeedCaseAsJson)
     for (const wsgi::Json& s : json["seconds"].elements())
         processes.push_back(s["processes"].asInt());
     EXPECT_EQ(processes, (std::vector<int64_t>{10, 9, 8, 7, 6, 5, 4, 3, 3}));
+}
+
+TEST_F(ConfigCli, ExportRefusesALineValidateReportsAsAnError)
+{
+    ApacheRoot root;
+    root.writeFile("site.conf", "WSGIDaemonProcess app\n"
+                                "WSGIScriptAlias / /srv/app.py procss-group=app\n");
+    const std::string file = root.path("site.conf");
+    for (const std::vector<std::string>& extra :
+         {std::vector<std::string>{}, std::vector<std::string>{"--snippet"}}) {
+        std::vector<std::string> arguments = {"export", file, "--target", "modwsgi-4"};
+        arguments.insert(arguments.end(), extra.begin(), extra.end());
+        const RunResult r = cli(arguments);
+        EXPECT_EQ(r.exitCode, 1) << r.output;
+        EXPECT_TRUE(contains(r.output, file + ":2: error: invalid option 'procss-group' to WSGIScriptAlias"))
+            << r.output;
+        EXPECT_TRUE(contains(r.output, "cannot be exported until these are fixed")) << r.output;
+        EXPECT_FALSE(contains(r.output, "WSGIDaemonProcess app")) << "nothing is written: " << r.output;
+    }
+    EXPECT_EQ(cli({"validate", file, "--target", "modwsgi-4"}).exitCode, 1);
+}
+
+TEST_F(ConfigCli, DefinesItkBlocksAndTimeoutsValidateAndExportAsWritten)
+{
+    ApacheRoot root;
+    root.writeFile("site.conf", "# settings for the app \\\n"
+                                "# continued on purpose\n"
+                                "Define APP_ROOT " WSGI_SOURCE_DIR "/resources/apps\n"
+                                "Define PROCS 2\n"
+                                "Timeout 90\n"
+                                "<IfModule mpm_itk_module>\n"
+                                "    MaxRequestWorkers 5\n"
+                                "</IfModule>\n"
+                                "WSGIDaemonProcess app processes=${PROCS} threads=${THREADS_FROM_ENV}\n"
+                                "WSGIScriptAlias / ${APP_ROOT}/trivial.py process-group=app\n");
+    const std::string file = root.path("site.conf");
+    const RunResult v = cli({"validate", file, "--target", "modwsgi-4", "--notes"});
+    EXPECT_EQ(v.exitCode, 0) << v.output;
+    EXPECT_TRUE(contains(v.output, "0 error(s), 0 warning(s)")) << v.output;
+    EXPECT_FALSE(contains(v.output, "would read it as 0")) << v.output;
+    EXPECT_TRUE(contains(v.output, file + ":9: note: WSGIDaemonProcess uses ${THREADS_FROM_ENV}"))
+        << v.output;
+
+    const RunResult e = cli({"export", file, "--target", "modwsgi-4", "--snippet", "--no-comments"}, true);
+    ASSERT_EQ(e.exitCode, 0) << e.output;
+    EXPECT_TRUE(contains(e.output, "WSGIScriptAlias / ${APP_ROOT}/trivial.py process-group=app\n"))
+        << e.output;
+    EXPECT_TRUE(contains(e.output, "processes=${PROCS} threads=${THREADS_FROM_ENV}")) << e.output;
+    EXPECT_TRUE(contains(e.output, "<IfModule mpm_itk_module>\n    MaxRequestWorkers 5\n</IfModule>\n"))
+        << e.output;
+    EXPECT_TRUE(contains(e.output, "Timeout 90\n")) << e.output;
+
+    // What Apache makes of it, with the Defines and the environment variable it needs.
+    root.writeFile("export.conf",
+                   "Define APP_ROOT " WSGI_SOURCE_DIR "/resources/apps\nDefine PROCS 2\n" + e.output);
+    root.writeConfig("Include " + root.path("export.conf") + "\n");
+    const RunResult t =
+        run({WSGI_APACHE2, "-t", "-f", root.path("httpd.conf")}, 20000, {"THREADS_FROM_ENV=3"});
+    EXPECT_EQ(t.exitCode, 0) << t.output;
 }
