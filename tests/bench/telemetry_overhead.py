@@ -17,7 +17,6 @@ test: it prints numbers and exits 0 unless it could not run.
 import argparse
 import json
 import os
-import re
 import socket
 import statistics
 import subprocess
@@ -32,6 +31,9 @@ REPO = Path(__file__).resolve().parents[2]
 APPS = REPO / "resources" / "apps"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchkit  # noqa: E402  (beside this script)
+
+
+READY_PREFIX = "wsgi-engine-ready "
 
 
 def start_engine(engine, app, shape, dispatch, workdir):
@@ -50,10 +52,11 @@ def start_engine(engine, app, shape, dispatch, workdir):
         line = proc.stdout.readline()
         if not line:
             break
-        if m := re.search(r"listening on http://127\.0\.0\.1:(\d+)/", line):
-            port = int(m.group(1))
-        if m := re.search(r"control endpoint on 127\.0\.0\.1:(\d+)", line):
-            control = int(m.group(1))
+        # The engine's machine-readable ready line (core/readyline.h), not its log prose.
+        if line.startswith(READY_PREFIX):
+            ready = json.loads(line[len(READY_PREFIX):])
+            port = int(ready["listen"][0].rsplit(":", 1)[1])
+            control = int(ready["control"].rsplit(":", 1)[1])
     if port is None or control is None:
         proc.kill()
         raise SystemExit("the engine did not start (is it built? run with --engine PATH)")

@@ -1,5 +1,7 @@
 #include "enginefixture.h"
 
+#include "core/readyline.h"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <csignal>
@@ -247,6 +249,26 @@ std::string slurp(const fs::path& p)
     return ss.str();
 }
 
+// The engine's ready line (core/readyline.h) once it is complete in `out`; empty before that.
+std::optional<ReadyLine> readyLineIn(const std::string& out, std::string& error)
+{
+    size_t at = out.rfind(std::string("\n") + std::string(kReadyLinePrefix));
+    at = at == std::string::npos ? (out.starts_with(kReadyLinePrefix) ? 0 : std::string::npos) : at + 1;
+    if (at == std::string::npos)
+        return std::nullopt;
+    const size_t end = out.find('\n', at);
+    if (end == std::string::npos)
+        return std::nullopt; // still being written
+    return parseReadyLine(std::string_view(out).substr(at, end - at), error);
+}
+
+int portOf(const std::string& hostPort)
+{
+    std::string host;
+    int port = 0;
+    return splitHostPort(hostPort, host, port) ? port : 0;
+}
+
 pid_t spawnEngine(const fs::path& dir, const std::vector<std::string>& args, const fs::path& out, const fs::path& err)
 {
     const pid_t pid = fork();
@@ -284,10 +306,13 @@ EngineProcess::EngineProcess(const std::string& configText, const std::vector<st
     m_pid = spawnEngine(m_dir, args, m_dir / "stdout.txt", m_dir / "stderr.txt");
     const auto deadline = Clock::now() + std::chrono::seconds(20);
     while (Clock::now() < deadline) {
-        const std::string out = slurp(m_dir / "stdout.txt");
-        const size_t at = out.find("listening on http://127.0.0.1:");
-        if (at != std::string::npos) {
-            m_port = std::atoi(out.c_str() + at + std::strlen("listening on http://127.0.0.1:"));
+        std::string error;
+        if (const auto ready = readyLineIn(slurp(m_dir / "stdout.txt"), error)) {
+            m_port = ready->listen.empty() ? 0 : portOf(ready->listen.front());
+            return;
+        }
+        if (!error.empty()) {
+            std::fprintf(stderr, "EngineProcess: %s\n", error.c_str());
             return;
         }
         int status = 0;
@@ -311,10 +336,9 @@ std::string EngineProcess::log() const { return slurp(m_dir / "stderr.txt"); }
 
 int EngineProcess::controlPort() const
 {
-    const std::string out = slurp(m_dir / "stdout.txt");
-    const std::string marker = "control endpoint on 127.0.0.1:";
-    const size_t at = out.find(marker);
-    return at == std::string::npos ? 0 : std::atoi(out.c_str() + at + marker.size());
+    std::string error;
+    const auto ready = readyLineIn(slurp(m_dir / "stdout.txt"), error);
+    return ready && !ready->control.empty() ? portOf(ready->control) : 0;
 }
 
 std::string readFile(const fs::path& p) { return slurp(p); }

@@ -2,6 +2,8 @@
 // scripts run them. Settings are trivial on purpose (1 ms of CPU per request, 1 s windows, a few
 // connections): these check that the machinery is complete and consistent, not what is faster.
 
+#include "core/readyline.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -319,18 +321,25 @@ public:
         file.close();
         m_process.setProcessChannelMode(QProcess::MergedChannels);
         m_process.start(enginePath(), {u"--config"_s, config, u"--listen"_s, u"127.0.0.1:0"_s, u"--quiet"_s});
-        const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)/"_s);
-        QString text;
+        QByteArray text;
         const auto deadline = std::chrono::steady_clock::now() + 30s;
         while (port == 0 && std::chrono::steady_clock::now() < deadline &&
                m_process.state() != QProcess::NotRunning) {
             m_process.waitForReadyRead(200);
-            text += QString::fromUtf8(m_process.readAll());
-            if (const auto m = listening.match(text); m.hasMatch())
-                port = quint16(m.captured(1).toUInt());
+            text += m_process.readAll();
+            // Readiness from the engine's ready line (core/readyline.h), never from log prose.
+            for (const QByteArray& line : text.split('\n')) {
+                std::string why;
+                const auto ready = wsgi::parseReadyLine(line.toStdString(), why);
+                std::string host;
+                int listenPort = 0;
+                if (ready && !ready->listen.empty() &&
+                    wsgi::splitHostPort(ready->listen.front(), host, listenPort))
+                    port = quint16(listenPort);
+            }
         }
         if (port == 0) {
-            error = u"the engine did not start: "_s + text;
+            error = u"the engine did not start: "_s + QString::fromUtf8(text);
             return false;
         }
         // Ready when the worker answers.

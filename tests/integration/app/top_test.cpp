@@ -2,13 +2,14 @@
 // load from this test (127.0.0.1 only, bounded), and the CLI run as a subprocess, the way scripts
 // and users run it.
 
+#include "core/readyline.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QThread>
 
@@ -109,7 +110,8 @@ public:
     {
         const QString config = u"WSGIDaemonProcess g processes=2 threads=2\n"_s
                                u"WSGIScriptAlias / "_s +
-                               kSourceDir + u"/resources/apps/workload.py process-group=g application-group=%{GLOBAL}\n"_s;
+                               kSourceDir +
+                               u"/resources/apps/workload.py process-group=g application-group=%{GLOBAL}\n"_s;
         QFile file(m_dir.filePath(u"engine.conf"_s));
         if (!file.open(QIODevice::WriteOnly)) {
             error = u"cannot write the config"_s;
@@ -130,8 +132,6 @@ public:
             return false;
         }
         pid = m_process.processId();
-        const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)/"_s);
-        const QRegularExpression control(u"control endpoint on 127\\.0\\.0\\.1:(\\d+)"_s);
         const auto deadline = std::chrono::steady_clock::now() + 30s;
         while ((port == 0 || controlPort == 0) && std::chrono::steady_clock::now() < deadline) {
             if (m_process.state() == QProcess::NotRunning) {
@@ -140,11 +140,19 @@ public:
             }
             QFile out(m_dir.filePath(u"engine.out"_s));
             if (out.open(QIODevice::ReadOnly)) {
-                const QString text = QString::fromUtf8(out.readAll());
-                if (const auto m = listening.match(text); m.hasMatch())
-                    port = m.captured(1).toInt();
-                if (const auto m = control.match(text); m.hasMatch())
-                    controlPort = m.captured(1).toInt();
+                // Readiness from the engine's ready line (core/readyline.h), never from log prose.
+                for (const QByteArray& line : out.readAll().split('\n')) {
+                    std::string why;
+                    const auto ready = wsgi::parseReadyLine(line.toStdString(), why);
+                    std::string host;
+                    if (ready && !ready->listen.empty()) {
+                        wsgi::splitHostPort(ready->listen.front(), host, port);
+                        wsgi::splitHostPort(ready->control, host, controlPort);
+                    } else if (!why.empty()) {
+                        error = QString::fromStdString(why);
+                        return false;
+                    }
+                }
             }
             QThread::msleep(50);
         }
@@ -228,10 +236,7 @@ protected:
         delete s_engine;
         s_engine = nullptr;
     }
-    void SetUp() override
-    {
-        ASSERT_TRUE(s_startError.isEmpty()) << s_startError.toStdString();
-    }
+    void SetUp() override { ASSERT_TRUE(s_startError.isEmpty()) << s_startError.toStdString(); }
 
     QStringList topArguments(const QStringList& extra, const QString& tokenFile = {}) const
     {
@@ -364,18 +369,20 @@ TEST_F(TopCommand, NothingListeningIsExitOneNamingTheAddress)
     const int port = ntohs(address.sin_port);
     ::close(fd);
 
-    const CliResult r = runCli({u"top"_s, u"--once"_s, u"--control"_s, u"127.0.0.1:"_s + QString::number(port),
-                                u"--token-file"_s, s_engine->tokenFile});
+    const CliResult r =
+        runCli({u"top"_s, u"--once"_s, u"--control"_s, u"127.0.0.1:"_s + QString::number(port),
+                u"--token-file"_s, s_engine->tokenFile});
     EXPECT_EQ(r.exitCode, 1);
-    EXPECT_TRUE(r.err.contains(u"connection refused at 127.0.0.1:"_s + QString::number(port))) << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains(u"connection refused at 127.0.0.1:"_s + QString::number(port)))
+        << r.err.toStdString();
 }
 
 TEST_F(TopCommand, TheHttpPortIsNotTheControlPort)
 {
     // A server that waits for the client to speak first never sends a hello.
-    const CliResult r = runCli({u"top"_s, u"--once"_s, u"--control"_s,
-                                u"127.0.0.1:"_s + QString::number(s_engine->port), u"--token-file"_s,
-                                s_engine->tokenFile});
+    const CliResult r =
+        runCli({u"top"_s, u"--once"_s, u"--control"_s, u"127.0.0.1:"_s + QString::number(s_engine->port),
+                u"--token-file"_s, s_engine->tokenFile});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_TRUE(r.err.contains(u"no hello from 127.0.0.1:"_s)) << r.err.toStdString();
 }
