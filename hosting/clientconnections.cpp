@@ -288,6 +288,7 @@ void Supervisor::releaseHold(Connection& c)
 
 void Supervisor::flushClient(Connection& c)
 {
+    bool progressed = false;
     while (c.pendingOut() > 0) {
         const ssize_t n = ::send(c.fd.get(), c.out.data() + c.outOffset, c.pendingOut(), MSG_NOSIGNAL);
         if (n < 0) {
@@ -297,8 +298,12 @@ void Supervisor::flushClient(Connection& c)
             return;
         }
         c.outOffset += size_t(n);
+        progressed = true;
     }
+    if (c.pendingOut() > 0 && (progressed || c.writeStalledUs == 0))
+        c.writeStalledUs = monotonicMicros(); // Timeout counts from the last byte the client took
     if (c.pendingOut() == 0) {
+        c.writeStalledUs = 0;
         c.out.clear();
         c.outOffset = 0;
         if (c.state == Connection::State::Closing) {
@@ -413,8 +418,15 @@ void Supervisor::expireConnections(int64_t now)
     };
     std::vector<std::pair<uint64_t, Action>> expired;
     const int64_t keepAliveUs = int64_t(m_plan.keepAliveTimeoutMs) * 1000;
+    const int64_t writeTimeoutUs = int64_t(m_plan.timeoutSeconds) * 1000000;
     for (auto& [id, cp] : m_connections) {
         Connection& c = *cp;
+        // A client that takes none of its response for Apache's Timeout is gone for our purposes: a
+        // streamed response would otherwise hold its request thread for as long as the client likes.
+        if (c.writeStalledUs != 0 && writeTimeoutUs > 0 && now - c.writeStalledUs > writeTimeoutUs) {
+            expired.emplace_back(id, Action::Close);
+            continue;
+        }
         switch (c.state) {
         case Connection::State::Lingering:
             if (c.linger.expired(now))

@@ -68,6 +68,7 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
     plan.readTimeouts = ReadTimeoutLimits{rt.headerSeconds, rt.headerMaxSeconds, rt.headerMinRate,
                                           rt.bodySeconds,   rt.bodyMaxSeconds,   rt.bodyMinRate};
     plan.keepAliveTimeoutMs = config.keepAliveTimeoutMilliseconds;
+    plan.timeoutSeconds = config.timeoutSeconds;
     const std::vector<std::string> available = runtimes.available();
 
     // Every defined group starts, used by a mount or not, as in mod_wsgi.

@@ -48,6 +48,7 @@ struct EnginePlan
     // Apache's defaults.
     ReadTimeoutLimits readTimeouts;
     int keepAliveTimeoutMs = 5000;
+    int timeoutSeconds = 60; // Apache's Timeout: a client that takes no response bytes this long is dropped
     bool ok() const;
 
     // The mount serving `path` (the longest prefix on a segment boundary), or -1.
@@ -56,14 +57,19 @@ struct EnginePlan
 
 struct RuntimeCatalog
 {
-    std::filesystem::path workerDir;   // where wsgi-worker-<runtime> binaries live
-    std::string defaultRuntime;        // for groups without python=
+    std::filesystem::path workerDir; // where wsgi-worker-<runtime> binaries live
+    std::string defaultRuntime;      // for groups without python=
     std::vector<std::string> available() const;
 };
 
 config::RuntimeTraits runtimeTraits(const std::string& runtimeName);
 
-enum class Dispatch { Auto, Proxy, Direct };
+enum class Dispatch
+{
+    Auto,
+    Proxy,
+    Direct
+};
 
 EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& runtimes,
                       Dispatch dispatch = Dispatch::Proxy);

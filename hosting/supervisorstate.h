@@ -72,6 +72,7 @@ struct Supervisor::Connection
     std::string remoteAddr, localAddr;
     uint16_t remotePort = 0, localPort = 0;
     int64_t lastActivityUs = 0;
+    int64_t writeStalledUs = 0; // since when response bytes wait for the client (0: none wait)
     uint32_t interest = 0;
     // The request head, then its body, must arrive in time (RequestReadTimeout); a connection idle
     // between requests has KeepAliveTimeout instead (readDeadline inactive, `in` empty).

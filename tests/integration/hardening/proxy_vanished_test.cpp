@@ -59,3 +59,33 @@ TEST(ProxyVanishedClients, DroppedStreamsFreeTheirThreadsAndAreClosed)
 }
 
 } // namespace
+
+namespace {
+
+TEST(ProxyVanishedClients, AClientThatStopsReadingIsDroppedAfterTimeout)
+{
+    if (directDispatch())
+        GTEST_SKIP()
+            << "in direct mode the worker writes to the client itself; this is the supervisor's relay";
+    EngineProcess engine("Timeout 2\n"
+                         "WSGIDaemonProcess g processes=1 threads=1\n"
+                         "WSGIScriptAlias / " +
+                         testAppPath("hardening.py") + " process-group=g application-group=%{GLOBAL}\n");
+    ASSERT_TRUE(engine.started()) << engine.log();
+    ASSERT_TRUE(engine.waitReady()) << engine.log();
+    // An endless download whose client reads the head and then nothing more, without leaving.
+    RawClient stalled(engine.port(), 16384);
+    stalled.send("GET /stream?chunks=1000000&size=65536 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    stalled.pump(std::chrono::milliseconds(300));
+    ASSERT_EQ(stalled.status(), 200);
+    // Once nothing moves for Timeout (2 s), the connection is dropped and the only thread is free.
+    const auto start = Clock::now();
+    HttpConnection next(engine.port());
+    next.send("GET /closed HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const HttpResponse r = next.read(false, std::chrono::seconds(10));
+    EXPECT_EQ(r.status, 200) << engine.log();
+    EXPECT_EQ(r.body.rfind("closed 1 ", 0), 0u) << r.body;
+    EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 7.0);
+}
+
+} // namespace
