@@ -166,6 +166,12 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
         g.spec.direct = plan.direct;
         g.spec.queueTimeoutSeconds = g.queueTimeoutSeconds;
         g.spec.maximumRequests = g.maximumRequests;
+        // Direct mode's workers apply the client timeouts themselves.
+        g.spec.listenBacklog = g.listenBacklog;
+        g.spec.socketTimeoutSeconds = g.socketTimeoutSeconds > 0 ? g.socketTimeoutSeconds : 60;
+        g.spec.readTimeouts = plan.readTimeouts;
+        g.spec.keepAliveMilliseconds = plan.keepAliveTimeoutMs;
+        g.spec.keepAliveSeconds = (plan.keepAliveTimeoutMs + 999) / 1000;
     }
     if (plan.mounts.empty())
         plan.findings.push_back(error({}, "E-NO-MOUNTS", "the configuration mounts no application",

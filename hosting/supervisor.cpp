@@ -96,7 +96,12 @@ bool Supervisor::listen(std::string& error)
         const int fd = socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         const int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (fd < 0 || bind(fd, found->ai_addr, found->ai_addrlen) != 0 || ::listen(fd, 1024) != 0) {
+        // Direct mode: the workers accept from this socket, which is then the daemon socket whose
+        // backlog listen-backlog= sets in mod_wsgi; proxy mode: Apache's own listener (ListenBacklog).
+        const int backlog = m_plan.direct && !m_plan.groups.empty() && m_plan.groups[0].listenBacklog > 0
+                                ? m_plan.groups[0].listenBacklog
+                                : 1024;
+        if (fd < 0 || bind(fd, found->ai_addr, found->ai_addrlen) != 0 || ::listen(fd, backlog) != 0) {
             error =
                 "cannot listen on " + (address.host.empty() ? std::string("*") : address.host) + ":" + port +
                 ": " + std::strerror(errno) +

@@ -89,6 +89,11 @@ std::string WorkerSpec::encode() const
     line({"graceful-timeout", std::to_string(gracefulTimeoutSeconds)});
     line({"direct", direct ? "1" : "0", std::to_string(queueTimeoutSeconds), std::to_string(keepAliveSeconds),
           std::to_string(maximumRequests)});
+    const ReadTimeoutLimits& rt = readTimeouts;
+    line({"client-timeouts", std::to_string(keepAliveMilliseconds), std::to_string(socketTimeoutSeconds),
+          std::to_string(listenBacklog), std::to_string(rt.headerSeconds),
+          std::to_string(rt.headerMaxSeconds), std::to_string(rt.headerMinRate),
+          std::to_string(rt.bodySeconds), std::to_string(rt.bodyMaxSeconds), std::to_string(rt.bodyMinRate)});
     line({"runtime", runtime});
     line({"free-threading", freeThreading ? "1" : "0"});
     line({"switch-interval", optionalDouble(switchInterval)});
@@ -147,6 +152,18 @@ std::optional<WorkerSpec> WorkerSpec::decode(const std::string& text, std::strin
                 spec.queueTimeoutSeconds = std::stoi(f[2]);
                 spec.keepAliveSeconds = std::stoi(f[3]);
                 spec.maximumRequests = std::stoi(f[4]);
+            } else if (key == "client-timeouts") {
+                need(10);
+                spec.keepAliveMilliseconds = std::stoi(f[1]);
+                spec.socketTimeoutSeconds = std::stoi(f[2]);
+                spec.listenBacklog = std::stoi(f[3]);
+                ReadTimeoutLimits& rt = spec.readTimeouts;
+                rt.headerSeconds = std::stoi(f[4]);
+                rt.headerMaxSeconds = std::stoi(f[5]);
+                rt.headerMinRate = std::stoi(f[6]);
+                rt.bodySeconds = std::stoi(f[7]);
+                rt.bodyMaxSeconds = std::stoi(f[8]);
+                rt.bodyMinRate = std::stoi(f[9]);
             } else if (key == "runtime") {
                 need(2);
                 spec.runtime = f[1];

@@ -2,6 +2,8 @@
 // Everything a worker process needs to know, resolved by the supervisor from the configuration
 // (so a worker never re-interprets config text). Passed to the worker as text on an inherited pipe.
 
+#include "readtimeouts.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +38,13 @@ struct WorkerSpec
     bool direct = false;             // threads serve client connections themselves (DirectServer)
     int queueTimeoutSeconds = 0;     // direct mode checks queue-timeout itself
     int keepAliveSeconds = 15;
+    // Direct mode's client timeouts (Apache's defaults): KeepAliveTimeout, socket-timeout (default
+    // Apache's Timeout), listen-backlog (accepted connections waiting for a thread before 503) and
+    // RequestReadTimeout.
+    int keepAliveMilliseconds = 5000;
+    int socketTimeoutSeconds = 60;
+    int listenBacklog = 100;
+    ReadTimeoutLimits readTimeouts;
     int maximumRequests = 0; // direct mode: the measurements go out at once when this many are done
     std::string runtime;
     bool freeThreading = false;           // disable the GIL (free-threaded build only)

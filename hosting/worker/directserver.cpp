@@ -1,6 +1,7 @@
 #include "directserver.h"
 
 #include "core/clock.h"
+#include "hosting/requesthead.h"
 #include "hosting/routing.h"
 #include "hosting/socketaddress.h"
 #include "requestthread.h"
@@ -8,8 +9,8 @@
 
 #include <arpa/inet.h>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <linux/net_tstamp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -22,6 +23,8 @@
 namespace wsgi::worker {
 
 using hosting::addressText;
+using hosting::ReadDeadline;
+using hosting::ReadPhase;
 
 namespace {
 
@@ -40,44 +43,66 @@ size_t listenIndex(uint64_t tag)
     return size_t((tag & ~(uint64_t(2) << 20)) >> 1);
 }
 
-int64_t realtimeMicros()
+// Out of descriptors or memory: accepting again at once would fail again while the listener stays
+// readable, so accepting pauses for this long (Apache's accept loop backs off likewise).
+constexpr int64_t kAcceptPauseUs = 250000;
+bool isShortage(int error)
 {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+    return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
+}
+
+// How long a process that holds more connections than another of its group leaves a new connection
+// to the others before it takes it itself.
+constexpr int kFairShareGraceMs = 1;
+
+// How long the overflow thread leaves a pending connection to an idle thread of another process
+// before it takes it for its own busy one.
+constexpr int kOverflowGraceMs = 3;
+
+DirectLimits limitsOf(const hosting::WorkerSpec& spec)
+{
+    DirectLimits l;
+    l.readTimeouts = spec.readTimeouts;
+    l.keepAliveMs = spec.keepAliveMilliseconds;
+    l.socketTimeoutSeconds = spec.socketTimeoutSeconds;
+    l.queueTimeoutSeconds = spec.queueTimeoutSeconds;
+    l.listenBacklog = spec.listenBacklog;
+    return l;
+}
+
+std::string headTimeoutText(const DirectLimits& l)
+{
+    return "the request head did not arrive within RequestReadTimeout " +
+           l.readTimeouts.text().substr(0, l.readTimeouts.text().find(' '));
 }
 
 } // namespace
 
 DirectServer::DirectServer(const hosting::WorkerSpec& spec, std::vector<int> listenFds,
                            std::atomic<int32_t>* counts)
-    : m_listenFds(std::move(listenFds)), m_queueTimeoutSeconds(spec.queueTimeoutSeconds),
-      m_keepAliveSeconds(spec.keepAliveSeconds), m_counts(counts), m_slots(spec.processes),
-      m_slot(spec.processIndex), m_maximumRequests(spec.maximumRequests), m_oneShot(spec.threads > 1)
+    : m_epoll(epoll_create1(EPOLL_CLOEXEC)), m_wake(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      m_metricsDue(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), m_listenFds(std::move(listenFds)),
+      m_limits(limitsOf(spec)), m_counts(counts), m_slots(spec.processes), m_slot(spec.processIndex),
+      m_threads(spec.threads), m_maximumRequests(spec.maximumRequests), m_oneShot(spec.threads > 1)
 {
     for (const auto& m : spec.mounts)
         m_mounts.emplace_back(m.index, m.urlPrefix);
-    m_epoll = epoll_create1(EPOLL_CLOEXEC);
-    m_wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    m_metricsDue = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     epoll_event ev{};
     ev.events = EPOLLIN; // level-triggered: once written, every waiting thread sees it
     ev.data.u64 = kWakeTag;
-    epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &ev);
-    for (size_t i = 0; i < m_listenFds.size(); ++i) {
-        // EPOLLEXCLUSIVE: a new connection wakes one waiting thread of one process, not all of them.
-        epoll_event lev{};
-        lev.events = EPOLLIN | EPOLLEXCLUSIVE;
-        lev.data.u64 = listenTag(i);
-        epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_listenFds[i], &lev);
+    epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, m_wake.get(), &ev);
+    {
+        std::lock_guard lock(m_lock);
+        setListening(true);
     }
+    m_overflow = std::thread([this] { overflowLoop(); });
 }
 
 DirectServer::~DirectServer()
 {
-    ::close(m_wake);
-    ::close(m_metricsDue);
-    ::close(m_epoll);
+    stop();
+    if (m_overflow.joinable())
+        m_overflow.join();
 }
 
 void DirectServer::stop()
@@ -86,19 +111,20 @@ void DirectServer::stop()
         // A stopping process hands its slot to its replacement: it no longer counts in it.
         std::lock_guard lock(m_lock);
         m_counts = nullptr;
+        setListening(false);
+        m_stopping = true;
     }
-    m_stopping = true;
-    for (int fd : m_listenFds)
-        epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
     const uint64_t one = 1;
-    const ssize_t n = ::write(m_wake, &one, sizeof one);
+    const ssize_t n = ::write(m_wake.get(), &one, sizeof one);
     (void)n;
+    m_active.fetch_add(0);
+    m_active.notify_all(); // the overflow thread may wait for the threads to get busy
 }
 
 std::string DirectServer::takeMetrics()
 {
     uint64_t drained = 0;
-    const ssize_t r = ::read(m_metricsDue, &drained, sizeof drained);
+    const ssize_t r = ::read(m_metricsDue.get(), &drained, sizeof drained);
     (void)r;
     std::lock_guard lock(m_lock);
     std::string out;
@@ -123,7 +149,7 @@ void DirectServer::recordMetrics(const hosting::RequestMetrics& m)
     }
     if (due) {
         const uint64_t one = 1;
-        const ssize_t w = ::write(m_metricsDue, &one, sizeof one);
+        const ssize_t w = ::write(m_metricsDue.get(), &one, sizeof one);
         (void)w;
     }
 }
@@ -132,96 +158,127 @@ void DirectServer::serve(RequestThread& thread)
 {
     while (!m_stopping.load()) {
         epoll_event ev{};
-        const int n = epoll_wait(m_epoll, &ev, 1, -1);
+        const int n = epoll_wait(m_epoll.get(), &ev, 1, -1);
         if (n <= 0)
             continue;
         if (ev.data.u64 == kWakeTag)
             continue; // stop() was called; the loop condition ends it
         if (isListenTag(ev.data.u64)) {
-            acceptConnections(m_listenFds[listenIndex(ev.data.u64)]);
+            acceptFrom(listenIndex(ev.data.u64));
             continue;
         }
         auto* c = static_cast<DirectConnection*>(ev.data.ptr);
-        m_active.fetch_add(1, std::memory_order_relaxed);
-        const bool keep = serveConnection(thread, *c) && !m_stopping.load();
-        m_active.fetch_sub(1, std::memory_order_relaxed);
-        if (!m_accepting.load(std::memory_order_relaxed)) {
-            // Connections elsewhere in the group may have closed while this one ran.
-            std::lock_guard lock(m_lock);
-            setAccepting(leastLoaded());
-        }
-        if (!keep) {
+        if (m_active.fetch_add(1) + 1 == m_threads)
+            m_active.notify_all(); // every thread is busy now: the overflow thread takes over accepting
+        const Outcome outcome = m_stopping.load() ? Outcome::Close : serveConnection(thread, *c);
+        m_active.fetch_sub(1);
+        if (outcome == Outcome::Close) {
             closeConnection(c);
             continue;
         }
-        c->lastActiveUs = monotonicMicros();
         if (m_oneShot) {
             epoll_event rearm{};
             rearm.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
             rearm.data.ptr = c;
-            epoll_ctl(m_epoll, EPOLL_CTL_MOD, c->fd, &rearm);
+            epoll_ctl(m_epoll.get(), EPOLL_CTL_MOD, c->fd.get(), &rearm);
         }
     }
 }
 
-void DirectServer::acceptConnections(int listenFd)
+void DirectServer::acceptFrom(size_t index)
 {
+    // Every process of the group is woken for a new connection. The one holding the fewest
+    // connections takes it at once; the others leave it that long first, then take it if it is still
+    // there (that process's threads may all be busy). So connections spread evenly, and none waits
+    // for more than a moment to be accepted.
+    if (m_counts && !leastLoaded())
+        poll(nullptr, 0, kFairShareGraceMs);
     // One connection per wake-up: a thread that took one goes on to serve it, and the next
-    // connection wakes an idle thread elsewhere, so a burst of connections spreads over processes.
-    {
-        std::lock_guard lock(m_lock);
-        if (!leastLoaded()) {
-            setAccepting(false); // a process with fewer connections takes it
-            return;
-        }
-    }
+    // connection wakes an idle thread, here or in another process.
     sockaddr_storage peer{};
     socklen_t len = sizeof peer;
-    const int fd = accept4(listenFd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0)
+    const int fd =
+        accept4(m_listenFds[index], reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+        acceptFailed(errno);
         return;
+    }
+    adopt(fd, peer, false);
+}
+
+bool DirectServer::acceptFailed(int error)
+{
+    if (!isShortage(error))
+        return false; // EAGAIN (another thread or process took it), ECONNABORTED, ...
+    std::lock_guard lock(m_lock);
+    if (m_pausedUntilUs.load() > monotonicMicros())
+        return true;
+    m_pausedUntilUs = monotonicMicros() + kAcceptPauseUs;
+    setListening(false); // tick() resumes
+    if (!m_shortageLogged) {
+        m_shortageLogged = true;
+        std::fprintf(
+            stderr,
+            "wsgi-worker[%d]: cannot accept connections: %s; pausing accepts (%d ms at a time) until "
+            "descriptors are free, open connections are still served (raise the limit with ulimit -n)\n",
+            int(getpid()), std::strerror(error), int(kAcceptPauseUs / 1000));
+        std::fflush(stderr);
+    }
+    return true;
+}
+
+DirectConnection* DirectServer::adopt(int fd, const sockaddr_storage& peer, bool queued)
+{
     const int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    // Kernel receive timestamps give the time a request's bytes arrived, so queue time includes
-    // the wait for a free thread even for the later requests of a keep-alive connection.
+    // Kernel receive timestamps give the time a request's bytes arrived (see readArrived).
     const int stamping = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
     setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &stamping, sizeof stamping);
     auto* c = new DirectConnection;
-    c->fd = fd;
+    c->fd.reset(fd);
     c->acceptedUs = monotonicMicros();
-    c->lastActiveUs = c->acceptedUs;
+    c->queued = queued;
     c->remoteAddr = addressText(peer, c->remotePort);
     sockaddr_storage local{};
-    len = sizeof local;
+    socklen_t len = sizeof local;
     getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len);
     c->localAddr = addressText(local, c->localPort);
+    // A new connection's first request head is due within RequestReadTimeout header=, counted from
+    // the accept: a client that never sends a byte is closed then.
+    c->head.setLimits(m_limits.readTimeouts);
+    c->head.start(ReadPhase::Header, c->acceptedUs);
+    c->state = ConnectionState::Head;
+    c->deadlineUs = c->head.active() ? c->head.deadlineUs()
+                                     : c->acceptedUs + int64_t(m_limits.socketTimeoutSeconds) * 1000000;
     {
         std::lock_guard lock(m_lock);
+        if (m_pausedUntilUs.load() != 0 && m_shortageLogged) {
+            m_shortageLogged = false;
+            std::fprintf(stderr, "wsgi-worker[%d]: accepting connections again\n", int(getpid()));
+        }
         ++m_connections;
-        m_idle.push_back(c);
+        m_all.push_back(c);
         if (m_counts)
             m_counts[m_slot].fetch_add(1, std::memory_order_relaxed);
-        setAccepting(leastLoaded());
     }
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLRDHUP | (m_oneShot ? EPOLLONESHOT : 0u);
     ev.data.ptr = c;
-    epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
+    epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, fd, &ev);
+    return c;
 }
 
 void DirectServer::closeConnection(DirectConnection* c)
 {
-    epoll_ctl(m_epoll, EPOLL_CTL_DEL, c->fd, nullptr);
-    ::close(c->fd);
+    epoll_ctl(m_epoll.get(), EPOLL_CTL_DEL, c->fd.get(), nullptr);
     {
         std::lock_guard lock(m_lock);
         --m_connections;
-        std::erase(m_idle, c);
+        std::erase(m_all, c);
         if (m_counts)
             m_counts[m_slot].fetch_sub(1, std::memory_order_relaxed);
-        setAccepting(leastLoaded());
     }
-    delete c;
+    delete c; // closes the socket
 }
 
 bool DirectServer::leastLoaded() const
@@ -235,65 +292,201 @@ bool DirectServer::leastLoaded() const
     return true;
 }
 
-void DirectServer::setAccepting(bool on)
+void DirectServer::setListening(bool on)
 {
-    if (on == m_accepting.load(std::memory_order_relaxed) || m_stopping.load())
+    if (on == m_listening || (on && m_stopping.load()))
         return;
-    m_accepting.store(on, std::memory_order_relaxed);
+    m_listening = on;
     for (size_t i = 0; i < m_listenFds.size(); ++i) {
         if (on) {
+            // Not EPOLLEXCLUSIVE: the exclusive wake-up goes to the first process in the listener's
+            // wait queue with a thread waiting, which would take nearly every connection of a burst.
             epoll_event ev{};
-            ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+            ev.events = EPOLLIN;
             ev.data.u64 = listenTag(i);
-            epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_listenFds[i], &ev);
+            epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, m_listenFds[i], &ev);
         } else {
-            epoll_ctl(m_epoll, EPOLL_CTL_DEL, m_listenFds[i], nullptr);
+            epoll_ctl(m_epoll.get(), EPOLL_CTL_DEL, m_listenFds[i], nullptr);
         }
     }
 }
 
-int DirectServer::tick(int64_t nowUs)
+void DirectServer::expire(DirectConnection& c, int64_t nowUs)
 {
-    // Shutting down a socket (not closing it) makes its event fire, so the thread that picks it
-    // up closes it: no thread ever touches a connection another thread is serving.
-    std::lock_guard lock(m_lock);
-    setAccepting(leastLoaded());
-    for (DirectConnection* c : m_idle)
-        if (c->idleSinceUs.load() != 0 &&
-            nowUs - c->idleSinceUs.load() > int64_t(m_keepAliveSeconds) * 1000000)
-            shutdown(c->fd, SHUT_RDWR);
-    // A busy process re-checks after every request, so only an idle one that does not accept
-    // needs the short period; every other wake-up would cost the applications CPU time.
-    return m_accepting.load(std::memory_order_relaxed) ? 1000 : 50;
+    if (c.state.load() == ConnectionState::Busy) {
+        // socket-timeout: nothing moved for this long. Before any response byte the client gets a
+        // 504, as mod_wsgi's "Timeout when reading response headers from daemon process"; after, the
+        // connection is cut. The thread finishes on its own and closes the connection.
+        ResponseOwner none = ResponseOwner::None;
+        if (c.response.compare_exchange_strong(none, ResponseOwner::Watchdog)) {
+            const std::string r =
+                hosting::simpleResponse(504, "Gateway Timeout",
+                                        "the application sent no response within socket-timeout=" +
+                                            std::to_string(m_limits.socketTimeoutSeconds) + " s",
+                                        false, true);
+            const ssize_t n = ::send(c.fd.get(), r.data(), r.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            (void)n;
+        }
+        shutdown(c.fd.get(), SHUT_RDWR);
+        c.progressUs = nowUs; // not again before another socket-timeout
+        return;
+    }
+    // Ending the read side wakes the connection's epoll entry; the thread that picks it up sees
+    // `expired` and answers 408 or closes.
+    if (!c.expired.exchange(true))
+        shutdown(c.fd.get(), SHUT_RD);
 }
 
-bool DirectServer::serveConnection(RequestThread& thread, DirectConnection& c)
+int DirectServer::tick(int64_t nowUs)
 {
-    c.idleSinceUs = 0;
-    // Read what is there, with the kernel's arrival time of the newest bytes.
-    char buf[65536];
-    char control[256];
-    iovec iov{buf, sizeof buf};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    const ssize_t n = recvmsg(c.fd, &msg, MSG_DONTWAIT);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-        return false;
-    int64_t arrivedUs = monotonicMicros();
-    if (n > 0) {
-        c.in.append(buf, size_t(n));
-        for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-            if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPING) {
-                timespec stamps[3];
-                std::memcpy(stamps, CMSG_DATA(cm), sizeof stamps);
-                const int64_t realUs = int64_t(stamps[0].tv_sec) * 1000000 + stamps[0].tv_nsec / 1000;
-                if (realUs > 0)
-                    arrivedUs -= std::max<int64_t>(0, realtimeMicros() - realUs);
-            }
+    int64_t next = nowUs + 1000000;
+    std::lock_guard lock(m_lock);
+    const int64_t paused = m_pausedUntilUs.load();
+    if (paused != 0) {
+        if (nowUs >= paused) {
+            m_pausedUntilUs = 0;
+            setListening(true);
+        } else {
+            next = std::min(next, paused);
         }
+    }
+    const int64_t socketTimeoutUs = int64_t(m_limits.socketTimeoutSeconds) * 1000000;
+    for (DirectConnection* c : m_all) {
+        int64_t due = ReadDeadline::kNone;
+        if (c->state.load() == ConnectionState::Busy) {
+            if (socketTimeoutUs > 0)
+                due = c->progressUs.load() + socketTimeoutUs;
+        } else if (!c->expired.load()) {
+            due = c->deadlineUs.load();
+        }
+        if (due == ReadDeadline::kNone)
+            continue;
+        if (nowUs >= due)
+            expire(*c, nowUs);
+        else
+            next = std::min(next, due);
+    }
+    return int(std::max<int64_t>(1, (next - nowUs + 999) / 1000));
+}
+
+DirectServer::Outcome DirectServer::lingerOrClose(DirectConnection& c, bool clientThere)
+{
+    if (!clientThere || c.response.load() == ResponseOwner::Watchdog)
+        return Outcome::Close;
+    startLinger(c, m_limits, monotonicMicros());
+    return drainLinger(c, m_limits) ? Outcome::Keep : Outcome::Close;
+}
+
+DirectServer::Outcome DirectServer::respondAndLinger(DirectConnection& c, const std::string& response)
+{
+    const bool sent = sendAllBytes(
+        c.fd.get(), response, m_limits.socketTimeoutSeconds > 0 ? m_limits.socketTimeoutSeconds * 1000 : -1);
+    return lingerOrClose(c, sent);
+}
+
+void DirectServer::overflowLoop()
+{
+    // Runs only while every request thread of this process is busy, when nothing here accepts.
+    struct Refused
+    {
+        hosting::UniqueFd fd;
+        int64_t untilUs;
+    };
+    std::vector<Refused> refused; // answered 503, lingering
+    std::vector<pollfd> fds;
+    while (!m_stopping.load()) {
+        const int active = m_active.load();
+        if (active < m_threads && refused.empty()) {
+            m_active.wait(active);
+            continue;
+        }
+        const bool saturated = active >= m_threads && m_pausedUntilUs.load() == 0;
+        fds.assign(1, pollfd{m_wake.get(), POLLIN, 0});
+        for (size_t i = 0; saturated && i < m_listenFds.size(); ++i)
+            fds.push_back({m_listenFds[i], POLLIN, 0});
+        const size_t firstRefused = fds.size();
+        for (const auto& r : refused)
+            fds.push_back({r.fd.get(), POLLIN, 0});
+        if (poll(fds.data(), fds.size(), 50) < 0 || (fds[0].revents & POLLIN))
+            continue;
+        const int64_t now = monotonicMicros();
+        for (size_t i = refused.size(); i-- > 0;) {
+            char buf[16384];
+            bool done = now >= refused[i].untilUs;
+            if (!done && (fds[firstRefused + i].revents & (POLLIN | POLLHUP | POLLERR))) {
+                ssize_t n;
+                while ((n = ::recv(refused[i].fd.get(), buf, sizeof buf, MSG_DONTWAIT)) > 0) {
+                }
+                done = !(n < 0 && errno == EAGAIN);
+            }
+            if (done)
+                refused.erase(refused.begin() + long(i));
+        }
+        for (size_t i = 1; i < firstRefused; ++i) {
+            if (!(fds[i].revents & POLLIN))
+                continue;
+            // An idle thread of another process was woken for this connection too: give it the
+            // chance to take it, then take what is left.
+            poll(nullptr, 0, kOverflowGraceMs);
+            if (m_active.load() < m_threads)
+                break; // a thread here came free: it accepts
+            const size_t index = i - 1;
+            sockaddr_storage peer{};
+            socklen_t len = sizeof peer;
+            const int fd = accept4(m_listenFds[index], reinterpret_cast<sockaddr*>(&peer), &len,
+                                   SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0) {
+                acceptFailed(errno);
+                continue;
+            }
+            if (m_limits.listenBacklog <= 0 || m_waiting.load() < m_limits.listenBacklog) {
+                m_waiting.fetch_add(1);
+                adopt(fd, peer, true);
+                continue;
+            }
+            const std::string r = hosting::simpleResponse(
+                503, "Service Unavailable",
+                "daemon process busy: listen-backlog=" + std::to_string(m_limits.listenBacklog) +
+                    " connections are waiting for a thread already",
+                false, true);
+            const ssize_t n = ::send(fd, r.data(), r.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            (void)n;
+            shutdown(fd, SHUT_WR);
+            constexpr size_t kMaxRefused = 256;
+            if (refused.size() >= kMaxRefused)
+                refused.erase(refused.begin());
+            refused.push_back({hosting::UniqueFd(fd), now + int64_t(m_limits.lingerMs) * 1000});
+        }
+    }
+}
+
+DirectServer::Outcome DirectServer::serveConnection(RequestThread& thread, DirectConnection& c)
+{
+    if (c.queued) {
+        c.queued = false;
+        m_waiting.fetch_sub(1);
+    }
+    if (c.state.load() == ConnectionState::Lingering)
+        return drainLinger(c, m_limits) ? Outcome::Keep : Outcome::Close;
+    const bool expired = c.expired.exchange(false);
+    int64_t arrivedUs = 0;
+    const ssize_t n = readArrived(c, arrivedUs);
+    if (n == 0 || n == -1)
+        return Outcome::Close; // the client closed or reset
+    if (n > 0) {
+        if (c.state.load() == ConnectionState::KeepAlive) {
+            // The next request's head phase starts with its first byte (mod_reqtimeout).
+            c.head.start(ReadPhase::Header, arrivedUs);
+            c.state = ConnectionState::Head;
+        }
+        c.head.onBytes(size_t(n), arrivedUs);
+    }
+    if (expired) {
+        // The tick found the deadline passed: a head begun gets 408, an idle connection just ends.
+        if (c.in.empty() || c.state.load() == ConnectionState::KeepAlive)
+            return Outcome::Close;
+        return respondAndLinger(
+            c, hosting::simpleResponse(408, "Request Timeout", headTimeoutText(m_limits), false, true));
     }
 
     // Serve every complete request in the buffer (pipelining), one at a time.
@@ -302,58 +495,65 @@ bool DirectServer::serveConnection(RequestThread& thread, DirectConnection& c)
         const auto parsed = hosting::parseRequestHead(c.in, request);
         if (parsed.status == hosting::ParseStatus::NeedMore)
             break;
-        if (parsed.status == hosting::ParseStatus::Error) {
-            SocketIo::sendAll(c.fd, hosting::simpleResponse(parsed.errorStatus,
-                                                            hosting::reasonPhrase(parsed.errorStatus),
-                                                            parsed.errorText, false, true));
-            return false;
-        }
+        if (parsed.status == hosting::ParseStatus::Error)
+            return respondAndLinger(c, hosting::engineResponse(parsed.errorStatus, parsed.errorText, false,
+                                                               request.http11, request.method == "HEAD"));
         c.in.erase(0, parsed.consumed);
-        const int mount =
-            hosting::longestPrefixMatch(hosting::targetPath(request.target), m_mounts.size(),
-                                        [this](size_t i) { return std::string_view(m_mounts[i].second); });
+        const int mount = hosting::longestPrefixMatch(
+            request.path, m_mounts.size(), [this](size_t i) { return std::string_view(m_mounts[i].second); });
         if (mount < 0) {
             const bool hasBody = request.chunked || request.contentLength > 0;
             const bool keep = request.keepAlive && !hasBody;
-            if (!SocketIo::sendAll(c.fd, hosting::simpleResponse(404, "Not Found",
-                                                                 "no WSGIScriptAlias mount serves this URL",
-                                                                 keep, request.http11)) ||
-                !keep)
-                return false;
+            const std::string r = hosting::engineResponse(404, "no WSGIScriptAlias mount serves this URL",
+                                                          keep, request.http11, request.method == "HEAD");
+            if (!keep)
+                return respondAndLinger(c, r);
+            if (!sendAllBytes(c.fd.get(), r, m_limits.socketTimeoutSeconds * 1000))
+                return Outcome::Close;
             continue;
         }
-        hosting::RequestHead head;
-        head.acceptedUs = std::min(arrivedUs, monotonicMicros());
-        head.mountIndex = m_mounts[size_t(mount)].first;
-        head.http11 = request.http11;
-        head.keepAliveRequested = request.keepAlive;
-        head.hasBody = request.chunked || request.contentLength > 0;
-        head.bodyChunked = request.chunked;
-        head.expectContinue = request.expectContinue && head.hasBody;
-        head.contentLength = request.contentLength;
-        head.method = std::move(request.method);
-        head.target = std::move(request.target);
-        head.remoteAddr = c.remoteAddr;
-        head.remotePort = c.remotePort;
-        head.localAddr = c.localAddr;
-        head.localPort = c.localPort;
-        head.headers = std::move(request.headers);
-        if (m_queueTimeoutSeconds > 0 &&
-            monotonicMicros() - head.acceptedUs > int64_t(m_queueTimeoutSeconds) * 1000000) {
-            SocketIo::sendAll(c.fd,
-                              hosting::simpleResponse(504, "Gateway Timeout",
-                                                      "no request thread became free within queue-timeout",
-                                                      false, head.http11));
-            return false;
-        }
-        SocketIo io(c.fd, c.in, head, *this);
+        const hosting::RequestHead head = hosting::makeRequestHead(
+            std::move(request), {c.remoteAddr, c.remotePort, c.localAddr, c.localPort},
+            m_mounts[size_t(mount)].first, std::min(arrivedUs, monotonicMicros()));
+        if (m_limits.queueTimeoutSeconds > 0 &&
+            monotonicMicros() - head.acceptedUs > int64_t(m_limits.queueTimeoutSeconds) * 1000000)
+            return respondAndLinger(c, hosting::engineResponse(504,
+                                                               "no request thread became free within "
+                                                               "queue-timeout",
+                                                               false, head.http11, head.method == "HEAD"));
+        c.response = ResponseOwner::None;
+        c.progressUs = monotonicMicros();
+        c.state = ConnectionState::Busy; // socket-timeout watches it from here
+        SocketIo io(c, head, m_limits, *this);
         thread.execute(head, io);
         if (!io.reusable())
-            return false;
+            return lingerOrClose(c, io.clientThere());
         arrivedUs = monotonicMicros(); // pipelined requests were already here
+        if (c.in.empty()) {
+            c.deadlineUs = arrivedUs + int64_t(m_limits.keepAliveMs) * 1000;
+            c.state = ConnectionState::KeepAlive;
+        } else {
+            c.head.start(ReadPhase::Header, arrivedUs);
+            c.head.onBytes(c.in.size(), arrivedUs);
+            c.state = ConnectionState::Head;
+        }
     }
-    c.idleSinceUs = monotonicMicros();
-    return true;
+    if (c.state.load() == ConnectionState::Head) {
+        const int64_t now = monotonicMicros();
+        if (!c.head.active()) {
+            c.deadlineUs =
+                now + int64_t(m_limits.socketTimeoutSeconds) * 1000000; // no RequestReadTimeout header=
+        } else if (!c.head.expired(now)) {
+            c.deadlineUs = c.head.deadlineUs();
+        } else if (c.in.empty()) {
+            return Outcome::Close; // not one byte of a request before the deadline
+        } else {
+            // Bytes trickle in, but below MinRate: the head's total deadline has passed.
+            return respondAndLinger(
+                c, hosting::simpleResponse(408, "Request Timeout", headTimeoutText(m_limits), false, true));
+        }
+    }
+    return Outcome::Keep;
 }
 
 } // namespace wsgi::worker

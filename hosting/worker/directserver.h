@@ -2,26 +2,36 @@
 // Direct mode: the worker's request threads serve client connections themselves, accepting on the
 // listen sockets the supervisor shares with them (used when one daemon group serves every mount, so
 // no request needs routing). Leader/follower: every request thread waits on one epoll set; a
-// connection is armed one-shot (when the process has more than one thread), so exactly one thread reads,
-// parses and runs its next request, with no hand-off between threads or processes. Connections stay with the
-// process that accepted them, so a process accepts only while it holds no more connections than the least
-// loaded process of its group (counts in memory shared by the group), which spreads keep-alive connections
-// evenly.
+// connection is armed one-shot (when the process has more than one thread), so exactly one thread
+// reads, parses and runs its next request, with no hand-off between threads or processes.
+//
+// Accepting never waits for a timer: a new connection wakes an idle thread in every process of the
+// group. Connections stay with the process that accepted them, so to spread keep-alive connections
+// evenly the process holding the fewest takes it at once and the others only after a millisecond
+// (counts in memory shared by the group). When every thread of a process is busy, its overflow thread accepts
+// what no idle process took: up to listen-backlog connections wait for a thread, beyond that the answer is
+// 503, as mod_wsgi's full daemon socket backlog gets from Apache.
+//
+// The main thread's tick() enforces the client timeouts (RequestReadTimeout, KeepAliveTimeout,
+// socket-timeout, lingering close); see directconnection.h for how it acts without owning a connection.
 
+#include "directconnection.h"
 #include "hosting/channelprotocol.h"
 #include "hosting/httprequestparser.h"
+#include "hosting/uniquefd.h"
 #include "hosting/workerspec.h"
 
 #include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <sys/socket.h>
+#include <thread>
 #include <vector>
 
 namespace wsgi::worker {
 
 class RequestThread;
-struct DirectConnection;
 
 class DirectServer
 {
@@ -41,40 +51,56 @@ public:
     void recordMetrics(const hosting::RequestMetrics& m);
     // Readable (an eventfd) when the measurements should go out before the next pull: the batch is
     // large, or the process reached maximum-requests and the supervisor must learn it now.
-    int metricsDueFd() const { return m_metricsDue; }
-    // Called by the main thread: keep-alive timeouts, and whether to accept now. How soon it wants
-    // the next call: soon while it does not accept (another process may drop below it), else
-    // seconds, because an idle process should not wake up.
+    int metricsDueFd() const { return m_metricsDue.get(); }
+    // Called by the main thread: the client timeouts, and the end of an accept pause. Returns how
+    // many milliseconds until it wants the next call.
     int tick(int64_t nowUs);
 
-private:
-    void acceptConnections(int listenFd);
-    bool serveConnection(RequestThread& thread, DirectConnection& c); // false: close it
-    void closeConnection(DirectConnection* c);
-    void setAccepting(bool on); // with m_lock held
-    bool leastLoaded() const;   // no other process of the group holds fewer connections
+    const DirectLimits& limits() const { return m_limits; }
 
-    int m_epoll = -1;
-    int m_wake = -1;       // eventfd: wakes every waiting thread on stop()
-    int m_metricsDue = -1; // eventfd: see metricsDueFd()
+private:
+    enum class Outcome
+    {
+        Keep,
+        Close
+    };
+    void acceptFrom(size_t listenIndex);
+    bool acceptFailed(int error); // true when accepting pauses (out of descriptors)
+    DirectConnection* adopt(int fd, const sockaddr_storage& peer, bool queued);
+    Outcome serveConnection(RequestThread& thread, DirectConnection& c);
+    Outcome lingerOrClose(DirectConnection& c, bool clientThere);
+    Outcome respondAndLinger(DirectConnection& c, const std::string& response);
+    void closeConnection(DirectConnection* c);
+    void overflowLoop();
+    void setListening(bool on); // with m_lock held
+    bool leastLoaded() const;   // no other process of the group holds fewer connections
+    void expire(DirectConnection& c, int64_t nowUs);
+
+    hosting::UniqueFd m_epoll;
+    hosting::UniqueFd m_wake;       // eventfd: wakes every waiting thread on stop()
+    hosting::UniqueFd m_metricsDue; // eventfd: see metricsDueFd()
     std::vector<int> m_listenFds;
-    int m_queueTimeoutSeconds;
-    int m_keepAliveSeconds;
+    DirectLimits m_limits;
     std::vector<std::pair<uint32_t, std::string>> m_mounts;
     std::atomic<int32_t>* m_counts;
     int m_slots;
     int m_slot;
+    int m_threads;
     int m_maximumRequests;
     // With one request thread, nothing else can pick up a connection mid-request: connections stay
     // armed (level-triggered) instead of being re-armed one-shot after every request.
     bool m_oneShot;
     std::atomic<bool> m_stopping{false};
-    std::atomic<bool> m_accepting{true}; // written with m_lock held; read without it to skip the lock
-    std::atomic<int> m_active{0};
+    std::atomic<int> m_active{0};  // threads serving a connection
+    std::atomic<int> m_waiting{0}; // connections the overflow thread accepted that no thread has started
+    std::atomic<int64_t> m_pausedUntilUs{0};
+    std::thread m_overflow;
     std::mutex m_lock; // guards the fields below
+    bool m_listening = false;
+    bool m_shortageLogged = false;
     int m_connections = 0;
     int64_t m_recorded = 0;
-    std::vector<DirectConnection*> m_idle; // candidates for the keep-alive timeout
+    std::vector<DirectConnection*> m_all; // every open connection, for tick()
     std::string m_metrics;
 };
 

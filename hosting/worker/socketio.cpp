@@ -1,7 +1,10 @@
 #include "socketio.h"
 
+#include "core/clock.h"
 #include "directserver.h"
+#include "hosting/responsehead.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <poll.h>
 #include <sys/socket.h>
@@ -9,58 +12,71 @@
 
 namespace wsgi::worker {
 
-namespace {
-constexpr int kIoTimeoutMs = 60 * 1000; // a client that stalls this long mid-request is dropped
-}
-
-SocketIo::SocketIo(int fd, std::string& buffered, const hosting::RequestHead& head, DirectServer& server)
-    : m_fd(fd), m_buffered(buffered), m_server(server), m_bodyDone(!head.hasBody), m_chunked(head.bodyChunked),
+SocketIo::SocketIo(DirectConnection& c, const hosting::RequestHead& head, const DirectLimits& limits,
+                   DirectServer& server)
+    : m_c(c), m_limits(limits), m_server(server), m_bodyDeadline(limits.readTimeouts),
+      m_bodyDone(!head.hasBody), m_chunked(head.bodyChunked),
       m_remaining(head.bodyChunked ? 0 : std::max<int64_t>(0, head.contentLength))
 {
+    // The body phase starts at the end of the head, dispatched or not (mod_reqtimeout's body=).
+    if (!m_bodyDone) {
+        m_bodyDeadline.start(hosting::ReadPhase::Body, monotonicMicros());
+        m_bodyDeadline.onBytes(c.in.size(), monotonicMicros());
+    }
 }
 
-bool SocketIo::sendAll(int fd, std::string_view bytes)
+bool SocketIo::claimResponse()
 {
-    while (!bytes.empty()) {
-        const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-        if (n > 0) {
-            bytes.remove_prefix(size_t(n));
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && errno == EAGAIN) {
-            pollfd p{fd, POLLOUT, 0};
-            if (poll(&p, 1, kIoTimeoutMs) > 0)
-                continue;
-        }
-        return false;
-    }
-    return true;
+    ResponseOwner owner = m_c.response.load();
+    if (owner == ResponseOwner::None && m_c.response.compare_exchange_strong(owner, ResponseOwner::Thread))
+        return true;
+    return owner == ResponseOwner::Thread; // otherwise socket-timeout answered for this request already
 }
 
 bool SocketIo::write(std::string_view bytes)
 {
-    if (m_failed || !sendAll(m_fd, bytes))
+    if (m_failed || !claimResponse()) {
         m_failed = true;
-    return !m_failed;
+        return false;
+    }
+    const int timeoutMs = m_limits.socketTimeoutSeconds > 0 ? m_limits.socketTimeoutSeconds * 1000 : -1;
+    // In pieces, so that a slow reader of a large response shows progress to the socket-timeout watch.
+    constexpr size_t kPiece = 256 * 1024;
+    while (!bytes.empty()) {
+        const std::string_view piece = bytes.substr(0, kPiece);
+        if (!sendAllBytes(m_c.fd.get(), piece, timeoutMs)) {
+            m_failed = true;
+            return false;
+        }
+        bytes.remove_prefix(piece.size());
+        m_c.progressUs = monotonicMicros();
+    }
+    return true;
 }
 
 bool SocketIo::fillFromSocket()
 {
     char buf[65536];
     while (true) {
-        const ssize_t n = ::recv(m_fd, buf, sizeof buf, 0);
+        const ssize_t n = ::recv(m_c.fd.get(), buf, sizeof buf, MSG_DONTWAIT);
+        const int64_t now = monotonicMicros();
         if (n > 0) {
-            m_buffered.append(buf, size_t(n));
+            m_c.in.append(buf, size_t(n));
+            m_bodyDeadline.onBytes(size_t(n), now);
+            m_c.progressUs = now;
             return true;
         }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN) {
-            pollfd p{m_fd, POLLIN, 0};
-            if (poll(&p, 1, kIoTimeoutMs) > 0)
+            int waitMs = m_limits.socketTimeoutSeconds > 0 ? m_limits.socketTimeoutSeconds * 1000 : -1;
+            const int bodyMs = m_bodyDeadline.remainingMs(now);
+            if (bodyMs >= 0)
+                waitMs = waitMs < 0 ? bodyMs : std::min(waitMs, bodyMs);
+            pollfd p{m_c.fd.get(), POLLIN, 0};
+            if (waitMs != 0 && poll(&p, 1, waitMs) > 0)
                 continue;
+            m_bodyTimedOut = true; // the body deadline or socket-timeout passed without a byte
         }
         return false; // closed, reset or timed out
     }
@@ -69,27 +85,33 @@ bool SocketIo::fillFromSocket()
 BodyRead SocketIo::readBody(std::string& append)
 {
     while (!m_bodyDone) {
-        if (m_buffered.empty() && !fillFromSocket()) {
+        if (m_c.in.empty() && !fillFromSocket()) {
             m_bodyDone = true;
-            m_failed = true;
+            m_failed = !m_bodyTimedOut;
+            return BodyRead::Aborted;
+        }
+        if (m_bodyDeadline.expired(monotonicMicros())) {
+            // Bytes trickle in, but slower than MinRate: the same end as no bytes at all.
+            m_bodyDone = true;
+            m_bodyTimedOut = true;
             return BodyRead::Aborted;
         }
         if (m_chunked) {
             const size_t before = append.size();
-            const auto r = m_decoder.feed(m_buffered, append);
-            m_buffered.erase(0, r.consumed);
+            const auto r = m_decoder.feed(m_c.in, append);
+            m_c.in.erase(0, r.consumed);
             if (r.error) {
                 m_bodyDone = true;
-                m_failed = true;
+                m_bodyTimedOut = false;
                 return BodyRead::Aborted;
             }
             m_bodyDone = r.done;
             if (append.size() > before)
                 return BodyRead::Data;
         } else {
-            const size_t n = size_t(std::min<int64_t>(m_remaining, int64_t(m_buffered.size())));
-            append.append(m_buffered, 0, n);
-            m_buffered.erase(0, n);
+            const size_t n = size_t(std::min<int64_t>(m_remaining, int64_t(m_c.in.size())));
+            append.append(m_c.in, 0, n);
+            m_c.in.erase(0, n);
             m_remaining -= int64_t(n);
             m_bodyDone = m_remaining == 0;
             if (n > 0)
@@ -99,23 +121,43 @@ BodyRead SocketIo::readBody(std::string& append)
     return BodyRead::End;
 }
 
-bool SocketIo::sendContinue() { return write("HTTP/1.1 100 Continue\r\n\r\n"); }
+bool SocketIo::sendContinue()
+{
+    return write("HTTP/1.1 100 Continue\r\n\r\n");
+}
 
 bool SocketIo::finish(std::string_view lastBytes, const hosting::RequestMetrics& metrics)
 {
+    hosting::RequestMetrics m = metrics;
+    std::string timedOut;
+    if (m_bodyTimedOut && m.status == 500 && m_c.response.load() == ResponseOwner::None) {
+        // The application failed because its body read timed out, and nothing has gone out yet:
+        // the client's fault, answered as mod_reqtimeout does.
+        timedOut = hosting::simpleResponse(408, "Request Timeout",
+                                           "the request body did not arrive within RequestReadTimeout body=" +
+                                               std::to_string(m_limits.readTimeouts.bodySeconds) + " s",
+                                           false, true);
+        lastBytes = timedOut;
+        m.status = 408;
+        m.keepAlive = false;
+    }
     const bool sent = lastBytes.empty() || write(lastBytes);
-    m_server.recordMetrics(metrics);
-    // A body the application did not read is skipped when it is small; otherwise the connection
-    // cannot be reused.
+    m_server.recordMetrics(m);
+    // A body the application did not read is skipped when it is small (within the body deadline);
+    // otherwise the connection cannot be reused and ends with a lingering close.
     std::string discard;
     int64_t skipped = 0;
+    bool aborted = false;
     while (sent && !m_bodyDone && skipped < 1024 * 1024) {
-        if (readBody(discard) == BodyRead::Aborted)
+        if (readBody(discard) == BodyRead::Aborted) {
+            aborted = true;
             break;
+        }
         skipped += int64_t(discard.size());
         discard.clear();
     }
-    m_reusable = sent && m_bodyDone && !m_failed && metrics.keepAlive && !metrics.truncated;
+    m_reusable = sent && m_bodyDone && !aborted && !m_bodyTimedOut && !m_failed && m.keepAlive &&
+                 !m.truncated && m_c.response.load() != ResponseOwner::Watchdog;
     return sent;
 }
 

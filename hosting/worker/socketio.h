@@ -1,12 +1,14 @@
 #pragma once
 // Direct mode's request I/O: the body is read from the client's socket (de-chunked) and the
-// response written to it, with poll() where the non-blocking socket is not ready.
+// response written to it, with poll() where the non-blocking socket is not ready. Every wait is
+// bounded: body reads by the RequestReadTimeout body deadline and socket-timeout, writes by
+// socket-timeout, so a trickling or vanished client ends the request and frees its thread.
 
+#include "directconnection.h"
 #include "hosting/channelprotocol.h"
 #include "hosting/httprequestparser.h"
 #include "requestio.h"
 
-#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -14,40 +16,34 @@ namespace wsgi::worker {
 
 class DirectServer;
 
-struct DirectConnection
-{
-    int fd = -1;
-    std::string in; // bytes read but not yet used: the start of the next request, or body
-    int64_t acceptedUs = 0;
-    int64_t lastActiveUs = 0;
-    std::atomic<int64_t> idleSinceUs{0}; // 0 while a thread serves it
-    std::string remoteAddr, localAddr;
-    uint16_t remotePort = 0, localPort = 0;
-};
-
 class SocketIo final : public RequestIo
 {
 public:
-    SocketIo(int fd, std::string& buffered, const hosting::RequestHead& head, DirectServer& server);
+    SocketIo(DirectConnection& c, const hosting::RequestHead& head, const DirectLimits& limits,
+             DirectServer& server);
     bool write(std::string_view bytes) override;
     BodyRead readBody(std::string& append) override;
     bool sendContinue() override;
     bool finish(std::string_view lastBytes, const hosting::RequestMetrics& metrics) override;
     // True when the connection can carry another request (keep-alive, body fully consumed).
     bool reusable() const { return m_reusable; }
-
-    static bool sendAll(int fd, std::string_view bytes);
+    // The client can still read what is sent: the connection ends with a lingering close, not a cut.
+    bool clientThere() const { return !m_failed; }
+    bool bodyTimedOut() const { return m_bodyTimedOut; }
 
 private:
     bool fillFromSocket();
-    int m_fd;
-    std::string& m_buffered;
+    bool claimResponse();
+    DirectConnection& m_c;
+    const DirectLimits& m_limits;
     DirectServer& m_server;
+    hosting::ReadDeadline m_bodyDeadline;
     bool m_bodyDone;
     bool m_chunked;
     int64_t m_remaining;
     hosting::ChunkedDecoder m_decoder;
     bool m_failed = false;
+    bool m_bodyTimedOut = false;
     bool m_reusable = false;
 };
 

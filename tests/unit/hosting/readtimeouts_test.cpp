@@ -1,4 +1,5 @@
 #include "hosting/readtimeouts.h"
+#include "hosting/workerspec.h"
 
 #include <gtest/gtest.h>
 
@@ -145,4 +146,25 @@ TEST(ReadTimeouts, TextOmitsWhatIsUnset)
                               .bodyMaxSeconds = 0,
                               .bodyMinRate = 0};
     EXPECT_EQ(l.text(), "header=2-3,MinRate=500 body=2");
+}
+
+TEST(ReadTimeouts, TheWorkerSpecCarriesTheClientTimeouts)
+{
+    wsgi::hosting::WorkerSpec spec;
+    spec.keepAliveMilliseconds = 1500;
+    spec.socketTimeoutSeconds = 2;
+    spec.listenBacklog = 7;
+    spec.readTimeouts = {.headerSeconds = 2,
+                         .headerMaxSeconds = 3,
+                         .headerMinRate = 100,
+                         .bodySeconds = 4,
+                         .bodyMaxSeconds = 9,
+                         .bodyMinRate = 0};
+    std::string error;
+    const auto back = wsgi::hosting::WorkerSpec::decode(spec.encode(), error);
+    ASSERT_TRUE(back) << error;
+    EXPECT_EQ(back->keepAliveMilliseconds, 1500);
+    EXPECT_EQ(back->socketTimeoutSeconds, 2);
+    EXPECT_EQ(back->listenBacklog, 7);
+    EXPECT_EQ(back->readTimeouts, spec.readTimeouts);
 }
