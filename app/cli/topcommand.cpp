@@ -4,7 +4,7 @@
 #include "cli/toptable.h"
 #include "session/controlclient.h"
 #include "session/endpoint.h"
-#include "session/tokenfile.h"
+#include "session/enginesession.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -42,7 +42,7 @@ constexpr char kEraseLine[] = "\x1b[K";
 constexpr char kEraseBelow[] = "\x1b[J";
 constexpr char kClearScreen[] = "\x1b[2J";
 
-// One run of `top`: connect, take the status, subscribe, then print a frame per sample.
+// One run of `top`: attach, take the status, subscribe, then print a frame per sample.
 class TopSession : public QObject
 {
 public:
@@ -50,37 +50,48 @@ public:
 
     ExitCode run()
     {
-        const TokenFile token = readTokenFile(m_settings.tokenFile);
-        if (!token.ok()) {
-            reportError(kCommand, token.error);
-            return ExitCode::EngineError;
-        }
-        if (!token.warning.isEmpty())
-            reportError(kCommand, u"warning: "_s + token.warning);
-
-        connect(&m_client, &ControlClient::eventAvailable, this, [this](const QJsonObject& event) {
+        // The session attaches and reports failures in the engine's terms; the frames need the engine's
+        // own JSON, so status and subscription go through its client, once per frame.
+        m_session.setTelemetryInterval(0);
+        m_session.setStatusPollInterval(std::chrono::hours(1));
+        ControlClient* client = m_session.client();
+        connect(&m_session, &EngineSession::logLine, this,
+                [](const QString& line) { reportError(kCommand, line); }); // e.g. the token file's mode
+        connect(&m_session, &EngineSession::failed, this,
+                [this](const QString& reason) { finish(ExitCode::EngineError, reason); });
+        connect(&m_session, &EngineSession::lost, this,
+                [this](const QString& reason) { finish(ExitCode::EngineError, reason); });
+        connect(&m_session, &EngineSession::stateChanged, this, [this](EngineSession::State state) {
+            if (state == EngineSession::State::Ready)
+                requestStatus();
+        });
+        connect(client, &ControlClient::eventAvailable, this, [this](const QJsonObject& event) {
             m_lastEvent = event; // arrives just before the decoded telemetryAvailable of the same event
         });
-        connect(&m_client, &ControlClient::telemetryAvailable, this, &TopSession::onTelemetry);
-        connect(&m_client, &ControlClient::errorOccurred, this, &TopSession::onClientError);
+        connect(&m_session, &EngineSession::telemetryAvailable, this, &TopSession::onTelemetry);
+        connect(client, &ControlClient::errorOccurred, this, &TopSession::onClientError);
         m_watchdog.setSingleShot(true);
         connect(&m_watchdog, &QTimer::timeout, this, [this] {
-            finish(ExitCode::EngineError, u"no telemetry from the engine at "_s + m_settings.endpoint.toString() +
-                                              u" within "_s +
-                                              QString::number((m_settings.intervalMs + kTelemetryGraceMs) / 1000) +
-                                              u" s of subscribing"_s);
+            finish(ExitCode::EngineError,
+                   u"no telemetry from the engine at "_s + m_settings.endpoint.toString() + u" within "_s +
+                       QString::number((m_settings.intervalMs + kTelemetryGraceMs) / 1000) +
+                       u" s of subscribing"_s);
         });
         InterruptWatcher interrupts;
         connect(&interrupts, &InterruptWatcher::interrupted, this, [this] { finish(ExitCode::Ok); });
 
-        m_client.connectToEngine(m_settings.endpoint, token.token);
-        m_client.request(u"status"_s, {}, [this](const ControlReply& reply) { onStatus(reply); });
+        m_session.attach({m_settings.endpoint, m_settings.tokenFile});
         m_loop.exec();
-        m_client.disconnectFromEngine();
+        m_session.stop();
         return m_exit;
     }
 
 private:
+    void requestStatus()
+    {
+        m_session.client()->request(u"status"_s, {}, [this](const ControlReply& reply) { onStatus(reply); });
+    }
+
     void onStatus(const ControlReply& reply)
     {
         if (!reply.ok) {
@@ -104,7 +115,7 @@ private:
                 return;
             }
             m_subscribed = true;
-            m_client.subscribe(m_settings.intervalMs, [this](const ControlReply& r) {
+            m_session.client()->subscribe(m_settings.intervalMs, [this](const ControlReply& r) {
                 if (!r.ok)
                     fail(r.error);
             });
@@ -129,12 +140,15 @@ private:
         }
         // A fresh status for every frame: the header's uptime and the restart counts stay current,
         // and a process replaced during the interval shows up with its new pid.
-        m_client.request(u"status"_s, {}, [this](const ControlReply& reply) { onStatus(reply); });
+        requestStatus();
     }
 
     void onClientError(const ControlError& error)
     {
-        if (error.kind == ControlError::Kind::Malformed && !m_settings.once) {
+        // Connection failures come through the session (failed, lost), in its words.
+        if (error.kind != ControlError::Kind::Malformed)
+            return;
+        if (!m_settings.once) {
             // One undecodable event should not end a live view; say so where the user is looking.
             m_notice = u"skipped a message: "_s + error.message;
             if (!m_tty)
@@ -149,8 +163,8 @@ private:
         QString message = error.message;
         if (error.kind == ControlError::Kind::Engine) {
             if (error.code == u"unauthorized"_s)
-                message = u"the engine at "_s + m_settings.endpoint.toString() + u" rejected the token in "_s +
-                          m_settings.tokenFile;
+                message = u"the engine at "_s + m_settings.endpoint.toString() +
+                          u" rejected the token in "_s + m_settings.tokenFile;
             else
                 message = u"the engine refused the request ("_s + error.code + u"): "_s + error.message;
         }
@@ -160,9 +174,10 @@ private:
     void show()
     {
         if (m_settings.json) {
-            QJsonObject document{{u"status"_s, filteredStatusJson()}, {u"telemetry"_s, filteredTelemetryJson()}};
+            QJsonObject document{{u"status"_s, filteredStatusJson()},
+                                 {u"telemetry"_s, filteredTelemetryJson()}};
             printOut(QString::fromUtf8(QJsonDocument(document).toJson(
-                m_settings.once ? QJsonDocument::Indented : QJsonDocument::Compact)) +
+                         m_settings.once ? QJsonDocument::Indented : QJsonDocument::Compact)) +
                      (m_settings.once ? QString() : u"\n"_s));
             return;
         }
@@ -226,7 +241,7 @@ private:
 
     TopSettings m_settings;
     const bool m_tty;
-    ControlClient m_client;
+    EngineSession m_session;
     QEventLoop m_loop;
     QTimer m_watchdog;
     ExitCode m_exit = ExitCode::Ok;
@@ -257,8 +272,12 @@ ExitCode runTop(const QStringList& arguments)
         "event. --json without --once prints one such document per line, every interval."_s,
         {
             {{u"control"_s}, u"HOST:PORT"_s, u"The engine's control endpoint (its --control)."_s, {}},
-            {{u"token-file"_s}, u"FILE"_s, u"The file holding the control token (its --control-token-file)."_s, {}},
-            {{u"interval"_s}, u"MS"_s,
+            {{u"token-file"_s},
+             u"FILE"_s,
+             u"The file holding the control token (its --control-token-file)."_s,
+             {}},
+            {{u"interval"_s},
+             u"MS"_s,
              u"Milliseconds per sample, "_s + QString::number(kMinIntervalMs) + u" to "_s +
                  QString::number(kMaxIntervalMs) + u'.',
              u"1000"_s},
@@ -284,8 +303,9 @@ ExitCode runTop(const QStringList& arguments)
     settings.intervalMs = options.value(u"interval"_s).toInt(&ok);
     if (!ok || settings.intervalMs < kMinIntervalMs || settings.intervalMs > kMaxIntervalMs)
         return options.usageError(u"--interval must be a whole number of milliseconds from "_s +
-                                  QString::number(kMinIntervalMs) + u" to "_s + QString::number(kMaxIntervalMs) +
-                                  u", not '"_s + options.value(u"interval"_s) + u'\'');
+                                  QString::number(kMinIntervalMs) + u" to "_s +
+                                  QString::number(kMaxIntervalMs) + u", not '"_s +
+                                  options.value(u"interval"_s) + u'\'');
     settings.once = options.isSet(u"once"_s);
     settings.json = options.isSet(u"json"_s);
     if (options.isSet(u"group"_s)) {
@@ -301,7 +321,8 @@ ExitCode runTop(const QStringList& arguments)
 
 Command topCommand()
 {
-    return {u"top"_s, u"Live per-process view of a running engine (like uwsgitop); --once --json for scripts"_s,
+    return {u"top"_s,
+            u"Live per-process view of a running engine (like uwsgitop); --once --json for scripts"_s,
             runTop};
 }
 
