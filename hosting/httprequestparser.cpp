@@ -133,8 +133,9 @@ HeadParseResult parseRequestHead(std::string_view data, ParsedRequest& out, cons
     std::string_view requestLine;
     size_t eol = lineEnd(data, pos, requestLine);
     if (eol == std::string_view::npos) {
-        // Check the limit on what has arrived so far, so a client cannot make us buffer forever.
-        if (data.size() - pos > limits.maxRequestLine)
+        // Check the limit on what has arrived so far, so a client cannot make us buffer forever (the
+        // last byte may be the line's CR).
+        if (data.size() - pos > limits.maxRequestLine + 1)
             return fail(414, "request line longer than " + std::to_string(limits.maxRequestLine) + " bytes");
         return {};
     }
