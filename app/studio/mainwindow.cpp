@@ -200,7 +200,7 @@ void MainWindow::buildDocks()
     m_logDock->setWidget(m_logView);
     m_logDock->setAllowedAreas(Qt::BottomDockWidgetArea | Qt::RightDockWidgetArea | Qt::LeftDockWidgetArea);
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
-    resizeDocks({m_logDock}, {150}, Qt::Vertical);
+    resizeDocks({m_logDock}, {120}, Qt::Vertical);
 }
 
 QWidget* MainWindow::pageWidget(Page page) const

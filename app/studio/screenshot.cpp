@@ -2,6 +2,7 @@
 
 #include "core/loadgen/loadgenerator.h"
 #include "studio/mainwindow.h"
+#include "studio/models/processtablemodel.h"
 #include "studio/pages/monitorpage.h"
 #include "studio/widgets/palettes.h"
 
@@ -90,6 +91,8 @@ void ScreenshotRun::startLoad()
         watcher->deleteLater();
         onLoadFinished(result.requests, QString::fromStdString(result.failure));
     });
+    // Render while the load still runs, so Monitor shows a serving engine, not one that just went idle.
+    QTimer::singleShot(int(m_options.renderAfterSeconds * 1000), this, &ScreenshotRun::beginRendering);
     // The generator blocks its thread for the whole run: a pool thread, never the GUI's.
     watcher->setFuture(
         QtConcurrent::run([spec, cancel] { return loadgen::LoadGenerator().run(spec, {}, cancel.get()); }));
@@ -100,19 +103,39 @@ void ScreenshotRun::startLoad()
 
 void ScreenshotRun::onLoadFinished(qint64 requests, const QString& failure)
 {
+    m_loadFinished = true;
+    // Cancelled once every image was written: what it measured no longer matters.
+    if (m_done) {
+        return;
+    }
     if (!failure.isEmpty() || requests == 0) {
         finish(
             1,
             tr("the load generator got no answers: %1").arg(failure.isEmpty() ? tr("0 requests") : failure));
+    }
+}
+
+void ScreenshotRun::beginRendering()
+{
+    if (m_done || m_rendering) {
         return;
     }
-    // One more telemetry interval so the charts hold the end of the run.
+    if (m_window->monitorPage()->processModel()->totals().throughput <= 0 && !m_loadFinished) {
+        // No telemetry of the load yet (a slow start on a busy machine): look again shortly.
+        QTimer::singleShot(500, this, &ScreenshotRun::beginRendering);
+        return;
+    }
+    m_rendering = true;
+    // Monitor first, while the load is at its steadiest; the dark variant last.
+    m_shots << QStringLiteral("monitor");
     for (int page = 0; page < int(MainWindow::Page::Count); ++page) {
-        m_shots << MainWindow::pageName(MainWindow::Page(page));
+        if (MainWindow::Page(page) != MainWindow::Page::Monitor) {
+            m_shots << MainWindow::pageName(MainWindow::Page(page));
+        }
     }
     m_shots << QStringLiteral("monitor-dark");
     widgets::applyPaletteChoice(widgets::PaletteChoice::Light);
-    QTimer::singleShot(1200, this, &ScreenshotRun::renderNext);
+    renderNext();
 }
 
 void ScreenshotRun::renderNext()
@@ -140,7 +163,8 @@ void ScreenshotRun::renderNext()
     QTimer::singleShot(kSettleMs, this, [this, shot] {
         const QString path = QDir(m_options.directory).filePath(shot + QStringLiteral(".png"));
         const QImage image = m_window->grab().toImage();
-        if (image.isNull() || !image.save(path, "PNG")) {
+        // Quality 0: the smallest file zlib can make (the README shows these).
+        if (image.isNull() || !image.save(path, "PNG", 0)) {
             finish(1, tr("cannot write %1").arg(path));
             return;
         }

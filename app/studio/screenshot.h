@@ -23,7 +23,8 @@ public:
     struct Options
     {
         QString directory;
-        double loadSeconds = 8;
+        double loadSeconds = 20;       // an upper bound: the load stops once every image is written
+        double renderAfterSeconds = 8; // of load, so the charts hold a stretch of it
         int connections = 4;
         int timeoutMs = 90000; // the whole run, engine start included
     };
@@ -41,6 +42,7 @@ private:
     void onReady();
     void startLoad();
     void onLoadFinished(qint64 requests, const QString& failure);
+    void beginRendering();
     void renderNext();
     void finish(int exitCode, const QString& message);
 
@@ -51,6 +53,8 @@ private:
     QStringList m_shots; // "connect", ..., "monitor-dark": what is left to render
     QStringList m_written;
     bool m_loadStarted = false;
+    bool m_rendering = false;
+    bool m_loadFinished = false;
     bool m_done = false;
 };
 

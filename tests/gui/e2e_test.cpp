@@ -63,7 +63,7 @@ protected:
     void SetUp() override
     {
         ASSERT_TRUE(QFile::exists(QString::fromLocal8Bit(qgetenv("WSGI_STUDIO_ENGINE"))));
-        m_window = std::make_unique<MainWindow>(testing::demoOptions(m_dir));
+        m_window = std::make_unique<MainWindow>(guitest::demoOptions(m_dir));
         m_window->setUnsavedAnswerForTesting(MainWindow::UnsavedAnswer::Discard);
         m_window->resize(1400, 900);
         m_window->show();
@@ -113,7 +113,7 @@ TEST_F(EndToEnd, EditApplyUndoExportAndApacheAccepts)
     ASSERT_TRUE(m_doc->text().contains(u"threads=8"_s));
 
     QSignalSpy applied(m_configure, &ConfigurePage::applied);
-    testing::EventLoopProbe probe;
+    guitest::EventLoopProbe probe;
     m_configure->applyAction()->trigger();
     ASSERT_TRUE(waitFor([&] { return applied.count() == 1; }, 20000))
         << m_configure->applyStatus().toStdString();
@@ -167,7 +167,7 @@ TEST_F(EndToEnd, InvalidValueAndRejectedReloadChangeNothing)
 TEST_F(EndToEnd, SlowValidationKeepsTheGuiTurning)
 {
     m_doc->setAnalysisCostForTesting(std::chrono::milliseconds(800));
-    testing::EventLoopProbe probe;
+    guitest::EventLoopProbe probe;
     type(field(u"threads"_s), u"6"_s);
     type(field(u"processes"_s), u"3"_s);
     QSignalSpy done(m_doc, &ConfigDocument::analysisAvailable);

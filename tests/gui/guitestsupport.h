@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-namespace wsgi::studio::testing {
+namespace wsgi::studio::guitest {
 
 inline MainWindow::Options demoOptions(const QTemporaryDir& dir)
 {
@@ -100,4 +100,4 @@ private:
     std::thread m_thread;
 };
 
-} // namespace wsgi::studio::testing
+} // namespace wsgi::studio::guitest

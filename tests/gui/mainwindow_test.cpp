@@ -33,7 +33,7 @@ bool waitForState(MainWindow& window, State state, int ms = kEngineDeadlineMs)
     return QTest::qWaitFor([&] { return window.session()->state() == state; }, ms);
 }
 
-void expectGuiThreadKeptTurning(const testing::EventLoopProbe& probe)
+void expectGuiThreadKeptTurning(const guitest::EventLoopProbe& probe)
 {
     // "Never frozen": the 10 ms timer fired at most 50 ms apart. The OS may deschedule the whole
     // process now and then on a shared 2-core machine, so a few such gaps are tolerated; a blocking
@@ -53,8 +53,8 @@ void expectGuiThreadKeptTurning(const testing::EventLoopProbe& probe)
 TEST(MainWindow, ServesTelemetryRestartsAndNeverFreezes)
 {
     QTemporaryDir dir;
-    testing::EventLoopProbe probe;
-    MainWindow window(testing::demoOptions(dir));
+    guitest::EventLoopProbe probe;
+    MainWindow window(guitest::demoOptions(dir));
     window.show();
 
     ASSERT_TRUE(waitForState(window, State::Ready)) << window.session()->lastError().toStdString();
@@ -68,7 +68,7 @@ TEST(MainWindow, ServesTelemetryRestartsAndNeverFreezes)
     window.showPage(MainWindow::Page::Monitor);
     models::ProcessTableModel* table = window.monitorPage()->processModel();
     {
-        testing::BackgroundLoad load(url, 3.0);
+        guitest::BackgroundLoad load(url, 3.0);
         // The demo runs two processes; both rows appear, and throughput arrives from telemetry.
         ASSERT_TRUE(
             QTest::qWaitFor([&] { return table->rowCount() == 2 && table->totals().throughput > 0; }, 15000))
@@ -104,7 +104,7 @@ TEST(MainWindow, ServesTelemetryRestartsAndNeverFreezes)
 TEST(MainWindow, ALostEngineShowsItsLastLinesAndRestartBringsItBack)
 {
     QTemporaryDir dir;
-    MainWindow window(testing::demoOptions(dir));
+    MainWindow window(guitest::demoOptions(dir));
     window.show();
     ASSERT_TRUE(waitForState(window, State::Ready)) << window.session()->lastError().toStdString();
     EXPECT_TRUE(window.banner()->isHidden());
@@ -127,7 +127,7 @@ TEST(MainWindow, ALostEngineShowsItsLastLinesAndRestartBringsItBack)
 TEST(MainWindow, PagesSwitchByShortcutActionsAndTheLastOneIsRemembered)
 {
     QTemporaryDir dir;
-    MainWindow::Options options = testing::demoOptions(dir);
+    MainWindow::Options options = guitest::demoOptions(dir);
     options.startEngine = false;
     {
         MainWindow window(options);
@@ -149,7 +149,7 @@ TEST(MainWindow, PagesSwitchByShortcutActionsAndTheLastOneIsRemembered)
 TEST(MainWindow, ClosingWithUnsavedChangesAsksAndCancelKeepsTheWindow)
 {
     QTemporaryDir dir;
-    MainWindow::Options options = testing::demoOptions(dir);
+    MainWindow::Options options = guitest::demoOptions(dir);
     options.startEngine = false;
     MainWindow window(options);
     window.show();

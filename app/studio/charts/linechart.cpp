@@ -53,7 +53,7 @@ LineChart::LineChart(QWidget* parent)
     m_view = new QChartView(m_chart, this);
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setFrameShape(QFrame::NoFrame);
-    m_view->setMinimumSize(240, 160);
+    m_view->setMinimumSize(200, 130);
 
     m_emptyLabel = new QLabel(m_view);
     m_emptyLabel->setAlignment(Qt::AlignCenter);

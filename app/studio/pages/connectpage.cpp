@@ -6,6 +6,7 @@
 #include "studio/models/runtimesmodel.h"
 
 #include <QAction>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -46,6 +47,18 @@ void showError(QLabel* label, QWidget* field, const QString& error)
     field->setToolTip(error);
 }
 
+// Paths as a user reads them: relative to the working directory when inside it, ~ for home.
+QString displayPath(const QString& path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const QString relative = QDir::current().relativeFilePath(absolute);
+    if (!relative.startsWith(QLatin1String("..")) && !QDir::isAbsolutePath(relative)) {
+        return relative;
+    }
+    const QString home = QDir::homePath() + QLatin1Char('/');
+    return absolute.startsWith(home) ? QStringLiteral("~/") + absolute.mid(home.size()) : absolute;
+}
+
 QToolButton* actionButton(QWidget* parent, const char* name)
 {
     auto* button = new QToolButton(parent);
@@ -71,7 +84,7 @@ ConnectPage::ConnectPage(EngineSession* session, QWidget* parent) : QWidget(pare
     grid->addWidget(buildRuntimesBox(), 2, 0, 1, 2);
     grid->setColumnStretch(0, 1);
     grid->setColumnStretch(1, 1);
-    grid->setRowStretch(2, 1);
+    grid->setRowStretch(0, 1);
 
     connect(m_session, &EngineSession::stateChanged, this, &ConnectPage::updateEngineState);
     connect(m_session, &EngineSession::statusAvailable, this, &ConnectPage::updateEngineState);
@@ -205,7 +218,15 @@ QWidget* ConnectPage::buildRuntimesBox()
     m_runtimes->horizontalHeader()->setStretchLastSection(true);
     m_runtimes->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_runtimes->setAlternatingRowColors(true);
-    m_runtimes->setMinimumHeight(110);
+    // As tall as its rows (a handful of runtimes): the page's spare room goes to the recent files.
+    const auto fit = [this] {
+        const int rows = std::max(3, m_runtimesModel->rowCount());
+        m_runtimes->setFixedHeight(m_runtimes->horizontalHeader()->sizeHint().height() +
+                                   rows * m_runtimes->verticalHeader()->defaultSectionSize() +
+                                   2 * m_runtimes->frameWidth() + 2);
+    };
+    connect(m_runtimesModel, &QAbstractItemModel::modelReset, this, fit);
+    fit();
     auto* layout = new QVBoxLayout(box);
     layout->addWidget(m_runtimes);
     // Listing is quick; probing runs each runtime's python once: both off the GUI thread, the list
@@ -258,15 +279,12 @@ void ConnectPage::setOpenAction(QAction* open)
 
 void ConnectPage::setRecentFiles(const QStringList& paths)
 {
-    // Show names first (the path is in the tooltip and is what opens).
+    // Shown as the user reads them; the full path is in the tooltip and is what opens.
     m_recentModel->setStringList({});
     m_recentModel->insertRows(0, int(paths.size()));
     for (int i = 0; i < paths.size(); ++i) {
         const QModelIndex index = m_recentModel->index(i);
-        const QFileInfo info(paths[i]);
-        m_recentModel->setData(index,
-                               QString(info.fileName() + QStringLiteral("   —   ") + info.absolutePath()),
-                               Qt::DisplayRole);
+        m_recentModel->setData(index, displayPath(paths[i]), Qt::DisplayRole);
         m_recentModel->setData(index, paths[i], Qt::ToolTipRole);
     }
 }
@@ -282,7 +300,8 @@ QStringList ConnectPage::recentFiles() const
 
 void ConnectPage::setDocumentPath(const QString& path)
 {
-    m_documentLabel->setText(path.isEmpty() ? tr("an untitled configuration") : path);
+    m_documentLabel->setText(path.isEmpty() ? tr("an untitled configuration") : displayPath(path));
+    m_documentLabel->setToolTip(path);
 }
 
 void ConnectPage::updateEngineState()

@@ -122,8 +122,9 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     m_splitter->setObjectName(QStringLiteral("monitorSplitter"));
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(chartsBox);
-    m_splitter->setStretchFactor(0, 2);
+    m_splitter->setStretchFactor(0, 1);
     m_splitter->setStretchFactor(1, 3);
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() * 4);
     m_splitter->setChildrenCollapsible(false);
 
     auto* top = new QHBoxLayout;

@@ -88,7 +88,7 @@ void EngineStatusBar::setReadySince(const QDateTime& since)
 
 void EngineStatusBar::setConfigGeneration(qint64 generation, bool applied)
 {
-    if (generation <= 0) {
+    if (generation < 0) {
         m_config->setText(tr("no config"));
         return;
     }
@@ -101,7 +101,7 @@ void EngineStatusBar::clearEngine()
     setPid(0);
     setListen({});
     setReadySince({});
-    setConfigGeneration(0, false);
+    setConfigGeneration(-1, false);
 }
 
 QString EngineStatusBar::stateText() const

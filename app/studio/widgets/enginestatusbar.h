@@ -31,7 +31,7 @@ public:
     void setPid(qint64 pid); // 0: none
     void setListen(const QString& address);
     void setReadySince(const QDateTime& since); // invalid: no uptime shown
-    // `applied`: this generation is the one a reload from this window just made current.
+    // < 0: none known. `applied`: this generation is the one a reload from this window just made current.
     void setConfigGeneration(qint64 generation, bool applied);
     void clearEngine(); // pid, uptime, listen and generation blank (Idle)
 
