@@ -83,8 +83,9 @@ void startLinger(DirectConnection& c, const DirectLimits& limits, int64_t nowUs)
     shutdown(c.fd.get(), SHUT_WR);
     c.in.clear();
     c.lingerBytes = 0;
+    c.lingerUntilUs = nowUs + int64_t(limits.lingerTotalMs) * 1000;
     c.state = ConnectionState::Lingering;
-    c.deadlineUs = nowUs + int64_t(limits.lingerMs) * 1000;
+    c.deadlineUs = std::min(c.lingerUntilUs, nowUs + int64_t(limits.lingerIdleMs) * 1000);
 }
 
 bool drainLinger(DirectConnection& c, const DirectLimits& limits)
@@ -98,6 +99,7 @@ bool drainLinger(DirectConnection& c, const DirectLimits& limits)
             c.lingerBytes += n;
             if (c.lingerBytes > limits.lingerMaxBytes)
                 return false;
+            c.deadlineUs = std::min(c.lingerUntilUs, monotonicNow() + int64_t(limits.lingerIdleMs) * 1000);
             continue;
         }
         if (n < 0 && errno == EINTR)

@@ -21,8 +21,9 @@ struct DirectLimits
     int socketTimeoutSeconds = 60;           // socket-timeout: no progress on a running request
     int queueTimeoutSeconds = 0;             // queue-timeout: 0 = off
     int listenBacklog = 100;                 // accepted connections waiting for a thread, then 503
-    int lingerMs = 2000;                     // Apache's SECONDS_TO_LINGER
-    int64_t lingerMaxBytes = 1024 * 1024;
+    int lingerIdleMs = 2000;                 // Apache's SECONDS_TO_LINGER: without a byte
+    int lingerTotalMs = 5000;                // at most, whatever the client sends
+    int64_t lingerMaxBytes = 16 * 1024 * 1024;
 };
 
 // What the connection is waiting for; the tick's verdict at the deadline depends on it.
@@ -34,12 +35,14 @@ enum class ConnectionState : uint8_t
     Lingering, // the response is out and the write side shut down: drop what still comes, then close
 };
 
-// Who writes the response of the running request: its thread, or the tick after socket-timeout
-// (504). Whoever claims it first; the other's bytes are dropped.
+// Who writes the response of the running request: its thread for the application, its thread for
+// the engine (408: the body deadline passed), or the tick after socket-timeout (504, and the socket
+// is shut down). Whoever claims it first; the others' bytes are dropped.
 enum class ResponseOwner : uint8_t
 {
     None,
     Thread,
+    Engine,
     Watchdog
 };
 
@@ -54,6 +57,7 @@ struct DirectConnection
     // The owning thread's own.
     hosting::ReadDeadline head;
     int64_t lingerBytes = 0;
+    int64_t lingerUntilUs = 0; // the total bound
     // Shared with the tick.
     std::atomic<ConnectionState> state{ConnectionState::Head};
     std::atomic<int64_t> deadlineUs{hosting::ReadDeadline::kNone}; // Head, KeepAlive, Lingering

@@ -455,7 +455,7 @@ void DirectServer::overflowLoop()
             constexpr size_t kMaxRefused = 256;
             if (refused.size() >= kMaxRefused)
                 refused.erase(refused.begin());
-            refused.push_back({hosting::UniqueFd(fd), now + int64_t(m_limits.lingerMs) * 1000});
+            refused.push_back({hosting::UniqueFd(fd), now + int64_t(m_limits.lingerIdleMs) * 1000});
         }
     }
 }
@@ -471,8 +471,8 @@ DirectServer::Outcome DirectServer::serveConnection(RequestThread& thread, Direc
     const bool expired = c.expired.exchange(false);
     int64_t arrivedUs = 0;
     const ssize_t n = readArrived(c, arrivedUs);
-    if (n == 0 || n == -1)
-        return Outcome::Close; // the client closed or reset
+    if ((n == 0 && !expired) || n == -1)
+        return Outcome::Close; // the client closed or reset (an expired read side reads as closed)
     if (n > 0) {
         if (c.state.load() == ConnectionState::KeepAlive) {
             // The next request's head phase starts with its first byte (mod_reqtimeout).

@@ -46,12 +46,32 @@ bool SocketIo::write(std::string_view bytes)
         const std::string_view piece = bytes.substr(0, kPiece);
         if (!sendAllBytes(m_c.fd.get(), piece, timeoutMs)) {
             m_failed = true;
+            m_peerGone = true;
             return false;
         }
         bytes.remove_prefix(piece.size());
         m_c.progressUs = monotonicMicros();
     }
     return true;
+}
+
+void SocketIo::answerBodyTimeout()
+{
+    // As mod_reqtimeout (and proxy mode) do: the client gets 408 at once if nothing of the response
+    // has gone out, and what the application still sends for this request is dropped.
+    m_bodyTimedOut = true;
+    m_bodyDone = true;
+    ResponseOwner none = ResponseOwner::None;
+    if (!m_c.response.compare_exchange_strong(none, ResponseOwner::Engine))
+        return;
+    m_failed = true;
+    const std::string r = hosting::simpleResponse(
+        408, "Request Timeout",
+        "the request body did not arrive within RequestReadTimeout " +
+            m_limits.readTimeouts.text().substr(m_limits.readTimeouts.text().find(' ') + 1),
+        false, m_http11);
+    if (!sendAllBytes(m_c.fd.get(), r, 1000))
+        m_peerGone = true;
 }
 
 bool SocketIo::fillFromSocket()
@@ -76,8 +96,10 @@ bool SocketIo::fillFromSocket()
             pollfd p{m_c.fd.get(), POLLIN, 0};
             if (waitMs != 0 && poll(&p, 1, waitMs) > 0)
                 continue;
-            m_bodyTimedOut = true; // the body deadline or socket-timeout passed without a byte
+            answerBodyTimeout(); // the body deadline or socket-timeout passed without a byte
+            return false;
         }
+        m_peerGone = true;
         return false; // closed, reset or timed out
     }
 }
@@ -87,13 +109,12 @@ BodyRead SocketIo::readBody(std::string& append)
     while (!m_bodyDone) {
         if (m_c.in.empty() && !fillFromSocket()) {
             m_bodyDone = true;
-            m_failed = !m_bodyTimedOut;
+            m_failed = m_failed || m_peerGone;
             return BodyRead::Aborted;
         }
         if (m_bodyDeadline.expired(monotonicMicros())) {
             // Bytes trickle in, but slower than MinRate: the same end as no bytes at all.
-            m_bodyDone = true;
-            m_bodyTimedOut = true;
+            answerBodyTimeout();
             return BodyRead::Aborted;
         }
         if (m_chunked) {
@@ -129,19 +150,11 @@ bool SocketIo::sendContinue()
 bool SocketIo::finish(std::string_view lastBytes, const hosting::RequestMetrics& metrics)
 {
     hosting::RequestMetrics m = metrics;
-    std::string timedOut;
-    if (m_bodyTimedOut && m.status == 500 && m_c.response.load() == ResponseOwner::None) {
-        // The application failed because its body read timed out, and nothing has gone out yet:
-        // the client's fault, answered as mod_reqtimeout does.
-        timedOut = hosting::simpleResponse(408, "Request Timeout",
-                                           "the request body did not arrive within RequestReadTimeout body=" +
-                                               std::to_string(m_limits.readTimeouts.bodySeconds) + " s",
-                                           false, true);
-        lastBytes = timedOut;
+    if (m_c.response.load() == ResponseOwner::Engine) {
         m.status = 408;
         m.keepAlive = false;
     }
-    const bool sent = lastBytes.empty() || write(lastBytes);
+    const bool sent = !m_failed && (lastBytes.empty() || write(lastBytes));
     m_server.recordMetrics(m);
     // A body the application did not read is skipped when it is small (within the body deadline);
     // otherwise the connection cannot be reused and ends with a lingering close.
@@ -157,7 +170,7 @@ bool SocketIo::finish(std::string_view lastBytes, const hosting::RequestMetrics&
         discard.clear();
     }
     m_reusable = sent && m_bodyDone && !aborted && !m_bodyTimedOut && !m_failed && m.keepAlive &&
-                 !m.truncated && m_c.response.load() != ResponseOwner::Watchdog;
+                 !m.truncated && m_c.response.load() == ResponseOwner::Thread;
     return sent;
 }
 

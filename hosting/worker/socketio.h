@@ -28,12 +28,12 @@ public:
     // True when the connection can carry another request (keep-alive, body fully consumed).
     bool reusable() const { return m_reusable; }
     // The client can still read what is sent: the connection ends with a lingering close, not a cut.
-    bool clientThere() const { return !m_failed; }
-    bool bodyTimedOut() const { return m_bodyTimedOut; }
+    bool clientThere() const { return !m_peerGone; }
 
 private:
     bool fillFromSocket();
     bool claimResponse();
+    void answerBodyTimeout();
     DirectConnection& m_c;
     const DirectLimits& m_limits;
     DirectServer& m_server;
@@ -42,7 +42,9 @@ private:
     bool m_chunked;
     int64_t m_remaining;
     hosting::ChunkedDecoder m_decoder;
-    bool m_failed = false;
+    bool m_http11;
+    bool m_failed = false;   // the response cannot go on (gone client, or the engine answered)
+    bool m_peerGone = false; // a send or receive failed: nothing more reaches the client
     bool m_bodyTimedOut = false;
     bool m_reusable = false;
 };
