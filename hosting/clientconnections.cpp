@@ -177,6 +177,14 @@ void Supervisor::processClientInput(Connection& c)
         forwardBody(c);
         if (!m_connections.count(c.id))
             return;
+    } else if (c.state == Connection::State::ReadingBody) {
+        if (int64_t(c.in.size()) >= c.bodyRemaining) {
+            // Queue time starts now: the wait for the client's body is not the engine's.
+            c.head.acceptedUs = monotonicMicros();
+            queueRequest(c);
+            if (!m_connections.count(c.id))
+                return;
+        }
     } else if (c.state == Connection::State::ReadingHead && !c.in.empty()) {
         ParsedRequest request;
         const HeadParseResult r = parseRequestHead(c.in, request);
@@ -199,6 +207,7 @@ void Supervisor::processClientInput(Connection& c)
 void Supervisor::beginBody(Connection& c)
 {
     const int64_t now = monotonicMicros();
+    c.planGeneration = m_generation;
     if (c.head.hasBody)
         c.readDeadline.start(ReadPhase::Body, now);
     else
@@ -346,6 +355,8 @@ void Supervisor::updateClientInterest(Connection& c)
         want |= EPOLLIN;
     else if (c.state == Connection::State::ReadingHead && c.pendingOut() < kHighWater)
         want |= EPOLLIN;
+    else if (c.state == Connection::State::ReadingBody)
+        want |= EPOLLIN;
     else if (c.heldBodyDiscard)
         want |= EPOLLIN;
     else if ((c.state == Connection::State::Dispatched && !c.bodyDone && !channelLags) ||
@@ -444,6 +455,7 @@ void Supervisor::expireConnections(int64_t now)
                 c.readDeadline.start(ReadPhase::Header, now);
             }
             break;
+        case Connection::State::ReadingBody:
         case Connection::State::Queued:
             if (!c.bodyDone && c.readDeadline.expired(now))
                 expired.emplace_back(id, Action::BodyTimeout);

@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "requesthead.h"
+#include "requesttarget.h"
 #include "responsehead.h"
 #include "routing.h"
 #include "socketaddress.h"
@@ -334,6 +335,30 @@ void Supervisor::startRequest(Connection& c, ParsedRequest& request, size_t head
     c.keepAlive = request.keepAlive;
     beginBody(c);
     c.group = m_plan.mounts[size_t(mount)].group;
+    // A small body is read before the request takes a thread, so a client that trickles it in holds
+    // only its connection, and only until the body deadline. (Larger ones stream to the thread, as in
+    // mod_wsgi; an Expect: 100-continue client waits for the application, so it is not made to wait here.)
+    if (h.hasBody && !h.bodyChunked && !h.expectContinue && c.bodyRemaining <= int64_t(kBufferedBodyMax) &&
+        int64_t(c.in.size()) < c.bodyRemaining) {
+        c.state = Connection::State::ReadingBody;
+        return;
+    }
+    queueRequest(c);
+}
+
+void Supervisor::queueRequest(Connection& c)
+{
+    if (c.planGeneration != m_generation) {
+        // A reload came while the body was read: route again with the new mounts, as queued requests are.
+        const int mount = m_plan.route(originPath(c.head.target));
+        if (mount < 0) {
+            respondAndClose(c, 404, "Not Found", "no WSGIScriptAlias mount serves this URL after a reload");
+            return;
+        }
+        c.head.mountIndex = uint32_t(mount);
+        c.group = m_plan.mounts[size_t(mount)].group;
+        c.planGeneration = m_generation;
+    }
     Group& group = *m_groups[c.group];
     if (group.plan.listenBacklog > 0 && int(group.queue.size()) >= group.plan.listenBacklog) {
         // mod_wsgi's daemon socket backlog is full and Apache answers 503; the queue stands in for it.

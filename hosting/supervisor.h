@@ -80,7 +80,8 @@ private:
     void readFromClient(Connection& c);
     void processClientInput(Connection& c);
     void startRequest(Connection& c, ParsedRequest& request, size_t headLength);
-    void beginBody(Connection& c); // the body's deadline and hold, once the head is parsed
+    void queueRequest(Connection& c); // to its group's queue, or 503 when listen-backlog is full
+    void beginBody(Connection& c);    // the body's deadline and hold, once the head is parsed
     void forwardBody(Connection& c);
     void releaseHold(Connection& c);
     void flushClient(Connection& c);

@@ -51,13 +51,15 @@ inline ssize_t readAppend(int fd, std::string& buffer)
         buffer.append(scratch, size_t(n));
     return n;
 }
-constexpr size_t kHighWater = 1024 * 1024; // stop reading a producer while its consumer lags this much
+constexpr size_t kHighWater = 1024 * 1024;     // stop reading a producer while its consumer lags this much
+constexpr size_t kBufferedBodyMax = 64 * 1024; // Content-Length bodies up to this are read before dispatch
 
 struct Supervisor::Connection
 {
     enum class State
     {
         ReadingHead,
+        ReadingBody, // a small body is read whole before the request is queued
         Queued,
         Dispatched,
         Closing,  // the last response is being flushed, then the write side is shut down
@@ -82,6 +84,7 @@ struct Supervisor::Connection
     // The request in progress.
     RequestHead head;
     size_t group = 0;
+    int planGeneration = 0; // the plan `group` was chosen from (a reload replaces the groups)
     Channel* channel = nullptr;
     bool bodyDone = true;
     int64_t bodyRemaining = 0; // Content-Length bodies

@@ -77,11 +77,14 @@ TEST(ProxySlowClients, SlowBodiesGiveUpTheirThreadsAtTheBodyDeadline)
     ASSERT_TRUE(engine.waitReady()) << engine.log();
 
     // Two POSTs, one per request thread of the 1x2 group, trickle their bodies a byte every 400 ms.
+    // The bodies are large, so they stream to the application as they come (a small one would be
+    // read before the request takes a thread: see the next test).
     std::atomic<bool> stop{false};
     std::vector<std::unique_ptr<RawClient>> slow;
     for (int i = 0; i < 2; ++i) {
         slow.push_back(std::make_unique<RawClient>(engine.port()));
-        slow.back()->send("POST /read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n");
+        slow.back()->send("POST /read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n" +
+                          std::string(1000, 'b'));
     }
     const auto start = Clock::now();
     std::thread trickle([&] {
@@ -108,6 +111,38 @@ TEST(ProxySlowClients, SlowBodiesGiveUpTheirThreadsAtTheBodyDeadline)
     }
     stop = true;
     trickle.join();
+}
+
+TEST(ProxySlowClients, SmallSlowBodiesDoNotTakeARequestThreadAtAll)
+{
+    if (directDispatch())
+        GTEST_SKIP() << "in direct mode the request thread reads its own body; reading it first is the "
+                        "supervisor's";
+    EngineProcess engine(config("RequestReadTimeout header=20-40,MinRate=500 body=2,MinRate=500\n"));
+    ASSERT_TRUE(engine.started()) << engine.log();
+    ASSERT_TRUE(engine.waitReady()) << engine.log();
+    std::vector<std::unique_ptr<RawClient>> slow;
+    for (int i = 0; i < 4; ++i) { // twice as many as the group has threads
+        slow.push_back(std::make_unique<RawClient>(engine.port()));
+        slow.back()->send("POST /read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nb");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto start = Clock::now();
+    const HttpResponse r = httpGet(engine.port(), "/");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_LT(secondsSince(start), 1.0) << "a request waited behind bodies that have not arrived";
+    for (auto& c : slow) {
+        EXPECT_TRUE(c->pump(std::chrono::seconds(5)));
+        EXPECT_EQ(c->status(), 408) << c->received();
+    }
+    // A small body that does arrive is served as usual.
+    HttpConnection post(engine.port());
+    post.send("POST /read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nab");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    post.send("cde");
+    const HttpResponse read = post.read();
+    EXPECT_EQ(read.status, 200);
+    EXPECT_EQ(read.body, "read 5");
 }
 
 TEST(ProxySlowClients, AHangingRequestGets504AfterSocketTimeout)
