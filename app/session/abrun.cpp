@@ -2,8 +2,8 @@
 
 #include "session/controlclient.h"
 #include "session/enginelauncher.h"
+#include "session/enginesession.h"
 #include "session/physicallimit.h"
-#include "session/tokenfile.h"
 
 #include <QDateTime>
 
@@ -90,7 +90,7 @@ AbRun::AbRun(AbPlan plan, QObject* parent) : QObject(parent), m_plan(std::move(p
         failVariant(
             u"the worker processes did not come up within "_s +
             QString::number(m_plan.readyTimeoutMs / 1000) + u" s"_s +
-            (m_engine && !m_engine->errorTail().isEmpty() ? u":\n"_s + m_engine->errorTail() : QString()));
+            (m_session && !m_session->errorTail().isEmpty() ? u":\n"_s + m_session->errorTail() : QString()));
     });
     connect(&m_telemetryDeadline, &QTimer::timeout, this, [this] {
         if (!m_waitingForTelemetry)
@@ -108,8 +108,7 @@ AbRun::~AbRun()
     if (m_loadThread.joinable())
         m_loadThread.join();
     delete m_probe;
-    delete m_client;
-    delete m_engine; // its destructor stops a running engine
+    delete m_session; // its destructor stops a running engine
 }
 
 void AbRun::start()
@@ -137,12 +136,7 @@ void AbRun::cancel()
         return; // onLoadFinished tears down once the generator stopped (within milliseconds)
     ++m_generation;
     teardown();
-    if (m_engine) {
-        connect(m_engine, &EngineLauncher::stopped, this, &AbRun::finishAll);
-        m_engine->stop();
-    } else {
-        QTimer::singleShot(0, this, &AbRun::finishAll);
-    }
+    stopEngine([this] { QTimer::singleShot(0, this, &AbRun::finishAll); });
 }
 
 bool AbRun::variantFailedAlready(int variant) const
@@ -180,52 +174,36 @@ void AbRun::startEngine()
 {
     setPhase(AbProgress::Phase::Starting);
     const AbVariant& v = current().variant;
-    m_engine = new EngineLauncher(this);
+    m_session = new EngineSession(this);
+    // Telemetry and status are asked for here: a refused subscription fails the variant, and the
+    // readiness polls are this run's own.
+    m_session->setTelemetryInterval(0);
+    m_session->setStatusPollInterval(std::chrono::hours(1));
     const uint64_t generation = m_generation;
-    connect(m_engine, &EngineLauncher::started, this, [this, generation] {
-        if (generation == m_generation)
+    connect(m_session, &EngineSession::stateChanged, this, [this, generation](EngineSession::State state) {
+        if (generation == m_generation && state == EngineSession::State::Ready)
             onEngineStarted();
     });
-    connect(m_engine, &EngineLauncher::failed, this, [this, generation](const QString& reason) {
+    connect(m_session, &EngineSession::failed, this, [this, generation](const QString& reason) {
         if (generation == m_generation)
             failVariant(reason);
     });
-    connect(m_engine, &EngineLauncher::exited, this, [this, generation](const QString& reason) {
+    connect(m_session, &EngineSession::lost, this, [this, generation](const QString& reason) {
         if (generation != m_generation)
             return;
-        const QString why =
-            u"the engine exited during repeat "_s + QString::number(m_round) + u": "_s + reason;
+        // The session waited briefly for the process's exit, so an exit explains itself.
+        const QString why = (reason.startsWith(u"wsgi-engine"_s) ? u"the engine exited during repeat "_s
+                                                                 : u"lost the engine during repeat "_s) +
+                            QString::number(m_round) + u": "_s + reason;
         if (m_loadRunning) {
-            m_pendingFailure = why;
+            if (m_pendingFailure.isEmpty())
+                m_pendingFailure = why;
             m_loadCancel = true;
             return;
         }
         failVariant(why);
     });
-    EngineLaunchSpec spec;
-    spec.enginePath = m_plan.enginePath.isEmpty() ? EngineLauncher::defaultEnginePath() : m_plan.enginePath;
-    if (v.runInPlace)
-        spec.configFile = v.filePath;
-    else
-        spec.configText = v.configText;
-    spec.configName = v.group.isEmpty() ? u"variant.conf"_s : v.group + u".conf"_s;
-    spec.startTimeout = std::chrono::milliseconds(m_plan.startTimeoutMs);
-    m_repeat.engineStartedAt = unixNow();
-    m_engine->start(spec);
-}
-
-void AbRun::onEngineStarted()
-{
-    m_repeat.enginePid = m_engine->pid();
-    const TokenFile token = readTokenFile(m_engine->tokenFile());
-    if (!token.ok()) {
-        failVariant(token.error);
-        return;
-    }
-    setPhase(AbProgress::Phase::WaitingForWorkers);
-    m_client = new ControlClient(this);
-    const uint64_t generation = m_generation;
-    connect(m_client, &ControlClient::telemetryAvailable, this,
+    connect(m_session, &EngineSession::telemetryAvailable, this,
             [this, generation](const TelemetrySample& sample) {
                 if (generation != m_generation)
                     return;
@@ -233,38 +211,40 @@ void AbRun::onEngineStarted()
                 if (m_waitingForTelemetry && sample.time > m_repeat.windowEnd)
                     finishRepeat();
             });
-    connect(m_client, &ControlClient::errorOccurred, this, [this, generation](const ControlError& error) {
-        if (generation != m_generation || error.kind == ControlError::Kind::Malformed)
-            return;
-        // The engine's exit, if that is what this is, says more: give it a moment to arrive first.
-        QTimer::singleShot(500, this, [this, generation, error] {
-            if (generation != m_generation)
-                return;
-            const QString why = u"lost the engine's control connection: "_s + error.message;
-            if (m_loadRunning) {
-                if (m_pendingFailure.isEmpty())
-                    m_pendingFailure = why;
-                m_loadCancel = true;
-            } else {
-                failVariant(why);
-            }
+    EngineSession::LocalOptions options;
+    options.enginePath =
+        m_plan.enginePath.isEmpty() ? EngineLauncher::defaultEnginePath() : m_plan.enginePath;
+    if (v.runInPlace)
+        options.configFile = v.filePath;
+    else
+        options.configText = v.configText;
+    options.configName = v.group.isEmpty() ? u"variant.conf"_s : v.group + u".conf"_s;
+    options.startTimeout = std::chrono::milliseconds(m_plan.startTimeoutMs);
+    options.quiet = true; // a measured engine logs only problems
+    m_repeat.engineStartedAt = unixNow();
+    m_session->startLocal(options);
+}
+
+void AbRun::onEngineStarted()
+{
+    m_repeat.enginePid = m_session->pid();
+    setPhase(AbProgress::Phase::WaitingForWorkers);
+    const uint64_t generation = m_generation;
+    m_session->client()->subscribe(
+        m_plan.effectiveTelemetryIntervalMs(), [this, generation](const ControlReply& reply) {
+            if (generation == m_generation && !reply.ok)
+                failVariant(u"the engine refused to stream telemetry: "_s + reply.error.message);
         });
-    });
-    m_client->connectToEngine(m_engine->controlEndpoint(), token.token);
-    m_client->subscribe(m_plan.effectiveTelemetryIntervalMs(), [this, generation](const ControlReply& reply) {
-        if (generation == m_generation && !reply.ok)
-            failVariant(u"the engine refused to stream telemetry: "_s + reply.error.message);
-    });
     m_readyDeadline.start(m_plan.readyTimeoutMs);
     pollReadiness();
 }
 
 void AbRun::pollReadiness()
 {
-    if (!m_client)
+    if (!m_session || m_session->state() != EngineSession::State::Ready)
         return;
     const uint64_t generation = m_generation;
-    m_client->request(u"status"_s, {}, [this, generation](const ControlReply& reply) {
+    m_session->client()->request(u"status"_s, {}, [this, generation](const ControlReply& reply) {
         if (generation == m_generation)
             onReadinessStatus(reply);
     });
@@ -288,7 +268,7 @@ void AbRun::onReadinessStatus(const ControlReply& reply)
     m_readyDeadline.stop();
     AbVariantResult& r = current();
     recordEngineStatus(r, *status.value);
-    for (const QString& warning : m_engine->warnings())
+    for (const QString& warning : m_session->warnings())
         if (!r.engineWarnings.contains(warning))
             r.engineWarnings << warning;
     if (m_plan.limit != LimitMode::Off && !m_result.limits.count(r.runtime) &&
@@ -339,7 +319,7 @@ void AbRun::startLoad()
     setPhase(m_plan.load.warmupSec > 0 ? AbProgress::Phase::WarmingUp : AbProgress::Phase::Measuring);
     wsgi::loadgen::LoadSpec spec;
     const QString url =
-        m_engine->url() + (m_plan.load.path.startsWith(u'/') ? QString() : u"/"_s) + m_plan.load.path;
+        m_session->listenUrl() + (m_plan.load.path.startsWith(u'/') ? QString() : u"/"_s) + m_plan.load.path;
     spec.url = url.toStdString();
     spec.connections = m_plan.load.concurrency;
     spec.threads = std::min(m_plan.load.threads, m_plan.load.concurrency);
@@ -403,12 +383,7 @@ void AbRun::onLoadFinished(const std::shared_ptr<LoadOutcome>& outcome, uint64_t
         // A partial window cannot be compared with full ones: it is dropped, the rest is kept.
         ++m_generation;
         teardown();
-        if (m_engine) {
-            connect(m_engine, &EngineLauncher::stopped, this, &AbRun::finishAll);
-            m_engine->stop();
-        } else {
-            finishAll();
-        }
+        stopEngine([this] { finishAll(); });
         return;
     }
     if (generation != m_generation) {
@@ -470,7 +445,7 @@ void AbRun::finishRepeat()
                               u" cores during this repeat: its numbers are disturbed"_s;
     // One last status: worker restarts during the repeat make its numbers suspect.
     const uint64_t generation = m_generation;
-    m_client->request(u"status"_s, {}, [this, generation](const ControlReply& reply) {
+    m_session->client()->request(u"status"_s, {}, [this, generation](const ControlReply& reply) {
         if (generation != m_generation)
             return;
         if (reply.ok) {
@@ -499,8 +474,8 @@ void AbRun::failVariant(const QString& reason)
         r.status = AbVariantResult::Status::Failed;
         r.failure = reason;
         r.failedInRound = m_round;
-        if (m_engine)
-            for (const QString& warning : m_engine->warnings())
+        if (m_session)
+            for (const QString& warning : m_session->warnings())
                 if (!r.engineWarnings.contains(warning))
                     r.engineWarnings << warning;
         // Its remaining repeats will not run: the estimate and the count of runs shrink.
@@ -530,11 +505,6 @@ void AbRun::teardown()
         m_probe->deleteLater();
         m_probe = nullptr;
     }
-    if (m_client) {
-        m_client->disconnectFromEngine();
-        m_client->deleteLater();
-        m_client = nullptr;
-    }
 }
 
 void AbRun::endRun()
@@ -542,24 +512,32 @@ void AbRun::endRun()
     teardown();
     ++m_progress.runsDone;
     setPhase(AbProgress::Phase::Stopping);
-    EngineLauncher* engine = std::exchange(m_engine, nullptr);
-    if (!engine) {
-        QTimer::singleShot(m_plan.cooldownMs, this, &AbRun::nextRun);
+    // The cool-down lets the previous engine's exit and page-cache churn settle before the next
+    // variant is measured.
+    stopEngine([this] { QTimer::singleShot(m_plan.cooldownMs, this, &AbRun::nextRun); });
+}
+
+void AbRun::stopEngine(std::function<void()> then)
+{
+    EngineSession* session = std::exchange(m_session, nullptr);
+    if (!session) {
+        then();
         return;
     }
-    if (engine->state() != EngineLauncher::State::Running &&
-        engine->state() != EngineLauncher::State::Starting) {
-        engine->deleteLater(); // failed or exited: its destructor reaps whatever is left
-        QTimer::singleShot(m_plan.cooldownMs, this, &AbRun::nextRun);
+    session->disconnect(this);
+    const EngineSession::State state = session->state();
+    if (state == EngineSession::State::Idle || state == EngineSession::State::Lost) {
+        session->deleteLater(); // failed or lost: its destructor reaps whatever is left
+        then();
         return;
     }
-    connect(engine, &EngineLauncher::stopped, this, [this, engine] {
-        engine->deleteLater();
-        // The cool-down lets the previous engine's exit and page-cache churn settle before the
-        // next variant is measured.
-        QTimer::singleShot(m_plan.cooldownMs, this, &AbRun::nextRun);
+    connect(session, &EngineSession::stateChanged, this, [session, then](EngineSession::State s) {
+        if (s != EngineSession::State::Idle)
+            return;
+        session->deleteLater();
+        then();
     });
-    engine->stop();
+    session->stop();
 }
 
 void AbRun::setPhase(AbProgress::Phase phase)
@@ -592,9 +570,9 @@ void AbRun::finishAll()
     if (m_finished)
         return;
     teardown();
-    if (m_engine) {
-        m_engine->deleteLater();
-        m_engine = nullptr;
+    if (m_session) {
+        m_session->deleteLater();
+        m_session = nullptr;
     }
     for (AbVariantResult& r : m_result.variants) {
         if (r.status == AbVariantResult::Status::Pending)

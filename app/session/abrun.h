@@ -23,6 +23,7 @@
 #include <QTimer>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -31,8 +32,7 @@
 
 namespace wsgi::studio {
 
-class ControlClient;
-class EngineLauncher;
+class EngineSession;
 class PhysicalLimitProbe;
 struct ControlReply;
 
@@ -106,7 +106,8 @@ private:
     void collectTelemetry();
     void finishRepeat();
     void failVariant(const QString& reason);
-    void endRun(); // stop the engine, cool down, then the next run
+    void endRun();                               // stop the engine, cool down, then the next run
+    void stopEngine(std::function<void()> then); // `then` once the engine is gone
     void teardown();
     void setPhase(AbProgress::Phase phase);
     void emitProgress();
@@ -122,8 +123,7 @@ private:
     int m_round = 0;
     uint64_t m_generation = 0; // bumped per run: late callbacks of an earlier run are ignored
 
-    EngineLauncher* m_engine = nullptr;
-    ControlClient* m_client = nullptr;
+    EngineSession* m_session = nullptr; // the current run's engine
     PhysicalLimitProbe* m_probe = nullptr;
     std::vector<TelemetrySample> m_samples;
     AbRepeat m_repeat;

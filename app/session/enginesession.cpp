@@ -101,6 +101,11 @@ QStringList EngineSession::warnings() const
     return m_launcher ? m_launcher->warnings() : m_retiredWarnings;
 }
 
+QString EngineSession::errorTail(int lines) const
+{
+    return m_launcher ? m_launcher->errorTail(lines) : QString();
+}
+
 void EngineSession::setStatusPollInterval(std::chrono::milliseconds interval)
 {
     m_statusTimer.setInterval(int(std::max<std::chrono::milliseconds::rep>(interval.count(), 50)));

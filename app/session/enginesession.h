@@ -104,6 +104,8 @@ public:
     QString dispatchMode() const { return m_dispatch; } // "direct" or "proxy"; empty when attached
     QStringList logLines() const;
     QStringList warnings() const; // the engine's "warning:" lines (local engines)
+    // A local engine's own words about a problem (EngineLauncher::errorTail); empty when attached.
+    QString errorTail(int lines = 12) const;
     QString lastError() const { return m_lastError; }
 
     void setStatusPollInterval(std::chrono::milliseconds interval);
