@@ -94,4 +94,31 @@ TEST(DirectLimits, AResponseThatStallsLongerThanSocketTimeoutIsCut)
     EXPECT_LT(secondsSince(start), 2.8) << "the stalled stream was not cut at socket-timeout=1";
 }
 
+TEST(DirectLimits, AClientThatStopsReadingIsDroppedAfterTimeout)
+{
+    if (!directDispatch())
+        GTEST_SKIP() << "proxy mode: the supervisor's relay, tested in proxy_vanished_test";
+    // No socket-timeout: it defaults to Apache's Timeout, here 2 s.
+    EngineProcess engine("Timeout 2\n"
+                         "WSGIDaemonProcess g processes=1 threads=1\n"
+                         "WSGIScriptAlias / " +
+                         testAppPath("hardening.py") + " process-group=g application-group=%{GLOBAL}\n");
+    ASSERT_TRUE(engine.started()) << engine.log();
+    ASSERT_TRUE(engine.waitReady()) << engine.log();
+    // An endless download whose client reads the head and then nothing more, without leaving.
+    RawClient stalled(engine.port(), 16384);
+    stalled.send("GET /stream?chunks=1000000&size=65536 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    stalled.pump(std::chrono::milliseconds(300));
+    ASSERT_EQ(stalled.status(), 200);
+    // Once nothing moves for Timeout, the write gives up, the stream's close() runs and the only
+    // thread serves the next client.
+    const auto start = Clock::now();
+    HttpConnection next(engine.port());
+    next.send("GET /closed HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const HttpResponse r = next.read(false, std::chrono::seconds(10));
+    EXPECT_EQ(r.status, 200) << engine.log();
+    EXPECT_EQ(r.body.rfind("closed 1 ", 0), 0u) << r.body;
+    EXPECT_LT(secondsSince(start), 6.0);
+}
+
 } // namespace

@@ -1,0 +1,63 @@
+// Direct mode's documented trade-off (README, dispatch modes): a worker process that crashes takes
+// the connections it holds with it, idle keep-alive ones included; the other processes' connections
+// are untouched and new connections are served at once.
+
+#include "enginefixture.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+using namespace wsgi::testing;
+
+namespace {
+
+std::string pidOf(const std::string& json)
+{
+    const size_t at = json.find("\"pid\": ");
+    return at == std::string::npos ? std::string()
+                                   : json.substr(at + 7, json.find_first_of(",}", at) - at - 7);
+}
+
+TEST(DirectCrash, ACrashClosesOnlyTheConnectionsOfTheProcessThatDied)
+{
+    if (!directDispatch())
+        GTEST_SKIP() << "proxy mode: the supervisor holds the connections and answers 500 (engine_test)";
+    EngineProcess engine("WSGIDaemonProcess g processes=2 threads=1\n"
+                         "WSGIScriptAlias / " +
+                         testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
+    ASSERT_TRUE(engine.started()) << engine.log();
+    ASSERT_TRUE(engine.waitReady()) << engine.log();
+    std::vector<std::unique_ptr<HttpConnection>> clients;
+    std::vector<std::string> pids;
+    for (int i = 0; i < 10; ++i) {
+        clients.push_back(std::make_unique<HttpConnection>(engine.port()));
+        clients.back()->send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        const HttpResponse r = clients.back()->read();
+        ASSERT_EQ(r.status, 200);
+        pids.push_back(pidOf(r.body));
+    }
+    const std::string victim = pids[0];
+    size_t survivors = 0;
+    for (const auto& p : pids)
+        survivors += p != victim;
+    ASSERT_GT(survivors, 0u) << "all ten connections went to one process";
+
+    clients[0]->send("GET /crash HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    EXPECT_TRUE(clients[0]->read(false, std::chrono::seconds(10)).incomplete);
+    for (size_t i = 1; i < clients.size(); ++i) {
+        if (pids[i] == victim) {
+            EXPECT_TRUE(clients[i]->peerClosed(std::chrono::seconds(5))) << "connection " << i;
+            continue;
+        }
+        clients[i]->send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        const HttpResponse r = clients[i]->read(false, std::chrono::seconds(5));
+        EXPECT_EQ(r.status, 200) << "connection " << i << " of the surviving process";
+        EXPECT_EQ(pidOf(r.body), pids[i]);
+    }
+    // A new connection is served at once, by the survivor or the replacement.
+    EXPECT_EQ(httpGet(engine.port(), "/").status, 200);
+}
+
+} // namespace
