@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <netinet/in.h>
 #include <optional>
 #include <poll.h>
@@ -303,6 +304,8 @@ TEST_F(ControlFlood, UnauthenticatedJunkDoesNotGrowTheSupervisor)
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(300)); // let the engine read what is queued
     const long after = vmRssKb(m_engine->pid());
+    std::cout << "supervisor VmRSS " << before << " kB before, " << after << " kB with " << kSockets
+              << " unauthenticated connections sending junk\n";
     EXPECT_LT(after - before, 8 * 1024)
         << "supervisor RSS grew from " << before << " kB to " << after << " kB";
     // The endpoint still serves a real client, and HTTP goes on.
