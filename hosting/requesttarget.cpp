@@ -109,12 +109,13 @@ bool isValidAuthority(std::string_view host)
         return true;
     std::string_view port;
     if (host.front() == '[') {
-        // IP-literal: IPv6address or IPvFuture; the characters are checked, not the grammar.
+        // IP-literal: IPv6address (with a %25 zone), or IPvFuture; the characters are checked, not
+        // the grammar.
         const size_t close = host.find(']');
         if (close == std::string_view::npos || close < 2)
             return false;
         for (char c : host.substr(1, close - 1))
-            if (!isUnreserved(c) && !isSubDelim(c) && c != ':')
+            if (!isUnreserved(c) && !isSubDelim(c) && c != ':' && c != '%')
                 return false;
         const std::string_view rest = host.substr(close + 1);
         if (!rest.empty() && rest.front() != ':')

@@ -97,8 +97,8 @@ TEST(RequestTarget, AbsoluteFormGivesTheAuthority)
 
 TEST(RequestTarget, HostValues)
 {
-    for (const std::string ok :
-         {"", "h", "example.org:80", "127.0.0.1", "[::1]:8080", "xn--bcher-kva.de", "a_b"})
+    for (const std::string ok : {"", "h", "example.org:80", "127.0.0.1", "[::1]:8080", "[fe80::1%25eth0]",
+                                 "xn--bcher-kva.de", "a_b"})
         EXPECT_TRUE(isValidAuthority(ok)) << ok;
     for (const std::string bad : {"a b", "a/b", "user@h", "h:port", "[::1", "::1", ":80", "h:123456", "a, b"})
         EXPECT_FALSE(isValidAuthority(bad)) << bad;
