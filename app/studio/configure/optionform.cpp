@@ -260,6 +260,8 @@ void OptionForm::apply(Row& row)
                                    : m_document->setDaemonOption(group(), row.option, text, &error);
     // Refused: the typed text stays in the editor with the reason under it; the document is unchanged.
     row.error = ok ? QString() : error;
+    if (ok)
+        row.shown = text;
     if (!ok)
         emit valueRejected(row.option, error);
     updateRow(row, modelRow);
@@ -286,30 +288,47 @@ void OptionForm::updateRow(Row& row, int modelRow)
     const bool changed = m_model->data(index, DaemonOptionsModel::ChangedRole).toBool();
     const OptionInfo& info = m_model->infoAt(modelRow);
     m_refreshing = true;
-    if (row.error.isEmpty() && !row.editor->hasFocus())
-        setEditorText(row, m_model->valueAt(modelRow));
+    // Text the user is typing (differs from what was last shown) is never overwritten.
+    if (row.error.isEmpty() && (!row.editor->hasFocus() || editorText(row) == row.shown)) {
+        row.shown = m_model->valueAt(modelRow);
+        setEditorText(row, row.shown);
+    }
     m_refreshing = false;
-    QFont font = row.name->font();
-    font.setBold(changed);
-    row.name->setFont(font);
+    // This runs for every row on every edit: change only what differs (a style sheet re-polishes).
+    auto setStyle = [](QWidget* w, const QString& style) {
+        if (w->styleSheet() != style)
+            w->setStyleSheet(style);
+    };
+    auto setText = [](QLabel* label, const QString& text) {
+        if (label->text() != text)
+            label->setText(text);
+    };
+    if (row.name->font().bold() != changed) {
+        QFont font = row.name->font();
+        font.setBold(changed);
+        row.name->setFont(font);
+    }
     const QString base =
         info.name + (info.support == config::OptionSupport::NotImplemented ? u" ⊘"_s : QString());
-    row.name->setText(changed ? u"● "_s + base : base);
+    setText(row.name, changed ? u"● "_s + base : base);
     if (!row.error.isEmpty()) {
-        row.message->setText(tr("Not applied: %1").arg(row.error));
-        row.message->setStyleSheet(errorStyle());
+        setText(row.message, tr("Not applied: %1").arg(row.error));
+        setStyle(row.message, errorStyle());
     } else if (!row.finding.isEmpty()) {
-        row.message->setText(row.finding);
-        row.message->setStyleSheet(findingStyle(row.findingSeverity));
+        setText(row.message, row.finding);
+        setStyle(row.message, findingStyle(row.findingSeverity));
     } else {
-        row.message->clear();
+        setText(row.message, {});
     }
-    row.editor->setStyleSheet(row.error.isEmpty() ? QString() : u"border: 1px solid #c0392b;"_s);
+    setStyle(row.editor, row.error.isEmpty() ? QString() : u"border: 1px solid #c0392b;"_s);
     const bool visible = !m_changedOnly || changed || !row.error.isEmpty() || !row.finding.isEmpty();
     for (QWidget* w : {static_cast<QWidget*>(row.name), row.editor, static_cast<QWidget*>(row.unit),
                        static_cast<QWidget*>(row.defaults)})
-        w->setVisible(visible);
-    row.message->setVisible(visible && !row.message->text().isEmpty());
+        if (w->isVisibleTo(this) != visible)
+            w->setVisible(visible);
+    const bool messageVisible = visible && !row.message->text().isEmpty();
+    if (row.message->isVisibleTo(this) != messageVisible)
+        row.message->setVisible(messageVisible);
 }
 
 } // namespace wsgi::studio

@@ -66,6 +66,7 @@ private:
         QLabel* unit = nullptr;
         QLabel* defaults = nullptr;
         QLabel* message = nullptr;
+        QString shown;   // the value last put in the editor from the document
         QString error;   // the rejected value's error, kept until the value is fixed
         QString finding; // the finding shown under the row
         int findingSeverity = -1;
