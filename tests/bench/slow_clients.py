@@ -213,7 +213,7 @@ async def attack(port: int, args) -> dict:
     tasks = [slow_connection(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", b"a",
                              args.head_interval, until, heads) for _ in range(args.slowloris)]
     body_head = (b"POST /input/read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
-                 b"Content-Length: 100000\r\n\r\n")
+                 + f"Content-Length: {args.body_bytes}\r\n\r\n".encode())
     tasks += [slow_connection(port, body_head, b"b", args.body_interval, until, bodies)
               for _ in range(args.slow_bodies)]
     # The normal client starts once the attack is in place.
@@ -272,6 +272,7 @@ def parse_args(argv):
     p.add_argument("--slow-bodies", type=int, default=8, help="slow-body connections at a time")
     p.add_argument("--head-interval", type=float, default=2.0, help="seconds between head bytes")
     p.add_argument("--body-interval", type=float, default=1.0, help="seconds between body bytes")
+    p.add_argument("--body-bytes", type=int, default=10000, help="Content-Length the slow bodies announce")
     p.add_argument("--rate", type=float, default=10.0, help="normal requests per second")
     p.add_argument("--timeout", type=float, default=10.0, help="a normal request failing after this")
     p.add_argument("--processes", type=int, default=1)
@@ -296,7 +297,8 @@ def main(argv: list[str]) -> int:
     rundir = Path(tempfile.mkdtemp(prefix="slow-clients-"))
     os.chmod(rundir, 0o755)  # Apache's daemon processes run as www-data when we are root
     print(f"attack {args.attack:.0f} s per server: {args.slowloris} slow heads (a byte every "
-          f"{args.head_interval:g} s), {args.slow_bodies} slow bodies (a byte every {args.body_interval:g} s), "
+          f"{args.head_interval:g} s), {args.slow_bodies} slow {args.body_bytes}-byte bodies (a byte every "
+          f"{args.body_interval:g} s), "
           f"normal client {args.rate:g} req/s; RequestReadTimeout {args.reqtimeout}; "
           f"group {args.processes}x{args.threads}; {APP.name}")
     rows = []
