@@ -9,129 +9,12 @@ namespace wsgi::studio::cli {
 
 namespace {
 
-const QString kMissing = u"-"_s;
-
-// Three significant digits: enough to see a 1% difference, few enough to read at a glance.
-QString significant(double value)
-{
-    const double magnitude = std::fabs(value);
-    const int decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
-    return QString::number(value, 'f', decimals);
-}
-
-QString withSpread(const std::optional<wsgi::ab::Spread>& s, const std::function<QString(double)>& format)
-{
-    if (!s)
-        return kMissing;
-    return format(s->median) + formatSpreadSuffix(*s);
-}
-
-QString cores(double value)
-{
-    return QString::number(value, 'f', 2) + u" cores"_s;
-}
-
-QString gilCell(const AbVariantSummary& s)
-{
-    if (!s.gilApplicable)
-        return u"n/a"_s; // no GIL to wait for (free-threaded), as the seeds print it
-    if (!s.gilP95Ms)
-        return kMissing;
-    // Below a microsecond the histogram's first bucket holds it: the seeds call that "none".
-    if (s.gilP95Ms->median < 0.001)
-        return u"none"_s;
-    return formatMs(s.gilP95Ms->median) + formatSpreadSuffix(*s.gilP95Ms);
-}
-
-QString ratioCell(const AbVariantSummary& s, const QString& baseline)
-{
-    if (!s.ok)
-        return kMissing;
-    if (s.name == baseline)
-        return u"baseline"_s;
-    if (!s.ratio || !s.ratio->valid)
-        return kMissing;
-    QString low = QString::fromStdString(wsgi::ab::formatRatio(s.ratio->low));
-    low.chop(1);
-    QString high = QString::fromStdString(wsgi::ab::formatRatio(s.ratio->high));
-    high.chop(1);
-    return QString::fromStdString(wsgi::ab::formatRatio(s.ratio->ratio)) + u" ("_s + low + u"\u2013"_s +
-           high + u')';
-}
-
 QString markdownEscape(QString text)
 {
     return text.replace(u'|', u"\\|"_s);
 }
 
 } // namespace
-
-QString formatRpm(double rpm)
-{
-    if (std::fabs(rpm) >= 1000)
-        return significant(rpm / 1000) + u'k';
-    return QString::number(rpm, 'f', 0);
-}
-
-QString formatMs(double ms)
-{
-    // GIL waits live below a millisecond when contention is light: microseconds read better there.
-    if (std::fabs(ms) < 0.1 && ms != 0)
-        return QString::number(std::lround(ms * 1000)) + u" \u00b5s"_s;
-    return significant(ms) + u" ms"_s;
-}
-
-QString formatBytes(double bytes)
-{
-    if (bytes >= 1e9)
-        return significant(bytes / 1e9) + u" GB"_s;
-    return significant(bytes / 1e6) + u" MB"_s;
-}
-
-QString formatSpreadSuffix(const wsgi::ab::Spread& s)
-{
-    if (s.n < 2)
-        return {};
-    const double percent = s.halfRangeRelative() * 100;
-    return u" \u00b1"_s +
-           (percent < 1 ? QString::number(percent, 'f', 1) : QString::number(std::lround(percent))) + u'%';
-}
-
-QString formatDuration(double seconds)
-{
-    const auto total = int64_t(std::llround(std::max(0.0, seconds)));
-    if (total < 60)
-        return QString::number(total) + u" s"_s;
-    if (total < 3600)
-        return QString::number(total / 60) + u"m "_s + QString::number(total % 60).rightJustified(2, u'0') +
-               u's';
-    return QString::number(total / 3600) + u"h "_s +
-           QString::number(total / 60 % 60).rightJustified(2, u'0') + u'm';
-}
-
-std::vector<QStringList> abTableRows(const AbResult& result, const AbSummary& summary)
-{
-    const QString vsHeader = summary.baseline.isEmpty() ? u"vs first"_s : u"vs "_s + summary.baseline;
-    std::vector<QStringList> rows{{u"Config"_s, u"rpm"_s, u"response"_s, u"app"_s, u"CPU/proc"_s,
-                                   u"CPU total"_s, u"RSS"_s, u"GIL p95"_s, u"of limit"_s, vsHeader}};
-    for (size_t i = 0; i < summary.variants.size(); ++i) {
-        const AbVariantSummary& s = summary.variants[i];
-        const AbVariantResult& v = result.variants[i];
-        if (!s.ok) {
-            const QString state = v.status == AbVariantResult::Status::Failed ? u"failed"_s : u"not run"_s;
-            rows.push_back({s.name, state, kMissing, kMissing, kMissing, kMissing, kMissing, kMissing,
-                            kMissing, kMissing});
-            continue;
-        }
-        const QString ofLimit =
-            s.ofLimit ? QString::number(std::lround(s.ofLimit->median * 100)) + u'%' : u"n/a"_s;
-        rows.push_back({s.name, withSpread(s.rpm, formatRpm), withSpread(s.responseMs, formatMs),
-                        withSpread(s.appMs, formatMs), withSpread(s.cpuPerProcess, cores),
-                        withSpread(s.cpuTotal, cores), withSpread(s.rssBytes, formatBytes), gilCell(s),
-                        ofLimit, ratioCell(s, summary.baseline)});
-    }
-    return rows;
-}
 
 QString renderAbTable(const std::vector<QStringList>& rows, bool markdown)
 {

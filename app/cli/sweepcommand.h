@@ -3,46 +3,10 @@
 // runtime) measured with the A/B machinery, ranked by throughput and by memory.
 
 #include "cli/command.h"
-#include "session/abvariant.h"
-
-#include <QStringList>
-
-#include <optional>
-#include <vector>
+#include "session/sweep.h"
 
 namespace wsgi::studio::cli {
 
 Command sweepCommand();
-
-struct SweepGrid
-{
-    std::vector<int> processes;
-    std::vector<int> threads;
-    std::vector<double> switchIntervals; // empty: the runtime's default
-    QStringList runtimes;                // empty: the engine's default runtime
-};
-
-struct SweepCell
-{
-    QString name; // "2x5 0.1ms", "1x10 3.13t ft"
-    int processes = 0;
-    int threads = 0;
-    std::optional<double> switchInterval;
-    QString runtime;
-    bool freeThreading = false;
-    QString options; // the WSGIDaemonProcess options the cell runs with
-};
-
-// Every combination, in grid order. A free-threaded runtime ("...t") runs with free-threading=on
-// and without the switch-interval dimension (it has no GIL to switch), so its cells are not
-// repeated once per interval.
-std::vector<SweepCell> sweepCells(const SweepGrid& grid);
-
-// "1,2,4" -> {1, 2, 4}; empty with `error` set on anything else.
-std::optional<std::vector<int>> parseIntList(const QString& text, int minimum, QString& error);
-std::optional<std::vector<double>> parseDoubleList(const QString& text, QString& error);
-
-// "5ms", "2ms", "0.1ms": the seeds' way of naming a switch interval.
-QString switchIntervalLabel(double seconds);
 
 } // namespace wsgi::studio::cli

@@ -1,5 +1,7 @@
 #include "cli/toptable.h"
 
+#include "session/processrows.h"
+
 #include <QDateTime>
 
 #include <algorithm>
@@ -12,7 +14,11 @@ namespace wsgi::studio::cli {
 
 namespace {
 
-enum class Align { Left, Right };
+enum class Align
+{
+    Left,
+    Right
+};
 
 struct Column
 {
@@ -85,7 +91,8 @@ public:
     }
 
 private:
-    QString line(const QStringList& cells, const std::vector<qsizetype>& widths, const std::vector<bool>& shown) const
+    QString line(const QStringList& cells, const std::vector<qsizetype>& widths,
+                 const std::vector<bool>& shown) const
     {
         QString text;
         for (size_t c = 0; c < m_columns.size(); ++c) {
@@ -94,7 +101,8 @@ private:
             const QString cell = qsizetype(c) < cells.size() ? cells[qsizetype(c)] : QString();
             if (!text.isEmpty())
                 text += QString(kGap, u' ');
-            text += m_columns[c].align == Align::Left ? cell.leftJustified(widths[c]) : cell.rightJustified(widths[c]);
+            text += m_columns[c].align == Align::Left ? cell.leftJustified(widths[c])
+                                                      : cell.rightJustified(widths[c]);
         }
         // Left-aligned last columns would leave trailing blanks; a terminal does not need them.
         while (text.endsWith(u' '))
@@ -116,7 +124,8 @@ QString meanMs(const PhaseTiming& t)
 {
     if (!t.applicable)
         return u"n/a"_s;
-    return t.meanSeconds ? fixed(*t.meanSeconds * 1000.0, 2) : u"-"_s;
+    const auto ms = phaseMeanMs(t);
+    return ms ? fixed(*ms, 2) : u"-"_s;
 }
 
 // p95 of a GIL phase in milliseconds, three decimals: sub-millisecond waits are the interesting ones.
@@ -124,9 +133,8 @@ QString gilP95Ms(const PhaseTiming& t)
 {
     if (!t.applicable)
         return u"n/a"_s;
-    if (t.histogram.count() == 0)
-        return u"-"_s;
-    return fixed(t.histogram.percentile(95) / 1000.0, 3);
+    const auto ms = phaseP95Ms(t);
+    return ms ? fixed(*ms, 3) : u"-"_s;
 }
 
 QString mebibytes(int64_t bytes)
@@ -141,53 +149,16 @@ QString plural(int64_t n, const QString& one, const QString& many)
 
 } // namespace
 
-QString formatUptime(double seconds)
-{
-    const int64_t s = std::isfinite(seconds) && seconds > 0 ? int64_t(seconds) : 0;
-    auto two = [](int64_t v) { return QString::number(v).rightJustified(2, u'0'); };
-    if (s < 60)
-        return QString::number(s) + u's';
-    if (s < 3600)
-        return QString::number(s / 60) + u'm' + two(s % 60) + u's';
-    if (s < 86400)
-        return QString::number(s / 3600) + u'h' + two(s % 3600 / 60) + u'm';
-    return QString::number(s / 86400) + u'd' + two(s % 86400 / 3600) + u'h';
-}
-
-QStringList renderTop(const EngineStatus& status, const TelemetrySample& sample, const TopViewOptions& options)
+QStringList renderTop(const EngineStatus& status, const TelemetrySample& sample,
+                      const TopViewOptions& options)
 {
     const std::string groupFilter = options.group.toStdString();
     auto shown = [&](const std::string& group) { return groupFilter.empty() || group == groupFilter; };
-
-    // Rows in the engine's group order, then by process slot.
-    std::map<std::string, size_t> groupOrder;
-    for (size_t g = 0; g < status.groups.size(); ++g)
-        groupOrder.emplace(status.groups[g].name, g);
+    const ProcessRows view = processRows(status, sample, options.group);
     std::vector<const ProcessTelemetry*> rows;
-    for (const ProcessTelemetry& p : sample.processes)
-        if (shown(p.group))
-            rows.push_back(&p);
-    std::stable_sort(rows.begin(), rows.end(), [&](const ProcessTelemetry* a, const ProcessTelemetry* b) {
-        const auto ga = groupOrder.count(a->group) ? groupOrder.at(a->group) : groupOrder.size();
-        const auto gb = groupOrder.count(b->group) ? groupOrder.at(b->group) : groupOrder.size();
-        return std::tie(ga, a->process, a->pid) < std::tie(gb, b->process, b->pid);
-    });
-
-    double rpm = 0, cores = 0;
-    int64_t rss = 0, active = 0, threads = 0, queued = 0;
-    int groups = 0;
-    for (const ProcessTelemetry* p : rows) {
-        rpm += p->requestsPerMinute;
-        cores += p->cpuUtilization.value_or(0);
-        rss += p->memoryRss;
-        active += p->threadsActive;
-        threads += p->threadsMaximum;
-    }
-    for (const GroupStatus& g : status.groups)
-        if (shown(g.name)) {
-            queued += g.queueLength;
-            ++groups;
-        }
+    for (size_t i : view.rows)
+        rows.push_back(&sample.processes[i]);
+    const ProcessTotals& totals = view.totals;
 
     QStringList lines;
     QString engineLine = u"wsgi-engine pid "_s + QString::number(status.engine.pid) + u", up "_s +
@@ -200,15 +171,18 @@ QStringList renderTop(const EngineStatus& status, const TelemetrySample& sample,
         engineLine += u", serving "_s + listen.join(u", "_s);
     }
     lines << engineLine;
-    lines << u"total: "_s + fixed(rpm, 0) + u" rpm, "_s + fixed(cores, 2) + u" CPU cores, "_s + mebibytes(rss) +
-                 u" MiB RSS, "_s + QString::number(active) + u" of "_s + plural(threads, u"thread"_s, u"threads"_s) +
-                 u" busy, "_s + QString::number(queued) + u" queued"_s;
-    const QString ending = sample.time > 0
-                               ? u" ending "_s + QDateTime::fromMSecsSinceEpoch(int64_t(sample.time * 1000))
-                                                     .toString(u"HH:mm:ss"_s)
-                               : QString();
+    lines << u"total: "_s + fixed(totals.requestsPerMinute, 0) + u" rpm, "_s + fixed(totals.cpuCores, 2) +
+                 u" CPU cores, "_s + mebibytes(totals.memoryRss) + u" MiB RSS, "_s +
+                 QString::number(totals.activeThreads) + u" of "_s +
+                 plural(totals.threads, u"thread"_s, u"threads"_s) + u" busy, "_s +
+                 QString::number(totals.queued) + u" queued"_s;
+    const QString ending =
+        sample.time > 0
+            ? u" ending "_s +
+                  QDateTime::fromMSecsSinceEpoch(int64_t(sample.time * 1000)).toString(u"HH:mm:ss"_s)
+            : QString();
     QString scope = plural(qsizetype(rows.size()), u"process"_s, u"processes"_s) + u" in "_s +
-                    (groupFilter.empty() ? plural(groups, u"group"_s, u"groups"_s)
+                    (groupFilter.empty() ? plural(totals.groups, u"group"_s, u"groups"_s)
                                          : u"group '"_s + options.group + u'\'');
     lines << u"interval "_s + fixed(sample.intervalMs / 1000.0, 2) + u" s"_s + ending + u"; "_s + scope +
                  (options.live ? u"; Ctrl-C quits"_s : QString());
@@ -234,7 +208,7 @@ QStringList renderTop(const EngineStatus& status, const TelemetrySample& sample,
         {{}, {}, Align::Left}, // state, only for processes that are not running
     });
     for (const ProcessTelemetry* p : rows) {
-        const bool running = p->state.empty() || p->state == "running";
+        const bool running = processRunning(*p);
         table.addRow({
             QString::fromStdString(p->group),
             QString::number(p->process),
@@ -271,8 +245,9 @@ QStringList renderTop(const EngineStatus& status, const TelemetrySample& sample,
     if (!restarts.isEmpty())
         lines << QString() << u"restarts since start: "_s + restarts.join(u"; "_s);
     if (!hidden.isEmpty())
-        lines << QString() << u"hidden to fit: "_s + hidden.join(u", "_s) + u" (all columns need "_s +
-                                  QString::number(fullWidth) + u')';
+        lines << QString()
+              << u"hidden to fit: "_s + hidden.join(u", "_s) + u" (all columns need "_s +
+                     QString::number(fullWidth) + u')';
     if (!options.notice.isEmpty())
         lines << QString() << options.notice;
 

@@ -3,6 +3,7 @@
 // process. Pure: the same status and sample always give the same lines, so tests compare text.
 
 #include "session/enginestatus.h"
+#include "session/format.h"
 #include "session/telemetrysample.h"
 
 #include <QString>
@@ -12,15 +13,13 @@ namespace wsgi::studio::cli {
 
 struct TopViewOptions
 {
-    QString group;   // only this daemon group; empty: all
-    int width = 0;   // cut lines to this many columns; 0: never
+    QString group; // only this daemon group; empty: all
+    int width = 0; // cut lines to this many columns; 0: never
     bool live = false;
     QString notice; // a problem worth showing under the table (a skipped malformed event, ...)
 };
 
-QStringList renderTop(const EngineStatus& status, const TelemetrySample& sample, const TopViewOptions& options);
-
-// "45s", "2m13s", "1h02m", "3d04h": uptimes at a glance, never more than two units.
-QString formatUptime(double seconds);
+QStringList renderTop(const EngineStatus& status, const TelemetrySample& sample,
+                      const TopViewOptions& options);
 
 } // namespace wsgi::studio::cli
