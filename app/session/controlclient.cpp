@@ -136,8 +136,8 @@ uint64_t ControlClient::enqueue(const QString& op, const QJsonObject& arguments,
     const uint64_t id = m_nextId++;
     if (m_state == State::Disconnected) {
         // Reported from the event loop, never from inside the caller's own call.
-        const ControlReply reply = failedReply(
-            id, op, {ControlError::Kind::Connection, {}, u"not connected to an engine"_s});
+        const ControlReply reply =
+            failedReply(id, op, {ControlError::Kind::Connection, {}, u"not connected to an engine"_s});
         QTimer::singleShot(0, this, [this, reply, handler = std::move(handler)] {
             if (handler)
                 handler(reply);
@@ -187,7 +187,8 @@ void ControlClient::onReadyRead()
             return;
         m_buffer.remove(0, start);
         if (m_buffer.size() > kControlMaxLine) {
-            fail({ControlError::Kind::Malformed, {},
+            fail({ControlError::Kind::Malformed,
+                  {},
                   u"the engine at "_s + m_endpoint.toString() + u" sent a line longer than "_s +
                       QString::number(kControlMaxLine / (1024 * 1024)) + u" MiB; closing the connection"_s});
             return;
@@ -229,9 +230,9 @@ void ControlClient::handleReply(const ControlMessage& message)
 {
     if (!message.id) {
         // The engine could not read our request well enough to find its id.
-        Q_EMIT errorOccurred({ControlError::Kind::Engine, message.errorCode,
-                              u"the engine rejected a request ("_s + message.errorCode + u"): "_s +
-                                  message.errorMessage});
+        Q_EMIT errorOccurred(
+            {ControlError::Kind::Engine, message.errorCode,
+             u"the engine rejected a request ("_s + message.errorCode + u"): "_s + message.errorMessage});
         return;
     }
     const uint64_t id = *message.id;
@@ -239,9 +240,10 @@ void ControlClient::handleReply(const ControlMessage& message)
     if (it == m_pending.end()) {
         // A reply to a request that already timed out is expected; one to an id never sent is not.
         if (id >= m_nextId)
-            Q_EMIT errorOccurred({ControlError::Kind::Malformed, {},
-                                  u"the engine answered request "_s + QString::number(id) +
-                                      u", which was never sent"_s});
+            Q_EMIT errorOccurred(
+                {ControlError::Kind::Malformed,
+                 {},
+                 u"the engine answered request "_s + QString::number(id) + u", which was never sent"_s});
         return;
     }
     ControlReply reply;
@@ -313,7 +315,8 @@ void ControlClient::checkDeadlines()
             const QString hint = m_state == State::Connecting
                                      ? QString()
                                      : u" (is that the engine's control port, not its HTTP port?)"_s;
-            fail({ControlError::Kind::Timeout, {},
+            fail({ControlError::Kind::Timeout,
+                  {},
                   what + QString::number(m_connectTimeout.count()) + u" ms"_s + hint});
             return;
         }
@@ -331,7 +334,8 @@ void ControlClient::checkDeadlines()
             continue;
         const QString op = it->second.op;
         complete(id, failedReply(id, op,
-                                 {ControlError::Kind::Timeout, {},
+                                 {ControlError::Kind::Timeout,
+                                  {},
                                   u"the engine at "_s + m_endpoint.toString() + u" did not answer '"_s + op +
                                       u"' in time"_s}));
     }
@@ -353,9 +357,10 @@ void ControlClient::onSocketError(QAbstractSocket::SocketError error)
         message = u"cannot resolve host '"_s + m_endpoint.host + u"'"_s;
         break;
     case QAbstractSocket::RemoteHostClosedError:
-        message = m_state == State::Ready
-                      ? u"the engine at "_s + m_endpoint.toString() + u" closed the connection"_s
-                      : u"the peer at "_s + m_endpoint.toString() + u" closed the connection before its hello"_s;
+        message =
+            m_state == State::Ready
+                ? u"the engine at "_s + m_endpoint.toString() + u" closed the connection"_s
+                : u"the peer at "_s + m_endpoint.toString() + u" closed the connection before its hello"_s;
         break;
     default:
         message = u"connection to "_s + m_endpoint.toString() + u" failed: "_s + m_socket->errorString();
@@ -368,7 +373,8 @@ void ControlClient::onSocketDisconnected()
 {
     // A close without an error (RemoteHostClosedError usually comes first and has already failed us).
     if (m_state != State::Disconnected)
-        fail({ControlError::Kind::Connection, {},
+        fail({ControlError::Kind::Connection,
+              {},
               u"the engine at "_s + m_endpoint.toString() + u" closed the connection"_s});
 }
 

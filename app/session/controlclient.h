@@ -32,7 +32,8 @@ namespace wsgi::studio {
 
 struct ControlError
 {
-    enum class Kind {
+    enum class Kind
+    {
         Connection, // refused, unreachable, closed by the peer
         Protocol,   // not a wsgi-engine control endpoint, or another protocol version
         Timeout,    // no hello or no reply in time
@@ -57,7 +58,13 @@ class ControlClient : public QObject
 {
     Q_OBJECT
 public:
-    enum class State { Disconnected, Connecting, AwaitingHello, Ready };
+    enum class State
+    {
+        Disconnected,
+        Connecting,
+        AwaitingHello,
+        Ready
+    };
     using ReplyHandler = std::function<void(const ControlReply&)>;
 
     explicit ControlClient(QObject* parent = nullptr);

@@ -124,7 +124,10 @@ public:
         return v.toObject();
     }
 
-    QString path(QLatin1StringView key) const { return m_path.isEmpty() ? QString(key) : m_path + u'.' + key; }
+    QString path(QLatin1StringView key) const
+    {
+        return m_path.isEmpty() ? QString(key) : m_path + u'.' + key;
+    }
     bool failed() const { return !m_error.isEmpty(); }
     void failWith(const QString& message)
     {
@@ -258,15 +261,17 @@ PhaseTiming decodePhase(const QJsonObject& o, TimingPhase phase, const QString& 
         const QString itemPath = hPath + u".buckets["_s + QString::number(i) + u']';
         const QJsonArray pair = buckets[i].toArray();
         const bool wellFormed = buckets[i].isArray() && pair.size() == 2 && pair[0].isDouble() &&
-                                pair[1].isDouble() && pair[0].toInteger(-1) >= 0 && pair[1].toInteger(-1) >= 0;
+                                pair[1].isDouble() && pair[0].toInteger(-1) >= 0 &&
+                                pair[1].toInteger(-1) >= 0;
         if (!wellFormed) {
             hr.failWith(itemPath + u": expected [index, count] with two non-negative integers"_s);
             break;
         }
         const qint64 index = pair[0].toInteger();
         if (index >= wsgi::Histogram::bucketCount()) {
-            hr.failWith(itemPath + u": bucket index "_s + QString::number(index) + u" is out of range (0.."_s +
-                        QString::number(wsgi::Histogram::bucketCount() - 1) + u')');
+            hr.failWith(itemPath + u": bucket index "_s + QString::number(index) +
+                        u" is out of range (0.."_s + QString::number(wsgi::Histogram::bucketCount() - 1) +
+                        u')');
             break;
         }
         sparse.emplace_back(int(index), pair[1].toInteger());
@@ -279,8 +284,8 @@ PhaseTiming decodePhase(const QJsonObject& o, TimingPhase phase, const QString& 
     }
     // The count is redundant with the buckets; a mismatch means the line was altered or truncated.
     if (t.histogram.count() != count)
-        hr.failWith(hPath + u": count "_s + QString::number(count) + u" disagrees with the buckets, which hold "_s +
-                    QString::number(t.histogram.count()));
+        hr.failWith(hPath + u": count "_s + QString::number(count) +
+                    u" disagrees with the buckets, which hold "_s + QString::number(t.histogram.count()));
     return t;
 }
 
@@ -312,8 +317,8 @@ ProcessTelemetry decodeProcessTelemetry(const QJsonObject& o, const QString& pat
     for (size_t c = 0; c < 5; ++c)
         p.statusClasses[c] = r.integer(QLatin1StringView(kStatusKeys[c]));
     // Name the process in error paths: "processes[1]" alone does not say which worker misbehaved.
-    const QString processPath =
-        path + u" (group '"_s + QString::fromStdString(p.group) + u"' process "_s + QString::number(p.process) + u')';
+    const QString processPath = path + u" (group '"_s + QString::fromStdString(p.group) + u"' process "_s +
+                                QString::number(p.process) + u')';
     for (int ph = 0; ph < kTimingPhaseCount && !r.failed(); ++ph)
         p.phases[size_t(ph)] = decodePhase(o, TimingPhase(ph), processPath, error);
     p.gilWaitCount = r.integer("gil_wait_count"_L1);
@@ -340,8 +345,9 @@ Decoded<ControlHello> decodeHello(QByteArrayView line)
                                         QLatin1StringView(kControlProtocolName) + u'\''};
     hello.version = int(r.integer("version"_L1));
     if (error.isEmpty() && hello.version != kControlProtocolVersion)
-        return {std::nullopt, u"the engine speaks control protocol version "_s + QString::number(hello.version) +
-                                  u"; this studio speaks version "_s + QString::number(kControlProtocolVersion)};
+        return {std::nullopt, u"the engine speaks control protocol version "_s +
+                                  QString::number(hello.version) + u"; this studio speaks version "_s +
+                                  QString::number(kControlProtocolVersion)};
     hello.pid = r.integer("pid"_L1);
     hello.auth = QString::fromStdString(r.string("auth"_L1));
     if (!error.isEmpty())
@@ -452,7 +458,8 @@ Decoded<TelemetrySample> decodeTelemetry(const QJsonObject& event)
     return {std::move(sample), {}};
 }
 
-QByteArray encodeRequest(uint64_t id, const QByteArray& token, const QString& op, const QJsonObject& arguments)
+QByteArray encodeRequest(uint64_t id, const QByteArray& token, const QString& op,
+                         const QJsonObject& arguments)
 {
     QJsonObject request = arguments;
     request.insert("id"_L1, qint64(id));

@@ -26,8 +26,7 @@ inline constexpr int kControlProtocolVersion = 1;
 // anything far beyond that is a broken or hostile peer, not a message.
 inline constexpr qsizetype kControlMaxLine = 32 * 1024 * 1024;
 
-template <typename T>
-struct Decoded
+template <typename T> struct Decoded
 {
     std::optional<T> value;
     QString error; // what was wrong, when value is empty
@@ -45,7 +44,11 @@ struct ControlHello
 // One line from the engine after the hello: a reply to a request or an unsolicited event.
 struct ControlMessage
 {
-    enum class Kind { Reply, Event };
+    enum class Kind
+    {
+        Reply,
+        Event
+    };
     Kind kind = Kind::Reply;
     // Reply: the request id it answers; empty when the engine could not tell (unparseable request).
     std::optional<uint64_t> id;
@@ -64,6 +67,7 @@ Decoded<EngineStatus> decodeStatus(const QJsonObject& result);
 Decoded<TelemetrySample> decodeTelemetry(const QJsonObject& event);
 
 // One request line, newline included. The token goes on the wire and nowhere else.
-QByteArray encodeRequest(uint64_t id, const QByteArray& token, const QString& op, const QJsonObject& arguments);
+QByteArray encodeRequest(uint64_t id, const QByteArray& token, const QString& op,
+                         const QJsonObject& arguments);
 
 } // namespace wsgi::studio

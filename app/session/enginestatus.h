@@ -11,7 +11,14 @@
 namespace wsgi::studio {
 
 // The GIL arrangement actually in force in a worker, as it reported once the application loaded.
-enum class GilMode { Unknown, Starting, Shared, PerInterpreter, FreeThreaded };
+enum class GilMode
+{
+    Unknown,
+    Starting,
+    Shared,
+    PerInterpreter,
+    FreeThreaded
+};
 GilMode gilModeFromWire(const std::string& text); // Unknown for anything unrecognised
 const char* gilModeWireName(GilMode mode);        // "shared", "per-interpreter", ...
 
@@ -68,7 +75,7 @@ struct EngineStatus
     std::vector<MountStatus> mounts;
 
     const GroupStatus* group(const std::string& name) const; // nullptr when absent
-    const ProcessStatus* process(int64_t pid) const;          // nullptr when absent
+    const ProcessStatus* process(int64_t pid) const;         // nullptr when absent
 };
 
 } // namespace wsgi::studio

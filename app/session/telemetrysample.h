@@ -16,7 +16,8 @@
 namespace wsgi::studio {
 
 // The timing phases every process reports, in wire order.
-enum class TimingPhase {
+enum class TimingPhase
+{
     Queue,         // queue_time: accepted by the engine -> a request thread starts it
     Application,   // application_time
     Request,       // request_time: accepted -> response complete

@@ -16,8 +16,9 @@ TokenFile readTokenFile(const QString& path)
         return result;
     }
     if (!info.exists()) {
-        result.error = u"the control token file "_s + path + u" does not exist (the engine writes it at start "
-                                                              "with --control-token-file)"_s;
+        result.error = u"the control token file "_s + path +
+                       u" does not exist (the engine writes it at start "
+                       "with --control-token-file)"_s;
         return result;
     }
     if (info.isDir()) {
