@@ -6,6 +6,7 @@
 #include "controltoken.h"
 #include "core/readyline.h"
 #include "engineplan.h"
+#include "runnablechecks.h"
 #include "supervisor.h"
 
 #include <climits>
@@ -196,9 +197,15 @@ int main(int argc, char** argv)
         config.listen.push_back(fallback);
     }
     const auto plan = wsgi::hosting::planEngine(config, runtimes, dispatch);
+    // At start (unlike a reload, which refuses them) missing files are warnings, as Apache starts
+    // regardless and answers the requests it cannot serve with errors.
+    std::vector<wsgi::config::Finding> files = wsgi::hosting::checkRunnable(config);
+    for (auto& f : files)
+        f.severity = wsgi::config::Severity::Warning;
 
     bool failed = !parsed.ok() || !plan.ok();
-    for (const auto* findings : {&parsed.findings, &plan.findings})
+    for (const auto* findings : std::initializer_list<const std::vector<wsgi::config::Finding>*>{
+             &parsed.findings, &plan.findings, &files})
         for (const auto& f : *findings)
             if (!options.quiet || f.severity != wsgi::config::Severity::Note)
                 std::fprintf(stderr, "%s\n", wsgi::config::formatFinding(f).c_str());

@@ -100,4 +100,15 @@ TEST_F(ReloadChecks, AMissingHomeOrRuntimeIsRefused)
     expectOldConfigServes();
 }
 
+TEST(StartChecks, AMissingScriptIsAWarningAtStart)
+{
+    // Apache starts with a missing script too; the operator learns of it before the first request.
+    const auto r = runEngineCommand(
+        "WSGIDaemonProcess g\nWSGIScriptAlias / /nonexistent/wsgi-start/app.py process-group=g\n",
+        {"--check"});
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find(":2: warning:"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("/nonexistent/wsgi-start/app.py"), std::string::npos) << r.output;
+}
+
 } // namespace
