@@ -58,7 +58,8 @@ int main(int argc, char** argv)
     options.engineArguments = {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
     options.telemetryIntervalMs = 250;
     wsgi::studio::MainWindow window(options);
-    window.resize(1280, 800);
+    // Tall enough that every page shows whole (the Apache page's form and charts need about 790 px).
+    window.resize(1280, 960);
     window.show();
     wsgi::studio::ScreenshotRun run(&window, {.directory = parser.value(screenshot)});
     int exitCode = 1;

@@ -27,6 +27,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QListWidget>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -160,7 +161,13 @@ void MainWindow::buildPages()
         auto* item = new QListWidgetItem(titles[i], m_pageList);
         item->setToolTip(tr("%1 (Ctrl+%2)").arg(titles[i]).arg(i + 1));
         item->setSizeHint(QSize(0, m_pageList->fontMetrics().height() * 2 + 4));
-        m_stack->addWidget(m_pages[i]);
+        // A page scrolls rather than forcing its minimum size on the window (small screens, HiDPI).
+        auto* scroll = new QScrollArea(m_stack);
+        scroll->setObjectName(pageName(Page(i)) + QStringLiteral("Scroll"));
+        scroll->setWidget(m_pages[i]);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        m_stack->addWidget(scroll);
     }
     m_pageList->setMinimumWidth(m_pageList->fontMetrics().horizontalAdvance(titles[0]) + 40);
     m_pageList->setMaximumWidth(260);
@@ -359,8 +366,8 @@ void MainWindow::updateTitle()
     const QString path = m_document->path();
     const QString name = path.isEmpty() ? tr("untitled.conf") : QFileInfo(path).fileName();
     setWindowFilePath(path);
-    setWindowTitle(name + (m_document->isDirty() ? QStringLiteral(" *") : QString()) +
-                   QStringLiteral(" — WSGI Tuning Studio"));
+    // [*] is where Qt puts the modified mark (a '*', or the platform's own way).
+    setWindowTitle(name + QStringLiteral("[*] — WSGI Tuning Studio"));
     setWindowModified(m_document->isDirty());
 }
 

@@ -120,7 +120,7 @@ void ScreenshotRun::beginRendering()
     if (m_done || m_rendering) {
         return;
     }
-    if (m_window->monitorPage()->processModel()->totals().throughput <= 0 && !m_loadFinished) {
+    if (m_window->monitorPage()->processModel()->totals().requestsPerMinute <= 0 && !m_loadFinished) {
         // No telemetry of the load yet (a slow start on a busy machine): look again shortly.
         QTimer::singleShot(500, this, &ScreenshotRun::beginRendering);
         return;

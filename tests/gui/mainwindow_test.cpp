@@ -70,9 +70,11 @@ TEST(MainWindow, ServesTelemetryRestartsAndNeverFreezes)
     {
         guitest::BackgroundLoad load(url, 3.0);
         // The demo runs two processes; both rows appear, and throughput arrives from telemetry.
-        ASSERT_TRUE(
-            QTest::qWaitFor([&] { return table->rowCount() == 2 && table->totals().throughput > 0; }, 15000))
-            << "rows " << table->rowCount() << ", throughput " << table->totals().throughput;
+        ASSERT_TRUE(QTest::qWaitFor(
+            [&] { return table->rowCount() == 2 && table->totals().requestsPerMinute > 0; }, 15000))
+            << "rows " << table->rowCount() << ", rpm " << table->totals().requestsPerMinute << ", state "
+            << EngineSession::stateName(window.session()->state()).toStdString() << ", log:\n"
+            << window.logModel()->lines().join(u'\n').toStdString();
         ASSERT_TRUE(QTest::qWaitFor(
             [&] { return window.monitorPage()->throughputChart()->pointCount(0) >= 2; }, 5000));
     }

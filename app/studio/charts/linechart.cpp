@@ -43,7 +43,8 @@ LineChart::LineChart(QWidget* parent)
 {
     m_chart->addAxis(m_xAxis, Qt::AlignBottom);
     m_chart->addAxis(m_yAxis, Qt::AlignLeft);
-    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    // Legends on top in every chart, so plot areas of charts side by side line up.
+    m_chart->legend()->setAlignment(Qt::AlignTop);
     m_chart->setMargins(QMargins(4, 4, 8, 4));
     m_chart->layout()->setContentsMargins(0, 0, 0, 0);
     m_xAxis->setLabelFormat(QStringLiteral("%.0f"));
@@ -116,6 +117,12 @@ void LineChart::setXWindow(double span)
 {
     m_xWindow = span;
     scheduleRefresh();
+}
+
+void LineChart::setLegendVisible(bool visible)
+{
+    m_legend = visible;
+    m_chart->legend()->setVisible(visible);
 }
 
 void LineChart::setEmptyText(const QString& text)
@@ -191,6 +198,14 @@ void LineChart::refresh()
     double yMin = 0; // rates and durations start at 0: an axis from 37 to 41 exaggerates noise
     double yMax = -std::numeric_limits<double>::infinity();
     bool anyPoint = false;
+    // The x extent comes from every row, not only rows where a series has a value, so charts that
+    // share a time column keep the same axis even when one series starts later.
+    for (int row = 0; row < rows && !m_series.isEmpty(); ++row) {
+        if (const auto x = number(m_model->index(row, m_xColumn).data())) {
+            xMin = std::min(xMin, *x);
+            xMax = std::max(xMax, *x);
+        }
+    }
     for (qsizetype s = 0; s < m_series.size(); ++s) {
         const int column = m_yColumns[s];
         QList<QPointF> points;
@@ -202,8 +217,6 @@ void LineChart::refresh()
                 continue;
             }
             points.append(QPointF(*x, *y));
-            xMin = std::min(xMin, *x);
-            xMax = std::max(xMax, *x);
             yMin = std::min(yMin, *y);
             yMax = std::max(yMax, *y);
         }
@@ -211,7 +224,7 @@ void LineChart::refresh()
         m_series[s]->replace(points);
         m_series[s]->setName(m_model ? m_model->headerData(column, Qt::Horizontal).toString() : QString());
     }
-    m_chart->legend()->setVisible(m_series.size() > 1);
+    m_chart->legend()->setVisible(m_legend.value_or(m_series.size() > 1));
     m_emptyLabel->setVisible(!anyPoint);
 
     if (!anyPoint) {

@@ -39,6 +39,9 @@ public:
     // the data is longer than that, so old data scrolls off instead of the axis rescaling. 0 = fit.
     void setXWindow(double span);
     void setEmptyText(const QString& text); // shown over the plot while no series has a point
+    // Default: a legend (on top) only with more than one series; charts shown side by side turn it on
+    // so their plot areas line up.
+    void setLegendVisible(bool visible);
 
     int seriesCount() const;
     int pointCount(int series) const;
@@ -67,6 +70,7 @@ private:
     QList<int> m_yColumns;
     std::optional<std::pair<double, double>> m_fixedY;
     double m_xWindow = 0;
+    std::optional<bool> m_legend;
     bool m_refreshPending = false;
 };
 

@@ -35,12 +35,14 @@ ProcessTableModel::ProcessTableModel(QObject* parent) : QAbstractTableModel(pare
 void ProcessTableModel::setStatus(const EngineStatus& status)
 {
     m_status = status;
+    m_totals = processRows(m_status, m_sample).totals;
     apply(buildRows());
 }
 
 void ProcessTableModel::setSample(const TelemetrySample& sample)
 {
     m_sample = sample;
+    m_totals = processRows(m_status, m_sample).totals;
     apply(buildRows());
 }
 
@@ -48,72 +50,84 @@ void ProcessTableModel::clear()
 {
     m_status = {};
     m_sample = {};
+    m_totals = {};
     apply({});
 }
 
 std::vector<ProcessTableModel::Row> ProcessTableModel::buildRows() const
 {
-    std::vector<Row> rows;
-    std::map<std::pair<std::string, int>, size_t> at;
+    // What the status says of each process (restarts, GIL arrangement, totals served).
+    struct Known
+    {
+        const GroupStatus* group;
+        const ProcessStatus* process;
+    };
+    std::map<std::pair<std::string, int>, Known> known;
     for (const GroupStatus& g : m_status.groups) {
+        for (const ProcessStatus& p : g.processes) {
+            known[{g.name, p.index}] = {&g, &p};
+        }
+    }
+    const auto fromStatus = [](Row& row, const Known& k) {
         qint64 restarts = 0;
         QStringList reasons;
-        for (const auto& [reason, count] : g.restarts) {
+        for (const auto& [reason, count] : k.group->restarts) {
             restarts += count;
             reasons << QStringLiteral("%1: %2").arg(QString::fromStdString(reason)).arg(count);
         }
-        for (const ProcessStatus& p : g.processes) {
+        row.restarts = restarts;
+        row.restartReasons = reasons.join(QLatin1Char('\n'));
+        row.requests = k.process->requests;
+        row.gil = gilText(k.process->gilMode, k.process->gilEnabled);
+    };
+
+    std::vector<Row> rows;
+    if (m_sample.processes.empty()) {
+        // Before the first sample: the processes the engine started, without interval figures.
+        for (const auto& [key, k] : known) {
             Row row;
-            row.group = QString::fromStdString(g.name);
-            row.slot = p.index;
-            row.pid = p.pid;
-            row.state = QString::fromStdString(p.state);
-            row.requests = p.requests;
-            row.threadsActive = p.activeRequests;
-            row.threads = p.threads;
-            row.restarts = restarts;
-            row.restartReasons = reasons.join(QLatin1Char('\n'));
-            row.gil = gilText(p.gilMode, p.gilEnabled);
-            at[{g.name, p.index}] = rows.size();
+            row.group = QString::fromStdString(k.group->name);
+            row.slot = k.process->index;
+            row.pid = k.process->pid;
+            row.state = QString::fromStdString(k.process->state);
+            row.threadsActive = k.process->activeRequests;
+            row.threads = k.process->threads;
+            fromStatus(row, k);
             rows.push_back(row);
         }
+        std::map<std::string, size_t> order;
+        for (const GroupStatus& g : m_status.groups) {
+            order.emplace(g.name, order.size());
+        }
+        std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+            return std::pair(order[a.group.toStdString()], a.slot) <
+                   std::pair(order[b.group.toStdString()], b.slot);
+        });
+        return rows;
     }
-    for (const ProcessTelemetry& t : m_sample.processes) {
-        auto it = at.find({t.group, t.process});
-        if (it == at.end()) {
-            // Telemetry of a process the last status did not list yet (it just started).
-            Row row;
-            row.group = QString::fromStdString(t.group);
-            row.slot = t.process;
-            it = at.emplace(std::make_pair(t.group, t.process), rows.size()).first;
-            rows.push_back(row);
-        }
-        Row& row = rows[it->second];
+    for (const size_t index : processRows(m_status, m_sample).rows) {
+        const ProcessTelemetry& t = m_sample.processes[index];
+        Row row;
+        row.group = QString::fromStdString(t.group);
+        row.slot = t.process;
         row.pid = t.pid;
-        if (!t.state.empty()) {
-            row.state = QString::fromStdString(t.state);
-        }
-        row.requests = std::max<qint64>(row.requests, t.requestCount);
+        row.state = QString::fromStdString(t.state.empty() ? std::string("running") : t.state);
         row.throughput = t.requestThroughput;
         row.threadsActive = t.threadsActive;
         row.threads = t.threadsMaximum;
         row.capacity = t.capacityUtilization;
         row.cpu = t.cpuUtilization;
         row.rss = t.memoryRss;
-        if (row.gil.isEmpty()) {
-            row.gil = gilText(t.gilMode, t.gilEnabled);
+        row.gil = gilText(t.gilMode, t.gilEnabled);
+        if (const auto it = known.find({t.group, t.process}); it != known.end()) {
+            fromStatus(row, it->second);
+            if (it->second.process->pid != t.pid) {
+                row.requests = 0; // the status still describes the process this one replaced
+            }
         }
+        row.requests = std::max<qint64>(row.requests, t.requestCount);
+        rows.push_back(row);
     }
-    // Group order as the engine lists groups, then slot; groups only telemetry knows go last.
-    std::map<QString, size_t> groupOrder;
-    for (const GroupStatus& g : m_status.groups) {
-        groupOrder.emplace(QString::fromStdString(g.name), groupOrder.size());
-    }
-    std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
-        const auto ga = groupOrder.count(a.group) ? groupOrder.at(a.group) : groupOrder.size();
-        const auto gb = groupOrder.count(b.group) ? groupOrder.at(b.group) : groupOrder.size();
-        return std::tie(ga, a.group, a.slot) < std::tie(gb, b.group, b.slot);
-    });
     return rows;
 }
 
@@ -151,16 +165,7 @@ QString ProcessTableModel::groupAt(int row) const
 
 ProcessTotals ProcessTableModel::totals() const
 {
-    ProcessTotals totals;
-    for (const Row& row : m_rows) {
-        ++totals.processes;
-        totals.threads += row.threads;
-        totals.threadsActive += row.threadsActive;
-        totals.throughput += row.throughput.value_or(0);
-        totals.cpuPercent += row.cpu.value_or(0) * 100;
-        totals.rssMegabytes += double(row.rss) / (1024 * 1024);
-    }
-    return totals;
+    return m_totals;
 }
 
 int ProcessTableModel::rowCount(const QModelIndex& parent) const

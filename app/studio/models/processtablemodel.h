@@ -1,10 +1,12 @@
 #pragma once
-// One row per worker process (group order, then slot), from the engine's status and the latest
-// telemetry sample. A row is keyed by (group, slot), so a restarted process keeps its row and only
-// its pid changes; updates are dataChanged per changed row, never a reset, so selection, scroll
-// position and the row under the cursor stay put at 4 Hz.
+// One row per worker process, in processRows()' order (the engine's group order, then slot), from the
+// latest telemetry sample and the engine's status (which lists processes before their first sample). A row is
+// keyed by (group, slot), so a restarted process keeps its row and only its pid changes; updates are
+// dataChanged per changed row, never a reset, so selection, scroll position and the row under the cursor stay
+// put at 4 Hz.
 
 #include "session/enginestatus.h"
+#include "session/processrows.h"
 #include "session/telemetrysample.h"
 
 #include <QAbstractTableModel>
@@ -13,16 +15,6 @@
 #include <vector>
 
 namespace wsgi::studio::models {
-
-struct ProcessTotals
-{
-    int processes = 0;
-    int threads = 0;
-    int threadsActive = 0;
-    double throughput = 0;   // requests/s
-    double cpuPercent = 0;   // % of one core, summed
-    double rssMegabytes = 0; // MB, summed
-};
 
 class ProcessTableModel : public QAbstractTableModel
 {
@@ -52,7 +44,7 @@ public:
     void clear();
 
     QString groupAt(int row) const;
-    ProcessTotals totals() const;
+    ProcessTotals totals() const; // processRows()' totals of the latest sample
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -86,6 +78,7 @@ private:
     EngineStatus m_status;
     TelemetrySample m_sample;
     std::vector<Row> m_rows;
+    ProcessTotals m_totals;
 };
 
 } // namespace wsgi::studio::models

@@ -1,5 +1,6 @@
 #include "studio/pages/monitorpage.h"
 
+#include "session/format.h"
 #include "studio/charts/histogramchart.h"
 #include "studio/charts/linechart.h"
 #include "studio/models/histogrammodel.h"
@@ -79,6 +80,7 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     m_throughput->setAxisTitles(tr("time (s)"), tr("requests/s"));
     m_throughput->setXWindow(kDefaultChartWindowSeconds);
     m_throughput->setEmptyText(tr("Waiting for telemetry"));
+    m_throughput->setLegendVisible(true);
     m_throughput->setModel(m_seriesModel, TimeSeriesModel::TimeColumn, {TimeSeriesModel::ThroughputColumn});
 
     m_response = new charts::LineChart(this);
@@ -198,14 +200,20 @@ void MonitorPage::onStatus(const EngineStatus& status)
 void MonitorPage::onTelemetry(const TelemetrySample& sample)
 {
     m_processModel->setSample(sample);
-    const models::ProcessTotals totals = m_processModel->totals();
-    m_summary->setText(tr("%1 processes · %2 of %3 threads busy · %4 requests/s · CPU %5 % · RSS %6 MB")
-                           .arg(totals.processes)
-                           .arg(totals.threadsActive)
-                           .arg(totals.threads)
-                           .arg(totals.throughput, 0, 'f', 1)
-                           .arg(totals.cpuPercent, 0, 'f', 0)
-                           .arg(totals.rssMegabytes, 0, 'f', 1));
+    const ProcessTotals totals = m_processModel->totals();
+    QString summary =
+        tr("%1 processes · %2 of %3 threads busy · %4 requests/s (%5 rpm) · CPU %6 cores · RSS %7")
+            .arg(totals.processes)
+            .arg(totals.activeThreads)
+            .arg(totals.threads)
+            .arg(totals.requestsPerMinute / 60, 0, 'f', 1)
+            .arg(formatRpm(totals.requestsPerMinute))
+            .arg(totals.cpuCores, 0, 'f', 2)
+            .arg(formatBytes(double(totals.memoryRss)));
+    if (totals.queued > 0) {
+        summary += tr(" · %1 queued").arg(totals.queued);
+    }
+    m_summary->setText(summary);
     updateGroups();
 }
 
@@ -268,10 +276,12 @@ void MonitorPage::updateHistogram()
     const double p99 = merged.percentile(99);
     m_gil->setMarkers(
         {{QStringLiteral("p50"), p50}, {QStringLiteral("p95"), p95}, {QStringLiteral("p99"), p99}});
-    QString header = tr("n %1 · p50 %2 · p95 %3 · p99 %4 · max %5")
-                         .arg(merged.count())
-                         .arg(charts::formatMicros(p50), charts::formatMicros(p95), charts::formatMicros(p99),
-                              charts::formatMicros(double(merged.max())));
+    // Two lines that never wrap mid-value: the distribution, then its extremes and the interval.
+    QString header =
+        tr("n %1 · p50 %2 · p95 %3 · p99 %4")
+            .arg(merged.count())
+            .arg(charts::formatMicros(p50), charts::formatMicros(p95), charts::formatMicros(p99));
+    header += QLatin1Char('\n') + tr("max %1").arg(charts::formatMicros(double(merged.max())));
     if (switchInterval) {
         header += tr(" · switch interval %1").arg(charts::formatMicros(*switchInterval * 1e6));
     }

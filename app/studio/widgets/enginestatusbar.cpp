@@ -1,27 +1,12 @@
 #include "studio/widgets/enginestatusbar.h"
 
+#include "session/format.h"
+
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 
 namespace wsgi::studio::widgets {
-
-QString formatUptime(qint64 seconds)
-{
-    const qint64 s = std::max<qint64>(0, seconds);
-    const auto two = [](qint64 v) { return QString::number(v).rightJustified(2, u'0'); };
-    if (s < 60) {
-        return QString::number(s) + QStringLiteral(" s");
-    }
-    if (s < 3600) {
-        return QString::number(s / 60) + QStringLiteral(" min ") + two(s % 60) + QStringLiteral(" s");
-    }
-    if (s < 86400) {
-        return QString::number(s / 3600) + QStringLiteral(" h ") + two(s % 3600 / 60) +
-               QStringLiteral(" min");
-    }
-    return QString::number(s / 86400) + QStringLiteral(" d ") + two(s % 86400 / 3600) + QStringLiteral(" h");
-}
 
 EngineStatusBar::EngineStatusBar(QWidget* parent) : QWidget(parent)
 {
@@ -133,7 +118,8 @@ void EngineStatusBar::updateUptime()
         m_uptime->setText(tr("up –"));
         return;
     }
-    m_uptime->setText(tr("up %1").arg(formatUptime(m_readySince.secsTo(QDateTime::currentDateTime()))));
+    m_uptime->setText(tr("up %1").arg(
+        wsgi::studio::formatUptime(double(m_readySince.secsTo(QDateTime::currentDateTime())))));
 }
 
 void EngineStatusBar::updateDot()

@@ -57,7 +57,4 @@ private:
     QTimer m_uptimeTimer;
 };
 
-// "45 s", "2 min 13 s", "1 h 02 min", "3 d 04 h".
-QString formatUptime(qint64 seconds);
-
 } // namespace wsgi::studio::widgets

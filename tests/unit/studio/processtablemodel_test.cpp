@@ -45,6 +45,7 @@ TelemetrySample sample(int processes, double rps, int64_t firstPid = 100)
         p.pid = firstPid + i;
         p.state = "running";
         p.requestThroughput = rps;
+        p.requestsPerMinute = rps * 60;
         p.threadsMaximum = 5;
         p.threadsActive = 2;
         p.capacityUtilization = 0.4;
@@ -105,7 +106,8 @@ TEST(ProcessTableModel, ProcessesComeAndGoAsRows)
     const auto totals = model.totals();
     EXPECT_EQ(totals.processes, 1);
     EXPECT_EQ(totals.threads, 5);
-    EXPECT_DOUBLE_EQ(totals.cpuPercent, 50);
+    EXPECT_DOUBLE_EQ(totals.cpuCores, 0.5);
+    EXPECT_DOUBLE_EQ(totals.requestsPerMinute, 60);
     model.clear();
     EXPECT_EQ(model.rowCount(), 0);
 }
