@@ -56,6 +56,9 @@
 #include "session/abresult.h"
 
 #include <QJsonObject>
+#include <QString>
+
+#include <optional>
 
 namespace wsgi::studio {
 
@@ -63,5 +66,20 @@ inline constexpr int kAbResultJsonVersion = 1;
 
 QJsonObject abResultToJson(const AbResult& result, const AbSummary& summary);
 const char* verdictKindName(wsgi::ab::VerdictKind kind); // "higher", "lower", "negligible", ...
+
+// A saved document read back (abresultjsonread.cpp): the plan, machine, limits and variants, and the
+// summary as it was saved (medians, spreads, ratios and verdicts are not recomputed, so a document
+// reads the same whichever version of the statistics opens it). Of each repeat: round, pid, window,
+// client rate, requests and CPU, machine and restart figures, notes, and the server window's scalars,
+// status counts and GIL histograms. The server's response/application/queue histograms and the load
+// generator's latency histogram were saved as percentiles only and come back empty.
+struct AbDocument
+{
+    AbResult result;
+    AbSummary summary;
+};
+// Empty with `error` naming the field when the document is not schema "wsgi-studio-ab-result"
+// version 1 or a field has the wrong type. Absent fields take their defaults.
+std::optional<AbDocument> abResultFromJson(const QJsonObject& document, QString& error);
 
 } // namespace wsgi::studio

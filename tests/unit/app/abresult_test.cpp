@@ -326,3 +326,82 @@ TEST(AbResult, WorkersAreReadyOnceEveryProcessReportedItsInterpreter)
     EXPECT_EQ(r.threads, 10);
     EXPECT_FALSE(r.switchInterval);
 }
+
+namespace {
+
+// What a saved document cannot give back (percentile summaries of histograms it did not keep, the
+// load generator's own document) is left out of the comparison; everything else must survive.
+QJsonObject withoutUnrestorable(QJsonObject doc)
+{
+    QJsonArray variants;
+    for (const QJsonValue& vv : doc.value(u"variants"_s).toArray()) {
+        QJsonObject v = vv.toObject();
+        QJsonArray repeats;
+        for (const QJsonValue& rv : v.value(u"repeats"_s).toArray()) {
+            QJsonObject r = rv.toObject();
+            r.remove(u"loadgen"_s);
+            QJsonObject client = r.value(u"client"_s).toObject();
+            client.remove(u"latency_ms"_s);
+            client.remove(u"errors"_s);
+            r.insert(u"client"_s, client);
+            QJsonObject server = r.value(u"server"_s).toObject();
+            for (const QString& key : {u"response_ms"_s, u"application_ms"_s, u"queue_ms"_s})
+                server.remove(key);
+            r.insert(u"server"_s, server);
+            repeats.append(r);
+        }
+        v.insert(u"repeats"_s, repeats);
+        variants.append(v);
+    }
+    doc.insert(u"variants"_s, variants);
+    return doc;
+}
+
+} // namespace
+
+TEST(AbResult, JsonDocumentReadsBackAndWritesTheSameDocument)
+{
+    AbResult result = threeVariantResult();
+    result.variants[0].variant.configText = u"WSGIDaemonProcess a processes=10 threads=1\n"_s;
+    result.variants[1].variant.source = AbVariant::Source::File;
+    result.variants[1].variant.filePath = u"/srv/ft.conf"_s;
+    result.variants[0].switchInterval = 0.005;
+    result.variants[0].engineWarnings = {u"a.conf:2: warning: something"_s};
+    result.variants[0].repeats[1].notes = {u"1 worker process restart(s) during the repeat"_s};
+    result.toolVersion = u"0.1.0"_s;
+    result.startedAt = QDateTime::fromSecsSinceEpoch(1700000000, Qt::UTC);
+    result.finishedAt = QDateTime::fromSecsSinceEpoch(1700000100, Qt::UTC);
+    result.plan.appPath = u"/srv/app.py"_s;
+    result.plan.telemetryIntervalMs = 250;
+    const AbSummary summary = summarizeAbResult(result);
+    const QJsonObject saved = abResultToJson(result, summary);
+
+    QString error;
+    const auto read = abResultFromJson(saved, error);
+    ASSERT_TRUE(read) << error.toStdString();
+    EXPECT_EQ(withoutUnrestorable(abResultToJson(read->result, read->summary)), withoutUnrestorable(saved));
+    // The GUI's table from a loaded document is the table of the run.
+    EXPECT_EQ(abTableRows(read->result, read->summary), abTableRows(result, summary));
+    EXPECT_EQ(read->summary.failed, 1);
+    EXPECT_EQ(read->summary.succeeded, 2);
+    EXPECT_EQ(read->result.variants[0].repeats[0].server.gilWait,
+              result.variants[0].repeats[0].server.gilWait);
+}
+
+TEST(AbResult, JsonDocumentsThatAreNotOursSayWhy)
+{
+    QString error;
+    EXPECT_FALSE(abResultFromJson(QJsonObject{{u"schema"_s, u"other"_s}}, error));
+    EXPECT_TRUE(error.contains(u"not an A/B result document"_s)) << error.toStdString();
+    EXPECT_FALSE(
+        abResultFromJson(QJsonObject{{u"schema"_s, u"wsgi-studio-ab-result"_s}, {u"version"_s, 9}}, error));
+    EXPECT_TRUE(error.contains(u"version 9"_s)) << error.toStdString();
+    QJsonObject bad = abResultToJson(threeVariantResult(), summarizeAbResult(threeVariantResult()));
+    QJsonArray variants = bad.value(u"variants"_s).toArray();
+    QJsonObject first = variants[0].toObject();
+    first.insert(u"threads"_s, u"ten"_s);
+    variants[0] = first;
+    bad.insert(u"variants"_s, variants);
+    EXPECT_FALSE(abResultFromJson(bad, error));
+    EXPECT_EQ(error, u"variants[0].threads must be a number"_s);
+}

@@ -1,0 +1,348 @@
+// abResultFromJson: the saved A/B document read back, the reverse of abresultjson.cpp.
+#include "session/abresultjson.h"
+
+#include "core/histogramjson.h"
+#include "core/json.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace wsgi::studio {
+
+namespace {
+
+// Reads fields of one object, remembering the first problem with its path ("variants[1].summary.rpm").
+class Reader
+{
+public:
+    Reader(const QJsonObject& object, QString path, QString* error)
+        : m_object(object), m_path(std::move(path)), m_error(error)
+    {
+    }
+
+    bool ok() const { return m_error->isEmpty(); }
+    QString where(const QString& key) const { return m_path.isEmpty() ? key : m_path + u'.' + key; }
+
+    bool present(const QString& key) const
+    {
+        const QJsonValue v = m_object.value(key);
+        return !v.isUndefined() && !v.isNull();
+    }
+
+    QString string(const QString& key, const QString& def = {}) const
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return def;
+        if (!v.isString())
+            fail(key, u"a string"_s);
+        return v.toString(def);
+    }
+    double number(const QString& key, double def = 0) const
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return def;
+        if (!v.isDouble())
+            fail(key, u"a number"_s);
+        return v.toDouble(def);
+    }
+    int integer(const QString& key, int def = 0) const { return int(number(key, def)); }
+    int64_t integer64(const QString& key, int64_t def = 0) const { return int64_t(number(key, double(def))); }
+    bool boolean(const QString& key, bool def = false) const
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return def;
+        if (!v.isBool())
+            fail(key, u"true or false"_s);
+        return v.toBool(def);
+    }
+    std::optional<double> optionalNumber(const QString& key) const
+    {
+        if (!present(key))
+            return std::nullopt;
+        return number(key);
+    }
+    QStringList strings(const QString& key) const
+    {
+        QStringList out;
+        for (const QJsonValue& v : array(key)) {
+            if (!v.isString())
+                fail(key, u"an array of strings"_s);
+            out << v.toString();
+        }
+        return out;
+    }
+    QJsonArray array(const QString& key) const
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return {};
+        if (!v.isArray())
+            fail(key, u"an array"_s);
+        return v.toArray();
+    }
+    QJsonObject object(const QString& key) const
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return {};
+        if (!v.isObject())
+            fail(key, u"an object"_s);
+        return v.toObject();
+    }
+    Reader child(const QString& key) const { return Reader(object(key), where(key), m_error); }
+    Reader element(const QJsonValue& value, const QString& key, qsizetype index) const
+    {
+        const QString path = where(key) + u'[' + QString::number(index) + u']';
+        if (!value.isObject() && m_error->isEmpty())
+            *m_error = path + u" must be an object"_s;
+        return Reader(value.toObject(), path, m_error);
+    }
+    void fail(const QString& key, const QString& expected) const
+    {
+        if (m_error->isEmpty())
+            *m_error = where(key) + u" must be "_s + expected;
+    }
+    const QJsonObject& raw() const { return m_object; }
+
+private:
+    QJsonObject m_object;
+    QString m_path;
+    QString* m_error;
+};
+
+std::optional<wsgi::ab::Spread> spread(const Reader& parent, const QString& key)
+{
+    if (!parent.present(key))
+        return std::nullopt;
+    const Reader r = parent.child(key);
+    wsgi::ab::Spread s;
+    s.n = r.integer(u"n"_s);
+    s.median = r.number(u"median"_s);
+    s.min = r.number(u"min"_s);
+    s.max = r.number(u"max"_s);
+    s.q1 = r.number(u"q1"_s);
+    s.q3 = r.number(u"q3"_s);
+    return s;
+}
+
+wsgi::Histogram histogram(const Reader& parent, const QString& key, QString* error)
+{
+    wsgi::Histogram h;
+    const QJsonObject o = parent.object(key);
+    if (o.isEmpty() || !o.value(u"histogram"_s).isObject())
+        return h;
+    // The histogram's wire form belongs to core: parse it with core's reader, not a copy of it.
+    const std::string text =
+        QJsonDocument(o.value(u"histogram"_s).toObject()).toJson(QJsonDocument::Compact).toStdString();
+    std::string why;
+    const auto json = wsgi::Json::parse(text, why);
+    if (!json || !wsgi::histogramFromJson(*json, h, why))
+        if (error->isEmpty())
+            *error = parent.where(key) + u".histogram: "_s + QString::fromStdString(why);
+    return h;
+}
+
+AbVariantResult::Status statusFromName(const QString& name)
+{
+    if (name == u"ok"_s)
+        return AbVariantResult::Status::Ok;
+    if (name == u"failed"_s)
+        return AbVariantResult::Status::Failed;
+    if (name == u"cancelled"_s)
+        return AbVariantResult::Status::Cancelled;
+    return AbVariantResult::Status::Pending;
+}
+
+wsgi::ab::VerdictKind verdictFromName(const QString& name)
+{
+    for (auto kind :
+         {wsgi::ab::VerdictKind::Higher, wsgi::ab::VerdictKind::Lower, wsgi::ab::VerdictKind::Negligible,
+          wsgi::ab::VerdictKind::WithinNoise, wsgi::ab::VerdictKind::Insufficient})
+        if (name == QLatin1StringView(verdictKindName(kind)))
+            return kind;
+    return wsgi::ab::VerdictKind::Insufficient;
+}
+
+AbRepeat readRepeat(const Reader& r, QString* error)
+{
+    AbRepeat repeat;
+    repeat.round = r.integer(u"round"_s);
+    repeat.enginePid = r.integer64(u"engine_pid"_s);
+    repeat.engineStartedAt = r.number(u"engine_started_at"_s);
+    const Reader window = r.child(u"window"_s);
+    repeat.windowStart = window.number(u"start"_s);
+    repeat.windowEnd = window.number(u"end"_s);
+    const Reader client = r.child(u"client"_s);
+    repeat.load.achievedRate = client.number(u"requests_per_second"_s);
+    repeat.load.completedInWindow = client.integer64(u"requests"_s);
+    repeat.load.durationSec = repeat.windowEnd - repeat.windowStart;
+    repeat.clientCpuCores = client.optionalNumber(u"cpu_cores"_s);
+    repeat.machineBusyCores = r.optionalNumber(u"machine_busy_cores"_s);
+    repeat.workerRestarts = r.integer64(u"worker_restarts"_s);
+    repeat.notes = r.strings(u"notes"_s);
+    const Reader server = r.child(u"server"_s);
+    ServerWindow& w = repeat.server;
+    w.samples = server.integer(u"samples"_s);
+    w.coveredSec = server.number(u"covered_s"_s);
+    w.processes = server.integer(u"processes"_s);
+    w.requests = server.integer64(u"requests"_s);
+    w.requestsPerSecond = server.optionalNumber(u"requests_per_second"_s);
+    w.cpuTotalCores = server.optionalNumber(u"cpu_total_cores"_s);
+    w.cpuPerProcessCores = server.optionalNumber(u"cpu_per_process_cores"_s);
+    w.rssBytes = server.optionalNumber(u"rss_bytes"_s);
+    w.gilApplicable = server.boolean(u"gil_applicable"_s, true);
+    w.gilWait = histogram(server, u"gil_wait_ms"_s, error);
+    w.gilWaitFull = histogram(server, u"gil_wait_full_ms"_s, error);
+    const Reader status = server.child(u"status"_s);
+    for (int i = 0; i < 5; ++i)
+        w.statusClasses[size_t(i)] = status.integer64(QString::number(i + 1) + u"xx"_s);
+    return repeat;
+}
+
+void readVariant(const Reader& r, AbVariantResult& v, AbVariantSummary& s, QString* error)
+{
+    v.variant.name = r.string(u"name"_s);
+    v.status = statusFromName(r.string(u"status"_s));
+    v.variant.source =
+        r.string(u"source"_s) == u"file"_s ? AbVariant::Source::File : AbVariant::Source::Inline;
+    v.variant.options = r.string(u"options"_s);
+    v.variant.filePath = r.string(u"file"_s);
+    v.variant.configText = r.string(u"config"_s);
+    v.variant.group = r.string(u"group"_s);
+    v.failure = r.string(u"failure"_s);
+    v.failedInRound = r.integer(u"failed_in_round"_s);
+    v.runtime = r.string(u"runtime"_s);
+    v.python = r.string(u"python"_s);
+    v.gilMode = r.string(u"gil_mode"_s);
+    v.gilEnabled = r.boolean(u"gil_enabled"_s, true);
+    v.switchInterval = r.optionalNumber(u"switch_interval"_s);
+    v.processes = r.integer(u"processes"_s);
+    v.threads = r.integer(u"threads"_s);
+    v.engineWarnings = r.strings(u"engine_warnings"_s);
+    const QJsonArray repeats = r.array(u"repeats"_s);
+    for (qsizetype i = 0; i < repeats.size(); ++i)
+        v.repeats.push_back(readRepeat(r.element(repeats[i], u"repeats"_s, i), error));
+
+    s.name = v.variant.name;
+    s.ok = (v.status == AbVariantResult::Status::Ok || v.status == AbVariantResult::Status::Cancelled) &&
+           !v.repeats.empty(); // as summarizeAbResult counts a variant usable
+    const Reader summary = r.child(u"summary"_s);
+    s.repeats = summary.integer(u"repeats"_s);
+    s.rpm = spread(summary, u"rpm"_s);
+    s.responseMs = spread(summary, u"response_ms"_s);
+    s.appMs = spread(summary, u"app_ms"_s);
+    s.cpuPerProcess = spread(summary, u"cpu_per_process_cores"_s);
+    s.cpuTotal = spread(summary, u"cpu_total_cores"_s);
+    s.rssBytes = spread(summary, u"rss_bytes"_s);
+    s.gilP95Ms = spread(summary, u"gil_wait_p95_ms"_s);
+    s.gilFullP95Ms = spread(summary, u"gil_wait_full_p95_ms"_s);
+    s.ofLimit = spread(summary, u"of_limit"_s);
+    s.clientP99Ms = spread(summary, u"client_p99_ms"_s);
+    s.clientCpuCores = spread(summary, u"client_cpu_cores"_s);
+    s.errors = summary.integer64(u"errors"_s);
+    s.non2xx = summary.integer64(u"non_2xx"_s);
+    // No GIL p95 in a completed variant whose repeats had no GIL: "n/a", as the summary had it.
+    s.gilApplicable = s.gilP95Ms.has_value() || !s.ok ||
+                      std::any_of(v.repeats.begin(), v.repeats.end(),
+                                  [](const AbRepeat& rep) { return rep.server.gilApplicable; });
+    if (r.present(u"ratio"_s)) {
+        const Reader ratio = r.child(u"ratio"_s);
+        wsgi::ab::RatioEstimate e;
+        e.ratio = ratio.number(u"value"_s);
+        e.low = ratio.number(u"ci_low"_s);
+        e.high = ratio.number(u"ci_high"_s);
+        e.confidence = ratio.number(u"confidence"_s);
+        e.pairs = ratio.integer(u"pairs"_s);
+        e.valid = e.pairs > 0; // as the statistics define it: at least one usable pair
+        s.ratio = e;
+    }
+    s.verdict = r.string(u"verdict"_s);
+    s.verdictKind = verdictFromName(r.string(u"verdict_kind"_s));
+}
+
+} // namespace
+
+std::optional<AbDocument> abResultFromJson(const QJsonObject& document, QString& error)
+{
+    error.clear();
+    const Reader top(document, {}, &error);
+    if (top.string(u"schema"_s) != u"wsgi-studio-ab-result"_s) {
+        error = u"not an A/B result document (schema is '"_s + document.value(u"schema"_s).toString() +
+                u"', expected 'wsgi-studio-ab-result')"_s;
+        return std::nullopt;
+    }
+    if (const int version = top.integer(u"version"_s); version != kAbResultJsonVersion) {
+        error = u"A/B result document version "_s + QString::number(version) +
+                u" (this studio reads version "_s + QString::number(kAbResultJsonVersion) + u')';
+        return std::nullopt;
+    }
+    AbDocument doc;
+    AbResult& result = doc.result;
+    AbPlan& plan = result.plan;
+    plan.kind = top.string(u"kind"_s, u"ab"_s);
+    result.toolVersion = top.child(u"tool"_s).string(u"version"_s);
+    result.startedAt = QDateTime::fromString(top.string(u"started_at"_s), Qt::ISODate);
+    result.finishedAt = QDateTime::fromString(top.string(u"finished_at"_s), Qt::ISODate);
+    result.cancelled = top.boolean(u"cancelled"_s);
+    const Reader machine = top.child(u"machine"_s);
+    result.machine.cores = machine.integer(u"cores"_s);
+    result.machine.onlineCores = machine.integer(u"online_cores"_s);
+    result.machine.cpuModel = machine.string(u"cpu_model"_s);
+    result.machine.kernel = machine.string(u"kernel"_s);
+    result.machine.hostname = machine.string(u"hostname"_s);
+    result.machine.memoryBytes = machine.integer64(u"memory_bytes"_s);
+    result.machine.loadAverage1 = machine.number(u"load_average_1m"_s, -1);
+    result.loadAverageEnd = machine.number(u"load_average_1m_end"_s, -1);
+    plan.appPath = top.string(u"app"_s);
+    plan.enginePath = top.string(u"engine"_s);
+    const Reader load = top.child(u"load"_s);
+    plan.load.concurrency = load.integer(u"concurrency"_s, plan.load.concurrency);
+    plan.load.rate = load.number(u"rate"_s);
+    plan.load.threads = load.integer(u"threads"_s, plan.load.threads);
+    plan.load.durationSec = load.number(u"duration_s"_s, plan.load.durationSec);
+    plan.load.warmupSec = load.number(u"warmup_s"_s, plan.load.warmupSec);
+    plan.load.path = load.string(u"path"_s, plan.load.path);
+    plan.load.timeoutMs = load.integer(u"timeout_ms"_s, plan.load.timeoutMs);
+    plan.repeats = top.integer(u"repeats"_s, plan.repeats);
+    plan.telemetryIntervalMs = top.integer(u"telemetry_interval_ms"_s);
+    const QJsonObject limits = top.object(u"physical_limits"_s);
+    for (auto it = limits.begin(); it != limits.end(); ++it) {
+        const Reader l(it.value().toObject(), u"physical_limits."_s + it.key(), &error);
+        PhysicalLimit limit;
+        limit.runtime = l.string(u"runtime"_s, it.key());
+        limit.executable = l.string(u"executable"_s);
+        limit.python = l.string(u"python"_s);
+        limit.freeThreadedBuild = l.boolean(u"free_threaded_build"_s);
+        limit.requests = l.integer(u"requests_measured"_s);
+        limit.cores = l.integer(u"cores"_s);
+        limit.cpuSecondsPerRequest = l.optionalNumber(u"cpu_seconds_per_request"_s);
+        limit.error = l.string(u"error"_s);
+        result.limits[it.key()] = limit;
+    }
+    doc.summary.baseline = top.string(u"baseline"_s);
+    const QJsonArray variants = top.array(u"variants"_s);
+    for (qsizetype i = 0; i < variants.size(); ++i) {
+        AbVariantResult v;
+        AbVariantSummary s;
+        readVariant(top.element(variants[i], u"variants"_s, i), v, s, &error);
+        plan.variants.push_back(v.variant);
+        if (v.status == AbVariantResult::Status::Failed)
+            ++doc.summary.failed;
+        else if (v.status == AbVariantResult::Status::Ok)
+            ++doc.summary.succeeded;
+        result.variants.push_back(std::move(v));
+        doc.summary.variants.push_back(std::move(s));
+    }
+    if (!error.isEmpty())
+        return std::nullopt;
+    return doc;
+}
+
+} // namespace wsgi::studio
