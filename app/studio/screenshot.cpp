@@ -11,6 +11,7 @@
 #include <QImage>
 #include <QPixmap>
 #include <QtConcurrent/QtConcurrentRun>
+#include <numeric>
 
 namespace wsgi::studio {
 
@@ -89,7 +90,8 @@ void ScreenshotRun::startLoad()
     connect(watcher, &QFutureWatcher<loadgen::LoadResult>::finished, this, [this, watcher] {
         const loadgen::LoadResult result = watcher->result();
         watcher->deleteLater();
-        onLoadFinished(result.requests, QString::fromStdString(result.failure));
+        const qint64 errors = std::accumulate(result.errors.begin(), result.errors.end(), qint64(0));
+        onLoadFinished(result.status[1], errors, QString::fromStdString(result.failure));
     });
     // Render while the load still runs, so Monitor shows a serving engine, not one that just went idle.
     QTimer::singleShot(int(m_options.renderAfterSeconds * 1000), this, &ScreenshotRun::beginRendering);
@@ -101,18 +103,24 @@ void ScreenshotRun::startLoad()
     m_window->monitorPage()->setChartWindow(30);
 }
 
-void ScreenshotRun::onLoadFinished(qint64 requests, const QString& failure)
+void ScreenshotRun::onLoadFinished(qint64 ok, qint64 errors, const QString& failure)
 {
     m_loadFinished = true;
     // Cancelled once every image was written: what it measured no longer matters.
-    if (m_done) {
+    if (m_done || m_rendering) {
         return;
     }
-    if (!failure.isEmpty() || requests == 0) {
-        finish(
-            1,
-            tr("the load generator got no answers: %1").arg(failure.isEmpty() ? tr("0 requests") : failure));
+    // The load is over and telemetry never showed it: pictures of an idle or broken engine would
+    // pass for live data.
+    if (failure.isEmpty() && ok > 0) {
+        finish(1, tr("the load ended (%1 answers 2xx, %2 errors) before telemetry showed any throughput")
+                      .arg(ok)
+                      .arg(errors));
+        return;
     }
+    finish(1, tr("the load generator got no 2xx answers (%1 errors): %2")
+                  .arg(errors)
+                  .arg(failure.isEmpty() ? tr("see the engine log") : failure));
 }
 
 void ScreenshotRun::beginRendering()
@@ -120,7 +128,7 @@ void ScreenshotRun::beginRendering()
     if (m_done || m_rendering) {
         return;
     }
-    if (m_window->monitorPage()->processModel()->totals().requestsPerMinute <= 0 && !m_loadFinished) {
+    if (m_window->monitorPage()->processModel()->totals().requestsPerMinute <= 0) {
         // No telemetry of the load yet (a slow start on a busy machine): look again shortly.
         QTimer::singleShot(500, this, &ScreenshotRun::beginRendering);
         return;

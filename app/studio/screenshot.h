@@ -41,7 +41,7 @@ Q_SIGNALS:
 private:
     void onReady();
     void startLoad();
-    void onLoadFinished(qint64 requests, const QString& failure);
+    void onLoadFinished(qint64 ok, qint64 errors, const QString& failure);
     void beginRendering();
     void renderNext();
     void finish(int exitCode, const QString& message);

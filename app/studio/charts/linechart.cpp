@@ -252,7 +252,7 @@ void LineChart::refresh()
         m_yAxis->setLabelFormat(QStringLiteral("%.") + QString::number(nice.decimals) + QStringLiteral("f"));
     } else {
         // Headroom above the peak so the line never runs along the frame.
-        const NiceAxis nice = niceAxis(yMin, yMax > 0 ? yMax * 1.08 : 1);
+        const NiceAxis nice = anyPoint ? niceAxis(yMin, yMax > 0 ? yMax * 1.08 : 1) : niceAxis(0, 1);
         m_yAxis->setRange(nice.min, nice.max);
         m_yAxis->setTickCount(nice.tickCount);
         m_yAxis->setLabelFormat(QStringLiteral("%.") + QString::number(nice.decimals) + QStringLiteral("f"));
