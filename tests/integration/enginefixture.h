@@ -71,7 +71,7 @@ public:
 
     bool started() const { return m_port > 0; }
     int port() const { return m_port; }
-    int controlPort() const; // from the "control endpoint on HOST:PORT" line, 0 if none
+    int controlPort() const; // from the engine's ready line (core/readyline.h), 0 if none
     pid_t pid() const { return m_pid; }
     std::string log() const; // everything the engine and its workers wrote to stderr so far
     // Waits until a GET of `target` answers (workers are up), or the timeout passes.
