@@ -79,6 +79,7 @@ ApachePage::ApachePage(ConfigDocument* document, EngineSession* session, QWidget
     splitter->addWidget(buildMpmPanel());
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({520, 620});
     layout->addWidget(splitter);
     connect(document, &ConfigDocument::analysisAvailable, this, &ApachePage::refreshExport);
     connect(m_mpm, &MpmForm::settingsChanged, this, &ApachePage::simulate);
@@ -95,6 +96,7 @@ QWidget* ApachePage::buildExportPanel()
     auto* row = new QHBoxLayout;
     m_target = new QComboBox(box);
     m_target->setObjectName(u"exportTarget"_s);
+    m_target->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_target->addItem(targetTitle(config::Dialect::ModWsgi6), int(config::Dialect::ModWsgi6));
     m_target->addItem(targetTitle(config::Dialect::ModWsgi4), int(config::Dialect::ModWsgi4));
     auto* targetLabel = new QLabel(tr("&Target"), box);
@@ -102,6 +104,8 @@ QWidget* ApachePage::buildExportPanel()
     row->addWidget(targetLabel);
     row->addWidget(m_target);
     row->addStretch();
+    v->addLayout(row);
+    row = new QHBoxLayout; // the actions on a row of their own keep the panel narrow
     auto* copy = new QPushButton(tr("&Copy"), box);
     copy->setObjectName(u"copyExport"_s);
     auto* save = new QPushButton(tr("Sa&ve…"), box);
@@ -115,6 +119,7 @@ QWidget* ApachePage::buildExportPanel()
     row->addWidget(save);
     row->addWidget(m_checkButton);
     row->addWidget(import);
+    row->addStretch();
     v->addLayout(row);
     m_text = new QPlainTextEdit(box);
     m_text->setObjectName(u"exportText"_s);
@@ -126,6 +131,7 @@ QWidget* ApachePage::buildExportPanel()
     m_findings = new QListWidget(box);
     m_findings->setObjectName(u"exportFindings"_s);
     m_findings->setWordWrap(true);
+    m_findings->setMaximumHeight(130);
     v->addWidget(m_findings, 1);
     m_checkLabel = new QLabel(tr("Not checked with Apache yet."), box);
     m_checkLabel->setObjectName(u"checkResult"_s);
@@ -169,11 +175,15 @@ QWidget* ApachePage::buildMpmPanel()
     auto* row = new QHBoxLayout;
     m_loadPreset = new QComboBox(simBox);
     m_loadPreset->setObjectName(u"loadPreset"_s);
+    m_loadPreset->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_loadPreset->setMinimumContentsLength(12);
     for (const LoadPreset& p : kLoadPresets) {
         m_loadPreset->addItem(QString::fromLatin1(p.name), QString::fromLatin1(p.profile));
         m_loadPreset->setItemData(m_loadPreset->count() - 1, QString::fromLatin1(p.help), Qt::ToolTipRole);
     }
-    m_loadText = new QLineEdit(QString::fromLatin1(kLoadPresets[0].profile), simBox);
+    // The spike shows both halves of the maintenance: forking at a doubling rate, then stopping one a second.
+    m_loadPreset->setCurrentIndex(3);
+    m_loadText = new QLineEdit(QString::fromLatin1(kLoadPresets[3].profile), simBox);
     m_loadText->setObjectName(u"loadProfile"_s);
     m_loadText->setToolTip(tr(
         "Concurrent requests over time: SECOND:REQUESTS points, linear in between, e.g. 0:0,10:200,60:50"));
@@ -370,7 +380,7 @@ void ApachePage::simulate()
     m_simModel->setSimulation(mpm::simulate(kind, m_mpm->written(), *load, m_duration->value()));
     QStringList events;
     for (const mpm::SecondSample& s : m_simModel->simulation().samples)
-        if (!s.event.empty() && events.size() < 6)
+        if (!s.event.empty() && events.size() < 4)
             events << tr("%1 s: %2").arg(s.second).arg(QString::fromStdString(s.event));
     m_simEvents->setText(events.isEmpty() ? tr("httpd did nothing but serve.") : events.join(u"; "_s));
 }

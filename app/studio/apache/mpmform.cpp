@@ -40,7 +40,9 @@ MpmForm::MpmForm(ConfigDocument* document, QWidget* parent) : QWidget(parent), m
 {
     setObjectName(u"mpmForm"_s);
     auto* grid = new QGridLayout(this);
+    // Two columns of directives, so the simulator's charts below get the height.
     grid->setColumnStretch(3, 1);
+    grid->setColumnStretch(7, 1);
     m_kind = new QComboBox(this);
     m_kind->setObjectName(u"mpmKind"_s);
     m_kind->addItem(u"event"_s, int(config::MpmKind::Event));
@@ -50,7 +52,7 @@ MpmForm::MpmForm(ConfigDocument* document, QWidget* parent) : QWidget(parent), m
     grid->addWidget(kindLabel, 0, 0);
     grid->addWidget(m_kind, 0, 1);
     auto* header = new QLabel(tr("<i>written → used by httpd</i>"), this);
-    grid->addWidget(header, 0, 2, 1, 2);
+    grid->addWidget(header, 0, 2, 1, 6);
     const mpm::Settings defaults;
     int r = 1;
     QWidget* previous = m_kind;
@@ -64,32 +66,36 @@ MpmForm::MpmForm(ConfigDocument* document, QWidget* parent) : QWidget(parent), m
         row.edit->setPlaceholderText(QString::number(defaults.*f.member));
         row.edit->setToolTip(QString::fromLatin1(f.help) +
                              tr(" (httpd default %1; read with atoi)").arg(defaults.*f.member));
-        row.edit->setMaximumWidth(110);
+        row.edit->setMaximumWidth(70);
         label->setBuddy(row.edit);
         row.used = new QLabel(this);
         row.used->setObjectName(u"mpmUsed-"_s + row.directive);
         row.reason = new QLabel(this);
         row.reason->setWordWrap(true);
         row.reason->setStyleSheet(u"color: #b9770e;"_s);
-        grid->addWidget(label, r, 0);
-        grid->addWidget(row.edit, r, 1);
-        grid->addWidget(row.used, r, 2);
-        grid->addWidget(row.reason, r, 3);
+        const int column = 4 * (int(m_rows.size()) % 2);
+        grid->addWidget(label, r, column);
+        grid->addWidget(row.edit, r, column + 1);
+        grid->addWidget(row.used, r, column + 2);
+        row.reason->hide(); // the reasons are listed under the form, where they have the width
         setTabOrder(previous, row.edit);
         previous = row.edit;
         const int i = int(m_rows.size());
         connect(row.edit, &QLineEdit::editingFinished, this, [this, i] { apply(m_rows[i]); });
         m_rows << row;
-        ++r;
+        if (m_rows.size() % 2 == 0)
+            ++r;
     }
+    ++r;
     m_error = new QLabel(this);
     m_error->setStyleSheet(u"color: #c0392b;"_s);
     m_error->setWordWrap(true);
-    grid->addWidget(m_error, r++, 0, 1, 4);
+    grid->addWidget(m_error, r++, 0, 1, 8);
     m_summary = new QLabel(this);
     m_summary->setObjectName(u"mpmSummary"_s);
     m_summary->setWordWrap(true);
-    grid->addWidget(m_summary, r, 0, 1, 4);
+    m_summary->setTextFormat(Qt::RichText);
+    grid->addWidget(m_summary, r, 0, 1, 8);
     connect(m_kind, &QComboBox::currentIndexChanged, this, &MpmForm::refresh);
     connect(document, &ConfigDocument::modelChanged, this, &MpmForm::refresh);
     refresh();
@@ -155,14 +161,24 @@ void MpmForm::refresh()
         f.setBold(!reason.isEmpty());
         row.used->setFont(f);
         row.reason->setText(reason);
+        row.used->setToolTip(reason);
     }
-    m_summary->setText(tr("httpd serves at most %1 requests at once in at most %2 processes of %3 threads%4.")
+    QStringList corrections;
+    for (const mpm::Correction& c : eff.corrections)
+        corrections << tr("%1 %2 → %3: %4")
+                           .arg(QString::fromStdString(c.directive))
+                           .arg(c.written)
+                           .arg(c.used)
+                           .arg(QString::fromStdString(c.reason))
+                           .toHtmlEscaped();
+    m_summary->setText(tr("httpd serves at most %1 requests at once in at most %2 processes of %3 threads.")
                            .arg(eff.used.maxRequestWorkers)
                            .arg(eff.activeDaemonsLimit)
-                           .arg(eff.used.threadsPerChild)
-                           .arg(eff.corrections.empty() ? QString()
-                                                        : tr("; %n value(s) silently corrected at start-up",
-                                                             nullptr, int(eff.corrections.size()))));
+                           .arg(eff.used.threadsPerChild) +
+                       (corrections.isEmpty()
+                            ? QString()
+                            : u"<br><span style='color:#b9770e'>"_s + tr("Silently corrected at start-up:") +
+                                  u"<br>"_s + corrections.join(u"<br>"_s) + u"</span>"_s));
     emit settingsChanged();
 }
 

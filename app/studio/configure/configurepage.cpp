@@ -86,10 +86,11 @@ ConfigurePage::ConfigurePage(ConfigDocument* document, EngineSession* session, Q
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 5);
     splitter->setStretchFactor(2, 4);
-    splitter->setSizes({250, 560, 440});
+    splitter->setSizes({230, 520, 500});
     m_inner->setCentralWidget(splitter);
     m_issues = new IssuesDock(m_findings, m_inner);
     m_inner->addDockWidget(Qt::BottomDockWidgetArea, m_issues);
+    m_inner->resizeDocks({m_issues}, {170}, Qt::Vertical); // the editors need the height more
 
     buildActions();
 
@@ -250,6 +251,9 @@ QWidget* ConfigurePage::buildGroupsPanel()
     v->addWidget(presetTitle);
     m_presetBox = new QComboBox(panel);
     m_presetBox->setObjectName(u"presetBox"_s);
+    // Long preset names must not widen the panel: the popup shows them in full.
+    m_presetBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_presetBox->setMinimumContentsLength(14);
     for (const Preset& p : presets()) {
         m_presetBox->addItem(p.name, p.id);
         m_presetBox->setItemData(m_presetBox->count() - 1, p.description, Qt::ToolTipRole);

@@ -59,7 +59,7 @@ QString unitOf(OptionValueKind kind, const QString& name)
     case OptionValueKind::Float:
         return name == u"switch-interval"_s ? u"s"_s : QString();
     case OptionValueKind::Integer:
-        return name == u"processes"_s ? u"processes"_s : name == u"threads"_s ? u"threads"_s : QString();
+        return name == u"processes"_s || name == u"threads"_s ? u"count"_s : QString();
     default:
         return {};
     }
@@ -171,6 +171,18 @@ QString OptionInfo::defaultText() const
     if (default4 != default6)
         return value + u" (6.0) / "_s + (default4.isEmpty() ? u"unset"_s : default4) + u" (4.9)"_s;
     return value + u" (mod_wsgi 6.0 and 4.9)"_s;
+}
+
+QString OptionInfo::shortDefault() const
+{
+    if (name == u"python"_s)
+        return u"engine's default · engine-only"_s;
+    QString out = default6.isEmpty() ? u"unset"_s : default6;
+    if (!inModWsgi4)
+        out += u" · 6.0 only"_s;
+    else if (default4 != default6)
+        out += u" · 4.9: "_s + (default4.isEmpty() ? u"unset"_s : default4);
+    return out;
 }
 
 QString OptionInfo::tooltip() const

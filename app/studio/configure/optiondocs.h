@@ -22,11 +22,12 @@ struct OptionInfo
     QString default6; // mod_wsgi 6.0's default as it would be written, "" = unset
     QString default4; // mod_wsgi 4.9's, or "" when it has none
     bool inModWsgi4 = true;
-    QString meaning;             // what it does
-    QString advice;              // when to change it
-    QString engineNote;          // what the engine does with it, "" when it implements it
-    QString tooltip() const;     // rich text: all of the above
-    QString defaultText() const; // "15 (mod_wsgi 6.0 and 4.9)", "0.005 (mod_wsgi 6.0 only)"
+    QString meaning;              // what it does
+    QString advice;               // when to change it
+    QString engineNote;           // what the engine does with it, "" when it implements it
+    QString tooltip() const;      // rich text: all of the above
+    QString defaultText() const;  // "15 (mod_wsgi 6.0 and 4.9)", "0.005 (mod_wsgi 6.0 only)"
+    QString shortDefault() const; // "15", "0.005 · 6.0 only": the form's column (defaultText in the tooltip)
 };
 
 // Every option of the table, in its order (python= last: it is the engine's).

@@ -51,15 +51,21 @@ void OptionForm::build()
     auto* scroll = new QScrollArea(this);
     scroll->setObjectName(u"optionScroll"_s);
     scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFrameShape(QFrame::NoFrame);
     auto* content = new QWidget(scroll);
     m_grid = new QGridLayout(content);
-    m_grid->setColumnStretch(1, 1);
+    m_grid->setColumnStretch(2, 1); // the default's text takes the spare width, editors stay compact
     m_grid->setHorizontalSpacing(10);
     m_grid->setVerticalSpacing(2);
     scroll->setWidget(content);
     outer->addWidget(scroll);
 
+    int column = 0;
+    for (const QString& title : {tr("Option"), tr("Value"), tr("Unit · default (whose) · range")}) {
+        auto* header = new QLabel(u"<i>"_s + title + u"</i>"_s, content);
+        m_grid->addWidget(header, 0, column++);
+    }
     const QList<OptionInfo>& infos = daemonOptionInfos();
     for (int i = 0; i < infos.size(); ++i) {
         const OptionInfo& info = infos[i];
@@ -84,12 +90,18 @@ void OptionForm::build()
             row.editor = edit;
         }
         row.editor->setObjectName(u"option-"_s + info.name);
+        row.editor->setMinimumWidth(100);
+        row.editor->setMaximumWidth(180);
         row.editor->setToolTip(info.tooltip());
         row.editor->setAccessibleName(info.name);
         row.editor->installEventFilter(this);
         row.name->setBuddy(row.editor);
-        row.unit = new QLabel(info.unit, content);
-        row.defaults = new QLabel(tr("default %1").arg(info.defaultText()), content);
+        // Unit, default and range in one wrapping cell, so the row fits a narrow panel.
+        row.defaults = new QLabel((info.unit.isEmpty() ? QString() : info.unit + u" · "_s) +
+                                      tr("default %1").arg(info.shortDefault()) +
+                                      (info.range.isEmpty() ? QString() : u" · "_s + info.range),
+                                  content);
+        row.defaults->setWordWrap(true);
         row.defaults->setObjectName(u"optionDefault-"_s + info.name);
         row.defaults->setToolTip(info.tooltip());
         QPalette dim = row.defaults->palette();
@@ -102,16 +114,15 @@ void OptionForm::build()
         row.message->hide();
         if (!info.engineNote.isEmpty() && info.support == config::OptionSupport::NotImplemented)
             row.name->setText(info.name + u" ⊘"_s); // a glance says the engine refuses it
-        m_grid->addWidget(row.name, 2 * i, 0);
-        m_grid->addWidget(row.editor, 2 * i, 1);
-        m_grid->addWidget(row.unit, 2 * i, 2);
-        m_grid->addWidget(row.defaults, 2 * i, 3);
-        m_grid->addWidget(row.message, 2 * i + 1, 1, 1, 3);
+        m_grid->addWidget(row.name, 2 * i + 1, 0);
+        m_grid->addWidget(row.editor, 2 * i + 1, 1);
+        m_grid->addWidget(row.defaults, 2 * i + 1, 2);
+        m_grid->addWidget(row.message, 2 * i + 2, 1, 1, 2);
         if (!m_rows.isEmpty())
             setTabOrder(m_rows.back().editor, row.editor);
         m_rows << row;
     }
-    m_grid->setRowStretch(2 * int(infos.size()), 1);
+    m_grid->setRowStretch(2 * int(infos.size()) + 1, 1);
     refresh();
 }
 
@@ -322,8 +333,7 @@ void OptionForm::updateRow(Row& row, int modelRow)
     }
     setStyle(row.editor, row.error.isEmpty() ? QString() : u"border: 1px solid #c0392b;"_s);
     const bool visible = !m_changedOnly || changed || !row.error.isEmpty() || !row.finding.isEmpty();
-    for (QWidget* w : {static_cast<QWidget*>(row.name), row.editor, static_cast<QWidget*>(row.unit),
-                       static_cast<QWidget*>(row.defaults)})
+    for (QWidget* w : {static_cast<QWidget*>(row.name), row.editor, static_cast<QWidget*>(row.defaults)})
         if (w->isVisibleTo(this) != visible)
             w->setVisible(visible);
     const bool messageVisible = visible && !row.message->text().isEmpty();

@@ -63,7 +63,6 @@ private:
         QString option;
         QLabel* name = nullptr;
         QWidget* editor = nullptr; // QLineEdit or QComboBox
-        QLabel* unit = nullptr;
         QLabel* defaults = nullptr;
         QLabel* message = nullptr;
         QString shown;   // the value last put in the editor from the document
