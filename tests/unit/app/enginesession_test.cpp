@@ -376,6 +376,48 @@ TEST(EngineSession, LocalStartReadsTheReadyLineAndKillNineIsLostWithTheLog)
     EXPECT_TRUE(lost.at(0).at(1).toStringList().contains(u"worker says: about to crash"_s));
 }
 
+TEST(EngineSession, AClosedControlConnectionWithTheProcessAliveIsLostAndTheEngineStopped)
+{
+    Fixture f;
+    EngineSession session;
+    EngineSession::LocalOptions options;
+    options.enginePath = writeStandInEngine(f.dir, f.engine.port());
+    options.configText = u"WSGIDaemonProcess g\n"_s;
+    session.setLostGrace(100ms);
+    session.startLocal(options);
+    ASSERT_TRUE(waitForState(session, EngineSession::State::Ready)) << session.lastError().toStdString();
+    const qint64 pid = session.pid();
+    QSignalSpy lost(&session, &EngineSession::lost);
+    f.engine.closeClient();
+    ASSERT_TRUE(waitForState(session, EngineSession::State::Lost));
+    ASSERT_EQ(lost.size(), 1);
+    EXPECT_TRUE(lost.at(0).at(0).toString().contains(u"control connection"_s));
+    // An engine nobody can control any more is not left behind.
+    QTRY_VERIFY_WITH_TIMEOUT(::kill(pid_t(pid), 0) != 0, 15000);
+}
+
+TEST(EngineSession, AMalformedReadyLineFailsTheStartSayingSo)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"odd-engine.sh"_s);
+    QFile script(path);
+    script.open(QIODevice::WriteOnly);
+    script.write("#!/bin/sh\necho 'wsgi-engine-ready {\"version\": 1}'\nexec sleep 30\n");
+    script.close();
+    script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    EngineSession session;
+    QSignalSpy failed(&session, &EngineSession::failed);
+    EngineSession::LocalOptions options;
+    options.enginePath = path;
+    options.configText = u"WSGIDaemonProcess g\n"_s;
+    session.startLocal(options);
+    ASSERT_TRUE(failed.wait(5000));
+    const QString reason = failed.at(0).at(0).toString();
+    EXPECT_TRUE(reason.contains(u"ready line"_s)) << reason.toStdString();
+    EXPECT_TRUE(reason.contains(u"\"version\" must be a string"_s)) << reason.toStdString();
+    EXPECT_EQ(session.state(), EngineSession::State::Idle);
+}
+
 TEST(EngineSession, LocalStartThatFailsReportsTheEnginesWords)
 {
     QTemporaryDir dir;
