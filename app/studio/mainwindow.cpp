@@ -288,6 +288,8 @@ void MainWindow::attach(const EngineSession::AttachOptions& options)
     }
     m_banner->dismiss();
     m_history->clear();
+    m_settings->set(Settings::Key::LastAttachEndpoint, options.control.toString());
+    m_settings->set(Settings::Key::LastAttachTokenFile, options.tokenFile);
     m_session->attach(options);
 }
 

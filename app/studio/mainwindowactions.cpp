@@ -315,6 +315,8 @@ void MainWindow::setPaletteChoice(widgets::PaletteChoice choice)
 void MainWindow::loadSettings()
 {
     updateRecentMenu();
+    m_connect->setAttachFields(m_settings->get(Settings::Key::LastAttachEndpoint).toString(),
+                               m_settings->get(Settings::Key::LastAttachTokenFile).toString());
     const QString palette = m_settings->get(Settings::Key::Palette).toString();
     for (QAction* a : m_paletteGroup->actions()) {
         a->setChecked(a->data().toString() == palette);

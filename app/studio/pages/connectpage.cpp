@@ -18,7 +18,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
-#include <QStringListModel>
+#include <QStandardItemModel>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -96,7 +96,7 @@ ConnectPage::~ConnectPage() = default;
 QWidget* ConnectPage::buildProjectBox()
 {
     auto* box = new QGroupBox(tr("Project files"), this);
-    m_recentModel = new QStringListModel(this);
+    m_recentModel = new QStandardItemModel(this);
     m_recent = new QListView(box);
     m_recent->setObjectName(QStringLiteral("recentFiles"));
     m_recent->setModel(m_recentModel);
@@ -280,12 +280,12 @@ void ConnectPage::setOpenAction(QAction* open)
 void ConnectPage::setRecentFiles(const QStringList& paths)
 {
     // Shown as the user reads them; the full path is in the tooltip and is what opens.
-    m_recentModel->setStringList({});
-    m_recentModel->insertRows(0, int(paths.size()));
-    for (int i = 0; i < paths.size(); ++i) {
-        const QModelIndex index = m_recentModel->index(i);
-        m_recentModel->setData(index, displayPath(paths[i]), Qt::DisplayRole);
-        m_recentModel->setData(index, paths[i], Qt::ToolTipRole);
+    m_recentModel->clear();
+    for (const QString& path : paths) {
+        auto* item = new QStandardItem(displayPath(path));
+        item->setToolTip(path);
+        item->setEditable(false);
+        m_recentModel->appendRow(item);
     }
 }
 
@@ -293,7 +293,7 @@ QStringList ConnectPage::recentFiles() const
 {
     QStringList paths;
     for (int i = 0; i < m_recentModel->rowCount(); ++i) {
-        paths << m_recentModel->index(i).data(Qt::ToolTipRole).toString();
+        paths << m_recentModel->index(i, 0).data(Qt::ToolTipRole).toString();
     }
     return paths;
 }
@@ -302,6 +302,12 @@ void ConnectPage::setDocumentPath(const QString& path)
 {
     m_documentLabel->setText(path.isEmpty() ? tr("an untitled configuration") : displayPath(path));
     m_documentLabel->setToolTip(path);
+}
+
+void ConnectPage::setAttachFields(const QString& address, const QString& tokenFile)
+{
+    m_address->setText(address);
+    m_tokenFile->setText(tokenFile);
 }
 
 void ConnectPage::updateEngineState()

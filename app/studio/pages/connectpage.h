@@ -20,7 +20,7 @@ class QLabel;
 class QLineEdit;
 class QListView;
 class QPushButton;
-class QStringListModel;
+class QStandardItemModel;
 class QTableView;
 class QToolButton;
 QT_END_NAMESPACE
@@ -43,6 +43,7 @@ public:
     void setOpenAction(QAction* open);
     void setRecentFiles(const QStringList& paths);
     void setDocumentPath(const QString& path); // what Start runs; empty: an untitled document
+    void setAttachFields(const QString& address, const QString& tokenFile); // the last ones used
 
     models::RuntimesModel* runtimesModel() const { return m_runtimesModel; }
     QStringList recentFiles() const;
@@ -73,7 +74,7 @@ private:
     JobTracker m_tokenCheck;
     JobTracker m_runtimeJob;
 
-    QStringListModel* m_recentModel = nullptr;
+    QStandardItemModel* m_recentModel = nullptr;
     QListView* m_recent = nullptr;
     QToolButton* m_openButton = nullptr;
 
