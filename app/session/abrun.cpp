@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <pthread.h>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -28,11 +29,21 @@ double unixNow()
     return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
 }
 
-double processCpuSeconds()
+double cpuSeconds(clockid_t clock)
 {
     timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    clock_gettime(clock, &ts);
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+// CPU of the thread this AbRun lives on (the GUI's or the CLI's event loop), readable from the load
+// thread: what it burns painting charts is not the load generator's.
+clockid_t threadCpuClock()
+{
+    clockid_t clock{};
+    if (pthread_getcpuclockid(pthread_self(), &clock) != 0)
+        return CLOCK_THREAD_CPUTIME_ID; // never expected; then the event loop is not subtracted
+    return clock;
 }
 
 int64_t restartsOf(const EngineStatus& status)
@@ -331,10 +342,12 @@ void AbRun::startLoad()
     m_loadRunning = true;
     const uint64_t generation = m_generation;
     const int onlineCores = std::max(m_result.machine.onlineCores, 1);
-    m_loadThread = std::thread([this, spec, generation, onlineCores] {
+    const clockid_t eventLoopClock = threadCpuClock();
+    m_loadThread = std::thread([this, spec, generation, onlineCores, eventLoopClock] {
         auto outcome = std::make_shared<LoadOutcome>();
         const double before = unixNow();
-        const double cpuBefore = processCpuSeconds();
+        const double cpuBefore = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
+        const double loopBefore = eventLoopClock == CLOCK_THREAD_CPUTIME_ID ? 0 : cpuSeconds(eventLoopClock);
         const auto machineBefore = readCpuTimes();
         double clockStart = 0; // unix time of the generator's t0, from its first progress report
         auto progress = [this, generation, &clockStart](const wsgi::loadgen::LoadProgress& p) {
@@ -350,11 +363,14 @@ void AbRun::startLoad()
         };
         outcome->result = wsgi::loadgen::LoadGenerator().run(spec, progress, &m_loadCancel);
         outcome->windowStart = (clockStart != 0 ? clockStart : before) + spec.warmupSec;
-        // This process is the load generator (the event loop's share is negligible): what it
-        // burned is what the engine under test could not use.
+        // The load generator is this process minus the thread the run lives on: a GUI painting
+        // charts meanwhile burns CPU the engine could not use either, but it is not the client's.
         const double wall = unixNow() - before;
+        const double loop =
+            eventLoopClock == CLOCK_THREAD_CPUTIME_ID ? 0 : cpuSeconds(eventLoopClock) - loopBefore;
         if (wall > 0)
-            outcome->clientCpuCores = (processCpuSeconds() - cpuBefore) / wall;
+            outcome->clientCpuCores =
+                std::max(0.0, cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - cpuBefore - loop) / wall;
         if (const auto machineAfter = readCpuTimes(); machineBefore && machineAfter)
             outcome->machineBusyCores = busyCores(*machineBefore, *machineAfter, onlineCores);
         QMetaObject::invokeMethod(
