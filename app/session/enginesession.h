@@ -78,6 +78,9 @@ public:
     ~EngineSession() override; // a local engine still running is stopped
 
     State state() const { return m_state; }
+    // What the last startLocal/attach was given: what restart() repeats.
+    const LocalOptions& localOptions() const { return m_localOptions; }
+    const AttachOptions& attachOptions() const { return m_attachOptions; }
     static QString stateName(State state); // "idle", "starting", ..., for status bars and messages
     bool isLocal() const { return m_local; }
 
