@@ -3,6 +3,8 @@
 // and jumps to the field; a preview line selects its field; presets say when edits left them; a file
 // that does not parse keeps its text; Apply without an engine explains itself.
 
+#include "apache/apachepage.h"
+#include "apache/mpmsimmodel.h"
 #include "configure/configurepage.h"
 #include "configure/findingsmodel.h"
 #include "configure/issuesdock.h"
@@ -191,6 +193,53 @@ TEST_F(ConfigurePageTest, BrokenTextIsKept)
     auto* text = m_page->findChild<QPlainTextEdit*>(u"configText"_s);
     ASSERT_NE(text, nullptr);
     EXPECT_EQ(text->toPlainText(), broken);
+}
+
+} // namespace
+
+namespace {
+
+// With WSGI_STUDIO_SHOT_DIR set, the page is written there as configure-page.png (for looking at it);
+// always: every option's default cell is wide enough for its first word (nothing clipped to a sliver).
+TEST_F(ConfigurePageTest, RendersReadably)
+{
+    m_page->resize(1150, 800);
+    ASSERT_TRUE(m_doc.setDirective(u"WSGIFreeThreading"_s, {u"On"_s})); // a finding to show
+    waitForAnalysis();
+    QTest::qWait(50);
+    for (QLabel* label : m_page->findChildren<QLabel*>()) {
+        if (!label->objectName().startsWith(u"optionDefault-"_s) || !label->isVisible())
+            continue;
+        const QString firstWord = label->text().section(u' ', 0, 0);
+        EXPECT_GE(label->width(), label->fontMetrics().horizontalAdvance(firstWord))
+            << label->objectName().toStdString();
+    }
+    const QString dir = qEnvironmentVariable("WSGI_STUDIO_SHOT_DIR");
+    if (!dir.isEmpty())
+        m_page->grab().save(dir + u"/configure-page.png"_s);
+}
+
+} // namespace
+
+namespace {
+
+TEST(ApachePageRender, SimulatesAndRenders)
+{
+    ConfigDocument doc;
+    doc.setAnalysisDelay(std::chrono::milliseconds(0));
+    doc.setNew();
+    ApachePage page(&doc, nullptr);
+    page.resize(1150, 800);
+    page.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&page));
+    QSignalSpy done(&doc, &ConfigDocument::analysisAvailable);
+    ASSERT_TRUE(done.wait(5000));
+    EXPECT_TRUE(page.exportText().startsWith(u"# Exported by WSGI Tuning Studio"_s));
+    page.setLoadProfile(u"0:0,10:300,40:0"_s);
+    EXPECT_EQ(page.simulationModel()->rowCount(), 61);
+    const QString dir = qEnvironmentVariable("WSGI_STUDIO_SHOT_DIR");
+    if (!dir.isEmpty())
+        page.grab().save(dir + u"/apache-page.png"_s);
 }
 
 } // namespace

@@ -90,19 +90,21 @@ QVariant DaemonGroupsModel::data(const QModelIndex& index, int role) const
 
 QVariant DaemonGroupsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
         return {};
+    // Short titles keep the list narrow; the tooltip says them in full.
+    const bool full = role == Qt::ToolTipRole;
     switch (section) {
     case NameColumn:
         return tr("Group");
     case ProcessesColumn:
-        return tr("Processes");
+        return full ? tr("Processes (processes=)") : tr("Proc");
     case ThreadsColumn:
-        return tr("Threads");
+        return full ? tr("Threads per process (threads=)") : tr("Thr");
     case RuntimeColumn:
-        return tr("Python");
+        return full ? tr("Python runtime (python=)") : tr("Python");
     case ChangedColumn:
-        return tr("Changed");
+        return full ? tr("Options changed from mod_wsgi's defaults") : tr("Chg");
     default:
         return {};
     }

@@ -55,14 +55,14 @@ void OptionForm::build()
     scroll->setFrameShape(QFrame::NoFrame);
     auto* content = new QWidget(scroll);
     m_grid = new QGridLayout(content);
-    m_grid->setColumnStretch(2, 1); // the default's text takes the spare width, editors stay compact
+    m_grid->setColumnStretch(1, 1); // the default's text takes the spare width, editors stay compact
     m_grid->setHorizontalSpacing(10);
     m_grid->setVerticalSpacing(2);
     scroll->setWidget(content);
     outer->addWidget(scroll);
 
     int column = 0;
-    for (const QString& title : {tr("Option"), tr("Value"), tr("Unit · default (whose) · range")}) {
+    for (const QString& title : {tr("Option"), tr("Value (unit · default · range under it)")}) {
         auto* header = new QLabel(u"<i>"_s + title + u"</i>"_s, content);
         m_grid->addWidget(header, 0, column++);
     }
@@ -91,7 +91,7 @@ void OptionForm::build()
         }
         row.editor->setObjectName(u"option-"_s + info.name);
         row.editor->setMinimumWidth(100);
-        row.editor->setMaximumWidth(180);
+        row.editor->setMaximumWidth(260);
         row.editor->setToolTip(info.tooltip());
         row.editor->setAccessibleName(info.name);
         row.editor->installEventFilter(this);
@@ -102,6 +102,9 @@ void OptionForm::build()
                                       (info.range.isEmpty() ? QString() : u" · "_s + info.range),
                                   content);
         row.defaults->setWordWrap(true);
+        QFont small = row.defaults->font();
+        small.setPointSizeF(small.pointSizeF() * 0.9);
+        row.defaults->setFont(small);
         row.defaults->setObjectName(u"optionDefault-"_s + info.name);
         row.defaults->setToolTip(info.tooltip());
         QPalette dim = row.defaults->palette();
@@ -114,15 +117,16 @@ void OptionForm::build()
         row.message->hide();
         if (!info.engineNote.isEmpty() && info.support == config::OptionSupport::NotImplemented)
             row.name->setText(info.name + u" ⊘"_s); // a glance says the engine refuses it
-        m_grid->addWidget(row.name, 2 * i + 1, 0);
-        m_grid->addWidget(row.editor, 2 * i + 1, 1);
-        m_grid->addWidget(row.defaults, 2 * i + 1, 2);
-        m_grid->addWidget(row.message, 2 * i + 2, 1, 1, 2);
+        // The facts go under the editor, where they have the whole width: a narrow panel stays readable.
+        m_grid->addWidget(row.name, 3 * i + 1, 0);
+        m_grid->addWidget(row.editor, 3 * i + 1, 1);
+        m_grid->addWidget(row.defaults, 3 * i + 2, 1);
+        m_grid->addWidget(row.message, 3 * i + 3, 1);
         if (!m_rows.isEmpty())
             setTabOrder(m_rows.back().editor, row.editor);
         m_rows << row;
     }
-    m_grid->setRowStretch(2 * int(infos.size()) + 1, 1);
+    m_grid->setRowStretch(3 * int(infos.size()) + 1, 1);
     refresh();
 }
 
