@@ -109,7 +109,7 @@ HeadParseResult parseRequestLine(std::string_view requestLine, ParsedRequest& ou
     RequestTarget parsed;
     if (!parseRequestTarget(method, target, parsed))
         return fail(parsed.errorStatus, parsed.errorText);
-    out.target = std::move(parsed.origin);
+    out.target = target;
     out.path = std::move(parsed.path);
     authority = std::move(parsed.authority);
     HeadParseResult r;

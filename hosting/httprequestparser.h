@@ -21,8 +21,8 @@ struct HttpLimits
 struct ParsedRequest
 {
     std::string method;
-    // The normalised origin-form ("/p?q", or "*"): see RequestTarget::origin. An absolute-form target's
-    // host has replaced the Host header.
+    // As the client sent it (REQUEST_URI), checked by parseRequestTarget; an absolute-form target's host
+    // has replaced the Host header.
     std::string target;
     std::string path;   // decoded and normalised, what routing matches and SCRIPT_NAME + PATH_INFO say
     bool http11 = true; // HTTP/1.1 or a later 1.x, which is served as 1.1

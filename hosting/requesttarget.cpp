@@ -96,11 +96,24 @@ bool percentDecode(std::string_view in, std::string& out)
     return true;
 }
 
-std::string originPath(std::string_view origin)
+std::string_view requestPath(std::string_view target, std::string& storage)
 {
-    std::string path;
-    percentDecode(origin.substr(0, origin.find('?')), path);
-    return path;
+    if (!target.empty() && target.front() == '/') {
+        const std::string_view path = target.substr(0, target.find('?'));
+        if (path.find('%') == std::string_view::npos && path.find("/.") == std::string_view::npos)
+            return path; // the common case: nothing to decode, no dot-segment
+    }
+    RequestTarget parsed;
+    if (!parseRequestTarget("OPTIONS", target, parsed))
+        return target.substr(0, target.find('?')); // not a target the parser let through
+    storage = std::move(parsed.path);
+    return storage;
+}
+
+std::string originPath(std::string_view target)
+{
+    std::string storage;
+    return std::string(requestPath(target, storage));
 }
 
 bool isValidAuthority(std::string_view host)

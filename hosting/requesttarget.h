@@ -32,8 +32,13 @@ bool parseRequestTarget(std::string_view method, std::string_view raw, RequestTa
 // in brackets or a reg-name (RFC 3986 3.2.2), no userinfo. Empty is valid (RFC 9112 3.2).
 bool isValidAuthority(std::string_view host);
 
-// The `path` of an `origin` that parseRequestTarget made (for a request routed again after a reload).
-std::string originPath(std::string_view origin);
+// The `path` of a target parseRequestTarget accepted (RequestHead::target, as the client sent it, which
+// REQUEST_URI keeps): what the worker's PATH_INFO is cut from, and what a request queued across a
+// reload is routed by again. A view into `target` when nothing needs decoding or removing, else into
+// `storage`.
+std::string_view requestPath(std::string_view target, std::string& storage);
+// The same as a string, for a request routed again (after a reload, or when it waited in a queue).
+std::string originPath(std::string_view target);
 
 // Every %XX escape decoded; false when an escape is malformed.
 bool percentDecode(std::string_view in, std::string& out);

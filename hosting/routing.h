@@ -8,8 +8,8 @@
 
 namespace wsgi::hosting {
 
-// The path of a request target, still escaped: origin-form "/p?q" (what RequestHead carries) or
-// absolute-form "http://host/p?q".
+// The path of a request target, still escaped: origin-form "/p?q" or absolute-form "http://host/p?q".
+// (Routing matches the decoded, normalised path: requestPath() in requesttarget.h.)
 inline std::string_view targetPath(std::string_view target)
 {
     const size_t scheme = target.find("://");

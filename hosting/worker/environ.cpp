@@ -1,7 +1,7 @@
 #include "environ.h"
 
 #include "hosting/httptext.h"
-#include "hosting/routing.h"
+#include "hosting/requesttarget.h"
 #include "pytext.h"
 #include "pythonhost.h"
 
@@ -14,35 +14,6 @@ namespace wsgi::worker {
 using hosting::iequals;
 
 namespace {
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-        return (c | 0x20) - 'a' + 10;
-    return -1;
-}
-
-// %XX escapes decoded, as Apache does for PATH_INFO; a malformed escape stays as it is.
-std::string percentDecode(std::string_view s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size()) {
-            const int hi = hexValue(s[i + 1]);
-            const int lo = hexValue(s[i + 2]);
-            if (hi >= 0 && lo >= 0) {
-                out += char(hi * 16 + lo);
-                i += 2;
-                continue;
-            }
-        }
-        out += s[i];
-    }
-    return out;
-}
 
 PyObject* latin1Object(std::string_view value)
 {
@@ -193,11 +164,9 @@ PyObject* newEnviron(const Application& app, const hosting::RequestHead& head,
     const EnvironKeys& k = app.interpreter->keys;
     const std::string_view target = head.target;
     const size_t q = target.find('?');
-    const std::string_view rawPath = hosting::targetPath(target);
+    // Decoded and normalised exactly as the request was routed, so PATH_INFO follows SCRIPT_NAME.
     std::string decoded;
-    if (rawPath.find('%') != std::string_view::npos)
-        decoded = percentDecode(rawPath);
-    const std::string_view path = decoded.empty() ? rawPath : std::string_view(decoded);
+    const std::string_view path = hosting::requestPath(target, decoded);
     const size_t prefix = std::min(path.size(), app.mount->urlPrefix.size());
     std::string_view serverName = defaultServerName;
 

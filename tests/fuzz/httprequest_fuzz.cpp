@@ -1,6 +1,6 @@
 // The shared HTTP request parsing (head, target normalisation, chunked decoding), on arbitrary bytes.
 // Beyond "no crash, no hang", what the parser accepts must keep the rules both dispatch modes rely on:
-// no fragment, a normalised path that decodes from the target the worker gets, digits-only lengths,
+// no fragment, a normalised path that the worker finds again from the target it is sent, digits-only lengths,
 // one Host and one Content-Type, and a verdict that does not change as more bytes arrive.
 #include "hosting/httprequestparser.h"
 #include "hosting/httptext.h"
@@ -116,10 +116,12 @@ std::string removeDotSegments(std::string in)
 void checkComplete(std::string_view in, const HeadParseResult& r, const ParsedRequest& request)
 {
     check(r.consumed <= in.size());
-    RequestTarget t;
-    t.path = request.path;
-    t.origin = request.target;
-    checkTarget(t);
+    // The worker recomputes the path from the target it is sent: it must find the routed one.
+    std::string storage;
+    check(requestPath(request.target, storage) == request.path);
+    check(request.target.find('#') == std::string::npos);
+    check(request.path == "*" || (!request.path.empty() && request.path.front() == '/'));
+    check(!hasDotSegment(request.path));
     check(request.target != "*" || request.method == "OPTIONS");
     int hosts = 0, contentTypes = 0;
     for (const auto& [name, value] : request.headers) {

@@ -214,6 +214,7 @@ TEST_F(HttpConformance, AbsoluteFormTakesTheHostFromTheTarget)
     EXPECT_TRUE(has(r, "HTTP_HOST", "target.example:8123")) << r.body;
     EXPECT_TRUE(has(r, "PATH_INFO", "/env")) << r.body;
     EXPECT_TRUE(has(r, "QUERY_STRING", "x=1")) << r.body;
+    EXPECT_TRUE(has(r, "REQUEST_URI", "http://target.example:8123/env?x=1")) << r.body;
 }
 
 TEST_F(HttpConformance, PathsAreNormalisedThenRouted)
@@ -226,6 +227,7 @@ TEST_F(HttpConformance, PathsAreNormalisedThenRouted)
     ASSERT_EQ(r.status, 200);
     EXPECT_TRUE(has(r, "SCRIPT_NAME", "")) << r.body;
     EXPECT_TRUE(has(r, "PATH_INFO", "/env")) << r.body;
+    EXPECT_TRUE(has(r, "REQUEST_URI", "/sub/../env")) << r.body; // as sent, as mod_wsgi passes it
 
     r = get("/%73ub/x");
     ASSERT_EQ(r.status, 200);

@@ -164,11 +164,12 @@ TEST(HttpRequestParser, TargetIsNormalisedAndAbsoluteFormSetsTheHost)
     ParsedRequest r;
     ASSERT_EQ(parse("GET /sub/../%73ub/x?a=%2F HTTP/1.1\r\nHost: h\r\n\r\n", r).status,
               ParseStatus::Complete);
-    EXPECT_EQ(r.target, "/sub/x?a=%2F");
+    EXPECT_EQ(r.target, "/sub/../%73ub/x?a=%2F"); // REQUEST_URI, as sent
     EXPECT_EQ(r.path, "/sub/x");
     ASSERT_EQ(parse("GET http://target.example:81/x HTTP/1.1\r\nHost: header.example\r\n\r\n", r).status,
               ParseStatus::Complete);
-    EXPECT_EQ(r.target, "/x");
+    EXPECT_EQ(r.target, "http://target.example:81/x");
+    EXPECT_EQ(r.path, "/x");
     EXPECT_EQ(r.header("Host"), "target.example:81");
     ASSERT_EQ(r.headers.size(), 1u);
     // HTTP/1.0 without a Host: the target's host is the Host.

@@ -53,6 +53,19 @@ TEST(RequestTarget, DecodingTheOriginOnceGivesThePath)
     }
 }
 
+TEST(RequestTarget, RequestPathIsThePathOfAnAcceptedTarget)
+{
+    std::string storage;
+    for (const std::string raw :
+         {"/a/b?c", "/sub/../env", "/%73ub/x%20y?q", "http://h:1/a/./b", "*", "/a/.b"}) {
+        const std::string_view path = requestPath(raw, storage);
+        EXPECT_EQ(path, parsed(raw, "OPTIONS").path) << raw;
+    }
+    // No copy in the common case.
+    const std::string plain = "/app/x?y";
+    EXPECT_EQ(requestPath(plain, storage).data(), plain.data());
+}
+
 TEST(RequestTarget, RefusesWhatApacheRefuses)
 {
     EXPECT_EQ(refused("/../../etc/passwd"), 400);
