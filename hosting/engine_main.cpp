@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <unistd.h>
 
@@ -93,18 +94,22 @@ std::filesystem::path selfDirectory()
                  : std::filesystem::path(".");
 }
 
-} // namespace
-
-int main(int argc, char** argv)
+// What the command line asks for.
+struct EngineArgs
 {
     std::string configFile;
-    std::string tokenFile;
+    std::string tokenFile; // --control-token-file; empty: a new file in the default runtime directory
     std::vector<wsgi::config::ListenAddress> listenOverride;
     bool checkOnly = false;
     wsgi::hosting::Dispatch dispatch = wsgi::hosting::Dispatch::Proxy;
     wsgi::hosting::RuntimeCatalog runtimes{selfDirectory(), WSGI_DEFAULT_RUNTIME};
     wsgi::hosting::SupervisorOptions options;
+};
 
+// Fills `a` from the command line; an exit code when the program should stop here (--help, --version,
+// a usage error).
+std::optional<int> parseArgs(int argc, char** argv, EngineArgs& a)
+{
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&]() -> std::string {
@@ -115,7 +120,7 @@ int main(int argc, char** argv)
             return argv[++i];
         };
         if (arg == "--config") {
-            configFile = value();
+            a.configFile = value();
         } else if (arg == "--listen") {
             const std::string text = value();
             wsgi::config::ListenAddress address;
@@ -125,7 +130,7 @@ int main(int argc, char** argv)
                 return 2;
             }
             address.where.file = "--listen";
-            listenOverride.push_back(address);
+            a.listenOverride.push_back(address);
         } else if (arg == "--control") {
             const std::string text = value();
             wsgi::config::ListenAddress address;
@@ -134,10 +139,10 @@ int main(int argc, char** argv)
                              text.c_str());
                 return 2;
             }
-            options.controlHost = address.host;
-            options.controlPort = address.port;
+            a.options.controlHost = address.host;
+            a.options.controlPort = address.port;
         } else if (arg == "--control-token-file") {
-            tokenFile = value();
+            a.tokenFile = value();
         } else if (arg == "--control-auth-timeout") {
             const std::string text = value();
             if (text.empty() || text.size() > 6 ||
@@ -150,26 +155,26 @@ int main(int argc, char** argv)
             }
             wsgi::hosting::setControlAuthTimeoutMs(std::stoi(text));
         } else if (arg == "--check") {
-            checkOnly = true;
+            a.checkOnly = true;
         } else if (arg == "--default-runtime") {
-            runtimes.defaultRuntime = value();
+            a.runtimes.defaultRuntime = value();
         } else if (arg == "--worker-dir") {
-            runtimes.workerDir = value();
+            a.runtimes.workerDir = value();
         } else if (arg == "--dispatch") {
             const std::string mode = value();
             if (mode == "proxy")
-                dispatch = wsgi::hosting::Dispatch::Proxy;
+                a.dispatch = wsgi::hosting::Dispatch::Proxy;
             else if (mode == "direct")
-                dispatch = wsgi::hosting::Dispatch::Direct;
+                a.dispatch = wsgi::hosting::Dispatch::Direct;
             else if (mode == "auto")
-                dispatch = wsgi::hosting::Dispatch::Auto;
+                a.dispatch = wsgi::hosting::Dispatch::Auto;
             else {
                 std::fprintf(stderr, "wsgi-engine: --dispatch must be proxy, direct or auto, not '%s'\n",
                              mode.c_str());
                 return 2;
             }
         } else if (arg == "--quiet") {
-            options.quiet = true;
+            a.options.quiet = true;
         } else if (arg == "--version") {
             std::printf("wsgi-engine %s\n", WSGI_STUDIO_VERSION);
             return 0;
@@ -181,82 +186,57 @@ int main(int argc, char** argv)
             return 2;
         }
     }
-    if (configFile.empty()) {
+    if (a.configFile.empty()) {
         usage(stderr);
         return 2;
     }
+    return std::nullopt;
+}
 
-    const auto parsed = wsgi::config::loadEngineConfig(configFile);
-    wsgi::config::EngineConfig config = parsed.config;
-    if (!listenOverride.empty())
-        config.listen = listenOverride;
-    if (config.listen.empty()) {
-        wsgi::config::ListenAddress fallback;
-        fallback.host = "127.0.0.1";
-        fallback.port = 8080;
-        config.listen.push_back(fallback);
-    }
-    const auto plan = wsgi::hosting::planEngine(config, runtimes, dispatch);
-    // At start (unlike a reload, which refuses them) missing files are warnings, as Apache starts
-    // regardless and answers the requests it cannot serve with errors.
-    std::vector<wsgi::config::Finding> files = wsgi::hosting::checkRunnable(config);
-    for (auto& f : files)
-        f.severity = wsgi::config::Severity::Warning;
+// --check: the plan, without starting anything.
+void printPlan(const wsgi::hosting::EnginePlan& plan, const std::string& configFile)
+{
+    for (const auto& g : plan.groups)
+        std::printf("group %s: %d processes x %d threads, Python %s%s%s\n", g.name.c_str(), g.processes,
+                    g.threads, g.spec.runtime.c_str(), g.spec.freeThreading ? ", free-threaded" : "",
+                    g.spec.switchInterval
+                        ? (", switch interval " + std::to_string(*g.spec.switchInterval)).c_str()
+                        : "");
+    for (const auto& m : plan.mounts)
+        std::printf("mount %s -> group %s\n", m.urlPrefix.empty() ? "/" : m.urlPrefix.c_str(),
+                    plan.groups[m.group].name.c_str());
+    std::printf("%s: configuration OK\n", configFile.c_str());
+}
 
-    bool failed = !parsed.ok() || !plan.ok();
-    for (const auto* findings : std::initializer_list<const std::vector<wsgi::config::Finding>*>{
-             &parsed.findings, &plan.findings, &files})
-        for (const auto& f : *findings)
-            if (!options.quiet || f.severity != wsgi::config::Severity::Note)
-                std::fprintf(stderr, "%s\n", wsgi::config::formatFinding(f).c_str());
-    if (failed) {
-        std::fprintf(stderr, "wsgi-engine: %s: configuration rejected, nothing was started\n",
-                     configFile.c_str());
-        return 1;
-    }
-    if (checkOnly) {
-        for (const auto& g : plan.groups)
-            std::printf("group %s: %d processes x %d threads, Python %s%s%s\n", g.name.c_str(), g.processes,
-                        g.threads, g.spec.runtime.c_str(), g.spec.freeThreading ? ", free-threaded" : "",
-                        g.spec.switchInterval
-                            ? (", switch interval " + std::to_string(*g.spec.switchInterval)).c_str()
-                            : "");
-        for (const auto& m : plan.mounts)
-            std::printf("mount %s -> group %s\n", m.urlPrefix.empty() ? "/" : m.urlPrefix.c_str(),
-                        plan.groups[m.group].name.c_str());
-        std::printf("%s: configuration OK\n", configFile.c_str());
-        return 0;
-    }
-
-    bool removeTokenFile = false;
-    if (options.controlPort >= 0) {
-        if (options.controlHost != "127.0.0.1" && options.controlHost != "::1" &&
-            options.controlHost != "localhost")
-            std::fprintf(stderr,
-                         "wsgi-engine: warning: the control endpoint listens on %s, not on loopback; "
-                         "anyone who can reach it and has the token controls the engine\n",
-                         options.controlHost.c_str());
-        std::string error;
-        wsgi::hosting::TokenFile token;
-        const bool opened = tokenFile.empty() ? wsgi::hosting::createDefaultTokenFile(token, error)
-                                              : wsgi::hosting::openTokenFile(tokenFile, token, error);
-        if (!opened) {
-            std::fprintf(stderr, "wsgi-engine: %s\n", error.c_str());
-            return 1;
-        }
-        removeTokenFile = tokenFile.empty(); // an operator's own file stays, even one the engine created
-        tokenFile = token.path;
-        options.controlToken = token.token;
-    }
-    options.configFile = configFile;
-    options.runtimes = runtimes;
-    options.dispatch = dispatch;
-    wsgi::hosting::Supervisor supervisor(plan, options);
+// The control token: read from, or created in, the operator's file or a new one in the private
+// runtime directory. False (with the reason printed) when the file would expose the token.
+bool prepareControlToken(EngineArgs& a, bool& removeTokenFile)
+{
+    wsgi::hosting::SupervisorOptions& options = a.options;
+    if (options.controlHost != "127.0.0.1" && options.controlHost != "::1" &&
+        options.controlHost != "localhost")
+        std::fprintf(stderr,
+                     "wsgi-engine: warning: the control endpoint listens on %s, not on loopback; "
+                     "anyone who can reach it and has the token controls the engine\n",
+                     options.controlHost.c_str());
     std::string error;
-    if (!supervisor.listen(error)) {
+    wsgi::hosting::TokenFile token;
+    const bool opened = a.tokenFile.empty() ? wsgi::hosting::createDefaultTokenFile(token, error)
+                                            : wsgi::hosting::openTokenFile(a.tokenFile, token, error);
+    if (!opened) {
         std::fprintf(stderr, "wsgi-engine: %s\n", error.c_str());
-        return 1;
+        return false;
     }
+    removeTokenFile = a.tokenFile.empty(); // an operator's own file stays, even one the engine created
+    a.tokenFile = token.path;
+    options.controlToken = token.token;
+    return true;
+}
+
+// The lines people and tests read ("listening on", "control endpoint on"), then the ready line.
+void printBanner(const wsgi::hosting::Supervisor& supervisor, const wsgi::hosting::EnginePlan& plan,
+                 const std::string& tokenFile)
+{
     for (const auto& l : supervisor.listenSockets()) {
         const bool v6 = l.host.find(':') != std::string::npos;
         std::printf("wsgi-engine: listening on http://%s%s%s:%d/\n", v6 ? "[" : "", l.host.c_str(),
@@ -290,8 +270,64 @@ int main(int argc, char** argv)
     ready.generation = 0; // the configuration it started with; each reload adds one
     std::printf("%s\n", wsgi::formatReadyLine(ready).c_str());
     std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    EngineArgs args;
+    if (const auto stop = parseArgs(argc, argv, args))
+        return *stop;
+
+    const auto parsed = wsgi::config::loadEngineConfig(args.configFile);
+    wsgi::config::EngineConfig config = parsed.config;
+    if (!args.listenOverride.empty())
+        config.listen = args.listenOverride;
+    if (config.listen.empty()) {
+        wsgi::config::ListenAddress fallback;
+        fallback.host = "127.0.0.1";
+        fallback.port = 8080;
+        config.listen.push_back(fallback);
+    }
+    const auto plan = wsgi::hosting::planEngine(config, args.runtimes, args.dispatch);
+    // At start (unlike a reload, which refuses them) missing files are warnings, as Apache starts
+    // regardless and answers the requests it cannot serve with errors.
+    std::vector<wsgi::config::Finding> files = wsgi::hosting::checkRunnable(config);
+    for (auto& f : files)
+        f.severity = wsgi::config::Severity::Warning;
+
+    const bool failed = !parsed.ok() || !plan.ok();
+    for (const auto* findings : std::initializer_list<const std::vector<wsgi::config::Finding>*>{
+             &parsed.findings, &plan.findings, &files})
+        for (const auto& f : *findings)
+            if (!args.options.quiet || f.severity != wsgi::config::Severity::Note)
+                std::fprintf(stderr, "%s\n", wsgi::config::formatFinding(f).c_str());
+    if (failed) {
+        std::fprintf(stderr, "wsgi-engine: %s: configuration rejected, nothing was started\n",
+                     args.configFile.c_str());
+        return 1;
+    }
+    if (args.checkOnly) {
+        printPlan(plan, args.configFile);
+        return 0;
+    }
+
+    bool removeTokenFile = false;
+    if (args.options.controlPort >= 0 && !prepareControlToken(args, removeTokenFile))
+        return 1;
+    args.options.configFile = args.configFile;
+    args.options.runtimes = args.runtimes;
+    args.options.dispatch = args.dispatch;
+    wsgi::hosting::Supervisor supervisor(plan, args.options);
+    std::string error;
+    if (!supervisor.listen(error)) {
+        std::fprintf(stderr, "wsgi-engine: %s\n", error.c_str());
+        return 1;
+    }
+    printBanner(supervisor, plan, args.tokenFile);
     const int rc = supervisor.run();
     if (removeTokenFile)
-        std::remove(tokenFile.c_str());
+        std::remove(args.tokenFile.c_str());
     return rc;
 }
