@@ -243,3 +243,25 @@ TEST(ApachePageRender, SimulatesAndRenders)
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(ConfigurePageTest, PythonFromDiscoveredRuntimesWithFacts)
+{
+    m_page->setRuntimes(
+        {{u"3.11"_s, u"3.11.2"_s, false, false}, {u"3.13t"_s, u"3.13.5, free-threaded"_s, true, true}});
+    auto* python = qobject_cast<QComboBox*>(m_page->optionForm()->editor(u"python"_s));
+    ASSERT_NE(python, nullptr);
+    ASSERT_EQ(python->count(), 3);
+    python->setCurrentIndex(python->findData(u"3.13t"_s));
+    emit python->activated(python->currentIndex());
+    EXPECT_EQ(*m_doc.daemon(u"demo"_s)->options.find("python"), "3.13t");
+    auto* facts = m_page->optionForm()->findChild<QLabel*>(u"optionDefault-python"_s);
+    ASSERT_NE(facts, nullptr);
+    EXPECT_TRUE(facts->text().contains(u"free-threaded"_s)) << facts->text().toStdString();
+    python->setCurrentIndex(0); // back to the engine's default: the option is not written
+    emit python->activated(0);
+    EXPECT_EQ(m_doc.daemon(u"demo"_s)->options.find("python"), nullptr);
+}
+
+} // namespace

@@ -150,15 +150,18 @@ void OptionForm::setRuntimes(const QList<RuntimeChoice>& runtimes)
         if (row.option != u"python"_s)
             continue;
         auto* combo = static_cast<QComboBox*>(row.editor);
-        const QString current = combo->currentText();
+        const QString current = m_model->valueAt(m_model->rowOf(row.option));
         combo->clear();
-        combo->addItem(QString(), tr("the engine's default runtime"));
+        combo->addItem(QString(), QString());
+        combo->setItemData(0, tr("the engine's default runtime"), Qt::ToolTipRole);
         for (const RuntimeChoice& r : runtimes) {
             combo->addItem(r.name + u"  —  "_s + r.facts, r.name);
             combo->setItemData(combo->count() - 1, r.facts, Qt::ToolTipRole);
         }
+        row.shown = current;
         setEditorText(row, current);
     }
+    refresh();
 }
 
 void OptionForm::setShowChangedOnly(bool changedOnly)
@@ -326,6 +329,17 @@ void OptionForm::updateRow(Row& row, int modelRow)
     const QString base =
         info.name + (info.support == config::OptionSupport::NotImplemented ? u" ⊘"_s : QString());
     setText(row.name, changed ? u"● "_s + base : base);
+    if (row.option == u"python"_s) {
+        // The chosen runtime's facts beside the field: version, free-threaded, own GIL possible.
+        QString facts = tr("default: the engine's default runtime · engine-only, left out of Apache exports");
+        const QString chosen = m_model->valueAt(modelRow);
+        for (const RuntimeChoice& r : m_runtimes)
+            if (r.name == chosen)
+                facts = r.name + u": "_s + r.facts + tr(" · engine-only");
+        if (!chosen.isEmpty() && !facts.startsWith(chosen))
+            facts = tr("%1: not among the discovered runtimes").arg(chosen);
+        setText(row.defaults, facts);
+    }
     if (!row.error.isEmpty()) {
         setText(row.message, tr("Not applied: %1").arg(row.error));
         setStyle(row.message, errorStyle());
