@@ -117,8 +117,6 @@ void DirectServer::stop()
     const uint64_t one = 1;
     const ssize_t n = ::write(m_wake.get(), &one, sizeof one);
     (void)n;
-    m_active.fetch_add(0);
-    m_active.notify_all(); // the overflow thread may wait for the threads to get busy
 }
 
 std::string DirectServer::takeMetrics()
@@ -168,8 +166,7 @@ void DirectServer::serve(RequestThread& thread)
             continue;
         }
         auto* c = static_cast<DirectConnection*>(ev.data.ptr);
-        if (m_active.fetch_add(1) + 1 == m_threads)
-            m_active.notify_all(); // every thread is busy now: the overflow thread takes over accepting
+        m_active.fetch_add(1);
         const Outcome outcome = m_stopping.load() ? Outcome::Close : serveConnection(thread, *c);
         m_active.fetch_sub(1);
         if (outcome == Outcome::Close) {
@@ -386,7 +383,8 @@ DirectServer::Outcome DirectServer::respondAndLinger(DirectConnection& c, const 
 
 void DirectServer::overflowLoop()
 {
-    // Runs only while every request thread of this process is busy, when nothing here accepts.
+    // Woken by every new connection (not by requests, so keep-alive traffic costs it nothing), it
+    // accepts only while every request thread of this process is busy, when nothing else here does.
     struct Refused
     {
         hosting::UniqueFd fd;
@@ -395,19 +393,16 @@ void DirectServer::overflowLoop()
     std::vector<Refused> refused; // answered 503, lingering
     std::vector<pollfd> fds;
     while (!m_stopping.load()) {
-        const int active = m_active.load();
-        if (active < m_threads && refused.empty()) {
-            m_active.wait(active);
-            continue;
-        }
-        const bool saturated = active >= m_threads && m_pausedUntilUs.load() == 0;
+        const bool accepting = m_pausedUntilUs.load() == 0;
         fds.assign(1, pollfd{m_wake.get(), POLLIN, 0});
-        for (size_t i = 0; saturated && i < m_listenFds.size(); ++i)
+        for (size_t i = 0; accepting && i < m_listenFds.size(); ++i)
             fds.push_back({m_listenFds[i], POLLIN, 0});
         const size_t firstRefused = fds.size();
         for (const auto& r : refused)
             fds.push_back({r.fd.get(), POLLIN, 0});
-        if (poll(fds.data(), fds.size(), 50) < 0 || (fds[0].revents & POLLIN))
+        // While paused (out of descriptors), the tick resumes accepting: look again now and then.
+        const int waitMs = !refused.empty() || !accepting ? 50 : -1;
+        if (poll(fds.data(), fds.size(), waitMs) < 0 || (fds[0].revents & POLLIN))
             continue;
         const int64_t now = monotonicMicros();
         for (size_t i = refused.size(); i-- > 0;) {

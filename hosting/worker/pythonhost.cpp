@@ -1,5 +1,7 @@
 #include "pythonhost.h"
 
+#include "ownedref.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -84,20 +86,15 @@ PyObject* bootstrapModule()
     PyObject* existing = PyDict_GetItemString(modules, "_wsgi_engine");
     if (existing)
         return existing;
-    PyObject* module = PyModule_New("_wsgi_engine");
+    OwnedRef module(PyModule_New("_wsgi_engine"));
     if (!module)
         return nullptr;
-    PyObject* dict = PyModule_GetDict(module);
+    PyObject* dict = PyModule_GetDict(module.get());
     PyDict_SetItemString(dict, "__builtins__", PyEval_GetBuiltins());
-    PyObject* r = PyRun_String(kBootstrap, Py_file_input, dict, dict);
-    if (!r) {
-        Py_DECREF(module);
+    if (!OwnedRef(PyRun_String(kBootstrap, Py_file_input, dict, dict)))
         return nullptr;
-    }
-    Py_DECREF(r);
-    PyDict_SetItemString(modules, "_wsgi_engine", module);
-    Py_DECREF(module);
-    return module;
+    PyDict_SetItemString(modules, "_wsgi_engine", module.get());
+    return module.get(); // borrowed: sys.modules holds it
 }
 
 bool callHelper(const char* name, PyObject* arg)
@@ -105,51 +102,37 @@ bool callHelper(const char* name, PyObject* arg)
     PyObject* module = bootstrapModule();
     if (!module)
         return false;
-    PyObject* r = PyObject_CallMethod(module, name, "O", arg);
-    Py_XDECREF(r);
-    return r != nullptr;
+    return bool(OwnedRef(PyObject_CallMethod(module, name, "O", arg)));
 }
 
 PyObject* stringList(const std::vector<std::string>& items)
 {
-    PyObject* list = PyList_New(0);
+    OwnedRef list(PyList_New(0));
     for (const auto& s : items) {
-        PyObject* str = PyUnicode_DecodeFSDefault(s.c_str());
-        if (!str || PyList_Append(list, str) != 0) {
-            Py_XDECREF(str);
-            Py_DECREF(list);
+        const OwnedRef str(PyUnicode_DecodeFSDefault(s.c_str()));
+        if (!list || !str || PyList_Append(list.get(), str.get()) != 0)
             return nullptr;
-        }
-        Py_DECREF(str);
     }
-    return list;
+    return list.release();
 }
 
 bool setSwitchInterval(double seconds)
 {
-    PyObject* sys = PyImport_ImportModule("sys");
-    if (!sys)
-        return false;
-    PyObject* r = PyObject_CallMethod(sys, "setswitchinterval", "d", seconds);
-    Py_DECREF(sys);
-    Py_XDECREF(r);
-    return r != nullptr;
+    const OwnedRef sys(PyImport_ImportModule("sys"));
+    return sys && OwnedRef(PyObject_CallMethod(sys.get(), "setswitchinterval", "d", seconds));
 }
 
 // sys._is_gil_enabled() on 3.13+, where an extension module without Py_mod_gil turns it back on.
 int gilEnabled()
 {
 #if PY_VERSION_HEX >= 0x030D0000
-    PyObject* sys = PyImport_ImportModule("sys");
-    PyObject* r = sys ? PyObject_CallMethod(sys, "_is_gil_enabled", nullptr) : nullptr;
-    Py_XDECREF(sys);
+    const OwnedRef sys(PyImport_ImportModule("sys"));
+    const OwnedRef r(sys ? PyObject_CallMethod(sys.get(), "_is_gil_enabled", nullptr) : nullptr);
     if (!r) {
         PyErr_Clear();
         return 1;
     }
-    const int on = PyObject_IsTrue(r);
-    Py_DECREF(r);
-    return on;
+    return PyObject_IsTrue(r.get());
 #else
     return 1;
 #endif
@@ -291,12 +274,13 @@ bool PythonHost::start(std::string& error)
                      logPrefix().c_str());
     (void)ok;
     char interval[64];
-    PyObject* sys = PyImport_ImportModule("sys");
-    PyObject* si = sys ? PyObject_CallMethod(sys, "getswitchinterval", nullptr) : nullptr;
-    std::snprintf(interval, sizeof interval, "%g", si ? PyFloat_AsDouble(si) : 0.0);
-    Py_XDECREF(si);
-    Py_XDECREF(sys);
-    PyErr_Clear();
+    {
+        // Scoped: the references must go while the GIL is held, before PyEval_SaveThread below.
+        const OwnedRef sys(PyImport_ImportModule("sys"));
+        const OwnedRef si(sys ? PyObject_CallMethod(sys.get(), "getswitchinterval", nullptr) : nullptr);
+        std::snprintf(interval, sizeof interval, "%g", si ? PyFloat_AsDouble(si.get()) : 0.0);
+        PyErr_Clear();
+    }
     std::string ownGil;
     for (const auto& interp : m_interpreters)
         if (interp->spec.ownGil)
@@ -319,15 +303,18 @@ std::string PythonHost::dumpStacks()
         PyObject* module = bootstrapModule();
         const std::string label =
             interp->isMain ? "main interpreter" : "interpreter '" + interp->spec.applicationGroup + "'";
-        PyObject* r = module ? PyObject_CallMethod(module, "dump_stacks", "s", label.c_str()) : nullptr;
-        if (r && PyUnicode_Check(r)) {
-            text += PyUnicode_AsUTF8(r);
-            text += '\n';
-        } else {
-            PyErr_Clear();
-            text += label + ": stacks unavailable\n";
+        {
+            // Scoped: the reference must go while the GIL is held, before PyEval_SaveThread below.
+            const OwnedRef r(module ? PyObject_CallMethod(module, "dump_stacks", "s", label.c_str())
+                                    : nullptr);
+            if (r && PyUnicode_Check(r.get())) {
+                text += PyUnicode_AsUTF8(r.get());
+                text += '\n';
+            } else {
+                PyErr_Clear();
+                text += label + ": stacks unavailable\n";
+            }
         }
-        Py_XDECREF(r);
         PyEval_SaveThread();
     }
     return text;
@@ -344,10 +331,8 @@ bool PythonHost::setUpInterpreter(Interpreter& interp)
     std::vector<std::string> paths = m_spec.pythonPath;
     paths.insert(paths.end(), interp.spec.pythonPath.begin(), interp.spec.pythonPath.end());
     if (!paths.empty()) {
-        PyObject* list = stringList(paths);
-        const bool added = list && callHelper("add_python_path", list);
-        Py_XDECREF(list);
-        if (!added)
+        const OwnedRef list(stringList(paths));
+        if (!list || !callHelper("add_python_path", list.get()))
             return false;
     }
     if (interp.spec.switchInterval && !setSwitchInterval(*interp.spec.switchInterval))
@@ -366,12 +351,11 @@ bool PythonHost::loadScript(Application& app)
 {
     const std::string& path = app.mount->scriptPath;
     PyObject* module = bootstrapModule();
-    PyObject* loaded =
+    const OwnedRef loaded(
         module ? PyObject_CallMethod(module, "load_script", "ss", path.c_str(), moduleNameFor(path).c_str())
-               : nullptr;
+               : nullptr);
     if (loaded) {
-        app.callable = PyObject_GetAttrString(loaded, app.mount->callableObject.c_str());
-        Py_DECREF(loaded);
+        app.callable = PyObject_GetAttrString(loaded.get(), app.mount->callableObject.c_str());
         if (!app.callable) {
             PyErr_Clear();
             std::fprintf(stderr, "%sTarget WSGI script '%s' does not contain WSGI application '%s'.\n",
