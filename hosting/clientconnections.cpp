@@ -11,6 +11,7 @@
 #include "socketaddress.h"
 #include "supervisorstate.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -208,6 +209,7 @@ void Supervisor::beginBody(Connection& c)
 {
     const int64_t now = monotonicMicros();
     c.planGeneration = m_generation;
+    c.bodyEndedUs = 0;
     if (c.head.hasBody)
         c.readDeadline.start(ReadPhase::Body, now);
     else
@@ -265,6 +267,7 @@ void Supervisor::forwardBody(Connection& c)
             ch->bodyOpen = false;
         }
         c.bodyDone = true;
+        c.bodyEndedUs = monotonicMicros();
         c.readDeadline.stop();
         c.hold.release();
     }
@@ -467,10 +470,11 @@ void Supervisor::expireConnections(int64_t now)
                 break;
             }
             // socket-timeout: a worker that sends nothing for this long gets its client a 504, as
-            // mod_wsgi's "Timeout when reading response headers from daemon process".
+            // mod_wsgi's "Timeout when reading response headers from daemon process". It counts once
+            // the body has been handed on: an upload in progress has the body deadline instead.
             const int timeout = m_groups.size() > c.group ? m_groups[c.group]->plan.socketTimeoutSeconds : 0;
-            if (c.channel && timeout > 0 &&
-                now - std::max(c.lastResponseUs, c.head.acceptedUs) > int64_t(timeout) * 1000000)
+            const int64_t since = std::max({c.lastResponseUs, c.head.acceptedUs, c.bodyEndedUs});
+            if (c.channel && c.bodyDone && timeout > 0 && now - since > int64_t(timeout) * 1000000)
                 expired.emplace_back(id, Action::SocketTimeout);
             break;
         }

@@ -93,6 +93,7 @@ struct Supervisor::Connection
     bool responseStarted = false;
     bool keepAlive = true;
     int64_t lastResponseUs = 0; // when the worker last sent something for this request (socket-timeout)
+    int64_t bodyEndedUs = 0;    // when the whole body had been handed on: the wait for the answer starts
     // A small chunked body is read to its end before the response goes out, so a malformed one can
     // still be answered with 400 (ResponseHold).
     ResponseHold hold;

@@ -157,6 +157,23 @@ TEST(ProxySlowClients, AHangingRequestGets504AfterSocketTimeout)
     EXPECT_LT(secondsSince(start), 6.0);
 }
 
+TEST(ProxySlowClients, SocketTimeoutCountsFromTheEndOfTheBodyNotItsStart)
+{
+    // An upload that takes longer than socket-timeout, at a fine rate, is not a hanging request.
+    EngineProcess engine(config("", "processes=1 threads=2 socket-timeout=2"));
+    ASSERT_TRUE(engine.started()) << engine.log();
+    ASSERT_TRUE(engine.waitReady()) << engine.log();
+    HttpConnection c(engine.port());
+    c.send("POST /read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n");
+    for (int i = 0; i < 5; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(800));
+        c.send(std::string(200000, 'u'));
+    }
+    const HttpResponse r = c.read(false, std::chrono::seconds(10));
+    EXPECT_EQ(r.status, 200) << engine.log();
+    EXPECT_EQ(r.body, "read 1000000");
+}
+
 TEST(ProxySlowClients, SocketTimeoutDefaultsToApachesTimeoutDirective)
 {
     // No socket-timeout: mod_wsgi takes Apache's Timeout (60 s by default; 2 here to keep it short).
