@@ -58,6 +58,7 @@ constexpr int kFairShareGraceMs = 1;
 // How long the overflow thread leaves a pending connection to an idle thread of another process
 // before it takes it for its own busy one.
 constexpr int kOverflowGraceMs = 3;
+constexpr int kOverflowUnfairGraceMs = 20;
 
 DirectLimits limitsOf(const hosting::WorkerSpec& spec)
 {
@@ -423,8 +424,12 @@ void DirectServer::overflowLoop()
             // An idle thread of another process was woken for this connection too: give it the
             // chance to take it, then take what is left.
             poll(nullptr, 0, kOverflowGraceMs);
+            // A process holding more connections than another of its group leaves it longer: an
+            // idle thread there, or a thread here coming free, should take it before it is queued.
+            if (m_counts && !leastLoaded() && m_active.load() >= m_threads)
+                poll(nullptr, 0, kOverflowUnfairGraceMs);
             if (m_active.load() < m_threads)
-                break; // a thread here came free: it accepts
+                break; // a thread here is free: it accepts
             const size_t index = i - 1;
             sockaddr_storage peer{};
             socklen_t len = sizeof peer;

@@ -8,6 +8,8 @@
 
 #include <map>
 #include <memory>
+#include <set>
+#include <thread>
 #include <vector>
 
 using namespace wsgi::testing;
@@ -29,6 +31,15 @@ TEST(DirectAccept, HundredKeepAliveClientsConnectingTogetherAreAllAnsweredPrompt
                          testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
+
+    // Both processes are up (the second may still be importing when the first answers).
+    std::set<std::string> seen;
+    for (int i = 0; i < 200 && seen.size() < 2; ++i) {
+        seen.insert(pidOf(httpGet(engine.port(), "/").body));
+        if (seen.size() < 2)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_EQ(seen.size(), 2u) << engine.log();
 
     constexpr int kClients = 100;
     std::vector<std::unique_ptr<HttpConnection>> clients;
