@@ -15,6 +15,7 @@
 #include "session/enginesession.h"
 
 #include <QAction>
+#include <QFile>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -73,8 +74,20 @@ void ConfigurePage::onSessionState()
     if (!m_session)
         return;
     m_topLevel->setDispatchMode(m_session->dispatchMode());
-    if (ready && m_runningText.isEmpty())
-        setRunningText(m_document->text());
+    if (ready && m_runningText.isEmpty()) {
+        // What the engine was started on; an attached engine's text is not known until an Apply.
+        QString running;
+        if (m_session->isLocal()) {
+            const EngineSession::LocalOptions& local = m_session->localOptions();
+            running = local.configText;
+            if (running.isEmpty() && !local.configFile.isEmpty()) {
+                QFile file(local.configFile);
+                if (file.open(QIODevice::ReadOnly))
+                    running = QString::fromUtf8(file.readAll());
+            }
+        }
+        setRunningText(running);
+    }
     if (!ready && m_session->state() == EngineSession::State::Idle)
         setRunningText({});
 }
