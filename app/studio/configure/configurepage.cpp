@@ -180,7 +180,10 @@ QWidget* ConfigurePage::buildGroupsPanel()
     v->addWidget(title);
     m_groupsView = makeTable(panel, u"groupsView"_s, m_groups);
     m_groupsView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_groupsView->horizontalHeader()->setStretchLastSection(false);
     m_groupsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_groupsView->horizontalHeader()->setSectionResizeMode(DaemonGroupsModel::NameColumn,
+                                                           QHeaderView::Stretch);
     m_groupsView->setColumnHidden(DaemonGroupsModel::RuntimeColumn, false);
     title->setBuddy(m_groupsView);
     v->addWidget(m_groupsView, 1);
