@@ -126,7 +126,10 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     m_splitter->addWidget(chartsBox);
     m_splitter->setStretchFactor(0, 1);
     m_splitter->setStretchFactor(1, 3);
-    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() * 4);
+    m_table->setMinimumHeight(fontMetrics().lineSpacing() * 2 * 3);
+    // Room for the header and five processes (rows are about two lines tall in every style); the
+    // charts take the rest until the user moves the handle.
+    m_splitter->setSizes({fontMetrics().lineSpacing() * 2 * 6, 10000});
     m_splitter->setChildrenCollapsible(false);
 
     auto* top = new QHBoxLayout;
