@@ -31,7 +31,8 @@ namespace {
 Supervisor::Supervisor(EnginePlan plan, SupervisorOptions options)
     : m_plan(std::move(plan)), m_options(options)
 {
-    m_epoll = epoll_create1(EPOLL_CLOEXEC);
+    m_epollFd.reset(epoll_create1(EPOLL_CLOEXEC));
+    m_epoll = m_epollFd.get();
     makeGroups();
 }
 
@@ -73,10 +74,6 @@ Supervisor::~Supervisor()
     for (auto& l : m_listeners)
         if (l.fd >= 0)
             ::close(l.fd);
-    if (m_signalFd >= 0)
-        ::close(m_signalFd);
-    if (m_epoll >= 0)
-        ::close(m_epoll);
 }
 
 bool Supervisor::listen(std::string& error)
@@ -164,8 +161,8 @@ int Supervisor::run()
     sigaddset(&mask, SIGTERM);
     sigprocmask(SIG_BLOCK, &mask, nullptr);
     signal(SIGPIPE, SIG_IGN);
-    m_signalFd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-    watch(m_signalFd, makeTag(Tag::Signal, 0), EPOLLIN);
+    m_signalFd.reset(signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
+    watch(m_signalFd.get(), makeTag(Tag::Signal, 0), EPOLLIN);
 
     m_startedUs = monotonicMicros();
     for (size_t g = 0; g < m_groups.size(); ++g)
@@ -235,7 +232,7 @@ int Supervisor::run()
 void Supervisor::onSignal()
 {
     signalfd_siginfo info{};
-    while (read(m_signalFd, &info, sizeof info) == sizeof info) {
+    while (read(m_signalFd.get(), &info, sizeof info) == sizeof info) {
         if (info.ssi_signo == SIGCHLD) {
             reapChildren();
         } else if (!m_stopping) {

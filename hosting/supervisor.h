@@ -9,6 +9,7 @@
 #include "controlserver.h"
 #include "engineplan.h"
 #include "httprequestparser.h"
+#include "uniquefd.h"
 
 #include <cstdint>
 #include <deque>
@@ -131,8 +132,9 @@ private:
 
     EnginePlan m_plan;
     SupervisorOptions m_options;
-    int m_epoll = -1;
-    int m_signalFd = -1;
+    UniqueFd m_epollFd;
+    int m_epoll = -1; // m_epollFd's descriptor, which the loop and the control server use everywhere
+    UniqueFd m_signalFd;
     std::vector<ListenSocket> m_listeners;
     std::unordered_map<uint64_t, std::unique_ptr<Connection>> m_connections;
     uint64_t m_nextConnectionId = 1;
