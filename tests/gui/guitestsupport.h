@@ -68,11 +68,13 @@ private:
     std::vector<double> m_gapsMs;
 };
 
-// A few connections of closed-loop load on a thread of its own, for a bounded time.
+// A bounded load on a thread of its own: open loop at `rate` requests/s (the demo's requests cost about
+// 3 ms of CPU each, so closed-loop load would take both cores of a small machine from the GUI thread
+// the test is watching), for a bounded time.
 class BackgroundLoad
 {
 public:
-    BackgroundLoad(const QString& baseUrl, double seconds, int connections = 2)
+    BackgroundLoad(const QString& baseUrl, double seconds, int connections = 2, double rate = 60)
         : m_cancel(std::make_shared<std::atomic<bool>>(false))
     {
         loadgen::LoadSpec spec;
@@ -80,6 +82,7 @@ public:
         spec.connections = connections;
         spec.threads = 1;
         spec.durationSec = seconds;
+        spec.rate = rate;
         spec.timeoutMs = 3000;
         auto cancel = m_cancel;
         auto requests = m_requests;
