@@ -213,8 +213,11 @@ bool DirectServer::acceptFailed(int error)
         return true;
     m_pausedUntilUs = monotonicMicros() + kAcceptPauseUs;
     setListening(false); // tick() resumes
-    if (!m_shortageLogged) {
-        m_shortageLogged = true;
+    // Said once, not once per pause: a limit that lets a descriptor free now and then would
+    // otherwise fill the log. Again only after a minute.
+    const int64_t now = monotonicMicros();
+    if (m_shortageLoggedUs == 0 || now - m_shortageLoggedUs > 60 * int64_t(1000000)) {
+        m_shortageLoggedUs = now;
         std::fprintf(
             stderr,
             "wsgi-worker[%d]: cannot accept connections: %s; pausing accepts (%d ms at a time) until "
@@ -250,10 +253,6 @@ DirectConnection* DirectServer::adopt(int fd, const sockaddr_storage& peer, bool
                                      : c->acceptedUs + int64_t(m_limits.socketTimeoutSeconds) * 1000000;
     {
         std::lock_guard lock(m_lock);
-        if (m_pausedUntilUs.load() != 0 && m_shortageLogged) {
-            m_shortageLogged = false;
-            std::fprintf(stderr, "wsgi-worker[%d]: accepting connections again\n", int(getpid()));
-        }
         ++m_connections;
         m_all.push_back(c);
         if (m_counts)

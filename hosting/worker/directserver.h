@@ -97,7 +97,7 @@ private:
     std::thread m_overflow;
     std::mutex m_lock; // guards the fields below
     bool m_listening = false;
-    bool m_shortageLogged = false;
+    int64_t m_shortageLoggedUs = 0; // when running out of descriptors was last logged
     int m_connections = 0;
     int64_t m_recorded = 0;
     std::vector<DirectConnection*> m_all; // every open connection, for tick()
