@@ -263,26 +263,33 @@ void HistogramChart::refresh()
         m_xAxis->setRange(low, high);
     }
 
-    for (QLineSeries* series : std::as_const(m_markerSeries)) {
+    // Marker series are kept and only moved: adding and removing series relayouts the legend, which
+    // at the telemetry rate costs the GUI thread more than everything else here.
+    const qsizetype wanted = bins.isEmpty() ? 0 : m_markers.size();
+    while (m_markerSeries.size() > wanted) {
+        QLineSeries* series = m_markerSeries.takeLast();
         m_chart->removeSeries(series);
         delete series;
     }
-    m_markerSeries.clear();
-    if (!bins.isEmpty()) {
-        for (const HistogramMarker& marker : std::as_const(m_markers)) {
-            auto* series = new QLineSeries;
-            series->setName(marker.label + QLatin1Char(' ') + formatMicros(marker.valueUs));
-            const double x = std::max(0.5, marker.valueUs) * scale;
-            series->append(x, 0);
-            series->append(x, yNice.max);
-            m_chart->addSeries(series);
-            series->attachAxis(m_xAxis);
-            series->attachAxis(m_yAxis);
-            m_markerSeries << series;
-        }
+    bool added = false;
+    while (m_markerSeries.size() < wanted) {
+        auto* series = new QLineSeries;
+        m_chart->addSeries(series);
+        series->attachAxis(m_xAxis);
+        series->attachAxis(m_yAxis);
+        m_markerSeries << series;
+        added = true;
+    }
+    for (qsizetype i = 0; i < wanted; ++i) {
+        const HistogramMarker& marker = m_markers[i];
+        const double x = std::max(0.5, marker.valueUs) * scale;
+        m_markerSeries[i]->setName(marker.label + QLatin1Char(' ') + formatMicros(marker.valueUs));
+        m_markerSeries[i]->replace({QPointF(x, 0), QPointF(x, yNice.max)});
     }
     m_chart->legend()->setVisible(!m_markerSeries.isEmpty());
-    applyTheme();
+    if (added) {
+        applyTheme();
+    }
 }
 
 void HistogramChart::applyTheme()
