@@ -102,8 +102,8 @@ void checkMounts(const EngineConfig& config, const BuildFacts& facts, FindingSin
         const int line = mount.where.line;
         const bool engine = facts.dialect == Dialect::Engine;
         // Apache keeps aliases per server; the engine routes by URL prefix alone.
-        const std::string key = engine ? mount.urlPrefix
-                                       : std::to_string(facts.mountVirtualHost[i]) + "|" + mount.urlPrefix;
+        const std::string key =
+            engine ? mount.urlPrefix : std::to_string(facts.mountVirtualHost[i]) + "|" + mount.urlPrefix;
         auto [it, inserted] = byPrefix.emplace(key, &mount);
         if (!inserted && !engine)
             sink.warning(codes::DuplicateMount, mount.where,
@@ -121,12 +121,14 @@ void checkMounts(const EngineConfig& config, const BuildFacts& facts, FindingSin
         const std::string groupName = resolveProcessGroup(config, mount);
         if (groupName.empty() && !engine) {
             if (config.restrictEmbedded)
-                sink.error(codes::EmbeddedRestricted, mount.where,
-                           "mount '" + prefixName(mount) +
-                               "' runs in embedded mode (no process group), but WSGIRestrictEmbedded On forbids it: "
-                               "mod_wsgi answers every request there with 500",
-                           config.groups.empty() ? std::string("define a WSGIDaemonProcess and name it with process-group=")
-                                                 : "add process-group=" + config.groups.front().name);
+                sink.error(
+                    codes::EmbeddedRestricted, mount.where,
+                    "mount '" + prefixName(mount) +
+                        "' runs in embedded mode (no process group), but WSGIRestrictEmbedded On forbids it: "
+                        "mod_wsgi answers every request there with 500",
+                    config.groups.empty()
+                        ? std::string("define a WSGIDaemonProcess and name it with process-group=")
+                        : "add process-group=" + config.groups.front().name);
             continue;
         }
         if (!engine && classifyGroupValue(groupName) != GroupValueKind::Literal)

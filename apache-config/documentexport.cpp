@@ -48,7 +48,8 @@ std::string commentOut(const std::string& text, const std::string& reason, const
 class Exporter
 {
 public:
-    Exporter(const ImportedConfig& imported, const RenderOptions& options) : m_in(imported), m_options(options)
+    Exporter(const ImportedConfig& imported, const RenderOptions& options)
+        : m_in(imported), m_options(options)
     {
         for (int i = 0; i < int(imported.files.size()); ++i)
             collectNodes(i, imported.files[std::size_t(i)].tree.nodes);
@@ -67,7 +68,8 @@ public:
         scope(before.server, out.server, nullptr);
         for (std::size_t i = 0; i < out.virtualHosts.size(); ++i) {
             const VirtualHostBlock& host = out.virtualHosts[i];
-            const VirtualHostBlock* old = host.origin.imported() ? findByOrigin(before.virtualHosts, host.origin) : nullptr;
+            const VirtualHostBlock* old =
+                host.origin.imported() ? findByOrigin(before.virtualHosts, host.origin) : nullptr;
             if (!old) {
                 m_mainTail += renderHost(host);
                 continue;
@@ -77,9 +79,10 @@ public:
         for (const VirtualHostBlock& old : before.virtualHosts)
             if (!findByOrigin(out.virtualHosts, old.origin))
                 removeOrDrop(old.origin);
-        m_mainTail += items(before.containers, out.containers, [&](const InterpreterOptionsBlock& b, const std::string& indent) {
-            return renderContainer(b, m_options, indent);
-        });
+        m_mainTail += items(before.containers, out.containers,
+                            [&](const InterpreterOptionsBlock& b, const std::string& indent) {
+                                return renderContainer(b, m_options, indent);
+                            });
         mpm(before, out);
 
         DocumentExport result;
@@ -204,12 +207,18 @@ private:
     {
         const std::string indent = host ? "    " : "";
         std::string added;
-        added += items(before.directives, after.directives,
-                       [&](const WsgiDirective& d, const std::string& i) { return renderWsgiDirective(d, m_options, i); },
-                       indent);
-        added += items(before.daemons, after.daemons,
-                       [&](const DaemonProcess& d, const std::string& i) { return renderDaemonProcess(d, m_options, i); },
-                       indent);
+        added += items(
+            before.directives, after.directives,
+            [&](const WsgiDirective& d, const std::string& i) {
+                return renderWsgiDirective(d, m_options, i);
+            },
+            indent);
+        added += items(
+            before.daemons, after.daemons,
+            [&](const DaemonProcess& d, const std::string& i) {
+                return renderDaemonProcess(d, m_options, i);
+            },
+            indent);
         // New import scripts (the 4.9 stand-ins) go right after the daemon group they load into.
         std::vector<ImportScript> imports;
         for (const ImportScript& i : after.imports) {
@@ -223,12 +232,14 @@ private:
             else
                 imports.push_back(i);
         }
-        added += items(before.imports, imports,
-                       [&](const ImportScript& s, const std::string& i) { return renderImportScript(s, m_options, i); },
-                       indent);
-        added += items(before.aliases, after.aliases,
-                       [&](const ScriptAlias& a, const std::string& i) { return renderScriptAlias(a, m_options, i); },
-                       indent);
+        added += items(
+            before.imports, imports,
+            [&](const ImportScript& s, const std::string& i) { return renderImportScript(s, m_options, i); },
+            indent);
+        added += items(
+            before.aliases, after.aliases,
+            [&](const ScriptAlias& a, const std::string& i) { return renderScriptAlias(a, m_options, i); },
+            indent);
         if (added.empty())
             return;
         if (host)
@@ -260,7 +271,8 @@ private:
             if (b.module && b.origin.imported())
                 m_beforeClose[key(b.origin)] += added;
             else if (b.module)
-                m_mainTail += "<IfModule " + std::string(mpmModuleName(*b.module)) + ">\n" + added + "</IfModule>\n";
+                m_mainTail +=
+                    "<IfModule " + std::string(mpmModuleName(*b.module)) + ">\n" + added + "</IfModule>\n";
             else
                 m_mainTail += added;
         }

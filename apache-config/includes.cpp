@@ -117,8 +117,9 @@ IncludeResolution resolveInclude(const std::string& pattern, const std::string& 
     }
     if (r.files.empty() && !optional) {
         const std::string where = absolute ? pattern : (fs::path(serverRoot) / pattern).string();
-        r.error = hasWildcard(pattern) ? "No matches for the wildcard '" + pattern + "' (" + where + ")"
-                                       : "Could not open configuration file " + where + ": No such file or directory";
+        r.error = hasWildcard(pattern)
+                      ? "No matches for the wildcard '" + pattern + "' (" + where + ")"
+                      : "Could not open configuration file " + where + ": No such file or directory";
     }
     return r;
 }

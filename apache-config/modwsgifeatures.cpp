@@ -69,33 +69,37 @@ constexpr std::array<std::string_view, 7> kOnly6 = {
 };
 // Removed in 6.0 (Debian's 4.9.4 has them).
 constexpr std::array<std::string_view, 3> kOnly4 = {
-    "WSGILazyInitialization", "WSGINewRelicConfigFile", "WSGINewRelicEnvironment",
+    "WSGILazyInitialization",
+    "WSGINewRelicConfigFile",
+    "WSGINewRelicEnvironment",
 };
 
 const std::vector<std::string_view> kBoth = {
-    "WSGIAcceptMutex",      "WSGIAccessScript",     "WSGIApplicationGroup",  "WSGIAuthGroupScript",
-    "WSGIAuthUserScript",   "WSGICallableObject",   "WSGICaseSensitivity",   "WSGIChunkedRequest",
-    "WSGIDaemonProcess",    "WSGIDestroyInterpreter", "WSGIDispatchScript",  "WSGIDontWriteBytecode",
-    "WSGIEnableSendfile",   "WSGIErrorOverride",    "WSGIGroupAuthoritative", "WSGIHandlerScript",
-    "WSGIIgnoreActivity",   "WSGIImportScript",     "WSGIMapHEADToGET",      "WSGIPassApacheRequest",
-    "WSGIPassAuthorization", "WSGIProcessGroup",    "WSGIPythonEggs",        "WSGIPythonHashSeed",
-    "WSGIPythonHome",       "WSGIPythonOptimize",   "WSGIPythonPath",        "WSGIPythonWarnings",
-    "WSGIRestrictEmbedded", "WSGIRestrictProcess",  "WSGIRestrictSignal",    "WSGIRestrictStdin",
-    "WSGIRestrictStdout",   "WSGIScriptAlias",      "WSGIScriptAliasMatch",  "WSGIScriptReloading",
-    "WSGISocketPrefix",     "WSGISocketRotation",   "WSGITrustedProxies",    "WSGITrustedProxyHeaders",
-    "WSGIVerboseDebugging", "WSGIServerMetrics",    "WSGIApplicationWrapper",
+    "WSGIAcceptMutex",       "WSGIAccessScript",       "WSGIApplicationGroup",   "WSGIAuthGroupScript",
+    "WSGIAuthUserScript",    "WSGICallableObject",     "WSGICaseSensitivity",    "WSGIChunkedRequest",
+    "WSGIDaemonProcess",     "WSGIDestroyInterpreter", "WSGIDispatchScript",     "WSGIDontWriteBytecode",
+    "WSGIEnableSendfile",    "WSGIErrorOverride",      "WSGIGroupAuthoritative", "WSGIHandlerScript",
+    "WSGIIgnoreActivity",    "WSGIImportScript",       "WSGIMapHEADToGET",       "WSGIPassApacheRequest",
+    "WSGIPassAuthorization", "WSGIProcessGroup",       "WSGIPythonEggs",         "WSGIPythonHashSeed",
+    "WSGIPythonHome",        "WSGIPythonOptimize",     "WSGIPythonPath",         "WSGIPythonWarnings",
+    "WSGIRestrictEmbedded",  "WSGIRestrictProcess",    "WSGIRestrictSignal",     "WSGIRestrictStdin",
+    "WSGIRestrictStdout",    "WSGIScriptAlias",        "WSGIScriptAliasMatch",   "WSGIScriptReloading",
+    "WSGISocketPrefix",      "WSGISocketRotation",     "WSGITrustedProxies",     "WSGITrustedProxyHeaders",
+    "WSGIVerboseDebugging",  "WSGIServerMetrics",      "WSGIApplicationWrapper",
 };
 
 template <std::size_t N> bool inList(const std::array<std::string_view, N>& list, std::string_view name)
 {
-    return std::any_of(list.begin(), list.end(), [&](std::string_view n) { return equalsIgnoreCase(n, name); });
+    return std::any_of(list.begin(), list.end(),
+                       [&](std::string_view n) { return equalsIgnoreCase(n, name); });
 }
 
 } // namespace
 
 const DaemonOptionDoc* findDaemonOptionDoc(std::string_view name)
 {
-    auto it = std::find_if(kDocs.begin(), kDocs.end(), [&](const DaemonOptionDoc& d) { return d.name == name; });
+    auto it =
+        std::find_if(kDocs.begin(), kDocs.end(), [&](const DaemonOptionDoc& d) { return d.name == name; });
     return it == kDocs.end() ? nullptr : &*it;
 }
 
@@ -130,7 +134,8 @@ bool wsgiDirectiveExists(std::string_view name, Dialect dialect)
     // model, so that an export for another version can rewrite or drop it with a reason.
     if (inList(kOnly4, name))
         return dialect != Dialect::ModWsgi6;
-    return std::any_of(kBoth.begin(), kBoth.end(), [&](std::string_view n) { return equalsIgnoreCase(n, name); });
+    return std::any_of(kBoth.begin(), kBoth.end(),
+                       [&](std::string_view n) { return equalsIgnoreCase(n, name); });
 }
 
 const std::vector<std::string_view>& wsgiDirectiveNames()

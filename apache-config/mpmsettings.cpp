@@ -8,7 +8,7 @@ namespace wsgi::mpm {
 
 namespace {
 
-constexpr int kMaxServerLimit = 20000; // MAX_SERVER_LIMIT
+constexpr int kMaxServerLimit = 20000;  // MAX_SERVER_LIMIT
 constexpr int kMaxThreadLimit = 100000; // MAX_THREAD_LIMIT
 
 void correct(Effective& e, const char* directive, int& value, int used, std::string reason)
@@ -48,14 +48,17 @@ Effective applyStartupCorrections(const Settings& written)
     s = written;
     s.buckets = std::max(1, s.buckets);
     correct(e, "ServerLimit", s.serverLimit, std::clamp(s.serverLimit, 1, kMaxServerLimit),
-            s.serverLimit < 1 ? "ServerLimit must be at least 1"
-                              : "ServerLimit exceeds the compile-time limit of " + std::to_string(kMaxServerLimit));
+            s.serverLimit < 1
+                ? "ServerLimit must be at least 1"
+                : "ServerLimit exceeds the compile-time limit of " + std::to_string(kMaxServerLimit));
     correct(e, "ThreadLimit", s.threadLimit, std::clamp(s.threadLimit, 1, kMaxThreadLimit),
-            s.threadLimit < 1 ? "ThreadLimit must be at least 1"
-                              : "ThreadLimit exceeds the compile-time limit of " + std::to_string(kMaxThreadLimit));
+            s.threadLimit < 1
+                ? "ThreadLimit must be at least 1"
+                : "ThreadLimit exceeds the compile-time limit of " + std::to_string(kMaxThreadLimit));
     if (s.threadsPerChild > s.threadLimit)
         correct(e, "ThreadsPerChild", s.threadsPerChild, s.threadLimit,
-                "ThreadsPerChild exceeds ThreadLimit " + std::to_string(s.threadLimit) + ", so it is lowered to it");
+                "ThreadsPerChild exceeds ThreadLimit " + std::to_string(s.threadLimit) +
+                    ", so it is lowered to it");
     else if (s.threadsPerChild < 1)
         correct(e, "ThreadsPerChild", s.threadsPerChild, 1, "ThreadsPerChild must be at least 1");
     if (s.maxRequestWorkers < s.threadsPerChild)
@@ -65,9 +68,9 @@ Effective applyStartupCorrections(const Settings& written)
     e.activeDaemonsLimit = s.maxRequestWorkers / s.threadsPerChild;
     if (s.maxRequestWorkers % s.threadsPerChild)
         correct(e, "MaxRequestWorkers", s.maxRequestWorkers, e.activeDaemonsLimit * s.threadsPerChild,
-                "MaxRequestWorkers is not a multiple of ThreadsPerChild " + std::to_string(s.threadsPerChild) +
-                    ", so it is rounded down to one, for at most " + std::to_string(e.activeDaemonsLimit) +
-                    " processes");
+                "MaxRequestWorkers is not a multiple of ThreadsPerChild " +
+                    std::to_string(s.threadsPerChild) + ", so it is rounded down to one, for at most " +
+                    std::to_string(e.activeDaemonsLimit) + " processes");
     if (e.activeDaemonsLimit > s.serverLimit) {
         correct(e, "MaxRequestWorkers", s.maxRequestWorkers, s.serverLimit * s.threadsPerChild,
                 "MaxRequestWorkers would need " + std::to_string(e.activeDaemonsLimit) +
@@ -85,18 +88,21 @@ Effective applyStartupCorrections(const Settings& written)
     if (s.minSpareThreads < minSpareFloor)
         correct(e, "MinSpareThreads", s.minSpareThreads, minSpareFloor,
                 "MinSpareThreads must be at least " + std::to_string(minSpareFloor) +
-                    (s.buckets == 1 ? std::string() : " with " + std::to_string(s.buckets) + " listener buckets"));
+                    (s.buckets == 1 ? std::string()
+                                    : " with " + std::to_string(s.buckets) + " listener buckets"));
     // "Don't thrash": with fewer, one process killed for excess idle would drop below the minimum at once.
     const int maxSpareFloor = s.minSpareThreads + (s.threadsPerChild + 1) * s.buckets;
     if (s.maxSpareThreads < maxSpareFloor)
         correct(e, "MaxSpareThreads", s.maxSpareThreads, maxSpareFloor,
                 "MaxSpareThreads must be at least MinSpareThreads + ThreadsPerChild + 1 = " +
                     std::to_string(maxSpareFloor) +
-                    ", or killing one idle process would drop below MinSpareThreads and httpd would fork it back");
+                    ", or killing one idle process would drop below MinSpareThreads and httpd would fork it "
+                    "back");
     return e;
 }
 
-Settings settingsFromModel(const config::WsgiModel& model, MpmKind kind, std::map<std::string, config::Origin>* where)
+Settings settingsFromModel(const config::WsgiModel& model, MpmKind kind,
+                           std::map<std::string, config::Origin>* where)
 {
     // In httpd's reading order: a later line wins whichever block it is in.
     std::vector<const config::MpmValue*> values;
@@ -114,7 +120,8 @@ Settings settingsFromModel(const config::WsgiModel& model, MpmKind kind, std::ma
             const std::string name = canonicalDirective(v.name);
             if (name.empty())
                 continue;
-            const int n = int(std::clamp<long long>(config::parseIntegerText(v.value).value, -1000000000LL, 1000000000LL));
+            const int n = int(
+                std::clamp<long long>(config::parseIntegerText(v.value).value, -1000000000LL, 1000000000LL));
             if (name == "StartServers")
                 s.startServers = n;
             else if (name == "ServerLimit")

@@ -23,7 +23,8 @@ bool parseInt(std::string_view text, int& out)
 class Maintenance
 {
 public:
-    Maintenance(MpmKind kind, const Effective& e) : m_kind(kind), m_s(e.used), m_activeLimit(e.activeDaemonsLimit)
+    Maintenance(MpmKind kind, const Effective& e)
+        : m_kind(kind), m_s(e.used), m_activeLimit(e.activeDaemonsLimit)
     {
         for (int i = 0; i < m_s.startServers; ++i)
             m_children.push_back({});
@@ -81,14 +82,14 @@ private:
         if (idle > m_s.maxSpareThreads / buckets) {
             // Event stops a child only when none is already stopping or the scoreboard has room; by
             // the model's assumption the last one is gone, so both MPMs stop one here.
-            const bool allowed = m_kind == MpmKind::Worker || m_stopping == 0 ||
-                                 m_s.serverLimit - total > m_activeLimit;
+            const bool allowed =
+                m_kind == MpmKind::Worker || m_stopping == 0 || m_s.serverLimit - total > m_activeLimit;
             if (allowed && !m_children.empty()) {
                 m_children.pop_back();
                 ++m_stopping;
                 out.killed = 1;
-                out.event = "stopped 1 process: " + std::to_string(c.idle) + " idle threads > MaxSpareThreads " +
-                            std::to_string(m_s.maxSpareThreads);
+                out.event = "stopped 1 process: " + std::to_string(c.idle) +
+                            " idle threads > MaxSpareThreads " + std::to_string(m_s.maxSpareThreads);
             }
             m_rate = 1;
             return;
@@ -130,7 +131,8 @@ private:
     void reportCeiling(const Counts& c, SecondSample& out)
     {
         if (c.idle == 0 && !m_reportedMax) {
-            out.event = "server reached MaxRequestWorkers setting, consider raising the MaxRequestWorkers setting";
+            out.event =
+                "server reached MaxRequestWorkers setting, consider raising the MaxRequestWorkers setting";
             m_reportedMax = true;
         } else if (c.idle > 0) {
             out.event = "server is within MinSpareThreads of MaxRequestWorkers, consider raising the "
@@ -190,7 +192,8 @@ std::optional<LoadProfile> parseLoadProfile(std::string_view text, std::string& 
     int index = 0;
     while (start <= text.size()) {
         const std::size_t comma = text.find(',', start);
-        const std::string_view item = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
+        const std::string_view item =
+            text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
         ++index;
         const std::size_t colon = item.find(':');
         LoadProfile::Point p;
@@ -228,7 +231,8 @@ Simulation simulate(MpmKind kind, const Settings& written, const LoadProfile& lo
     for (int t = 0; t <= std::max(0, duration); ++t)
         sim.samples.push_back(m.tick(t, load.at(t), t > 0));
     if (!sim.samples.empty())
-        sim.samples.front().event = "started " + std::to_string(sim.effective.used.startServers) + " processes";
+        sim.samples.front().event =
+            "started " + std::to_string(sim.effective.used.startServers) + " processes";
     return sim;
 }
 

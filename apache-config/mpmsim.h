@@ -59,7 +59,7 @@ struct SecondSample
 struct Simulation
 {
     MpmKind kind = MpmKind::Event;
-    Effective effective; // the settings httpd runs with, and what it corrected
+    Effective effective;               // the settings httpd runs with, and what it corrected
     std::vector<SecondSample> samples; // seconds 0 .. duration
 };
 

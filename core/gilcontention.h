@@ -26,15 +26,15 @@ namespace wsgi {
 
 struct GilContention
 {
-    std::array<int64_t, 5> bands{};     // c0, c1, c2, c3, c4+
-    std::array<double, 5> fractions{};  // bands / events; all 0 without events
-    std::optional<double> q;            // accepted fit only
-    std::optional<double> r2;           // of the last fit computed, also when it was rejected
-    std::string label;                  // "transient" (q >= 0.7), "compounding" (>= 0.4), "convoy"; "" without q
-    std::string reason;                 // how q was obtained, or why there is none
-    std::string fit;                    // "primary" (c1..c3), "fallback_c2_c4plus", "" without q
-    int64_t events = 0;                 // samples in all bands
-    int64_t fitEvents = 0;              // samples in the bands of the accepted (or last tried) fit
+    std::array<int64_t, 5> bands{};    // c0, c1, c2, c3, c4+
+    std::array<double, 5> fractions{}; // bands / events; all 0 without events
+    std::optional<double> q;           // accepted fit only
+    std::optional<double> r2;          // of the last fit computed, also when it was rejected
+    std::string label;     // "transient" (q >= 0.7), "compounding" (>= 0.4), "convoy"; "" without q
+    std::string reason;    // how q was obtained, or why there is none
+    std::string fit;       // "primary" (c1..c3), "fallback_c2_c4plus", "" without q
+    int64_t events = 0;    // samples in all bands
+    int64_t fitEvents = 0; // samples in the bands of the accepted (or last tried) fit
     double switchIntervalS = 0.0;
     double p50Us = 0.0;
     double p95Us = 0.0;

@@ -11,9 +11,9 @@ namespace {
 // Layout: values 0..63 us each own a bucket (the "exact" range, 2 * kSubBuckets wide so the first
 // log octave [64, 128) already has 2 us buckets, i.e. width = value/32 at most). From 64 us on,
 // octave e ([2^e, 2^(e+1))) is cut into 32 equal sub-buckets of width 2^(e-5).
-constexpr int kSubBuckets = 1 << Histogram::kSubBucketBits;    // 32
-constexpr int kLinearBuckets = 2 * kSubBuckets;                // 64: exact buckets, one per us
-constexpr int kFirstLogBits = Histogram::kSubBucketBits + 1;   // 6: 2^6 = 64 starts the log part
+constexpr int kSubBuckets = 1 << Histogram::kSubBucketBits;        // 32
+constexpr int kLinearBuckets = 2 * kSubBuckets;                    // 64: exact buckets, one per us
+constexpr int kFirstLogBits = Histogram::kSubBucketBits + 1;       // 6: 2^6 = 64 starts the log part
 constexpr int kOctaves = Histogram::kMaxValueBits - kFirstLogBits; // 34 octaves: 2^6 .. 2^40
 constexpr int kBucketCount = kLinearBuckets + kOctaves * kSubBuckets;
 constexpr int64_t kMaxValue = (int64_t(1) << Histogram::kMaxValueBits) - 1;
@@ -253,9 +253,8 @@ std::array<int64_t, 65> Histogram::modWsgiBuckets() const
         for (int m = first; m <= last; ++m) {
             const int64_t upTo = m == last ? hi : std::min(hi, modWsgiLowerUs(m + 1));
             const int64_t covered = upTo - lo;
-            const int64_t cum = covered == width
-                                    ? n
-                                    : int64_t(std::llround((long double)n * covered / width));
+            const int64_t cum =
+                covered == width ? n : int64_t(std::llround((long double)n * covered / width));
             out[m] += cum - assigned;
             assigned = cum;
         }

@@ -20,9 +20,9 @@ public:
     static constexpr int kSubBucketBits = 5; // 32 sub-buckets per octave
     static constexpr int kMaxValueBits = 40;
     static int bucketCount();
-    static int bucketIndex(int64_t valueUs);  // clamps negatives to 0 and huge values to the last bucket
-    static int64_t bucketLower(int bucket);   // smallest value in the bucket
-    static int64_t bucketUpper(int bucket);   // one past the largest value in the bucket
+    static int bucketIndex(int64_t valueUs); // clamps negatives to 0 and huge values to the last bucket
+    static int64_t bucketLower(int bucket);  // smallest value in the bucket
+    static int64_t bucketUpper(int bucket);  // one past the largest value in the bucket
 
     void record(int64_t valueUs, int64_t count = 1);
     void merge(const Histogram& other);

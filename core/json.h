@@ -28,7 +28,16 @@ namespace wsgi {
 class Json
 {
 public:
-    enum class Type { Null, Bool, Int, Double, String, Array, Object };
+    enum class Type
+    {
+        Null,
+        Bool,
+        Int,
+        Double,
+        String,
+        Array,
+        Object
+    };
     using Array = std::vector<Json>;
     using Object = std::vector<std::pair<std::string, Json>>;
 
@@ -38,14 +47,8 @@ public:
     Json(std::nullptr_t) {}
     Json(bool v) : m_value(v) {}
     template <std::integral T>
-        requires(!std::same_as<T, bool>)
-    Json(T v) : m_value(fromIntegral(v))
-    {
-    }
-    template <std::floating_point T>
-    Json(T v) : m_value(double(v))
-    {
-    }
+    requires(!std::same_as<T, bool>) Json(T v) : m_value(fromIntegral(v)) {}
+    template <std::floating_point T> Json(T v) : m_value(double(v)) {}
     Json(const char* v) : m_value(std::string(v)) {}
     Json(std::string_view v) : m_value(std::string(v)) {}
     Json(std::string v) : m_value(std::move(v)) {}

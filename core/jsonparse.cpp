@@ -51,8 +51,8 @@ private:
                 lineStart = i + 1;
             }
         }
-        m_error = std::string(what) + " at byte " + std::to_string(offset) + " (line " + std::to_string(line) +
-                  ", column " + std::to_string(offset - lineStart + 1) + ")";
+        m_error = std::string(what) + " at byte " + std::to_string(offset) + " (line " +
+                  std::to_string(line) + ", column " + std::to_string(offset - lineStart + 1) + ")";
         return false;
     }
 
@@ -296,14 +296,30 @@ private:
                 return failAt("unterminated string", start);
             const char e = m_text[m_pos++];
             switch (e) {
-            case '"': out += '"'; break;
-            case '\\': out += '\\'; break;
-            case '/': out += '/'; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
-            case 'n': out += '\n'; break;
-            case 'r': out += '\r'; break;
-            case 't': out += '\t'; break;
+            case '"':
+                out += '"';
+                break;
+            case '\\':
+                out += '\\';
+                break;
+            case '/':
+                out += '/';
+                break;
+            case 'b':
+                out += '\b';
+                break;
+            case 'f':
+                out += '\f';
+                break;
+            case 'n':
+                out += '\n';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 't':
+                out += '\t';
+                break;
             case 'u': {
                 const size_t escapeAt = m_pos - 2;
                 uint32_t cp = 0;
@@ -396,8 +412,8 @@ private:
         if (ec == std::errc::result_out_of_range) {
             // Overflow or underflow? Estimate the decimal exponent of the leading digit.
             const bool intIsZero = m_text[intStart] == '0';
-            const long magnitude = intIsZero ? exponent - long(fracLeadingZeros) - 1
-                                             : exponent + long(intDigits) - 1;
+            const long magnitude =
+                intIsZero ? exponent - long(fracLeadingZeros) - 1 : exponent + long(intDigits) - 1;
             if (magnitude > 0)
                 return failAt("number out of range", start);
             out = Json(negative ? -0.0 : 0.0); // underflow rounds to zero

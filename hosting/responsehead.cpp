@@ -24,7 +24,8 @@ ResponseHead buildResponseHead(const ResponseHeadRequest& request)
 {
     ResponseHead head;
     int code = 0;
-    std::from_chars(request.status.data(), request.status.data() + std::min<size_t>(3, request.status.size()), code);
+    std::from_chars(request.status.data(), request.status.data() + std::min<size_t>(3, request.status.size()),
+                    code);
     head.statusCode = code;
 
     std::optional<int64_t> declared;
@@ -134,7 +135,8 @@ const char* reasonPhrase(int status)
     }
 }
 
-std::string simpleResponse(int status, std::string_view reason, std::string_view text, bool keepAlive, bool http11)
+std::string simpleResponse(int status, std::string_view reason, std::string_view text, bool keepAlive,
+                           bool http11)
 {
     std::string body(text);
     body += '\n';

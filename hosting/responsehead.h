@@ -11,7 +11,13 @@
 
 namespace wsgi::hosting {
 
-enum class BodyFraming { None, ContentLength, Chunked, UntilClose };
+enum class BodyFraming
+{
+    None,
+    ContentLength,
+    Chunked,
+    UntilClose
+};
 
 struct ResponseHeadRequest
 {

@@ -14,7 +14,8 @@
 
 namespace wsgi::hosting {
 
-enum class Phase {
+enum class Phase
+{
     Queue,          // accepted by the engine -> a request thread starts it
     Application,    // interpreter acquired -> response produced
     Request,        // accepted -> response complete (what a client waits, minus the network)

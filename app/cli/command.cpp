@@ -41,14 +41,16 @@ QString optionLabel(const OptionSpec& spec)
 
 } // namespace
 
-CommandOptions::CommandOptions(QString command, QString usage, QString description, std::vector<OptionSpec> options)
+CommandOptions::CommandOptions(QString command, QString usage, QString description,
+                               std::vector<OptionSpec> options)
     : m_command(std::move(command)), m_usage(std::move(usage)), m_description(std::move(description)),
       m_options(std::move(options))
 {
     m_options.push_back({{u"h"_s, u"help"_s}, {}, u"Show this help and exit."_s, {}});
     m_parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     for (const OptionSpec& spec : m_options)
-        m_parser.addOption(QCommandLineOption(spec.names, spec.description, spec.valueName, spec.defaultValue));
+        m_parser.addOption(
+            QCommandLineOption(spec.names, spec.description, spec.valueName, spec.defaultValue));
 }
 
 bool CommandOptions::parse(const QStringList& arguments)
@@ -61,7 +63,8 @@ bool CommandOptions::parse(const QStringList& arguments)
     return true;
 }
 
-std::optional<ExitCode> CommandOptions::parseOrExit(const QStringList& arguments, const QString& missingPositional)
+std::optional<ExitCode> CommandOptions::parseOrExit(const QStringList& arguments,
+                                                    const QString& missingPositional)
 {
     if (!parse(arguments))
         return usageError(error());

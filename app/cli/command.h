@@ -15,7 +15,8 @@ namespace wsgi::studio::cli {
 inline constexpr char kProgramName[] = "wsgi-studio-cli";
 
 // What scripts can rely on.
-enum class ExitCode : int {
+enum class ExitCode : int
+{
     Ok = 0,
     EngineError = 1, // the engine was unreachable, refused us, or answered with an error
     UsageError = 2,  // the command line itself is wrong
@@ -34,8 +35,8 @@ struct Command
 
 struct OptionSpec
 {
-    QStringList names;  // {"i", "interval"}: -i and --interval
-    QString valueName;  // empty for a flag
+    QStringList names; // {"i", "interval"}: -i and --interval
+    QString valueName; // empty for a flag
     QString description;
     QString defaultValue;
 };

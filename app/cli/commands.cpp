@@ -20,14 +20,8 @@ const std::vector<Command>& commands()
     // In the order the program's --help lists them. Planned: bench, ab, sweep, export, validate,
     // import, mpm-sim.
     static const std::vector<Command> all = {
-        topCommand(),
-        benchCommand(),
-        abCommand(),
-        sweepCommand(),
-        exportCommand(),
-        validateCommand(),
-        importCommand(),
-        mpmSimCommand(),
+        topCommand(),    benchCommand(),    abCommand(),     sweepCommand(),
+        exportCommand(), validateCommand(), importCommand(), mpmSimCommand(),
     };
     return all;
 }
@@ -50,9 +44,10 @@ QString programHelp()
         width = std::max(width, command.name.size());
     for (const Command& command : commands())
         text += u"  "_s + command.name.leftJustified(width) + u"  "_s + command.summary + u'\n';
-    text += u"\nOptions:\n  -h, --help     Show this help and exit.\n  --version      Show the version and exit.\n\n"_s +
-            u"Run '"_s + QLatin1StringView(kProgramName) + u" COMMAND --help' for a command's options.\n"_s +
-            u"Exit codes: 0 ok, 1 the engine failed or refused, 2 usage error.\n"_s;
+    text +=
+        u"\nOptions:\n  -h, --help     Show this help and exit.\n  --version      Show the version and exit.\n\n"_s +
+        u"Run '"_s + QLatin1StringView(kProgramName) + u" COMMAND --help' for a command's options.\n"_s +
+        u"Exit codes: 0 ok, 1 the engine failed or refused, 2 usage error.\n"_s;
     return text;
 }
 

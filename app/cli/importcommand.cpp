@@ -22,12 +22,18 @@ ExitCode runImport(const QStringList& arguments)
         "carries the file and line it came from. Lines the model does not cover are not in it, and stay as "
         "they are when the model is exported."
         "\n\n"
-        "Exit status: 0 read, 1 FILE (or an included file) unreadable or not valid Apache syntax, 2 usage error. "
+        "Exit status: 0 read, 1 FILE (or an included file) unreadable or not valid Apache syntax, 2 usage "
+        "error. "
         "Use validate for the full list of findings."_s,
         {
-            {{u"target"_s}, u"TARGET"_s, u"Whose rules the findings follow: "_s + configcli::targetHelp() + u'.',
+            {{u"target"_s},
+             u"TARGET"_s,
+             u"Whose rules the findings follow: "_s + configcli::targetHelp() + u'.',
              u"modwsgi-6"_s},
-            {{u"server-root"_s}, u"DIR"_s, u"Where relative Includes start when FILE sets no ServerRoot."_s, {}},
+            {{u"server-root"_s},
+             u"DIR"_s,
+             u"Where relative Includes start when FILE sets no ServerRoot."_s,
+             {}},
             {{u"compact"_s}, {}, u"One line of JSON instead of an indented document."_s, {}},
         });
     if (const std::optional<ExitCode> exit = options.parseOrExit(arguments, u"FILE is required"_s))
@@ -39,7 +45,8 @@ ExitCode runImport(const QStringList& arguments)
     config::ImportOptions importOptions;
     importOptions.dialect = *target;
     importOptions.serverRoot = options.value(u"server-root"_s).toStdString();
-    const config::ImportedConfig imported = config::importConfigFile(files.front().toStdString(), importOptions);
+    const config::ImportedConfig imported =
+        config::importConfigFile(files.front().toStdString(), importOptions);
     std::vector<config::Finding> fatal;
     for (const config::Finding& f : imported.findings)
         if (configcli::isFatal(f))

@@ -49,7 +49,9 @@ InterruptWatcher::InterruptWatcher(QObject* parent) : QObject(parent)
         if (::read(g_pipe[0], &byte, 1) == 1)
             Q_EMIT interrupted(int(byte));
     });
-    struct sigaction action{};
+    struct sigaction action
+    {
+    };
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;

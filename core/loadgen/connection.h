@@ -22,7 +22,8 @@ struct Endpoint
 // A plain record the worker updates on the hot path; only the socket is behind methods.
 struct Connection
 {
-    enum class State {
+    enum class State
+    {
         Closed,     // no socket; (re)connect when due
         Backoff,    // no socket after a failed connect; retry at retryAtUs
         Connecting, // non-blocking connect in progress
@@ -31,7 +32,12 @@ struct Connection
         Waiting,    // request written, answer not complete
         Finished,   // no more requests for this connection
     };
-    enum class ConnectStatus { InProgress, Connected, Failed };
+    enum class ConnectStatus
+    {
+        InProgress,
+        Connected,
+        Failed
+    };
 
     Connection() = default;
     ~Connection() { closeSocket(); }

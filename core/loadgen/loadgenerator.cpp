@@ -74,13 +74,15 @@ std::string validateLoadSpec(const LoadSpec& spec)
     if (spec.method.empty() || spec.method.find_first_of(" \r\n") != std::string::npos)
         return "bad method: " + spec.method;
     for (const auto& [name, value] : spec.headers) {
-        if (name.empty() || name.find_first_of(": \r\n") != std::string::npos || value.find_first_of("\r\n") != std::string::npos)
+        if (name.empty() || name.find_first_of(": \r\n") != std::string::npos ||
+            value.find_first_of("\r\n") != std::string::npos)
             return "bad header: " + name;
     }
     return {};
 }
 
-LoadResult LoadGenerator::run(const LoadSpec& spec, const ProgressCallback& progress, const std::atomic<bool>* cancel)
+LoadResult LoadGenerator::run(const LoadSpec& spec, const ProgressCallback& progress,
+                              const std::atomic<bool>* cancel)
 {
     LoadResult result;
     result.url = spec.url;

@@ -20,12 +20,12 @@ namespace wsgi::loadgen {
 
 struct LoadProgress
 {
-    double elapsedSec = 0;   // since the clock started (warm-up included)
+    double elapsedSec = 0; // since the clock started (warm-up included)
     bool warmingUp = false;
-    int64_t requests = 0;    // measured answers so far
-    int64_t errors = 0;      // measured errors so far
-    double currentRate = 0;  // answers per second over the last report interval (warm-up included)
-    double plannedSec = 0;   // warm-up + duration: the longest the run will take
+    int64_t requests = 0;   // measured answers so far
+    int64_t errors = 0;     // measured errors so far
+    double currentRate = 0; // answers per second over the last report interval (warm-up included)
+    double plannedSec = 0;  // warm-up + duration: the longest the run will take
 };
 using ProgressCallback = std::function<void(const LoadProgress&)>;
 

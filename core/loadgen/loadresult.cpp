@@ -83,13 +83,14 @@ std::string formatLoadResult(const LoadResult& r)
         std::snprintf(mode, sizeof mode, "open loop at %.1f req/s", r.targetRate);
     else
         std::snprintf(mode, sizeof mode, "closed loop");
-    std::snprintf(buf, sizeof buf, "%s %s, %s, connections %d, threads %d", r.method.c_str(), r.url.c_str(), mode,
-                  r.connections, r.threads);
+    std::snprintf(buf, sizeof buf, "%s %s, %s, connections %d, threads %d", r.method.c_str(), r.url.c_str(),
+                  mode, r.connections, r.threads);
     out += buf;
-    std::snprintf(buf, sizeof buf, ", warm-up %.1fs (excluded), ended by: %s\n", r.warmupSec, stopReasonName(r.stoppedBy));
+    std::snprintf(buf, sizeof buf, ", warm-up %.1fs (excluded), ended by: %s\n", r.warmupSec,
+                  stopReasonName(r.stoppedBy));
     out += buf;
-    std::snprintf(buf, sizeof buf, "  %-22s%lld in %.2fs = %.1f req/s", "Requests:", (long long)r.completedInWindow,
-                  r.durationSec, r.achievedRate);
+    std::snprintf(buf, sizeof buf, "  %-22s%lld in %.2fs = %.1f req/s",
+                  "Requests:", (long long)r.completedInWindow, r.durationSec, r.achievedRate);
     out += buf;
     if (r.requests != r.completedInWindow) {
         std::snprintf(buf, sizeof buf, " (+%lld answered after the window)",
@@ -100,25 +101,27 @@ std::string formatLoadResult(const LoadResult& r)
     latencyLine(out, r.openLoop() ? "Latency (corrected):" : "Latency:", r.latency);
     if (r.openLoop())
         latencyLine(out, "Latency (uncorrected):", r.latencyUncorrected);
-    std::snprintf(buf, sizeof buf, "  %-22s1xx %lld  2xx %lld  3xx %lld  4xx %lld  5xx %lld  other %lld\n", "Status:",
-                  (long long)r.status[0], (long long)r.status[1], (long long)r.status[2], (long long)r.status[3],
-                  (long long)r.status[4], (long long)r.status[5]);
+    std::snprintf(buf, sizeof buf, "  %-22s1xx %lld  2xx %lld  3xx %lld  4xx %lld  5xx %lld  other %lld\n",
+                  "Status:", (long long)r.status[0], (long long)r.status[1], (long long)r.status[2],
+                  (long long)r.status[3], (long long)r.status[4], (long long)r.status[5]);
     out += buf;
     std::snprintf(buf, sizeof buf, "  %-22s", "Errors:");
     out += buf;
     for (int k = 0; k < kErrorKindCount; ++k) {
-        std::snprintf(buf, sizeof buf, "%s %lld  ", errorKindName(ErrorKind(k)), (long long)r.errors[size_t(k)]);
+        std::snprintf(buf, sizeof buf, "%s %lld  ", errorKindName(ErrorKind(k)),
+                      (long long)r.errors[size_t(k)]);
         out += buf;
     }
     out += "\n";
     if (r.openLoop()) {
-        std::snprintf(buf, sizeof buf, "  %-22s%lld late (total %s, max %s), %lld never sent\n", "Schedule:",
-                      (long long)r.lateness.late, ms(double(r.lateness.totalUs)).c_str(),
+        std::snprintf(buf, sizeof buf, "  %-22s%lld late (total %s, max %s), %lld never sent\n",
+                      "Schedule:", (long long)r.lateness.late, ms(double(r.lateness.totalUs)).c_str(),
                       ms(double(r.lateness.maxUs)).c_str(), (long long)r.unsent);
         out += buf;
     }
-    std::snprintf(buf, sizeof buf, "  %-22sread %.2f MB, written %.2f MB, %lld connections opened\n", "Transfer:",
-                  double(r.bytesRead) / 1e6, double(r.bytesWritten) / 1e6, (long long)r.connectionsOpened);
+    std::snprintf(buf, sizeof buf, "  %-22sread %.2f MB, written %.2f MB, %lld connections opened\n",
+                  "Transfer:", double(r.bytesRead) / 1e6, double(r.bytesWritten) / 1e6,
+                  (long long)r.connectionsOpened);
     out += buf;
     if (!r.failure.empty())
         out += "  Failure: " + r.failure + "\n";

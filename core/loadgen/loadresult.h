@@ -13,7 +13,8 @@
 
 namespace wsgi::loadgen {
 
-enum class ErrorKind {
+enum class ErrorKind
+{
     Connect,     // connect() refused, unreachable, or not finished within the timeout
     Timeout,     // no complete answer within the timeout after the send
     Reset,       // ECONNRESET / EPIPE while sending or waiting
@@ -23,7 +24,13 @@ enum class ErrorKind {
 inline constexpr int kErrorKindCount = 5;
 const char* errorKindName(ErrorKind kind); // "connect", "timeout", "reset", "closed", "bad_response"
 
-enum class StopReason { Duration, Count, Cancelled, Failed };
+enum class StopReason
+{
+    Duration,
+    Count,
+    Cancelled,
+    Failed
+};
 const char* stopReasonName(StopReason reason); // "duration", "count", "cancelled", "failed"
 
 // One second of the measured window, by completion time. Seconds at or after the end of the window
@@ -32,7 +39,7 @@ struct TimelineSecond
 {
     int64_t requests = 0; // answers completed in this second
     int64_t errors = 0;
-    Histogram latency;    // corrected in open loop
+    Histogram latency; // corrected in open loop
 };
 
 struct LoadResult
@@ -50,8 +57,8 @@ struct LoadResult
     StopReason stoppedBy = StopReason::Duration;
     std::string failure; // set when stoppedBy == Failed (bad URL, unreadable body file, ...)
 
-    double durationSec = 0;  // the measured window actually run
-    int64_t requests = 0;         // answers (any status) to requests sent in the measured window
+    double durationSec = 0;        // the measured window actually run
+    int64_t requests = 0;          // answers (any status) to requests sent in the measured window
     int64_t completedInWindow = 0; // of those, answered before the window closed
     double achievedRate = 0;       // completedInWindow / durationSec: throughput, as wrk2 counts it
 

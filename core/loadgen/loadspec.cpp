@@ -23,7 +23,8 @@ bool equalsIgnoreCase(const std::string& a, const char* b)
 bool parseUrl(const std::string& url, Target* target, std::string* error)
 {
     static constexpr std::string_view kScheme = "http://";
-    if (url.size() < kScheme.size() || !std::equal(kScheme.begin(), kScheme.end(), url.begin(), [](char want, char got) {
+    if (url.size() < kScheme.size() ||
+        !std::equal(kScheme.begin(), kScheme.end(), url.begin(), [](char want, char got) {
             return want == std::tolower(static_cast<unsigned char>(got));
         })) {
         *error = "only http:// URLs are supported: " + url;
@@ -31,7 +32,8 @@ bool parseUrl(const std::string& url, Target* target, std::string* error)
     }
     const size_t hostStart = kScheme.size();
     size_t pathStart = url.find_first_of("/?", hostStart);
-    const std::string authority = url.substr(hostStart, pathStart == std::string::npos ? std::string::npos : pathStart - hostStart);
+    const std::string authority =
+        url.substr(hostStart, pathStart == std::string::npos ? std::string::npos : pathStart - hostStart);
     if (authority.empty()) {
         *error = "no host in URL: " + url;
         return false;
@@ -104,7 +106,8 @@ std::string buildRequest(const LoadSpec& spec, const Target& target)
     for (const auto& [name, value] : spec.headers)
         r += name + ": " + value + "\r\n";
     // A body always gets its length; so does a bodiless POST/PUT, or servers wait for one.
-    const bool wantsBody = !spec.body.empty() || spec.method == "POST" || spec.method == "PUT" || spec.method == "PATCH";
+    const bool wantsBody =
+        !spec.body.empty() || spec.method == "POST" || spec.method == "PUT" || spec.method == "PATCH";
     if (wantsBody && !haveLength)
         r += "Content-Length: " + std::to_string(spec.body.size()) + "\r\n";
     r += "\r\n";

@@ -15,8 +15,8 @@ struct LoadSpec
     std::string url = "http://127.0.0.1:8000/";
     std::string method = "GET";
     std::vector<std::pair<std::string, std::string>> headers; // extra request headers, sent verbatim
-    std::string body;                                          // request body (POST/PUT), sent from memory
-    std::string bodyFile;                                      // when set, the body is read from this file once
+    std::string body;                                         // request body (POST/PUT), sent from memory
+    std::string bodyFile; // when set, the body is read from this file once
 
     int connections = 10; // keep-alive connections, spread evenly over the threads
     int threads = 2;      // event-loop threads, each with its own epoll set (capped at connections)
@@ -25,11 +25,11 @@ struct LoadSpec
     // > 0: open loop at this total rate, requests per second, with coordinated-omission correction.
     double rate = 0;
 
-    double warmupSec = 0;    // run, but excluded from every result
-    double durationSec = 10; // measured window; with requestCount it is the time limit
+    double warmupSec = 0;     // run, but excluded from every result
+    double durationSec = 10;  // measured window; with requestCount it is the time limit
     int64_t requestCount = 0; // > 0: stop after this many measured requests instead
 
-    int timeoutMs = 5000;         // per request (send to last byte) and per connect
+    int timeoutMs = 5000;           // per request (send to last byte) and per connect
     int64_t lateThresholdUs = 1000; // open loop: a send later than this behind its schedule counts as late
 };
 

@@ -260,9 +260,9 @@ bool ResponseParser::parseHeaderBlock(const char* begin, const char* end)
     // Status line: "HTTP/1.x SSS[ reason]\r\n".
     const char* eol = static_cast<const char*>(memchr(begin, '\n', size_t(end - begin)));
     const size_t lineLen = size_t(eol - begin);
-    if (lineLen < 13 || memcmp(begin, "HTTP/1.", 7) != 0 || (begin[7] != '0' && begin[7] != '1') || begin[8] != ' ' ||
-        begin[9] < '1' || begin[9] > '9' || begin[10] < '0' || begin[10] > '9' || begin[11] < '0' ||
-        begin[11] > '9' || (begin[12] != ' ' && begin[12] != '\r')) {
+    if (lineLen < 13 || memcmp(begin, "HTTP/1.", 7) != 0 || (begin[7] != '0' && begin[7] != '1') ||
+        begin[8] != ' ' || begin[9] < '1' || begin[9] > '9' || begin[10] < '0' || begin[10] > '9' ||
+        begin[11] < '0' || begin[11] > '9' || (begin[12] != ' ' && begin[12] != '\r')) {
         fail("bad status line");
         return false;
     }

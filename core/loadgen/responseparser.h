@@ -16,7 +16,12 @@ namespace wsgi::loadgen {
 class ResponseParser
 {
 public:
-    enum class Status { NeedMore, Complete, Error };
+    enum class Status
+    {
+        NeedMore,
+        Complete,
+        Error
+    };
     struct Step
     {
         Status status;
@@ -35,13 +40,24 @@ public:
 
     int statusCode() const { return m_status; } // of the final (non-1xx) response
     bool keepAlive() const { return m_keepAlive; }
-    bool started() const { return m_started; } // any byte of this response seen
+    bool started() const { return m_started; }         // any byte of this response seen
     int interimResponses() const { return m_interim; } // 1xx answers skipped before the final one
     int64_t bodyBytes() const { return m_bodyBytes; }
     const char* error() const { return m_error; }
 
 private:
-    enum class State { Headers, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailers, UntilClose, Done, Failed };
+    enum class State
+    {
+        Headers,
+        Body,
+        ChunkSize,
+        ChunkData,
+        ChunkDataEnd,
+        Trailers,
+        UntilClose,
+        Done,
+        Failed
+    };
 
     // Parses a contiguous buffer; NeedMore may leave an incomplete element unconsumed.
     Step parse(const char* data, size_t len);

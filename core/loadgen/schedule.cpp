@@ -6,9 +6,7 @@
 namespace wsgi::loadgen {
 
 OpenLoopSchedule::OpenLoopSchedule(int64_t startUs, double ratePerSec, int connections)
-    : m_startUs(startUs)
-    , m_rate(ratePerSec > 0 ? ratePerSec : 1)
-    , m_connections(std::max(1, connections))
+    : m_startUs(startUs), m_rate(ratePerSec > 0 ? ratePerSec : 1), m_connections(std::max(1, connections))
 {
 }
 
@@ -51,9 +49,8 @@ int64_t OpenLoopSchedule::connectionSlotsIn(int connection, int64_t fromSlot, in
 }
 
 ConnectionPacer::ConnectionPacer(const OpenLoopSchedule* schedule, int connection, int64_t firstSlot)
-    : m_schedule(schedule)
-    , m_connection(connection)
-    , m_nextSlot(schedule->connectionSlotAtOrAfter(connection, firstSlot))
+    : m_schedule(schedule), m_connection(connection),
+      m_nextSlot(schedule->connectionSlotAtOrAfter(connection, firstSlot))
 {
 }
 

@@ -44,11 +44,8 @@ int waitEvents(int epfd, epoll_event* events, int max, int64_t timeoutUs)
 } // namespace
 
 Worker::Worker(RunPlan* plan, int firstConnection, int connectionCount, WorkerProgress* progress)
-    : m_plan(plan)
-    , m_progress(progress)
-    , m_first(firstConnection)
-    , m_conns(new Connection[size_t(connectionCount)])
-    , m_count(connectionCount)
+    : m_plan(plan), m_progress(progress), m_first(firstConnection),
+      m_conns(new Connection[size_t(connectionCount)]), m_count(connectionCount)
 {
     m_buffer.resize(kReadBufferBytes);
     m_timers.reserve(size_t(connectionCount) + 1);
@@ -82,11 +79,13 @@ void Worker::run()
         startConnect(m_conns[i], now);
     const int64_t connectDeadline = now + m_plan->timeoutUs;
     for (;;) {
-        const bool pending = std::any_of(m_conns.get(), m_conns.get() + m_count,
-                                         [](const Connection& c) { return c.state == Connection::State::Connecting; });
+        const bool pending = std::any_of(m_conns.get(), m_conns.get() + m_count, [](const Connection& c) {
+            return c.state == Connection::State::Connecting;
+        });
         if (!pending || now >= connectDeadline || m_plan->stop->load(std::memory_order_relaxed))
             break;
-        const int n = waitEvents(m_epoll, events, kMaxEvents, std::min<int64_t>(10000, connectDeadline - now));
+        const int n =
+            waitEvents(m_epoll, events, kMaxEvents, std::min<int64_t>(10000, connectDeadline - now));
         now = monotonicMicros();
         for (int e = 0; e < n; ++e) {
             Connection& c = m_conns[events[e].data.u32];
@@ -357,7 +356,8 @@ void Worker::writeSome(Connection& c, int64_t now)
     const std::string& request = m_plan->request;
     // Each pass writes something or returns, so this ends within request.size() passes.
     while (c.sendOffset < request.size()) {
-        const ssize_t n = ::send(c.fd(), request.data() + c.sendOffset, request.size() - c.sendOffset, MSG_NOSIGNAL);
+        const ssize_t n =
+            ::send(c.fd(), request.data() + c.sendOffset, request.size() - c.sendOffset, MSG_NOSIGNAL);
         if (n > 0) {
             c.sendOffset += size_t(n);
             if (c.measured)

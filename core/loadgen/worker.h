@@ -121,7 +121,7 @@ private:
     int64_t m_measureStartUs = 0; // end of warm-up
     int64_t m_measureEndUs = 0;   // no request starts at or after this
     int64_t m_firstMeasuredSlot = 0;
-    int64_t m_endSlot = 0;        // open loop: one past the last slot to send
+    int64_t m_endSlot = 0; // open loop: one past the last slot to send
     int64_t m_nextScanUs = 0;
     WorkerResult m_result;
 };

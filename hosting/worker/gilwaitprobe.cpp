@@ -45,15 +45,20 @@ void account(int64_t start)
 
 } // namespace
 
-GilWaitCounters gilWaitTotals() { return t_counters; }
+GilWaitCounters gilWaitTotals()
+{
+    return t_counters;
+}
 
-bool gilWaitProbeSeen() { return g_seen.load(std::memory_order_relaxed); }
+bool gilWaitProbeSeen()
+{
+    return g_seen.load(std::memory_order_relaxed);
+}
 
 } // namespace wsgi::worker
 
-extern "C" __attribute__((visibility("default"))) int pthread_cond_timedwait(pthread_cond_t* cond,
-                                                                           pthread_mutex_t* mutex,
-                                                                           const struct timespec* abstime)
+extern "C" __attribute__((visibility("default"))) int
+pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t* mutex, const struct timespec* abstime)
 {
     using namespace wsgi::worker;
     const int64_t start = wsgi::monotonicMicros();
@@ -64,7 +69,8 @@ extern "C" __attribute__((visibility("default"))) int pthread_cond_timedwait(pth
 
 // With forced switching, a thread asked to drop the GIL waits here until another thread has taken it
 // (drop_gil's switch_cond): time lost to contention as much as the wait to take it back.
-extern "C" __attribute__((visibility("default"))) int pthread_cond_wait(pthread_cond_t* cond, pthread_mutex_t* mutex)
+extern "C" __attribute__((visibility("default"))) int pthread_cond_wait(pthread_cond_t* cond,
+                                                                        pthread_mutex_t* mutex)
 {
     using namespace wsgi::worker;
     const int64_t start = wsgi::monotonicMicros();

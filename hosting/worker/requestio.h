@@ -10,7 +10,12 @@
 
 namespace wsgi::worker {
 
-enum class BodyRead { Data, End, Aborted };
+enum class BodyRead
+{
+    Data,
+    End,
+    Aborted
+};
 
 class RequestIo
 {

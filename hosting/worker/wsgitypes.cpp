@@ -7,8 +7,7 @@ namespace {
 
 struct BoundObject
 {
-    PyObject_HEAD
-    RequestContext* context;
+    PyObject_HEAD RequestContext* context;
     uint64_t generation;
 };
 
@@ -168,7 +167,10 @@ PyObject* errorsWritelines(PyObject* self, PyObject* seq)
     Py_RETURN_NONE;
 }
 
-PyObject* errorsFlush(PyObject*, PyObject*) { Py_RETURN_NONE; }
+PyObject* errorsFlush(PyObject*, PyObject*)
+{
+    Py_RETURN_NONE;
+}
 
 PyMethodDef errorsMethods[] = {
     {"write", errorsWrite, METH_O, "write(str): log text"},
@@ -190,8 +192,8 @@ PyObject* startResponseCall(PyObject* self, PyObject* args, PyObject* kwargs)
 {
     static const char* keywords[] = {"status", "response_headers", "exc_info", nullptr};
     PyObject *status = nullptr, *headers = nullptr, *excInfo = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O:start_response", const_cast<char**>(keywords), &status,
-                                     &headers, &excInfo))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O:start_response", const_cast<char**>(keywords),
+                                     &status, &headers, &excInfo))
         return nullptr;
     RequestContext* c = liveContext(self);
     if (!c)

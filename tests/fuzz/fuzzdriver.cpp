@@ -15,7 +15,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 // Seeds each target may define; weak so targets without any still link.
-extern "C" __attribute__((weak)) const char* const* wsgiFuzzSeeds() { return nullptr; }
+extern "C" __attribute__((weak)) const char* const* wsgiFuzzSeeds()
+{
+    return nullptr;
+}
 
 int main(int argc, char** argv)
 {
@@ -66,8 +69,7 @@ int main(int argc, char** argv)
         if (pool.size() < 256 && rng() % 64 == 0)
             pool.push_back(input);
     }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%ld inputs in %.1f s, no crash\n", iterations, seconds);
     return 0;
 }

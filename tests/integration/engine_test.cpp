@@ -31,7 +31,8 @@ std::string field(const std::string& json, const std::string& name)
 TEST(EngineConfig, MistakesAreRejectedWithFileLineAndNothingStarts)
 {
     const auto r = runEngineCommand("WSGIDaemonProcess g processes=2 threads=five\n"
-                                    "WSGIScriptAlias / " + appPath("trivial.py") + " process-group=g\n");
+                                    "WSGIScriptAlias / " +
+                                    appPath("trivial.py") + " process-group=g\n");
     EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_NE(r.output.find("engine.conf:1"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("threads"), std::string::npos) << r.output;
@@ -42,7 +43,9 @@ TEST(EngineConfig, MistakesAreRejectedWithFileLineAndNothingStarts)
 TEST(EngineConfig, UnimplementedDirectivesAndOptionsAreNamed)
 {
     const auto r = runEngineCommand("WSGIDaemonProcess g threads=2 request-timeout=60\n"
-                                    "WSGIScriptAlias / " + appPath("trivial.py") + " process-group=g\n"
+                                    "WSGIScriptAlias / " +
+                                    appPath("trivial.py") +
+                                    " process-group=g\n"
                                     "WSGIImportScript /x.py process-group=g application-group=%{GLOBAL}\n");
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.output.find("engine.conf:1"), std::string::npos) << r.output;
@@ -54,7 +57,8 @@ TEST(EngineConfig, UnimplementedDirectivesAndOptionsAreNamed)
 TEST(EngineConfig, MissingRuntimeIsReportedBeforeStart)
 {
     const auto r = runEngineCommand("WSGIDaemonProcess g python=3.99\n"
-                                    "WSGIScriptAlias / " + appPath("trivial.py") + " process-group=g\n");
+                                    "WSGIScriptAlias / " +
+                                    appPath("trivial.py") + " process-group=g\n");
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.output.find("3.99"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("available"), std::string::npos) << r.output;
@@ -63,7 +67,8 @@ TEST(EngineConfig, MissingRuntimeIsReportedBeforeStart)
 TEST(EngineConfig, CheckPrintsThePlan)
 {
     const auto r = runEngineCommand("WSGIDaemonProcess g processes=3 threads=2 switch-interval=0.002\n"
-                                    "WSGIScriptAlias /app " + appPath("trivial.py") + " process-group=g\n",
+                                    "WSGIScriptAlias /app " +
+                                        appPath("trivial.py") + " process-group=g\n",
                                     {"--check"});
     EXPECT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("group g: 3 processes x 2 threads"), std::string::npos) << r.output;
@@ -74,8 +79,11 @@ TEST(Engine, LongestPrefixRoutesToItsGroup)
 {
     EngineProcess engine("WSGIDaemonProcess outer processes=1 threads=2\n"
                          "WSGIDaemonProcess inner processes=2 threads=1\n"
-                         "WSGIScriptAlias / " + testAppPath("gilstate.py") + " process-group=outer application-group=%{GLOBAL}\n"
-                         "WSGIScriptAlias /api " + testAppPath("gilstate.py") + " process-group=inner application-group=%{GLOBAL}\n");
+                         "WSGIScriptAlias / " +
+                         testAppPath("gilstate.py") +
+                         " process-group=outer application-group=%{GLOBAL}\n"
+                         "WSGIScriptAlias /api " +
+                         testAppPath("gilstate.py") + " process-group=inner application-group=%{GLOBAL}\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     EXPECT_EQ(field(httpGet(engine.port(), "/").body, "process_group"), "outer");
@@ -95,9 +103,14 @@ TEST(Engine, LongestPrefixRoutesToItsGroup)
 TEST(Engine, ScriptThatFailsToImportGets500AndOtherMountsServe)
 {
     EngineProcess engine("WSGIDaemonProcess g threads=2\n"
-                         "WSGIScriptAlias /broken " + testAppPath("broken.py") + " process-group=g application-group=%{GLOBAL}\n"
-                         "WSGIScriptAlias /nocallable " + testAppPath("no_callable.py") + " process-group=g application-group=%{GLOBAL}\n"
-                         "WSGIScriptAlias /ok " + testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
+                         "WSGIScriptAlias /broken " +
+                         testAppPath("broken.py") +
+                         " process-group=g application-group=%{GLOBAL}\n"
+                         "WSGIScriptAlias /nocallable " +
+                         testAppPath("no_callable.py") +
+                         " process-group=g application-group=%{GLOBAL}\n"
+                         "WSGIScriptAlias /ok " +
+                         testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady("/ok")) << engine.log();
     EXPECT_EQ(httpGet(engine.port(), "/broken").status, 500);
@@ -111,7 +124,8 @@ TEST(Engine, ScriptThatFailsToImportGets500AndOtherMountsServe)
 TEST(Engine, WorkerThatDiesIsRestartedAndTheRequestGets500)
 {
     EngineProcess engine("WSGIDaemonProcess g processes=1 threads=1\n"
-                         "WSGIScriptAlias / " + testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
+                         "WSGIScriptAlias / " +
+                         testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     const std::string before = field(httpGet(engine.port(), "/").body, "pid");
@@ -135,7 +149,8 @@ TEST(Engine, WorkerThatDiesIsRestartedAndTheRequestGets500)
 TEST(Engine, SwitchIntervalIsApplied)
 {
     EngineProcess engine("WSGIDaemonProcess g threads=2 switch-interval=0.0001\n"
-                         "WSGIScriptAlias / " + testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
+                         "WSGIScriptAlias / " +
+                         testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     // CPython keeps the interval in whole microseconds.
@@ -145,9 +160,14 @@ TEST(Engine, SwitchIntervalIsApplied)
 TEST(Engine, ApplicationGroupsAreSeparateInterpreters)
 {
     EngineProcess engine("WSGIDaemonProcess g threads=2\n"
-                         "WSGIScriptAlias /main " + testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n"
-                         "WSGIScriptAlias /a " + testAppPath("gilstate.py") + " process-group=g application-group=alpha\n"
-                         "WSGIScriptAlias /b " + testAppPath("gilstate.py") + " process-group=g application-group=beta\n");
+                         "WSGIScriptAlias /main " +
+                         testAppPath("gilstate.py") +
+                         " process-group=g application-group=%{GLOBAL}\n"
+                         "WSGIScriptAlias /a " +
+                         testAppPath("gilstate.py") +
+                         " process-group=g application-group=alpha\n"
+                         "WSGIScriptAlias /b " +
+                         testAppPath("gilstate.py") + " process-group=g application-group=beta\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady("/main")) << engine.log();
     const auto main = httpGet(engine.port(), "/main").body;
@@ -169,8 +189,11 @@ TEST(Engine, PerInterpreterGilGivesEachGroupItsOwnSwitchInterval)
                          "    WSGIPerInterpreterGIL On\n"
                          "    WSGISwitchInterval 0.001\n"
                          "</WSGIInterpreterOptions>\n"
-                         "WSGIScriptAlias /main " + testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n"
-                         "WSGIScriptAlias /fast " + testAppPath("gilstate.py") + " process-group=g application-group=fast\n");
+                         "WSGIScriptAlias /main " +
+                         testAppPath("gilstate.py") +
+                         " process-group=g application-group=%{GLOBAL}\n"
+                         "WSGIScriptAlias /fast " +
+                         testAppPath("gilstate.py") + " process-group=g application-group=fast\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady("/main")) << engine.log();
     const auto main = httpGet(engine.port(), "/main").body;
@@ -186,7 +209,8 @@ TEST(Engine, PerInterpreterGilOn311IsWarnedAndIgnored)
                          "<WSGIInterpreterOptions process-group=g application-group=fast>\n"
                          "    WSGIPerInterpreterGIL On\n"
                          "</WSGIInterpreterOptions>\n"
-                         "WSGIScriptAlias /fast " + testAppPath("gilstate.py") + " process-group=g application-group=fast\n");
+                         "WSGIScriptAlias /fast " +
+                         testAppPath("gilstate.py") + " process-group=g application-group=fast\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady("/fast")) << engine.log();
     EXPECT_EQ(httpGet(engine.port(), "/fast").status, 200);
@@ -202,8 +226,11 @@ TEST(Engine, FreeThreadingTurnsTheGilOffOnlyWhereItResolvesOn)
                          "<WSGIInterpreterOptions process-group=ft>\n"
                          "    WSGIFreeThreading On\n"
                          "</WSGIInterpreterOptions>\n"
-                         "WSGIScriptAlias /ft " + testAppPath("gilstate.py") + " process-group=ft application-group=%{GLOBAL}\n"
-                         "WSGIScriptAlias /gil " + testAppPath("gilstate.py") + " process-group=gil application-group=%{GLOBAL}\n");
+                         "WSGIScriptAlias /ft " +
+                         testAppPath("gilstate.py") +
+                         " process-group=ft application-group=%{GLOBAL}\n"
+                         "WSGIScriptAlias /gil " +
+                         testAppPath("gilstate.py") + " process-group=gil application-group=%{GLOBAL}\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady("/ft")) << engine.log();
     EXPECT_EQ(field(httpGet(engine.port(), "/ft").body, "gil_enabled"), "false");
@@ -216,7 +243,8 @@ TEST(Engine, FreeThreadingOnAGilBuildIsWarnedAndHasNoEffect)
 {
     EngineProcess engine("WSGIFreeThreading On\n"
                          "WSGIDaemonProcess g threads=2\n"
-                         "WSGIScriptAlias / " + testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
+                         "WSGIScriptAlias / " +
+                         testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     EXPECT_EQ(field(httpGet(engine.port(), "/").body, "gil_enabled"), "true");
@@ -226,8 +254,11 @@ TEST(Engine, FreeThreadingOnAGilBuildIsWarnedAndHasNoEffect)
 TEST(Engine, FlaskAndDjangoAppsWork)
 {
     EngineProcess engine("WSGIDaemonProcess g threads=4\n"
-                         "WSGIScriptAlias /flask " + appPath("flask_app.py") + " process-group=g application-group=flask\n"
-                         "WSGIScriptAlias /django " + appPath("django_app.py") + " process-group=g application-group=django\n");
+                         "WSGIScriptAlias /flask " +
+                         appPath("flask_app.py") +
+                         " process-group=g application-group=flask\n"
+                         "WSGIScriptAlias /django " +
+                         appPath("django_app.py") + " process-group=g application-group=django\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady("/flask/")) << engine.log();
     const auto flask = httpGet(engine.port(), "/flask/");
@@ -255,7 +286,8 @@ TEST(Engine, DemoConfigServesTheWorkload)
 TEST(EngineLimits, QueueTimeoutAnswers504)
 {
     EngineProcess engine("WSGIDaemonProcess g threads=1 queue-timeout=1\n"
-                         "WSGIScriptAlias / " + appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n");
+                         "WSGIScriptAlias / " +
+                         appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady("/?cpu_ms=0&wait_ms=0")) << engine.log();
     std::thread busy([&] { httpGet(engine.port(), "/?cpu_ms=0&wait_ms=3000"); });
@@ -269,9 +301,11 @@ TEST(EngineLimits, QueueTimeoutAnswers504)
 TEST(EngineLimits, ListenBacklogFullAnswers503)
 {
     if (directDispatch())
-        GTEST_SKIP() << "direct dispatch: listen-backlog is the kernel's accept queue, as for mod_wsgi's daemon socket";
+        GTEST_SKIP() << "direct dispatch: listen-backlog is the kernel's accept queue, as for mod_wsgi's "
+                        "daemon socket";
     EngineProcess engine("WSGIDaemonProcess g threads=1 listen-backlog=1\n"
-                         "WSGIScriptAlias / " + appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n");
+                         "WSGIScriptAlias / " +
+                         appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady("/?cpu_ms=0&wait_ms=0")) << engine.log();
     std::thread busy([&] { httpGet(engine.port(), "/?cpu_ms=0&wait_ms=1500"); });
@@ -290,7 +324,8 @@ TEST(EngineLimits, SocketTimeoutAnswers504AndTheThreadComesBack)
     if (directDispatch())
         GTEST_SKIP() << "direct dispatch: no hop between supervisor and worker for socket-timeout to guard";
     EngineProcess engine("WSGIDaemonProcess g threads=1 socket-timeout=1\n"
-                         "WSGIScriptAlias / " + appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n");
+                         "WSGIScriptAlias / " +
+                         appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady("/?cpu_ms=0&wait_ms=0")) << engine.log();
     const auto slow = httpGet(engine.port(), "/?cpu_ms=0&wait_ms=3000");
@@ -302,7 +337,8 @@ TEST(EngineLimits, SocketTimeoutAnswers504AndTheThreadComesBack)
 TEST(EngineLimits, MaximumRequestsRecyclesTheProcess)
 {
     EngineProcess engine("WSGIDaemonProcess g threads=1 maximum-requests=5\n"
-                         "WSGIScriptAlias / " + testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
+                         "WSGIScriptAlias / " +
+                         testAppPath("gilstate.py") + " process-group=g application-group=%{GLOBAL}\n");
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     // Direct mode learns the count in batches, so the replacement may take a moment to take over.
@@ -320,7 +356,8 @@ TEST(EngineLimits, MaximumRequestsRecyclesTheProcess)
 TEST(EngineConfig, ServiceScriptModeIsRejected)
 {
     const auto r = runEngineCommand("WSGIDaemonProcess g threads=0\n"
-                                    "WSGIScriptAlias / " + appPath("trivial.py") + " process-group=g\n");
+                                    "WSGIScriptAlias / " +
+                                    appPath("trivial.py") + " process-group=g\n");
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.output.find("threads=0"), std::string::npos) << r.output;
 }

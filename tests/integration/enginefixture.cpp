@@ -22,8 +22,14 @@ namespace wsgi::testing {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-fs::path sourceDir() { return WSGI_SOURCE_DIR; }
-fs::path binaryDir() { return WSGI_BINARY_DIR; }
+fs::path sourceDir()
+{
+    return WSGI_SOURCE_DIR;
+}
+fs::path binaryDir()
+{
+    return WSGI_BINARY_DIR;
+}
 
 std::vector<std::string> builtRuntimes()
 {
@@ -50,7 +56,10 @@ bool directDispatch()
     return d && (std::string(d) == "direct" || std::string(d) == "auto");
 }
 
-std::string appPath(const std::string& name) { return (sourceDir() / "resources" / "apps" / name).string(); }
+std::string appPath(const std::string& name)
+{
+    return (sourceDir() / "resources" / "apps" / name).string();
+}
 std::string testAppPath(const std::string& name)
 {
     return (sourceDir() / "tests" / "integration" / "apps" / name).string();
@@ -269,7 +278,8 @@ int portOf(const std::string& hostPort)
     return splitHostPort(hostPort, host, port) ? port : 0;
 }
 
-pid_t spawnEngine(const fs::path& dir, const std::vector<std::string>& args, const fs::path& out, const fs::path& err)
+pid_t spawnEngine(const fs::path& dir, const std::vector<std::string>& args, const fs::path& out,
+                  const fs::path& err)
 {
     const pid_t pid = fork();
     if (pid == 0) {
@@ -332,7 +342,10 @@ EngineProcess::~EngineProcess()
     fs::remove_all(m_dir, ec);
 }
 
-std::string EngineProcess::log() const { return slurp(m_dir / "stderr.txt"); }
+std::string EngineProcess::log() const
+{
+    return slurp(m_dir / "stderr.txt");
+}
 
 int EngineProcess::controlPort() const
 {
@@ -341,7 +354,10 @@ int EngineProcess::controlPort() const
     return ready && !ready->control.empty() ? portOf(ready->control) : 0;
 }
 
-std::string readFile(const fs::path& p) { return slurp(p); }
+std::string readFile(const fs::path& p)
+{
+    return slurp(p);
+}
 
 ControlClient::ControlClient(int port, std::string token) : m_connection(port), m_token(std::move(token))
 {

@@ -28,8 +28,8 @@ struct HttpResponse
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     bool chunked = false;
-    bool closed = false;     // the server closed the connection after this response
-    bool incomplete = false; // the connection ended before the body did
+    bool closed = false;                               // the server closed the connection after this response
+    bool incomplete = false;                           // the connection ended before the body did
     std::string header(const std::string& name) const; // case-insensitive, "" when absent
 };
 
@@ -119,7 +119,7 @@ private:
 
 std::string readFile(const std::filesystem::path& p);
 
-std::string appPath(const std::string& name);  // resources/apps/<name>
+std::string appPath(const std::string& name);     // resources/apps/<name>
 std::string testAppPath(const std::string& name); // tests/integration/apps/<name>
 
 } // namespace wsgi::testing

@@ -44,7 +44,8 @@ Measured measure(const std::string& config, int clients, const std::string& targ
 {
     Measured m;
     const std::string tokenFile =
-        (std::filesystem::temp_directory_path() / ("wsgi-gil-test-" + std::to_string(getpid()) + ".token")).string();
+        (std::filesystem::temp_directory_path() / ("wsgi-gil-test-" + std::to_string(getpid()) + ".token"))
+            .string();
     std::filesystem::remove(tokenFile);
     EngineProcess engine(config, {"--control", "127.0.0.1:0", "--control-token-file", tokenFile});
     EXPECT_TRUE(engine.started()) << engine.log();
@@ -66,7 +67,8 @@ Measured measure(const std::string& config, int clients, const std::string& targ
         });
     ControlClient control(engine.controlPort(), token);
     std::string error;
-    EXPECT_TRUE(Json::parse(control.request("subscribe", "\"interval_ms\":500"), error)->operator[]("ok").asBool());
+    EXPECT_TRUE(
+        Json::parse(control.request("subscribe", "\"interval_ms\":500"), error)->operator[]("ok").asBool());
     for (int i = 0; i < samples + 2; ++i) {
         const auto event = Json::parse(control.readEvent(std::chrono::seconds(10)), error);
         if (!event || i < 2)
@@ -89,9 +91,9 @@ Measured measure(const std::string& config, int clients, const std::string& targ
 
 std::string shape(int processes, int threads, const std::string& extra = "", const std::string& top = "")
 {
-    return top + "WSGIDaemonProcess g processes=" + std::to_string(processes) + " threads=" + std::to_string(threads) +
-           " " + extra + "\nWSGIScriptAlias / " + appPath("workload.py") +
-           " process-group=g application-group=%{GLOBAL}\n";
+    return top + "WSGIDaemonProcess g processes=" + std::to_string(processes) +
+           " threads=" + std::to_string(threads) + " " + extra + "\nWSGIScriptAlias / " +
+           appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n";
 }
 
 // Measurements on a shared machine: a run disturbed by other work is repeated (up to three runs);
@@ -126,7 +128,8 @@ double measureFullGilWait(int n)
     // that skew (time a request runs alone) small against the time they share the GIL.
     const std::string target = "/?wait_ms=0&cpu_ms=" + std::to_string(std::max(100, 800 / n));
     const std::string tokenFile =
-        (std::filesystem::temp_directory_path() / ("wsgi-gil-theory-" + std::to_string(getpid()) + ".token")).string();
+        (std::filesystem::temp_directory_path() / ("wsgi-gil-theory-" + std::to_string(getpid()) + ".token"))
+            .string();
     std::filesystem::remove(tokenFile);
     EngineProcess engine(shape(1, n), {"--control", "127.0.0.1:0", "--control-token-file", tokenFile});
     if (!engine.started())
@@ -195,9 +198,10 @@ TEST(GilWait, TenProcessesOfOneThreadHardlyWait)
 {
     withRetries("10x1 GIL wait", [](bool last) {
         const Measured m = measure(shape(10, 1), 10, "/", 4);
-        std::cout << "  " << m.requests << " requests, GIL wait p95 " << m.gilHandoff.percentile(95) << " us (hand-off), "
-                  << m.gilFull.percentile(95) << " us (full)" << std::endl;
-        const bool ok = m.requests > 50 && m.gilHandoff.percentile(95) < 500.0 && m.gilFull.percentile(95) < 500.0;
+        std::cout << "  " << m.requests << " requests, GIL wait p95 " << m.gilHandoff.percentile(95)
+                  << " us (hand-off), " << m.gilFull.percentile(95) << " us (full)" << std::endl;
+        const bool ok =
+            m.requests > 50 && m.gilHandoff.percentile(95) < 500.0 && m.gilFull.percentile(95) < 500.0;
         if (last || ok) {
             EXPECT_GT(m.requests, 50);
             EXPECT_LT(m.gilHandoff.percentile(95), 500.0) << "p95 us";
@@ -218,11 +222,14 @@ TEST(GilWait, SwitchIntervalShapesTheContention)
         const double fastP95 = fast.gilHandoff.percentile(95);
         const int64_t bump = countBetween(slow.gilHandoff, 4300, 5300);
         const int64_t valley = countBetween(slow.gilHandoff, 3000, 4000);
-        const double headSlow = double(countBetween(slow.gilHandoff, 0, 1000)) / double(std::max<int64_t>(1, slow.gilHandoff.count()));
-        const double headFast = double(countBetween(fast.gilHandoff, 0, 1000)) / double(std::max<int64_t>(1, fast.gilHandoff.count()));
-        std::cout << "  p95 at 5 ms " << slowP95 / 1000 << " ms, at 0.1 ms " << fastP95 / 1000 << " ms; waits in "
-                  << "[4.3, 5.3) ms " << bump << ", in [3, 4) ms " << valley << "; under 1 ms " << headSlow << " vs "
-                  << headFast << std::endl;
+        const double headSlow = double(countBetween(slow.gilHandoff, 0, 1000)) /
+                                double(std::max<int64_t>(1, slow.gilHandoff.count()));
+        const double headFast = double(countBetween(fast.gilHandoff, 0, 1000)) /
+                                double(std::max<int64_t>(1, fast.gilHandoff.count()));
+        std::cout << "  p95 at 5 ms " << slowP95 / 1000 << " ms, at 0.1 ms " << fastP95 / 1000
+                  << " ms; waits in "
+                  << "[4.3, 5.3) ms " << bump << ", in [3, 4) ms " << valley << "; under 1 ms " << headSlow
+                  << " vs " << headFast << std::endl;
         const bool ok = slow.requests > 100 && fast.requests > 100 && slowP95 > 3000.0 && bump > 2 * valley &&
                         fastP95 < slowP95 / 2 && headFast > headSlow;
         if (last || ok) {
@@ -244,7 +251,8 @@ TEST(GilWait, FreeThreadedProcessUsesMoreThanOneCoreAndHasNoGilWait)
     withRetries("free-threaded CPU", [](bool last) {
         const Measured m =
             measure(shape(1, 10, "python=3.13t", "WSGIFreeThreading On\n"), 10, "/?cpu_ms=20&wait_ms=0", 4);
-        std::cout << "  busiest sample: " << m.maxProcessCpu << " cores, " << m.requests << " requests" << std::endl;
+        std::cout << "  busiest sample: " << m.maxProcessCpu << " cores, " << m.requests << " requests"
+                  << std::endl;
         const bool ok = m.requests > 20 && m.maxProcessCpu > 1.5 && m.gilNotApplicable;
         if (last || ok) {
             EXPECT_GT(m.requests, 20);

@@ -13,13 +13,16 @@ using namespace wsgi::testing;
 namespace {
 
 // Tokens name files shared by all processes of a run; the pid keeps runs apart.
-std::string token(const std::string& name) { return name + std::to_string(getpid()); }
+std::string token(const std::string& name)
+{
+    return name + std::to_string(getpid());
+}
 
 std::string configFor(const std::string& mountPrefix, int processes = 1, int threads = 4)
 {
-    return "WSGIDaemonProcess spec processes=" + std::to_string(processes) + " threads=" + std::to_string(threads) +
-           "\nWSGIScriptAlias " + mountPrefix + " " + appPath("pep3333.py") +
-           " process-group=spec application-group=%{GLOBAL}\n";
+    return "WSGIDaemonProcess spec processes=" + std::to_string(processes) +
+           " threads=" + std::to_string(threads) + "\nWSGIScriptAlias " + mountPrefix + " " +
+           appPath("pep3333.py") + " process-group=spec application-group=%{GLOBAL}\n";
 }
 
 class Pep3333 : public ::testing::Test
@@ -50,7 +53,8 @@ EngineProcess* Pep3333::s_engine = nullptr;
 
 TEST_F(Pep3333, EnvironSplitsScriptNameAndPathInfoAndMapsHeaders)
 {
-    const auto r = httpGet(port(), "/spec/environ?a=1&b=%20", "X-Custom-Thing: hello\r\nX-Custom-Thing: again\r\n");
+    const auto r =
+        httpGet(port(), "/spec/environ?a=1&b=%20", "X-Custom-Thing: hello\r\nX-Custom-Thing: again\r\n");
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_NE(r.body.find("\"SCRIPT_NAME\": \"/spec\""), std::string::npos) << r.body;
     EXPECT_NE(r.body.find("\"PATH_INFO\": \"/environ\""), std::string::npos) << r.body;
@@ -164,7 +168,8 @@ TEST_F(Pep3333, CloseIsCalledWhenTheClientGoesAway)
 {
     {
         HttpConnection c(port());
-        c.send("GET /spec/close?token=" + token("gone") + "&parts=50&delay_ms=20 HTTP/1.1\r\nHost: x\r\n\r\n");
+        c.send("GET /spec/close?token=" + token("gone") +
+               "&parts=50&delay_ms=20 HTTP/1.1\r\nHost: x\r\n\r\n");
         c.readUntil("part", std::chrono::seconds(5));
     } // disconnect mid-response
     std::string body;
@@ -251,7 +256,9 @@ TEST_F(Pep3333, MalformedRequestsGetClearErrors)
              {"GARBAGE\r\n\r\n", 400},
              {"GET /spec/head HTTP/1.1\r\n\r\n", 400}, // no Host
              {"GET /spec/head HTTP/2.0\r\nHost: x\r\n\r\n", 505},
-             {"POST /spec/input/read HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
+             {"POST /spec/input/read HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: "
+              "chunked\r\n\r\n",
+              400},
              {"POST /spec/input/read HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400},
              {"POST /spec/input/read HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501},
              {"GET /spec/head HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n", 400},

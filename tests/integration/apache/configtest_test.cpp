@@ -29,7 +29,9 @@ TEST(ApacheConfigtest, EveryGeneratedModelsModWsgi4SnippetPasses)
         }
         root.writeConfig(r.text);
         const RunResult t = root.configtest();
-        ASSERT_EQ(t.exitCode, 0) << "model " << i << ": apache2 -t said:\n" << t.output << "\nfor:\n" << r.text;
+        ASSERT_EQ(t.exitCode, 0) << "model " << i << ": apache2 -t said:\n"
+                                 << t.output << "\nfor:\n"
+                                 << r.text;
         EXPECT_NE(t.output.find("Syntax OK"), std::string::npos) << t.output;
     }
     EXPECT_GT(scripts, 20);
@@ -38,9 +40,10 @@ TEST(ApacheConfigtest, EveryGeneratedModelsModWsgi4SnippetPasses)
 TEST(ApacheConfigtest, ModWsgi6OnlyTextFailsUnderModWsgi4)
 {
     // The reverse check: what the 4.9 export removes really is refused by Debian's mod_wsgi.
-    for (const char* line : {"WSGIDaemonProcess g switch-interval=0.002", "WSGIDaemonProcess g python=3.13t",
-                             "WSGISwitchInterval 0.002", "WSGIPerInterpreterGIL On",
-                             "WSGIDaemonProcess g interrupt-timeout=5", "WSGIDaemonProcess g response-flush-delay=5"}) {
+    for (const char* line :
+         {"WSGIDaemonProcess g switch-interval=0.002", "WSGIDaemonProcess g python=3.13t",
+          "WSGISwitchInterval 0.002", "WSGIPerInterpreterGIL On", "WSGIDaemonProcess g interrupt-timeout=5",
+          "WSGIDaemonProcess g response-flush-delay=5"}) {
         ApacheRoot root;
         root.writeConfig(std::string(line) + "\n");
         const RunResult t = root.configtest();

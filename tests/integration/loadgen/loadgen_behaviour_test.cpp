@@ -56,7 +56,8 @@ TEST(LoadgenBehaviour, RequestCountMatchesWhatTheServerSaw)
     EXPECT_EQ(r.latencyUncorrected.count(), 3000);
     EXPECT_GT(r.achievedRate, 0);
     // Every byte of every answer: status line + Content-Length header + body.
-    const int64_t answer = int64_t(std::string("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n").size()) + 100;
+    const int64_t answer =
+        int64_t(std::string("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n").size()) + 100;
     EXPECT_EQ(r.bytesRead, 3000 * answer);
 }
 

@@ -32,11 +32,12 @@ void onSignal(int)
 {
     if (!problem.empty())
         std::fprintf(stderr, "%s\n", problem.c_str());
-    std::fprintf(stderr,
-                 "usage: %s --url http://HOST:PORT/PATH [--concurrency N] [--threads T] [--duration S]\n"
-                 "          [--warmup S] [--rate R] [--requests N] [--timeout MS] [--method M]\n"
-                 "          [--header 'Name: value']... [--body TEXT | --body-file PATH] [--json] [--quiet]\n",
-                 argv0);
+    std::fprintf(
+        stderr,
+        "usage: %s --url http://HOST:PORT/PATH [--concurrency N] [--threads T] [--duration S]\n"
+        "          [--warmup S] [--rate R] [--requests N] [--timeout MS] [--method M]\n"
+        "          [--header 'Name: value']... [--body TEXT | --body-file PATH] [--json] [--quiet]\n",
+        argv0);
     std::exit(2);
 }
 
@@ -116,9 +117,9 @@ int main(int argc, char** argv)
     ProgressCallback progress;
     if (!quiet) {
         progress = [](const LoadProgress& p) {
-            std::fprintf(stderr, "  %5.1fs of %.0fs%s: %lld requests, %lld errors, %.0f req/s now\n", p.elapsedSec,
-                         p.plannedSec, p.warmingUp ? " (warm-up)" : "", (long long)p.requests, (long long)p.errors,
-                         p.currentRate);
+            std::fprintf(stderr, "  %5.1fs of %.0fs%s: %lld requests, %lld errors, %.0f req/s now\n",
+                         p.elapsedSec, p.plannedSec, p.warmingUp ? " (warm-up)" : "", (long long)p.requests,
+                         (long long)p.errors, p.currentRate);
         };
     }
     const LoadResult result = LoadGenerator().run(spec, progress, &g_cancel);

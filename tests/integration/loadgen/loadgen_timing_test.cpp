@@ -117,7 +117,9 @@ TEST(LoadgenTiming, PercentilesMatchAKnownServiceTimeDistribution)
     // keep the comparison about the generator, not about the scheduler noise of a shared 2-core host;
     // for the same reason a run that disagrees is repeated (up to 3 times) before the test fails.
     const double expected50 = 55000, expected99 = 104000;
-    auto within = [](double measured, double reference) { return std::abs(measured - reference) <= 0.10 * reference; };
+    auto within = [](double measured, double reference) {
+        return std::abs(measured - reference) <= 0.10 * reference;
+    };
     AccuracyRun run;
     bool agreed = false;
     for (int attempt = 0; attempt < 3 && !agreed; ++attempt) {

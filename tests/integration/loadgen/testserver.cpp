@@ -90,7 +90,7 @@ struct TestServer::Thread
     int listenFd = -1;
     int epfd = -1;
     std::thread thread;
-    std::vector<std::unique_ptr<Conn>> conns; // by fd
+    std::vector<std::unique_ptr<Conn>> conns;               // by fd
     std::vector<std::tuple<int64_t, int, uint32_t>> timers; // min-heap (due, fd, generation)
     uint32_t nextGeneration = 1;
     Histogram service;
@@ -98,10 +98,7 @@ struct TestServer::Thread
     std::string body;
 };
 
-TestServer::TestServer(TestServerOptions options)
-    : m_options(std::move(options))
-{
-}
+TestServer::TestServer(TestServerOptions options) : m_options(std::move(options)) {}
 
 TestServer::~TestServer()
 {
@@ -156,7 +153,8 @@ bool TestServer::start(uint16_t port)
         ev.data.fd = t->listenFd;
         ::epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->listenFd, &ev);
         t->body.assign(m_options.bodyBytes, 'x');
-        t->defaultResponse = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(m_options.bodyBytes) + "\r\n\r\n" + t->body;
+        t->defaultResponse = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(m_options.bodyBytes) +
+                             "\r\n\r\n" + t->body;
         m_threads.push_back(std::move(t));
     }
     for (auto& t : m_threads)
@@ -212,7 +210,8 @@ void TestServer::loop(Thread* t)
 
     flush = [&](Conn* c) -> bool {
         while (c->outOffset < c->out.size()) {
-            const ssize_t n = ::send(c->fd, c->out.data() + c->outOffset, c->out.size() - c->outOffset, MSG_NOSIGNAL);
+            const ssize_t n =
+                ::send(c->fd, c->out.data() + c->outOffset, c->out.size() - c->outOffset, MSG_NOSIGNAL);
             if (n > 0) {
                 c->outOffset += size_t(n);
                 continue;
@@ -381,10 +380,10 @@ void TestServer::loop(Thread* t)
                 // The common case, a whole request in one read with nothing queued: answer it from
                 // the read buffer without copying.
                 if (c->in.empty() && !c->pending && c->out.empty() && size_t(got) >= 4 &&
-                    memcmp(buf + got - 4, "\r\n\r\n", 4) == 0 && !m_options.silent && !m_options.serviceTimeUs &&
-                    m_options.statusCycle.empty() && !m_options.chunked && !m_options.closeEvery &&
-                    !m_options.resetEvery && !m_options.dropEvery && !m_options.garbageEvery &&
-                    m_stallStartUs.load(std::memory_order_relaxed) == 0 &&
+                    memcmp(buf + got - 4, "\r\n\r\n", 4) == 0 && !m_options.silent &&
+                    !m_options.serviceTimeUs && m_options.statusCycle.empty() && !m_options.chunked &&
+                    !m_options.closeEvery && !m_options.resetEvery && !m_options.dropEvery &&
+                    !m_options.garbageEvery && m_stallStartUs.load(std::memory_order_relaxed) == 0 &&
                     memmem(buf, size_t(got), "\r\n\r\n", 4) == buf + got - 4 &&
                     requestBodyLength(buf, buf + got) == 0) {
                     m_requests.fetch_add(1, std::memory_order_relaxed);

@@ -20,8 +20,8 @@ namespace wsgi::loadgen::test {
 struct TestServerOptions
 {
     int threads = 1;
-    size_t bodyBytes = 16;     // response body size
-    bool chunked = false;      // Transfer-Encoding: chunked, 100-byte chunks
+    size_t bodyBytes = 16;        // response body size
+    bool chunked = false;         // Transfer-Encoding: chunked, 100-byte chunks
     std::vector<int> statusCycle; // status of request i = cycle[i % size]; empty: always 200
     // Service time of request i, microseconds; empty: answer at once. Responses are delayed with
     // timers, so a slow answer never holds up another connection.

@@ -50,7 +50,8 @@ int main(int argc, char** argv)
         else if (a == "--max-seconds")
             maxSeconds = std::atof(value());
         else {
-            std::fprintf(stderr, "usage: %s [--port P] [--threads N] [--body-bytes B] [--max-seconds S]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--port P] [--threads N] [--body-bytes B] [--max-seconds S]\n",
+                         argv[0]);
             return 2;
         }
     }

@@ -26,7 +26,8 @@ class Tree
 public:
     Tree()
     {
-        m_root = fs::temp_directory_path() / ("wsgi-import-" + std::to_string(::getpid()) + "-" + std::to_string(s_count++));
+        m_root = fs::temp_directory_path() /
+                 ("wsgi-import-" + std::to_string(::getpid()) + "-" + std::to_string(s_count++));
         fs::create_directories(m_root);
     }
     ~Tree()
@@ -80,7 +81,7 @@ TEST(ConfigImport, IncludesFollowServerRootWildcardsAndDirectoriesInHttpdOrder)
     const ImportedConfig c = importConfigFile(main);
     EXPECT_EQ(countSeverity(c.findings, Severity::Error), 0) << describe(c.findings);
     EXPECT_EQ(shortNames(c, tree), (std::vector<std::string>{"httpd.conf", "mods/a.load", "mods/b.load",
-                                                              "conf.d/one.conf", "conf.d/sub/two.conf"}));
+                                                             "conf.d/one.conf", "conf.d/sub/two.conf"}));
     std::vector<std::string> groups;
     for (const DaemonProcess* d : c.model.allDaemons())
         groups.push_back(d->name);
@@ -97,8 +98,8 @@ TEST(ConfigImport, ServerRootDirectiveAndIncludesRelativeToTheIncludingFile)
     Tree tree;
     tree.write("root/extra.conf", "WSGIDaemonProcess viaServerRoot\n");
     tree.write("site/local.conf", "WSGIDaemonProcess besideTheFile\n");
-    const std::string main =
-        tree.write("site/main.conf", "ServerRoot " + tree.path("root") + "\nInclude extra.conf\nInclude local.conf\n");
+    const std::string main = tree.write("site/main.conf", "ServerRoot " + tree.path("root") +
+                                                              "\nInclude extra.conf\nInclude local.conf\n");
     const ImportedConfig c = importConfigFile(main);
     ASSERT_EQ(c.model.server.daemons.size(), 2u) << describe(c.findings);
     EXPECT_EQ(c.model.server.daemons[1].name, "besideTheFile");
@@ -111,20 +112,24 @@ TEST(ConfigImport, MissingIncludesAndCyclesAreErrorsNamingTheLine)
     Tree tree;
     tree.write("a.conf", "Include b.conf\n");
     tree.write("b.conf", "# b\nInclude a.conf\n");
-    const std::string main = tree.write("a.conf", "Include b.conf\nInclude nothere.conf\nInclude none/*.conf\n");
+    const std::string main =
+        tree.write("a.conf", "Include b.conf\nInclude nothere.conf\nInclude none/*.conf\n");
     const ImportedConfig c = importConfigFile(main);
     const Finding* cycle = findFinding(c.findings, "E-INCLUDE-CYCLE", 2);
     ASSERT_NE(cycle, nullptr) << describe(c.findings);
     EXPECT_EQ(cycle->where.file, tree.path("b.conf"));
     EXPECT_TRUE(contains(cycle->message, "form a cycle"));
-    EXPECT_TRUE(contains(EXPECT_FINDING(c, Severity::Error, "E-INCLUDE", 2)->message, "Could not open configuration file"));
-    EXPECT_TRUE(contains(EXPECT_FINDING(c, Severity::Error, "E-INCLUDE", 3)->message, "No matches for the wildcard"));
+    EXPECT_TRUE(contains(EXPECT_FINDING(c, Severity::Error, "E-INCLUDE", 2)->message,
+                         "Could not open configuration file"));
+    EXPECT_TRUE(
+        contains(EXPECT_FINDING(c, Severity::Error, "E-INCLUDE", 3)->message, "No matches for the wildcard"));
 }
 
 TEST(ConfigImport, IncludeInsideAVirtualHostKeepsItsScope)
 {
     Tree tree;
-    tree.write("vhost-wsgi.conf", "WSGIDaemonProcess site\nWSGIScriptAlias / /srv/site.py process-group=site\n");
+    tree.write("vhost-wsgi.conf",
+               "WSGIDaemonProcess site\nWSGIScriptAlias / /srv/site.py process-group=site\n");
     const std::string main = tree.write("httpd.conf", "<VirtualHost *:80>\n  ServerName www.example\n"
                                                       "  Include vhost-wsgi.conf\n</VirtualHost>\n");
     const ImportedConfig c = importConfigFile(main);
@@ -139,12 +144,13 @@ TEST(ConfigImport, IncludeInsideAVirtualHostKeepsItsScope)
 
 TEST(ConfigImport, MpmSettingsByIfModuleAndTheLaterLineWins)
 {
-    const ImportedConfig c = importConfig("StartServers 4\n"
-                                          "<IfModule mpm_event_module>\n  StartServers 2\n  MaxClients 200\n</IfModule>\n"
-                                          "<IfModule worker.c>\n  StartServers 7\n</IfModule>\n"
-                                          "<IfModule !mpm_prefork_module>\n  ThreadsPerChild 20\n</IfModule>\n"
-                                          "StartServers 5\n",
-                                          "/etc/apache2/mpm.conf");
+    const ImportedConfig c =
+        importConfig("StartServers 4\n"
+                     "<IfModule mpm_event_module>\n  StartServers 2\n  MaxClients 200\n</IfModule>\n"
+                     "<IfModule worker.c>\n  StartServers 7\n</IfModule>\n"
+                     "<IfModule !mpm_prefork_module>\n  ThreadsPerChild 20\n</IfModule>\n"
+                     "StartServers 5\n",
+                     "/etc/apache2/mpm.conf");
     ASSERT_EQ(c.model.mpm.size(), 3u);
     EXPECT_FALSE(c.model.mpm[0].module);
     EXPECT_EQ(c.model.mpm[0].values.size(), 3u); // 4, ThreadsPerChild (negated: unconditional), 5
@@ -159,10 +165,11 @@ TEST(ConfigImport, MpmSettingsByIfModuleAndTheLaterLineWins)
 
 TEST(ConfigImport, ConditionalSectionsAreEnteredAndOtherSectionsLeftAlone)
 {
-    const ImportedConfig c = importConfig("<IfModule wsgi_module>\n<IfDefine X>\n<IfDirective WSGIDaemonProcess>\n"
-                                          "WSGIDaemonProcess inside\n</IfDirective>\n</IfDefine>\n</IfModule>\n"
-                                          "<Macro M $x>\nWSGIDaemonProcess macro$x\n</Macro>\n",
-                                          "/etc/apache2/c.conf");
+    const ImportedConfig c =
+        importConfig("<IfModule wsgi_module>\n<IfDefine X>\n<IfDirective WSGIDaemonProcess>\n"
+                     "WSGIDaemonProcess inside\n</IfDirective>\n</IfDefine>\n</IfModule>\n"
+                     "<Macro M $x>\nWSGIDaemonProcess macro$x\n</Macro>\n",
+                     "/etc/apache2/c.conf");
     ASSERT_EQ(c.model.server.daemons.size(), 1u);
     EXPECT_EQ(c.model.server.daemons.front().name, "inside");
 }
@@ -193,7 +200,8 @@ TEST(ConfigImport, SeedVirtualHostsBuildTheModel)
     ASSERT_EQ(http.daemons.size(), 1u);
     EXPECT_EQ(http.daemons[0].name, "app1");
     EXPECT_EQ(http.daemons[0].options.items,
-              (std::vector<NameValue>{{"user", "http"}, {"group", "http"}, {"processes", "10"}, {"threads", "20"}}));
+              (std::vector<NameValue>{
+                  {"user", "http"}, {"group", "http"}, {"processes", "10"}, {"threads", "20"}}));
     ASSERT_EQ(http.directives.size(), 2u);
     EXPECT_EQ(http.directives[0].name, "WSGIProcessGroup");
     EXPECT_EQ(http.directives[1].args, (std::vector<std::string>{"app1"}));

@@ -67,10 +67,12 @@ TEST(DocumentExport, EditedOptionRewritesOnlyThatDirectiveWithItsIndentation)
     edited.mpm[0].values[1].value = "200";
     const std::string out = exportFor(c, edited, Dialect::Engine);
     std::string expected = kSite;
-    expected.replace(expected.find("WSGIDaemonProcess app"), std::string("WSGIDaemonProcess app processes=2 \\\n    threads=5 python=3.13\n").size(),
+    expected.replace(expected.find("WSGIDaemonProcess app"),
+                     std::string("WSGIDaemonProcess app processes=2 \\\n    threads=5 python=3.13\n").size(),
                      "WSGIDaemonProcess app processes=2 threads=8 python=3.13\n");
     expected.replace(expected.find("\tMaxRequestWorkers 150"), 22, "\tMaxRequestWorkers 200");
-    expected.replace(expected.find("process-group=app\n"), 18, "process-group=app application-group=%{GLOBAL}\n");
+    expected.replace(expected.find("process-group=app\n"), 18,
+                     "process-group=app application-group=%{GLOBAL}\n");
     EXPECT_EQ(out, expected);
 }
 
@@ -114,7 +116,8 @@ TEST(DocumentExport, ModWsgi4RewritesWhatItMustAndCommentsOutWhatItCannot)
                               "# WSGIPerInterpreterGIL On\n# </WSGIInterpreterOptions>\n"))
         << out;
     // Everything else as it was.
-    EXPECT_TRUE(contains(out, "<IfModule mpm_event_module>\n\tStartServers 2\n\tMaxRequestWorkers 150\n</IfModule>\n"));
+    EXPECT_TRUE(contains(
+        out, "<IfModule mpm_event_module>\n\tStartServers 2\n\tMaxRequestWorkers 150\n</IfModule>\n"));
     EXPECT_TRUE(contains(out, "\tServerName www.example\n\tDocumentRoot /var/www\n"));
 }
 

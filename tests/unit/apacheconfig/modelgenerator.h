@@ -43,15 +43,18 @@ public:
         if (chance(0.3))
             m.server.directives.push_back({"WSGIPythonHome", {"/usr"}, {}, {}});
         if (chance(0.3))
-            m.server.directives.push_back({"WSGIPythonPath", {pick({"/srv/lib", "/srv/a:/srv/b", "/srv/my lib"})}, {}, {}});
+            m.server.directives.push_back(
+                {"WSGIPythonPath", {pick({"/srv/lib", "/srv/a:/srv/b", "/srv/my lib"})}, {}, {}});
         if (chance(0.3))
-            m.server.directives.push_back({"WSGISwitchInterval", {pick({"0.001", "0.0025", "0.01"})}, {}, {}});
+            m.server.directives.push_back(
+                {"WSGISwitchInterval", {pick({"0.001", "0.0025", "0.01"})}, {}, {}});
         if (chance(0.2))
             m.server.directives.push_back({"WSGIPerInterpreterGIL", {pick({"On", "Off"})}, {}, {}});
         if (chance(0.15))
             m.server.directives.push_back({"WSGIFreeThreading", {pick({"On", "Off"})}, {}, {}});
         if (chance(0.2))
-            m.server.directives.push_back({"WSGIApplicationGroup", {pick({"%{GLOBAL}", "shared", "%{RESOURCE}"})}, {}, {}});
+            m.server.directives.push_back(
+                {"WSGIApplicationGroup", {pick({"%{GLOBAL}", "shared", "%{RESOURCE}"})}, {}, {}});
 
         const int serverDaemons = int(uniform(0, 3));
         for (int i = 0; i < serverDaemons; ++i)
@@ -93,16 +96,23 @@ public:
 
 private:
     bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(m_rng) < p; }
-    long long uniform(long long lo, long long hi) { return std::uniform_int_distribution<long long>(lo, hi)(m_rng); }
-    std::string pick(const std::vector<std::string>& from) { return from[std::size_t(uniform(0, long(from.size()) - 1))]; }
+    long long uniform(long long lo, long long hi)
+    {
+        return std::uniform_int_distribution<long long>(lo, hi)(m_rng);
+    }
+    std::string pick(const std::vector<std::string>& from)
+    {
+        return from[std::size_t(uniform(0, long(from.size()) - 1))];
+    }
 
     MpmBlock mpmBlock(std::optional<MpmKind> module)
     {
         MpmBlock b;
         b.module = module;
-        const std::vector<std::string> names = {"StartServers", "ServerLimit", "ThreadLimit", "ThreadsPerChild",
-                                                "MaxRequestWorkers", "MaxClients", "MinSpareThreads",
-                                                "MaxSpareThreads", "MaxConnectionsPerChild"};
+        const std::vector<std::string> names = {
+            "StartServers",    "ServerLimit",       "ThreadLimit",
+            "ThreadsPerChild", "MaxRequestWorkers", "MaxClients",
+            "MinSpareThreads", "MaxSpareThreads",   "MaxConnectionsPerChild"};
         const int n = int(uniform(1, 5));
         for (int i = 0; i < n; ++i) {
             const std::string name = pick(names);
@@ -193,7 +203,8 @@ private:
             else if (!restrict)
                 a.options.set("process-group", "%{GLOBAL}");
             if (chance(0.6))
-                a.options.set("application-group", pick({"%{GLOBAL}", "app" + std::to_string(i), "%{RESOURCE}"}));
+                a.options.set("application-group",
+                              pick({"%{GLOBAL}", "app" + std::to_string(i), "%{RESOURCE}"}));
             if (chance(0.2))
                 a.options.set("callable-object", "app");
             if (chance(0.2))

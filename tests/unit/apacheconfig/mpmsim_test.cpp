@@ -77,7 +77,8 @@ TEST(MpmSim, SeedCase2StartsAtTwoGrowsWithLoadAndNeverFallsBelowThreeOnceGrown)
         peak = std::max(peak, sample.processes);
     EXPECT_GE(peak, 5); // 100 busy + at least 25 idle needs 5 processes of 25
     EXPECT_LE(peak, 6); // MaxClients 150 / 25
-    // Once grown, idle load shrinks it one a second back to 3 processes (75 idle = MaxSpareThreads), no lower.
+    // Once grown, idle load shrinks it one a second back to 3 processes (75 idle = MaxSpareThreads), no
+    // lower.
     for (int t = 12; t <= 60; ++t)
         EXPECT_GE(sim.samples[t].processes, 3) << "second " << t;
     EXPECT_EQ(sim.samples.back().processes, 3);
@@ -138,7 +139,8 @@ TEST(MpmSim, WorkerAndEventDifferAtTheScoreboardCeiling)
     const Simulation event = simulate(MpmKind::Event, s, profile("0:90"), 10);
     EXPECT_EQ(event.effective.used.maxRequestWorkers, 100);
     EXPECT_EQ(event.samples.back().processes, 4);
-    EXPECT_NE(event.samples.back().event.find("within MinSpareThreads of MaxRequestWorkers"), std::string::npos)
+    EXPECT_NE(event.samples.back().event.find("within MinSpareThreads of MaxRequestWorkers"),
+              std::string::npos)
         << event.samples.back().event;
     const Simulation worker = simulate(MpmKind::Worker, s, profile("0:90"), 10);
     EXPECT_EQ(worker.samples.back().processes, 4);
@@ -151,9 +153,9 @@ TEST(MpmSettings, StartupCorrectionsReportTheValueApacheUses)
     s.threadsPerChild = 100;   // > ThreadLimit -> 64
     s.maxRequestWorkers = 150; // not a multiple of 64 -> 128
     s.serverLimit = 16;
-    s.startServers = 5;        // > 128/64 = 2 -> 2
-    s.minSpareThreads = 0;     // -> 1
-    s.maxSpareThreads = 10;    // < 1 + 64 + 1 -> 66
+    s.startServers = 5;     // > 128/64 = 2 -> 2
+    s.minSpareThreads = 0;  // -> 1
+    s.maxSpareThreads = 10; // < 1 + 64 + 1 -> 66
     const Effective e = applyStartupCorrections(s);
     EXPECT_EQ(e.used.threadsPerChild, 64);
     EXPECT_EQ(e.used.maxRequestWorkers, 128);

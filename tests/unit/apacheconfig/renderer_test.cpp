@@ -37,7 +37,8 @@ WsgiModel modelOf(const std::string& text)
     options.followIncludes = false;
     const ImportedConfig c = importConfig(text, "/etc/apache2/t.conf", options);
     // The engine's rules reject options it does not run (request-timeout); the text itself must be sound.
-    EXPECT_EQ(countCode(c.findings, "E-SYNTAX") + countCode(c.findings, "E-UNKNOWN-OPTION"), 0) << describe(c.findings);
+    EXPECT_EQ(countCode(c.findings, "E-SYNTAX") + countCode(c.findings, "E-UNKNOWN-OPTION"), 0)
+        << describe(c.findings);
     return c.model;
 }
 
@@ -70,8 +71,8 @@ TEST(Renderer, QuotesOnlyWhereApacheNeedsItAndReadsEveryWordBack)
     EXPECT_EQ(quoteConfigWord("it's"), "\"it's\"");
     EXPECT_EQ(quoteConfigWord("a'b\"c"), "'a\\'b\"c'");
     EXPECT_EQ(quoteConfigWord("C:\\x\\"), "'C:\\\\x\\\\'");
-    for (const char* word : {"", "plain", "two words", "it's", "say \"hi\"", "a'b\"c", "back\\slash\\", "\\\\", "'",
-                             "\"", "tab\there", "#hash", "trailing "}) {
+    for (const char* word : {"", "plain", "two words", "it's", "say \"hi\"", "a'b\"c", "back\\slash\\",
+                             "\\\\", "'", "\"", "tab\there", "#hash", "trailing "}) {
         std::size_t pos = 0;
         const std::string written = quoteConfigWord(word);
         EXPECT_EQ(getWordConf(written, pos), word) << written;
@@ -82,19 +83,21 @@ TEST(Renderer, QuotesOnlyWhereApacheNeedsItAndReadsEveryWordBack)
 TEST(Renderer, ReferenceExampleForModWsgi6)
 {
     const RenderResult r = render(modelOf(kReference), Dialect::ModWsgi6);
-    EXPECT_EQ(r.text, "WSGIRestrictEmbedded On\n"
-                      "WSGIDaemonProcess parallel processes=1 threads=15 display-name='%{GROUP}' request-timeout=60 \\\n"
-                      "    queue-timeout=45 graceful-timeout=15 switch-interval=0.002\n"
-                      "WSGIDaemonProcess simple processes=4 threads=5 display-name='%{GROUP}'\n"
-                      "<WSGIInterpreterOptions process-group=parallel application-group=cpu_app>\n"
-                      "    WSGIPerInterpreterGIL On\n"
-                      "    WSGISwitchInterval 0.001\n"
-                      "</WSGIInterpreterOptions>\n"
-                      "<VirtualHost *:80>\n"
-                      "    ServerName app.example.com\n"
-                      "    WSGIScriptAlias /cpu /srv/cpu/wsgi.py process-group=parallel application-group=cpu_app\n"
-                      "    WSGIScriptAlias /www /srv/www/wsgi.py process-group=simple application-group=%{GLOBAL}\n"
-                      "</VirtualHost>\n");
+    EXPECT_EQ(
+        r.text,
+        "WSGIRestrictEmbedded On\n"
+        "WSGIDaemonProcess parallel processes=1 threads=15 display-name='%{GROUP}' request-timeout=60 \\\n"
+        "    queue-timeout=45 graceful-timeout=15 switch-interval=0.002\n"
+        "WSGIDaemonProcess simple processes=4 threads=5 display-name='%{GROUP}'\n"
+        "<WSGIInterpreterOptions process-group=parallel application-group=cpu_app>\n"
+        "    WSGIPerInterpreterGIL On\n"
+        "    WSGISwitchInterval 0.001\n"
+        "</WSGIInterpreterOptions>\n"
+        "<VirtualHost *:80>\n"
+        "    ServerName app.example.com\n"
+        "    WSGIScriptAlias /cpu /srv/cpu/wsgi.py process-group=parallel application-group=cpu_app\n"
+        "    WSGIScriptAlias /www /srv/www/wsgi.py process-group=simple application-group=%{GLOBAL}\n"
+        "</VirtualHost>\n");
     // python= is the only change, and it is said.
     ASSERT_EQ(r.findings.size(), 1u) << describe(r.findings);
     EXPECT_EQ(r.findings[0].code, "N-ENGINE-ONLY");
@@ -105,9 +108,11 @@ TEST(Renderer, ReferenceExampleForModWsgi6)
 TEST(Renderer, CommentsExplainEachNonDefaultValueAndEveryChange)
 {
     const RenderResult r = render(modelOf(kReference), Dialect::ModWsgi6, true);
-    EXPECT_TRUE(contains(r.text, "# Daemon group 'parallel': 1 process x 15 threads = 15 requests at once.\n"));
-    EXPECT_TRUE(contains(r.text, "#   queue-timeout=45: 504 for requests that waited this many seconds for a thread "
-                                 "(0 = never) (default 0)\n"));
+    EXPECT_TRUE(
+        contains(r.text, "# Daemon group 'parallel': 1 process x 15 threads = 15 requests at once.\n"));
+    EXPECT_TRUE(contains(r.text,
+                         "#   queue-timeout=45: 504 for requests that waited this many seconds for a thread "
+                         "(0 = never) (default 0)\n"));
     EXPECT_TRUE(contains(r.text, "#   threads=5: request threads per process (default 15)\n"));
     EXPECT_FALSE(contains(r.text, "graceful-timeout=15:")); // the default needs no explanation
     EXPECT_TRUE(contains(r.text, "# python=3.13 left out: it picks the engine's Python runtime"));
@@ -147,8 +152,9 @@ TEST(Renderer, ModWsgi4GetsSwitchIntervalsThroughImportScripts)
                                           "WSGISwitchInterval 0.01\n"),
                                   Dialect::ModWsgi4, true, 1000);
     EXPECT_TRUE(contains(r.text, "WSGIDaemonProcess app processes=2\n")) << r.text;
-    EXPECT_TRUE(contains(r.text, "WSGIImportScript /etc/apache2/scripts/app-switch-interval.py process-group=app "
-                                 "application-group=%{GLOBAL}\n"))
+    EXPECT_TRUE(contains(r.text,
+                         "WSGIImportScript /etc/apache2/scripts/app-switch-interval.py process-group=app "
+                         "application-group=%{GLOBAL}\n"))
         << r.text;
     const GeneratedFile* daemon = fileNamed(r, "/etc/apache2/scripts/app-switch-interval.py");
     ASSERT_NE(daemon, nullptr);
@@ -169,7 +175,8 @@ TEST(Renderer, ModWsgi4GetsSwitchIntervalsThroughImportScripts)
 
 TEST(Renderer, ModWsgi4WithEmbeddedModeOffHasNoEmbeddedIntervalToSet)
 {
-    const RenderResult r = render(modelOf("WSGIRestrictEmbedded On\nWSGISwitchInterval 0.01\n"), Dialect::ModWsgi4);
+    const RenderResult r =
+        render(modelOf("WSGIRestrictEmbedded On\nWSGISwitchInterval 0.01\n"), Dialect::ModWsgi4);
     EXPECT_TRUE(r.files.empty());
     const Finding* f = findFinding(r.findings, "W-NOT-IN-TARGET", 2);
     ASSERT_NE(f, nullptr) << describe(r.findings);
@@ -178,24 +185,28 @@ TEST(Renderer, ModWsgi4WithEmbeddedModeOffHasNoEmbeddedIntervalToSet)
 
 TEST(Renderer, ModWsgi4CarriesContainerSettingsOverWherePossible)
 {
-    const RenderResult r = render(modelOf("WSGIDaemonProcess app python-path=/srv/base\n"
-                                          "<WSGIInterpreterOptions process-group=app>\n"
-                                          "WSGISwitchInterval 0.004\n"
-                                          "WSGIPythonPath /srv/extra\n"
-                                          "WSGIPerInterpreterGIL Off\n"
-                                          "</WSGIInterpreterOptions>\n"
-                                          "<WSGIInterpreterOptions>\nWSGIRestrictStdout Off\n</WSGIInterpreterOptions>\n"
-                                          "<WSGIInterpreterOptions process-group=app application-group=cpu>\n"
-                                          "WSGIPythonPath /srv/cpu\nWSGIFreeThreading On\n</WSGIInterpreterOptions>\n"),
-                                  Dialect::ModWsgi4, false, 1000);
+    const RenderResult r =
+        render(modelOf("WSGIDaemonProcess app python-path=/srv/base\n"
+                       "<WSGIInterpreterOptions process-group=app>\n"
+                       "WSGISwitchInterval 0.004\n"
+                       "WSGIPythonPath /srv/extra\n"
+                       "WSGIPerInterpreterGIL Off\n"
+                       "</WSGIInterpreterOptions>\n"
+                       "<WSGIInterpreterOptions>\nWSGIRestrictStdout Off\n</WSGIInterpreterOptions>\n"
+                       "<WSGIInterpreterOptions process-group=app application-group=cpu>\n"
+                       "WSGIPythonPath /srv/cpu\nWSGIFreeThreading On\n</WSGIInterpreterOptions>\n"),
+               Dialect::ModWsgi4, false, 1000);
     EXPECT_TRUE(contains(r.text, "WSGIDaemonProcess app python-path=/srv/base:/srv/extra\n")) << r.text;
     EXPECT_NE(fileNamed(r, "/etc/apache2/scripts/app-switch-interval.py"), nullptr);
     const GeneratedFile* path = fileNamed(r, "/etc/apache2/scripts/app-cpu-python-path.py");
     ASSERT_NE(path, nullptr);
-    EXPECT_TRUE(contains(path->content, "for _directory in ['/srv/cpu']:\n    site.addsitedir(_directory)\n"));
-    EXPECT_TRUE(contains(r.text, "WSGIImportScript /etc/apache2/scripts/app-cpu-python-path.py process-group=app "
-                                 "application-group=cpu\n"));
-    EXPECT_EQ(r.text.rfind("WSGIRestrictStdout Off\n", 0), 0u); // a selector-less container is the main server
+    EXPECT_TRUE(
+        contains(path->content, "for _directory in ['/srv/cpu']:\n    site.addsitedir(_directory)\n"));
+    EXPECT_TRUE(contains(r.text,
+                         "WSGIImportScript /etc/apache2/scripts/app-cpu-python-path.py process-group=app "
+                         "application-group=cpu\n"));
+    EXPECT_EQ(r.text.rfind("WSGIRestrictStdout Off\n", 0),
+              0u); // a selector-less container is the main server
     EXPECT_FALSE(contains(r.text, "<WSGIInterpreterOptions"));
     EXPECT_NE(findFinding(r.findings, "N-TARGET-EQUIVALENT", 5), nullptr) << describe(r.findings); // GIL Off
     const Finding* ft = findFinding(r.findings, "W-NOT-IN-TARGET", 12);
@@ -244,12 +255,16 @@ TEST(Renderer, ValuesNoConfigLineCanHoldAreLeftOutWithAnError)
 
 TEST(Renderer, MpmCommentsSayWhatHttpdReallyUses)
 {
-    const RenderResult r = render(modelOf("<IfModule mpm_worker_module>\nThreadsPerChild 100\nStartServers 10\n"
-                                          "MaxSpareThreads 75\n</IfModule>\n"),
-                                  Dialect::ModWsgi4, true);
-    EXPECT_TRUE(contains(r.text, "# worker MPM settings:\n#   ThreadsPerChild 100: threads per process (default 25)\n"))
+    const RenderResult r =
+        render(modelOf("<IfModule mpm_worker_module>\nThreadsPerChild 100\nStartServers 10\n"
+                       "MaxSpareThreads 75\n</IfModule>\n"),
+               Dialect::ModWsgi4, true);
+    EXPECT_TRUE(contains(
+        r.text, "# worker MPM settings:\n#   ThreadsPerChild 100: threads per process (default 25)\n"))
         << r.text;
-    EXPECT_TRUE(contains(r.text, "#   httpd uses ThreadsPerChild 64, not 100: ThreadsPerChild exceeds ThreadLimit 64"));
+    EXPECT_TRUE(contains(
+        r.text, "#   httpd uses ThreadsPerChild 64, not 100: ThreadsPerChild exceeds ThreadLimit 64"));
     EXPECT_TRUE(contains(r.text, "#   httpd uses StartServers 6, not 10: StartServers cannot exceed"));
-    EXPECT_TRUE(contains(r.text, "<IfModule mpm_worker_module>\n    ThreadsPerChild 100\n")); // written as given
+    EXPECT_TRUE(
+        contains(r.text, "<IfModule mpm_worker_module>\n    ThreadsPerChild 100\n")); // written as given
 }

@@ -110,10 +110,11 @@ TEST(RoundTrip, ModWsgi4TextReadsBackAsTheLoweredModelWhichIsAFixedPoint)
         EXPECT_EQ(errors(back.findings), 0) << "model " << i << ":\n" << r.text << describe(back.findings);
         // Nothing mod_wsgi 6 only is left in what Apache reads.
         const std::string apacheReads = "\n" + withoutComments(r.text);
-        for (const char* word : {"switch-interval=", "interrupt-timeout=", "response-flush-delay=", " python=",
-                                 "\nWSGISwitchInterval", "\nWSGIPerInterpreterGIL", "\nWSGIFreeThreading",
-                                 "<WSGIInterpreterOptions"})
-            EXPECT_EQ(apacheReads.find(word), std::string::npos) << word << " in model " << i << ":\n" << r.text;
+        for (const char* word : {"switch-interval=", "interrupt-timeout=", "response-flush-delay=",
+                                 " python=", "\nWSGISwitchInterval", "\nWSGIPerInterpreterGIL",
+                                 "\nWSGIFreeThreading", "<WSGIInterpreterOptions"})
+            EXPECT_EQ(apacheReads.find(word), std::string::npos) << word << " in model " << i << ":\n"
+                                                                 << r.text;
         // Lowering what was lowered changes nothing more.
         const LoweredModel again = lowerForTarget(r.lowered, options);
         EXPECT_TRUE(again.model == r.lowered);

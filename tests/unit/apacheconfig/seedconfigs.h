@@ -1,7 +1,7 @@
 #pragma once
-// The Apache configurations quoted in the seed articles the product comes from, as written there (placeholders included).
-// The import tests read them without loss; tests/integration/apache also configtests the ones Debian's
-// Apache can load (the others name users such as 'http' that Debian does not have).
+// The Apache configurations quoted in the seed articles the product comes from, as written there
+// (placeholders included). The import tests read them without loss; tests/integration/apache also configtests
+// the ones Debian's Apache can load (the others name users such as 'http' that Debian does not have).
 
 #include <string>
 #include <vector>
@@ -23,7 +23,8 @@ inline const std::vector<SeedConfig>& seedConfigs()
          "MaxRequestsPerChild 0\n",
          true},
         {"apache-worker-mpm-tuning: extra/httpd-mpm.conf",
-         "StartServers 2\nMaxClients 150\nMinSpareThreads 25\nMaxSpareThreads 75\nThreadsPerChild 25\n", true},
+         "StartServers 2\nMaxClients 150\nMinSpareThreads 25\nMaxSpareThreads 75\nThreadsPerChild 25\n",
+         true},
         {"apache-worker-mpm-tuning: fifteen servers",
          "StartServers        15\nMaxClients         400\nMinSpareThreads     25\nMaxSpareThreads    375\n"
          "ThreadsPerChild     25\n",

@@ -13,7 +13,8 @@ using namespace wsgi::config::test;
 
 namespace {
 
-ImportedConfig check(const std::string& text, Dialect dialect = Dialect::ModWsgi6, const std::string& python = {})
+ImportedConfig check(const std::string& text, Dialect dialect = Dialect::ModWsgi6,
+                     const std::string& python = {})
 {
     ImportOptions options;
     options.dialect = dialect;
@@ -59,8 +60,8 @@ TEST(Validate, DaemonOptionsUnitsRangesAndUnknownNames)
 
 TEST(Validate, OptionsAndDirectivesThatTheTargetVersionLacks)
 {
-    const ImportedConfig four = check("WSGIDaemonProcess app switch-interval=0.002\nWSGISwitchInterval 0.002\n",
-                                      Dialect::ModWsgi4);
+    const ImportedConfig four =
+        check("WSGIDaemonProcess app switch-interval=0.002\nWSGISwitchInterval 0.002\n", Dialect::ModWsgi4);
     const Finding* option = EXPECT_FINDING(four, Severity::Error, "E-UNKNOWN-OPTION", 1);
     EXPECT_TRUE(contains(option->message, "does not exist in mod_wsgi 4.9")) << option->message;
     EXPECT_TRUE(contains(option->suggestion, "export for modwsgi-4"));
@@ -70,7 +71,8 @@ TEST(Validate, OptionsAndDirectivesThatTheTargetVersionLacks)
 
     const ImportedConfig six = check("WSGIDaemonProcess app python=3.13t\nWSGILazyInitialization On\n"
                                      "WSGIDaemonProces other\n");
-    EXPECT_TRUE(contains(EXPECT_FINDING(six, Severity::Error, "E-UNKNOWN-OPTION", 1)->message, "engine's own option"));
+    EXPECT_TRUE(contains(EXPECT_FINDING(six, Severity::Error, "E-UNKNOWN-OPTION", 1)->message,
+                         "engine's own option"));
     EXPECT_EQ(EXPECT_FINDING(six, Severity::Error, "E-INVALID-COMMAND", 2)->suggestion,
               "mod_wsgi 6.0 removed it; delete it");
     EXPECT_EQ(EXPECT_FINDING(six, Severity::Error, "E-INVALID-COMMAND", 3)->suggestion,
@@ -79,19 +81,22 @@ TEST(Validate, OptionsAndDirectivesThatTheTargetVersionLacks)
 
 TEST(Validate, DuplicateGroupsAndGroupsUsedBeforeTheyAreDefined)
 {
-    const ImportedConfig r = check("WSGIScriptAlias / /srv/app.py process-group=app application-group=%{GLOBAL}\n"
-                                   "WSGIImportScript /srv/warm.py process-group=app application-group=%{GLOBAL}\n"
-                                   "WSGIDaemonProcess app\n"
-                                   "WSGIDaemonProcess app threads=2\n");
+    const ImportedConfig r =
+        check("WSGIScriptAlias / /srv/app.py process-group=app application-group=%{GLOBAL}\n"
+              "WSGIImportScript /srv/warm.py process-group=app application-group=%{GLOBAL}\n"
+              "WSGIDaemonProcess app\n"
+              "WSGIDaemonProcess app threads=2\n");
     EXPECT_TRUE(contains(EXPECT_FINDING(r, Severity::Error, "E-GROUP-ORDER", 1)->suggestion, "above line 1"));
-    EXPECT_TRUE(contains(EXPECT_FINDING(r, Severity::Error, "E-GROUP-ORDER", 2)->message, "not yet configured"));
     EXPECT_TRUE(
-        contains(EXPECT_FINDING(r, Severity::Error, "E-DUPLICATE-GROUP", 4)->message, "Name duplicates previous"));
+        contains(EXPECT_FINDING(r, Severity::Error, "E-GROUP-ORDER", 2)->message, "not yet configured"));
+    EXPECT_TRUE(contains(EXPECT_FINDING(r, Severity::Error, "E-DUPLICATE-GROUP", 4)->message,
+                         "Name duplicates previous"));
 }
 
 TEST(Validate, ImportScriptNeedsBothGroups)
 {
-    const ImportedConfig r = check("WSGIDaemonProcess app\nWSGIImportScript /srv/warm.py process-group=app\n");
+    const ImportedConfig r =
+        check("WSGIDaemonProcess app\nWSGIImportScript /srv/warm.py process-group=app\n");
     EXPECT_TRUE(contains(EXPECT_FINDING(r, Severity::Error, "E-IMPORT-SCRIPT", 2)->message,
                          "Name of WSGI application group required."));
 }
@@ -112,13 +117,14 @@ TEST(Validate, GlobalMeansEmbeddedModeWhichRestrictEmbeddedForbids)
 
 TEST(Validate, ServerOnlyDirectivesAndSectionsInTheWrongContext)
 {
-    const ImportedConfig r = check("<VirtualHost *:80>\n"
-                                   "WSGIPythonPath /srv/lib\n"
-                                   "StartServers 4\n"
-                                   "<WSGIInterpreterOptions process-group=x>\n</WSGIInterpreterOptions>\n"
-                                   "</VirtualHost>\n"
-                                   "<Location /x>\nWSGIDaemonProcess inner\nWSGIProcessGroup fine\n</Location>\n"
-                                   "<WSGIInterpreterOptions>\nWSGIDaemonProcess nested\n</WSGIInterpreterOptions>\n");
+    const ImportedConfig r =
+        check("<VirtualHost *:80>\n"
+              "WSGIPythonPath /srv/lib\n"
+              "StartServers 4\n"
+              "<WSGIInterpreterOptions process-group=x>\n</WSGIInterpreterOptions>\n"
+              "</VirtualHost>\n"
+              "<Location /x>\nWSGIDaemonProcess inner\nWSGIProcessGroup fine\n</Location>\n"
+              "<WSGIInterpreterOptions>\nWSGIDaemonProcess nested\n</WSGIInterpreterOptions>\n");
     EXPECT_TRUE(contains(EXPECT_FINDING(r, Severity::Error, "E-CONTEXT", 2)->message,
                          "cannot occur within <VirtualHost> section"));
     EXPECT_FINDING(r, Severity::Error, "E-CONTEXT", 3);
@@ -143,17 +149,17 @@ TEST(Validate, ModWsgi6GilRulesForThePythonItRuns)
                              "WSGIFreeThreading On\n"
                              "WSGISwitchInterval 0.01\n";
     const ImportedConfig old = check(text, Dialect::ModWsgi6, "3.11");
-    EXPECT_FINDING(old, Severity::Warning, "WSGI0198", 4); // own GIL needs 3.12+
+    EXPECT_FINDING(old, Severity::Warning, "WSGI0198", 4);  // own GIL needs 3.12+
     EXPECT_FINDING(old, Severity::Warning, "WSGI0200", 10); // not a free-threaded build
     EXPECT_FINDING(old, Severity::Warning, "WSGI0201", 5);  // free-threading per application group
     EXPECT_FINDING(old, Severity::Warning, "WSGI0199", 8);  // app-group switch interval without own GIL
     EXPECT_FINDING(old, Severity::Warning, "W-SWITCH-INTERVAL-OVERLAP", 1);
 
     const ImportedConfig ft = check(text, Dialect::ModWsgi6, "3.13t");
-    EXPECT_FINDING(ft, Severity::Warning, "WSGI0202", 4); // own GIL skipped under free-threading
-    EXPECT_FINDING(ft, Severity::Warning, "WSGI0204", 1); // daemon switch-interval skipped
+    EXPECT_FINDING(ft, Severity::Warning, "WSGI0202", 4);  // own GIL skipped under free-threading
+    EXPECT_FINDING(ft, Severity::Warning, "WSGI0204", 1);  // daemon switch-interval skipped
     EXPECT_FINDING(ft, Severity::Warning, "WSGI0203", 11); // top-level interval skipped
-    EXPECT_FINDING(ft, Severity::Warning, "WSGI0205", 8); // container interval skipped
+    EXPECT_FINDING(ft, Severity::Warning, "WSGI0205", 8);  // container interval skipped
 }
 
 TEST(Validate, RequestTimeoutWithoutTheMonitorThread)
@@ -161,12 +167,15 @@ TEST(Validate, RequestTimeoutWithoutTheMonitorThread)
     const ImportedConfig r = check("WSGIDaemonProcess app \\\n  request-timeout=60 deadlock-timeout=0\n");
     const Finding* f = EXPECT_FINDING(r, Severity::Warning, "W-REQUEST-TIMEOUT-INERT", 2);
     EXPECT_TRUE(contains(f->message, "never fires")) << f->message;
-    EXPECT_EQ(countCode(check("WSGIDaemonProcess app request-timeout=60\n").findings, "W-REQUEST-TIMEOUT-INERT"), 0);
+    EXPECT_EQ(
+        countCode(check("WSGIDaemonProcess app request-timeout=60\n").findings, "W-REQUEST-TIMEOUT-INERT"),
+        0);
 }
 
 TEST(Validate, QuotedSelectorsInTheSeedMatchNothing)
 {
-    const ImportedConfig r = check(seed("switch-interval-benchmark: container").text, Dialect::ModWsgi6, "3.13");
+    const ImportedConfig r =
+        check(seed("switch-interval-benchmark: container").text, Dialect::ModWsgi6, "3.13");
     EXPECT_FINDING(r, Severity::Warning, "W-QUOTED-SELECTOR", 2);
 }
 
@@ -174,11 +183,13 @@ TEST(Validate, SeedStartServersTenWithMaxSpareSeventyFiveIsExplained)
 {
     const ImportedConfig r = check(seed("the question's worker MPM").text);
     const Finding* f = EXPECT_FINDING(r, Severity::Warning, "W-MPM-START-EXCESS", 1);
-    EXPECT_EQ(f->message,
-              "StartServers 10 starts 10 processes with 250 idle threads (25 each), more than MaxSpareThreads 75. "
-              "With no load Apache stops one process a second until idle threads are back under MaxSpareThreads: "
-              "3 processes remain after 7 seconds, so 7 of the processes it started are thrown away.");
-    EXPECT_EQ(f->suggestion, "start 3 (StartServers 3), or keep 10 by raising MaxSpareThreads to at least 250");
+    EXPECT_EQ(
+        f->message,
+        "StartServers 10 starts 10 processes with 250 idle threads (25 each), more than MaxSpareThreads 75. "
+        "With no load Apache stops one process a second until idle threads are back under MaxSpareThreads: "
+        "3 processes remain after 7 seconds, so 7 of the processes it started are thrown away.");
+    EXPECT_EQ(f->suggestion,
+              "start 3 (StartServers 3), or keep 10 by raising MaxSpareThreads to at least 250");
     EXPECT_EQ(countCode(check(seed("fifteen servers").text).findings, "W-MPM-START-EXCESS"), 0);
     EXPECT_EQ(countCode(check(seed("extra/httpd-mpm.conf").text).findings, "W-MPM-START-EXCESS"), 0);
 }
@@ -194,8 +205,9 @@ TEST(Validate, MpmValuesHttpdCorrectsAtStartupWithTheValueItUses)
                                    "</IfModule>\n"
                                    "<IfModule mpm_prefork_module>\n  MaxRequestWorkers 3\n</IfModule>\n");
     const Finding* tpc = EXPECT_FINDING(r, Severity::Warning, "W-MPM-CORRECTED", 2);
-    EXPECT_EQ(tpc->message, "ThreadsPerChild 80 is silently changed by httpd (event MPM) to 64: ThreadsPerChild "
-                            "exceeds ThreadLimit 64, so it is lowered to it");
+    EXPECT_EQ(tpc->message,
+              "ThreadsPerChild 80 is silently changed by httpd (event MPM) to 64: ThreadsPerChild "
+              "exceeds ThreadLimit 64, so it is lowered to it");
     EXPECT_EQ(tpc->suggestion, "write ThreadsPerChild 64 so the file says what Apache does");
     EXPECT_TRUE(contains(EXPECT_FINDING(r, Severity::Warning, "W-MPM-CORRECTED", 3)->message, "to 128"));
     EXPECT_TRUE(contains(EXPECT_FINDING(r, Severity::Warning, "W-MPM-CORRECTED", 5)->message, "to 90"));
@@ -215,9 +227,11 @@ TEST(Validate, DaemonSizingAgainstMaxRequestWorkersAndMemory)
     const ImportedConfig r = importConfig(text, "/etc/apache2/test.conf", options);
     const Finding* workers = EXPECT_FINDING(r, Severity::Warning, "W-SIZING-WORKERS", 2);
     EXPECT_TRUE(contains(workers->message, "160 request threads in all")) << workers->message;
-    EXPECT_TRUE(contains(workers->message, "at least 60 daemon threads can never be busy")) << workers->message;
+    EXPECT_TRUE(contains(workers->message, "at least 60 daemon threads can never be busy"))
+        << workers->message;
     const Finding* memory = EXPECT_FINDING(r, Severity::Warning, "W-SIZING-MEMORY", 3);
-    EXPECT_TRUE(contains(memory->message, "8 daemon processes at 300 MiB each need 2400 MiB")) << memory->message;
+    EXPECT_TRUE(contains(memory->message, "8 daemon processes at 300 MiB each need 2400 MiB"))
+        << memory->message;
     options.hostMemoryMiB = 0;
     EXPECT_FINDING(importConfig(text, "/etc/apache2/test.conf", options), Severity::Note, "N-SIZING", 3);
 }
@@ -233,8 +247,9 @@ TEST(Validate, ShadowedAliasIsNeverReached)
 
 TEST(Validate, DaemonGroupFromAnotherServerName)
 {
-    const ImportedConfig r = check("<VirtualHost *:80>\nServerName a.example\nWSGIDaemonProcess app\n</VirtualHost>\n"
-                                   "<VirtualHost *:443>\nServerName b.example\n"
-                                   "WSGIScriptAlias / /srv/a.py process-group=app\n</VirtualHost>\n");
+    const ImportedConfig r =
+        check("<VirtualHost *:80>\nServerName a.example\nWSGIDaemonProcess app\n</VirtualHost>\n"
+              "<VirtualHost *:443>\nServerName b.example\n"
+              "WSGIScriptAlias / /srv/a.py process-group=app\n</VirtualHost>\n");
     EXPECT_TRUE(contains(EXPECT_FINDING(r, Severity::Error, "E-GROUP-ACCESS", 7)->message, "not accessible"));
 }

@@ -9,9 +9,9 @@ namespace wsgi::studio::testing {
 
 namespace {
 
-const char* const kPhases[] = {"queue_time",        "application_time", "request_time",
-                               "input_read_time",   "output_write_time", "gil_wait_time",
-                               "gil_wait_time_full", "request_cpu_time", "request_off_cpu_time"};
+const char* const kPhases[] = {"queue_time",         "application_time",  "request_time",
+                               "input_read_time",    "output_write_time", "gil_wait_time",
+                               "gil_wait_time_full", "request_cpu_time",  "request_off_cpu_time"};
 
 wsgi::Histogram histogramOf(const std::vector<int64_t>& values)
 {
@@ -28,10 +28,9 @@ QJsonObject histogramJson(const wsgi::Histogram& h)
     QJsonArray buckets;
     for (const auto& [index, count] : h.sparse())
         buckets.append(QJsonArray{index, qint64(count)});
-    return {{u"count"_s, qint64(h.count())},     {u"sum_us"_s, qint64(h.sum())},
-            {u"min_us"_s, qint64(h.min())},      {u"max_us"_s, qint64(h.max())},
-            {u"p50_us"_s, h.percentile(50)},     {u"p95_us"_s, h.percentile(95)},
-            {u"p99_us"_s, h.percentile(99)},     {u"buckets"_s, buckets}};
+    return {{u"count"_s, qint64(h.count())}, {u"sum_us"_s, qint64(h.sum())},  {u"min_us"_s, qint64(h.min())},
+            {u"max_us"_s, qint64(h.max())},  {u"p50_us"_s, h.percentile(50)}, {u"p95_us"_s, h.percentile(95)},
+            {u"p99_us"_s, h.percentile(99)}, {u"buckets"_s, buckets}};
 }
 
 QJsonObject processTelemetryJson(const ProcessSpec& spec)
@@ -105,12 +104,18 @@ QJsonObject statusResultJson(const std::vector<ProcessSpec>& processes)
             if (spec.group != name)
                 continue;
             procs.append(QJsonObject{
-                {u"index"_s, spec.process},       {u"pid"_s, spec.pid},
-                {u"state"_s, u"running"_s},       {u"uptime_s"_s, 12.5},
-                {u"requests"_s, spec.requests},   {u"active_requests"_s, 0},
-                {u"threads"_s, 2},                {u"runtime"_s, u"3.13"_s},
-                {u"python"_s, u"3.13.5"_s},       {u"gil_mode"_s, spec.gilMode},
-                {u"gil_enabled"_s, spec.gilEnabled}, {u"switch_interval"_s, 0.005},
+                {u"index"_s, spec.process},
+                {u"pid"_s, spec.pid},
+                {u"state"_s, u"running"_s},
+                {u"uptime_s"_s, 12.5},
+                {u"requests"_s, spec.requests},
+                {u"active_requests"_s, 0},
+                {u"threads"_s, 2},
+                {u"runtime"_s, u"3.13"_s},
+                {u"python"_s, u"3.13.5"_s},
+                {u"gil_mode"_s, spec.gilMode},
+                {u"gil_enabled"_s, spec.gilEnabled},
+                {u"switch_interval"_s, 0.005},
                 {u"own_gil_groups"_s, QString()},
             });
         }

@@ -23,7 +23,8 @@ Histogram geometricWaits(double q, int64_t n, uint64_t seed)
     for (int k = 0; k < 8; ++k) {
         const auto count = int64_t(std::llround(double(n) * std::pow(1.0 - q, k) * q));
         for (int64_t i = 0; i < count; ++i) {
-            const double cycles = k == 0 ? 0.7 * std::uniform_real_distribution<double>(0, 1)(rng) : k + jitter(rng);
+            const double cycles =
+                k == 0 ? 0.7 * std::uniform_real_distribution<double>(0, 1)(rng) : k + jitter(rng);
             h.record(int64_t(cycles * double(kSwitchUs)));
         }
     }
@@ -51,11 +52,11 @@ TEST(GilContention, BandEdgesAndAssignment)
 
     Histogram h;
     h.record(0, 3);
-    h.record(800, 1);       // well below 0.8 s
-    h.record(5'000, 10);    // one cycle
-    h.record(10'000, 5);    // two
-    h.record(15'000, 2);    // three
-    h.record(30'000, 1);    // k4+
+    h.record(800, 1);        // well below 0.8 s
+    h.record(5'000, 10);     // one cycle
+    h.record(10'000, 5);     // two
+    h.record(15'000, 2);     // three
+    h.record(30'000, 1);     // k4+
     h.record(90'000'000, 1); // a 90 s stall is still k4+
     const auto bands = gilContentionBands(h, kSwitchS);
     EXPECT_EQ(bands, (std::array<int64_t, 5>{4, 10, 5, 2, 2}));

@@ -63,7 +63,8 @@ TEST(HistogramJson, RoundTripThroughText)
 TEST(HistogramJson, RejectsBadMessages)
 {
     EXPECT_EQ(fromJsonError("[]"), "histogram: not an object");
-    EXPECT_NE(fromJsonError(R"({"count":0,"sum_us":0,"min_us":0,"max_us":0,"buckets":[]})").find("'version' is missing"),
+    EXPECT_NE(fromJsonError(R"({"count":0,"sum_us":0,"min_us":0,"max_us":0,"buckets":[]})")
+                  .find("'version' is missing"),
               std::string::npos);
     EXPECT_NE(fromJsonError(R"({"version":2,"count":0,"sum_us":0,"min_us":0,"max_us":0,"buckets":[]})")
                   .find("unsupported version 2"),
@@ -76,9 +77,10 @@ TEST(HistogramJson, RejectsBadMessages)
     EXPECT_NE(fromJsonError(R"({"version":1,"count":1,"sum_us":1,"min_us":1,"max_us":1,"buckets":[[1]]})")
                   .find("buckets[0] is not an [index, count] pair"),
               std::string::npos);
-    EXPECT_NE(fromJsonError(R"({"version":1,"count":1,"sum_us":1,"min_us":1,"max_us":1,"buckets":[[99999,1]]})")
-                  .find("index 99999 out of range"),
-              std::string::npos);
+    EXPECT_NE(
+        fromJsonError(R"({"version":1,"count":1,"sum_us":1,"min_us":1,"max_us":1,"buckets":[[99999,1]]})")
+            .find("index 99999 out of range"),
+        std::string::npos);
     EXPECT_NE(fromJsonError(R"({"version":1,"count":1,"sum_us":1,"min_us":1,"max_us":1,"buckets":[[1,-1]]})")
                   .find("negative count"),
               std::string::npos);

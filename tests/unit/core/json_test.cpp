@@ -66,8 +66,8 @@ TEST(Json, DoublesRoundTripShortest)
     EXPECT_EQ(Json(2.0).dump(), "2.0"); // stays a double when read back
     EXPECT_EQ(Json(-0.0).dump(), "-0.0");
     EXPECT_EQ(Json(1e300).dump(), "1e+300");
-    for (double d : {0.1, 1e-7, 1.0 / 3.0, 123456.789, -2.5e-308, 5e-324, 1.7976931348623157e308, 0.3,
-                     100.0, 1e21}) {
+    for (double d :
+         {0.1, 1e-7, 1.0 / 3.0, 123456.789, -2.5e-308, 5e-324, 1.7976931348623157e308, 0.3, 100.0, 1e21}) {
         const Json back = parseOk(Json(d).dump());
         ASSERT_TRUE(back.isDouble()) << d;
         EXPECT_EQ(back.asDouble(), d) << Json(d).dump();
@@ -89,7 +89,8 @@ TEST(Json, Strings)
     EXPECT_EQ(parseOk(R"("\u0000")").asString(), std::string(1, '\0'));
     EXPECT_EQ(parseOk("\"caf\xc3\xa9\"").asString(), "caf\xc3\xa9"); // raw UTF-8 passes through
 
-    EXPECT_EQ(Json("q\"b\\s\n\x01\x1f\x7f").dump(), R"("q\"b\\s\n\u0001\u001f)" "\x7f\"");
+    EXPECT_EQ(Json("q\"b\\s\n\x01\x1f\x7f").dump(), R"("q\"b\\s\n\u0001\u001f)"
+                                                    "\x7f\"");
     EXPECT_EQ(Json(std::string("a\0b", 3)).dump(), R"("a\u0000b")");
     EXPECT_EQ(Json("\xe2\x82\xac").dump(), "\"\xe2\x82\xac\"");
     EXPECT_EQ(Json("tab\tcr\r").dump(), R"("tab\tcr\r")");
@@ -138,7 +139,8 @@ TEST(Json, Builders)
     list.push(1).push("two").push(Json::object().set("three", 3));
     msg.set("list", list);
     msg.set("id", 8); // replaces in place
-    EXPECT_EQ(msg.dump(), R"({"op":"status","id":8,"ratio":0.5,"ok":true,"none":null,"list":[1,"two",{"three":3}]})");
+    EXPECT_EQ(msg.dump(),
+              R"({"op":"status","id":8,"ratio":0.5,"ok":true,"none":null,"list":[1,"two",{"three":3}]})");
     EXPECT_TRUE(msg.remove("none"));
     EXPECT_FALSE(msg.remove("none"));
     EXPECT_FALSE(msg.contains("none"));
@@ -202,7 +204,8 @@ TEST(Json, RoundTrip)
 
 TEST(Json, MalformedInputsNameTheOffset)
 {
-    struct Case {
+    struct Case
+    {
         const char* text;
         const char* expect; // substring of the error
     };
@@ -259,7 +262,8 @@ TEST(Json, NestingDepthLimit)
     auto nested = [](int depth) { return std::string(size_t(depth), '[') + std::string(size_t(depth), ']'); };
     EXPECT_TRUE(parseOk(nested(64)).isArray());
     EXPECT_NE(parseError(nested(65)).find("nesting deeper than 64 levels at byte 64"), std::string::npos);
-    EXPECT_NE(parseError(nested(100000)).find("nesting deeper than 64"), std::string::npos); // no stack blowup
+    EXPECT_NE(parseError(nested(100000)).find("nesting deeper than 64"),
+              std::string::npos); // no stack blowup
 
     std::string objects;
     for (int i = 0; i < 65; ++i)

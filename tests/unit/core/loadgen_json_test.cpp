@@ -123,7 +123,8 @@ TEST(LoadgenJson, ClosedLoopHasNoSchedule)
 TEST(LoadgenJson, SummaryTableNamesEverything)
 {
     const std::string text = formatLoadResult(sampleOpenLoop());
-    for (const char* word : {"open loop at 1000.0 req/s", "1990 in 2.00s", "(+10 answered after the window)", "Latency (corrected):",
-                             "Latency (uncorrected):", "p99.99", "2xx 1990", "bad_response 5", "1 late", "3 never sent"})
+    for (const char* word : {"open loop at 1000.0 req/s", "1990 in 2.00s", "(+10 answered after the window)",
+                             "Latency (corrected):", "Latency (uncorrected):", "p99.99", "2xx 1990",
+                             "bad_response 5", "1 late", "3 never sent"})
         EXPECT_NE(text.find(word), std::string::npos) << word << "\n" << text;
 }

@@ -62,5 +62,6 @@ TEST(LoadgenLoadSpec, BuildsAPostWithBodyAndHeaders)
     // A bodiless POST still says so, or the server would wait for a body.
     spec.body.clear();
     spec.headers.clear();
-    EXPECT_EQ(buildRequest(spec, t), "POST /echo HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_EQ(buildRequest(spec, t),
+              "POST /echo HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nContent-Length: 0\r\n\r\n");
 }

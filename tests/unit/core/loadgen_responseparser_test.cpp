@@ -24,7 +24,8 @@ struct Parsed
 
 // Feeds `stream` cut at `cuts` (ascending offsets); parses answers back to back as a pipelining
 // client would. eof: the peer closes after the last byte.
-Parsed parseAll(const std::string& stream, const std::vector<size_t>& cuts, bool eof = false, bool head = false)
+Parsed parseAll(const std::string& stream, const std::vector<size_t>& cuts, bool eof = false,
+                bool head = false)
 {
     Parsed out;
     ResponseParser p;
@@ -98,9 +99,10 @@ void expectSplitInvariant(const std::string& stream, bool eof = false)
 
 const std::string kTwoLengthAnswers = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nServer: t\r\n\r\nhello"
                                       "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
-const std::string kChunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                             "5;name=value\r\nhello\r\nA\r\n0123456789\r\n0\r\nX-Trailer: yes\r\n\r\n"
-                             "HTTP/1.1 201 Created\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+const std::string kChunked =
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    "5;name=value\r\nhello\r\nA\r\n0123456789\r\n0\r\nX-Trailer: yes\r\n\r\n"
+    "HTTP/1.1 201 Created\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
 
 } // namespace
 
@@ -145,7 +147,8 @@ TEST(LoadgenResponseParser, NoBodyFor204And304AndHead)
     EXPECT_EQ(whole.body, (std::vector<int64_t>{0, 0, 3}));
     expectSplitInvariant(s);
 
-    const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n";
+    const std::string head =
+        "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n";
     const Parsed h = parseAll(head, {}, false, /*head=*/true);
     ASSERT_FALSE(h.error) << h.errorText;
     EXPECT_EQ(h.status, (std::vector<int>{200, 200}));
@@ -177,7 +180,8 @@ TEST(LoadgenResponseParser, BodyUntilCloseAtEverySplit)
     expectSplitInvariant(s, true);
 
     // A transfer coding that is not chunked also runs to the close (RFC 9112 6.3).
-    const Parsed gz = parseAll("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\nabcd", {}, true);
+    const Parsed gz =
+        parseAll("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\nabcd", {}, true);
     ASSERT_FALSE(gz.error);
     EXPECT_EQ(gz.body, (std::vector<int64_t>{4}));
 }
@@ -189,8 +193,9 @@ TEST(LoadgenResponseParser, EndOfStreamInsideAnAnswerIsAnError)
     EXPECT_EQ(p.finishAtEof(), ResponseParser::Status::Error);
     EXPECT_STREQ(p.error(), "connection closed before a response");
 
-    for (const std::string s : {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "HTTP/1.1 200 OK\r\nContent-Le",
-                                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"}) {
+    for (const std::string s :
+         {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "HTTP/1.1 200 OK\r\nContent-Le",
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"}) {
         const Parsed r = parseAll(s, {}, true);
         EXPECT_TRUE(r.error) << s;
         EXPECT_EQ(r.errorText, "connection closed mid-response") << s;
@@ -200,7 +205,8 @@ TEST(LoadgenResponseParser, EndOfStreamInsideAnAnswerIsAnError)
 TEST(LoadgenResponseParser, LargeBodyInReadSizedPieces)
 {
     const int64_t size = 1 << 20;
-    const std::string s = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" + std::string(size_t(size), 'z');
+    const std::string s = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" +
+                          std::string(size_t(size), 'z');
     std::vector<size_t> cuts;
     for (size_t c = 65536; c < s.size(); c += 65536)
         cuts.push_back(c);
@@ -219,13 +225,16 @@ TEST(LoadgenResponseParser, BadAnswersAreRejected)
         {"HTTP/1.1 099 Low\r\n\r\n", "bad status line"},
         {"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n", "bad Content-Length"},
         {"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "bad Content-Length"},
-        {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", "conflicting Content-Length headers"},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+         "conflicting Content-Length headers"},
         {"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "malformed header line"},
         {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad chunk size"},
         {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5x\r\n", "bad chunk size"},
-        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX", "missing CRLF after chunk data"},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX",
+         "missing CRLF after chunk data"},
         {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n", "chunk size too large"},
-        {"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", "101 Switching Protocols is not supported"},
+        {"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n",
+         "101 Switching Protocols is not supported"},
     };
     for (const auto& [input, why] : cases) {
         const Parsed whole = parseAll(input, {});

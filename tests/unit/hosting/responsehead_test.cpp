@@ -7,8 +7,8 @@ using namespace wsgi::hosting;
 
 namespace {
 
-ResponseHead build(std::string_view status, std::vector<std::pair<std::string, std::string>> headers, bool http11,
-                   bool keepAlive, bool head, std::optional<int64_t> known)
+ResponseHead build(std::string_view status, std::vector<std::pair<std::string, std::string>> headers,
+                   bool http11, bool keepAlive, bool head, std::optional<int64_t> known)
 {
     ResponseHeadRequest r;
     r.status = status;
