@@ -6,6 +6,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTextStream>
 
@@ -53,6 +56,23 @@ int main(int argc, char** argv)
     // running demo may hold the config's own), telemetry four times a second.
     QTemporaryDir scratch;
     options.settingsFile = scratch.filePath(QStringLiteral("studio.ini"));
+    // The demo runs from a copy in a neutral place: the exported text and the recent-files list
+    // would otherwise show the checkout's absolute path in the published pictures.
+    QTemporaryDir demo(QDir::tempPath() + QStringLiteral("/wsgi-studio-demo-XXXXXX"));
+    if (options.configFile.isEmpty()) {
+        const QDir source = QFileInfo(wsgi::studio::MainWindow::demoConfigPath()).dir();
+        const QDir copy(demo.path());
+        if (!demo.isValid() || !copy.mkpath(QStringLiteral("configs")) ||
+            !copy.mkpath(QStringLiteral("apps")) ||
+            !QFile::copy(source.filePath(QStringLiteral("demo.conf")),
+                         copy.filePath(QStringLiteral("configs/demo.conf"))) ||
+            !QFile::copy(source.filePath(QStringLiteral("../apps/workload.py")),
+                         copy.filePath(QStringLiteral("apps/workload.py")))) {
+            std::fprintf(stderr, "wsgi-studio: cannot copy the demo into %s\n", qPrintable(demo.path()));
+            return 1;
+        }
+        options.configFile = copy.filePath(QStringLiteral("configs/demo.conf"));
+    }
     options.restoreLayout = false;
     options.startEngine = true;
     options.engineArguments = {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};

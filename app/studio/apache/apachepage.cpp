@@ -124,7 +124,10 @@ QWidget* ApachePage::buildExportPanel()
     m_text = new QPlainTextEdit(box);
     m_text->setObjectName(u"exportText"_s);
     m_text->setReadOnly(true);
-    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Wrapped at the panel's edge: the exported comments are long and are meant to be read; Copy and
+    // Save take the text as written.
+    m_text->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_text->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     new ConfigHighlighter(m_text->document());
     v->addWidget(m_text, 3);
@@ -132,7 +135,7 @@ QWidget* ApachePage::buildExportPanel()
     m_findings->setObjectName(u"exportFindings"_s);
     m_findings->setWordWrap(true);
     m_findings->setMaximumHeight(130);
-    v->addWidget(m_findings, 1);
+    v->addWidget(m_findings, 0);
     m_checkLabel = new QLabel(tr("Not checked with Apache yet."), box);
     m_checkLabel->setObjectName(u"checkResult"_s);
     m_checkLabel->setWordWrap(true);

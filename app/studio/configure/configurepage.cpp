@@ -83,14 +83,18 @@ ConfigurePage::ConfigurePage(ConfigDocument* document, EngineSession* session, Q
     splitter->addWidget(buildGroupsPanel());
     splitter->addWidget(buildEditorTabs());
     splitter->addWidget(buildPreviewPanel());
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 5);
+    // The preview gets the most room: its lines are the engine's text and are read whole.
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 3);
     splitter->setStretchFactor(2, 4);
-    splitter->setSizes({230, 520, 500});
+    splitter->setSizes({210, 430, 620});
     m_inner->setCentralWidget(splitter);
     m_issues = new IssuesDock(m_findings, m_inner);
     m_inner->addDockWidget(Qt::BottomDockWidgetArea, m_issues);
-    m_inner->resizeDocks({m_issues}, {170}, Qt::Vertical); // the editors need the height more
+    // The editors need the height more; with no findings the dock is one line.
+    m_inner->resizeDocks({m_issues},
+                         {m_issues->view()->isHidden() ? m_issues->minimumSizeHint().height() : 170},
+                         Qt::Vertical);
 
     buildActions();
 

@@ -7,6 +7,7 @@
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QMainWindow>
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -107,6 +108,20 @@ void IssuesDock::updateCounts()
     setWindowTitle(total == 0 ? tr("Issues") : tr("Issues (%1)").arg(total));
     m_fixLine->setText(total == 0 ? tr("No findings: the engine and mod_wsgi 6.0 accept this configuration.")
                                   : QString());
+    // Nothing to list: one line says so, and the editors above get the height of an empty table.
+    const bool empty = total == 0;
+    if (empty == m_view->isHidden())
+        return;
+    auto* window = qobject_cast<QMainWindow*>(parentWidget());
+    const bool docked = window && !isFloating() && window->dockWidgetArea(this) != Qt::NoDockWidgetArea;
+    if (empty && docked)
+        m_listHeight = height();
+    m_view->setVisible(!empty);
+    m_showLine->setVisible(!empty);
+    if (docked) {
+        window->resizeDocks({this}, {empty ? minimumSizeHint().height() : std::max(m_listHeight, 170)},
+                            Qt::Vertical);
+    }
 }
 
 int IssuesDock::currentRow() const

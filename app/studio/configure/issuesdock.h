@@ -50,6 +50,7 @@ private:
     QLabel* m_fixLine;
     QPushButton* m_quickFix;
     QPushButton* m_showLine;
+    int m_listHeight = 0; // the dock's height while it lists findings, kept while it shows none
 };
 
 } // namespace wsgi::studio

@@ -24,7 +24,10 @@ QPlainTextEdit* makeView(QWidget* parent, const QString& name)
     auto* view = new QPlainTextEdit(parent);
     view->setObjectName(name);
     view->setReadOnly(true);
-    view->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Long lines (comments, a directive with many options) wrap at the panel's edge instead of being
+    // cut there; a line stays one block, so line numbers and "show line" are unaffected.
+    view->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    view->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     view->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     return view;

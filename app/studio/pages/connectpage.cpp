@@ -84,7 +84,9 @@ ConnectPage::ConnectPage(EngineSession* session, QWidget* parent) : QWidget(pare
     grid->addWidget(buildRuntimesBox(), 2, 0, 1, 2);
     grid->setColumnStretch(0, 1);
     grid->setColumnStretch(1, 1);
-    grid->setRowStretch(0, 1);
+    // Spare height goes below the boxes, not into them: a list of three files or a two-field form
+    // stretched over half the window reads as something missing.
+    grid->setRowStretch(3, 1);
 
     connect(m_session, &EngineSession::stateChanged, this, &ConnectPage::updateEngineState);
     connect(m_session, &EngineSession::statusAvailable, this, &ConnectPage::updateEngineState);
@@ -112,6 +114,8 @@ QWidget* ConnectPage::buildProjectBox()
 
     auto* layout = new QVBoxLayout(box);
     layout->addWidget(new QLabel(tr("Recent configurations:"), box));
+    // Room for about eight recent files; more scroll.
+    m_recent->setMaximumHeight(8 * m_recent->fontMetrics().height() + 2 * m_recent->frameWidth() + 8);
     layout->addWidget(m_recent, 1);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_openButton);
@@ -218,7 +222,7 @@ QWidget* ConnectPage::buildRuntimesBox()
     m_runtimes->horizontalHeader()->setStretchLastSection(true);
     m_runtimes->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_runtimes->setAlternatingRowColors(true);
-    // As tall as its rows (a handful of runtimes): the page's spare room goes to the recent files.
+    // As tall as its rows (a handful of runtimes).
     const auto fit = [this] {
         const int rows = std::max(3, m_runtimesModel->rowCount());
         m_runtimes->setFixedHeight(m_runtimes->horizontalHeader()->sizeHint().height() +

@@ -16,6 +16,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace wsgi::studio::pages {
 
@@ -64,7 +65,9 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // Columns as wide as their contents: a stretched last column spreads a one-digit count over
+    // half the window.
+    m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->setSortingEnabled(false); // rows stay where they are while data changes under the cursor
     // Selecting a process shows its group in the charts.
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -124,13 +127,31 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     m_splitter->setObjectName(QStringLiteral("monitorSplitter"));
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(chartsBox);
-    m_splitter->setStretchFactor(0, 1);
-    m_splitter->setStretchFactor(1, 3);
+    // A taller window grows the charts; the table keeps the height it was given.
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
     m_table->setMinimumHeight(fontMetrics().lineSpacing() * 2 * 3);
-    // Room for the header and five processes (rows are about two lines tall in every style); the
-    // charts take the rest until the user moves the handle.
-    m_splitter->setSizes({fontMetrics().lineSpacing() * 2 * 6, 10000});
     m_splitter->setChildrenCollapsible(false);
+    // Never taller than its rows (at least three): below the last process a table is only empty
+    // space the charts could use.
+    const auto fitTable = [this] {
+        const int rows = std::max(3, m_processModel->rowCount());
+        const int rowHeight = m_processModel->rowCount() > 0
+                                  ? m_table->rowHeight(0)
+                                  : m_table->verticalHeader()->defaultSectionSize();
+        m_table->setMaximumHeight(m_table->horizontalHeader()->sizeHint().height() + rows * rowHeight +
+                                  2 * m_table->frameWidth() + 2);
+        // A splitter does not shrink a pane to a new maximum by itself: the rest goes to the charts.
+        if (const QList<int> sizes = m_splitter->sizes();
+            sizes.size() == 2 && sizes[0] > m_table->maximumHeight())
+            m_splitter->setSizes({m_table->maximumHeight(), sizes[0] + sizes[1] - m_table->maximumHeight()});
+    };
+    connect(m_processModel, &QAbstractItemModel::rowsInserted, this, fitTable);
+    connect(m_processModel, &QAbstractItemModel::rowsRemoved, this, fitTable);
+    connect(m_processModel, &QAbstractItemModel::modelReset, this, fitTable);
+    fitTable();
+    // The table as tall as its rows allow; the charts take the rest until the user moves the handle.
+    m_splitter->setSizes({m_table->maximumHeight(), 10000});
 
     auto* top = new QHBoxLayout;
     top->addWidget(groupLabel);
