@@ -6,20 +6,16 @@
 
 namespace wsgi::studio::charts {
 
-namespace {
+bool isDark(const QPalette& palette)
+{
+    return palette.color(QPalette::Base).lightnessF() < 0.5;
+}
 
-QColor mix(const QColor& a, const QColor& b, double t)
+QColor mixColors(const QColor& a, const QColor& b, double t)
 {
     return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t),
                             float(a.greenF() * (1 - t) + b.greenF() * t),
                             float(a.blueF() * (1 - t) + b.blueF() * t));
-}
-
-} // namespace
-
-bool isDark(const QPalette& palette)
-{
-    return palette.color(QPalette::Base).lightnessF() < 0.5;
 }
 
 QList<QColor> seriesColors(const QPalette& palette)
@@ -38,9 +34,9 @@ void applyPalette(QChart* chart, const QPalette& palette)
     const QColor base = palette.color(QPalette::Base);
     const QColor window = palette.color(QPalette::Window);
     const QColor text = palette.color(QPalette::WindowText);
-    const QColor grid = mix(base, text, 0.15);
-    const QColor minorGrid = mix(base, text, 0.07);
-    const QColor axisLine = mix(base, text, 0.45);
+    const QColor grid = mixColors(base, text, 0.15);
+    const QColor minorGrid = mixColors(base, text, 0.07);
+    const QColor axisLine = mixColors(base, text, 0.45);
 
     chart->setBackgroundBrush(window);
     chart->setBackgroundPen(Qt::NoPen);

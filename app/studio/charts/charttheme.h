@@ -16,6 +16,9 @@ namespace wsgi::studio::charts {
 // forms of colour blindness: blue/orange first, as in Okabe-Ito).
 QList<QColor> seriesColors(const QPalette& palette);
 bool isDark(const QPalette& palette);
+// `a` moved towards `b` by t (0 = a, 1 = b), channel by channel: tints and muted lines that follow
+// whatever palette is active.
+QColor mixColors(const QColor& a, const QColor& b, double t);
 
 // Background, plot area, titles, axis labels and grid lines from `palette`.
 void applyPalette(QChart* chart, const QPalette& palette);

@@ -1,5 +1,7 @@
 #include "studio/widgets/messagebanner.h"
 
+#include "studio/charts/charttheme.h"
+
 #include <QAction>
 #include <QEvent>
 #include <QFontDatabase>
@@ -10,17 +12,6 @@
 #include <QVBoxLayout>
 
 namespace wsgi::studio::widgets {
-
-namespace {
-
-QColor mix(const QColor& a, const QColor& b, double t)
-{
-    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t),
-                            float(a.greenF() * (1 - t) + b.greenF() * t),
-                            float(a.blueF() * (1 - t) + b.blueF() * t));
-}
-
-} // namespace
 
 MessageBanner::MessageBanner(QWidget* parent) : QFrame(parent)
 {
@@ -143,10 +134,11 @@ void MessageBanner::applyColors()
         break;
     }
     QPalette pal = base;
-    pal.setColor(QPalette::Window, mix(window, accent, dark ? 0.25 : 0.12));
+    pal.setColor(QPalette::Window, charts::mixColors(window, accent, dark ? 0.25 : 0.12));
     setPalette(pal);
     QPalette titlePalette = pal;
-    titlePalette.setColor(QPalette::WindowText, mix(base.color(QPalette::WindowText), accent, 0.5));
+    titlePalette.setColor(QPalette::WindowText,
+                          charts::mixColors(base.color(QPalette::WindowText), accent, 0.5));
     m_title->setPalette(titlePalette);
     m_applying = false;
 }
