@@ -53,33 +53,10 @@ bool parseDirectives(const QString& text, std::vector<config::WsgiDirective>& ou
 } // namespace
 
 InterpreterOptionsModel::InterpreterOptionsModel(ConfigDocument* document, QObject* parent)
-    : QAbstractTableModel(parent), m_document(document)
+    : DocumentListModel(
+          document, ColumnCount, [](const config::WsgiModel& model) { return int(model.containers.size()); },
+          parent)
 {
-    m_rows = int(document->model().containers.size());
-    connect(document, &ConfigDocument::modelChanged, this, &InterpreterOptionsModel::refresh);
-}
-
-void InterpreterOptionsModel::refresh()
-{
-    const int rows = int(m_document->model().containers.size());
-    if (rows == m_rows) {
-        if (rows > 0)
-            emit dataChanged(index(0, 0), index(rows - 1, ColumnCount - 1));
-        return;
-    }
-    beginResetModel();
-    m_rows = rows;
-    endResetModel();
-}
-
-int InterpreterOptionsModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : m_rows;
-}
-
-int InterpreterOptionsModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 QVariant InterpreterOptionsModel::data(const QModelIndex& index, int role) const
@@ -133,11 +110,6 @@ bool InterpreterOptionsModel::setData(const QModelIndex& index, const QVariant& 
         return false;
     }
     return true;
-}
-
-Qt::ItemFlags InterpreterOptionsModel::flags(const QModelIndex& index) const
-{
-    return QAbstractTableModel::flags(index) | (index.isValid() ? Qt::ItemIsEditable : Qt::NoItemFlags);
 }
 
 QVariant InterpreterOptionsModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -12,33 +12,10 @@ const char* optionOf(int column)
 } // namespace
 
 MountsModel::MountsModel(ConfigDocument* document, QObject* parent)
-    : QAbstractTableModel(parent), m_document(document)
+    : DocumentListModel(
+          document, ColumnCount,
+          [](const config::WsgiModel& model) { return int(model.server.aliases.size()); }, parent)
 {
-    m_rows = int(document->model().server.aliases.size());
-    connect(document, &ConfigDocument::modelChanged, this, &MountsModel::refresh);
-}
-
-void MountsModel::refresh()
-{
-    const int rows = int(m_document->model().server.aliases.size());
-    if (rows == m_rows) {
-        if (rows > 0)
-            emit dataChanged(index(0, 0), index(rows - 1, ColumnCount - 1));
-        return;
-    }
-    beginResetModel();
-    m_rows = rows;
-    endResetModel();
-}
-
-int MountsModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : m_rows;
-}
-
-int MountsModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 QVariant MountsModel::data(const QModelIndex& index, int role) const
@@ -101,11 +78,6 @@ bool MountsModel::setData(const QModelIndex& index, const QVariant& value, int r
         return false;
     }
     return true;
-}
-
-Qt::ItemFlags MountsModel::flags(const QModelIndex& index) const
-{
-    return QAbstractTableModel::flags(index) | (index.isValid() ? Qt::ItemIsEditable : Qt::NoItemFlags);
 }
 
 QVariant MountsModel::headerData(int section, Qt::Orientation orientation, int role) const
