@@ -4,11 +4,13 @@
 // tick only reads the shared fields below and, to end a wait, shuts the socket's read side down so
 // that the owning thread wakes up and acts. It never closes a connection itself.
 
+#include "hosting/channelprotocol.h"
 #include "hosting/readtimeouts.h"
 #include "hosting/uniquefd.h"
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -26,11 +28,16 @@ struct DirectLimits
     int64_t lingerMaxBytes = 16 * 1024 * 1024;
 };
 
+// A Content-Length body up to this size is read before the request takes a thread (as in proxy mode),
+// so a client that trickles it in holds only its connection, and only until the body deadline.
+constexpr int64_t kBufferedBodyMax = 64 * 1024;
+
 // What the connection is waiting for; the tick's verdict at the deadline depends on it.
 enum class ConnectionState : uint8_t
 {
     Head,      // a request head (its first byte or the rest): 408 or a silent close at the deadline
     KeepAlive, // the first byte of the next request: a silent close at the keep-alive timeout
+    Body,      // the rest of a small body, before the request takes a thread: 408 at the body deadline
     Busy,      // a request runs: socket-timeout applies
     Lingering, // the response is out and the write side shut down: drop what still comes, then close
 };
@@ -55,7 +62,8 @@ struct DirectConnection
     uint16_t remotePort = 0, localPort = 0;
     bool queued = false; // accepted while every thread was busy: counts against listen-backlog
     // The owning thread's own.
-    hosting::ReadDeadline head;
+    hosting::ReadDeadline head;                    // the head's deadline, or the body's while state is Body
+    std::unique_ptr<hosting::RequestHead> pending; // Body: the request whose body is being read
     int64_t lingerBytes = 0;
     int64_t lingerUntilUs = 0; // the total bound
     // Shared with the tick.

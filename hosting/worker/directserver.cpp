@@ -77,6 +77,12 @@ std::string headTimeoutText(const DirectLimits& l)
            l.readTimeouts.text().substr(0, l.readTimeouts.text().find(' '));
 }
 
+std::string bodyTimeoutText(const DirectLimits& l)
+{
+    const std::string t = l.readTimeouts.text();
+    return "the request body did not arrive within RequestReadTimeout " + t.substr(t.find(' ') + 1);
+}
+
 } // namespace
 
 DirectServer::DirectServer(const hosting::WorkerSpec& spec, std::vector<int> listenFds,
@@ -478,9 +484,22 @@ DirectServer::Outcome DirectServer::serveConnection(RequestThread& thread, Direc
             c.head.start(ReadPhase::Header, arrivedUs);
             c.state = ConnectionState::Head;
         }
-        c.head.onBytes(size_t(n), arrivedUs);
+        c.head.onBytes(size_t(n), arrivedUs); // the body's deadline while state is Body
     }
-    if (expired) {
+    if (c.state.load() == ConnectionState::Body) {
+        if (expired || c.head.expired(monotonicMicros()))
+            return respondAndLinger(
+                c, hosting::simpleResponse(408, "Request Timeout", bodyTimeoutText(m_limits), false, true));
+        if (int64_t(c.in.size()) < c.pending->contentLength) {
+            c.deadlineUs = c.head.deadlineUs();
+            return Outcome::Keep;
+        }
+        // The whole body is here: the request takes this thread now.
+        hosting::RequestHead head = std::move(*c.pending);
+        c.pending.reset();
+        if (const auto outcome = runRequest(thread, c, head, monotonicMicros()))
+            return *outcome;
+    } else if (expired) {
         // The tick found the deadline passed: a head begun gets 408, an idle connection just ends.
         if (c.in.empty() || c.state.load() == ConnectionState::KeepAlive)
             return Outcome::Close;
@@ -511,31 +530,26 @@ DirectServer::Outcome DirectServer::serveConnection(RequestThread& thread, Direc
                 return Outcome::Close;
             continue;
         }
-        const hosting::RequestHead head = hosting::makeRequestHead(
+        hosting::RequestHead head = hosting::makeRequestHead(
             std::move(request), {c.remoteAddr, c.remotePort, c.localAddr, c.localPort},
             m_mounts[size_t(mount)].first, std::min(arrivedUs, monotonicMicros()));
-        if (m_limits.queueTimeoutSeconds > 0 &&
-            monotonicMicros() - head.acceptedUs > int64_t(m_limits.queueTimeoutSeconds) * 1000000)
-            return respondAndLinger(c, hosting::engineResponse(504,
-                                                               "no request thread became free within "
-                                                               "queue-timeout",
-                                                               false, head.http11, head.method == "HEAD"));
-        c.response = ResponseOwner::None;
-        c.progressUs = monotonicMicros();
-        c.state = ConnectionState::Busy; // socket-timeout watches it from here
-        SocketIo io(c, head, m_limits, *this);
-        thread.execute(head, io);
-        if (!io.reusable())
-            return lingerOrClose(c, io.clientThere());
-        arrivedUs = monotonicMicros(); // pipelined requests were already here
-        if (c.in.empty()) {
-            c.deadlineUs = arrivedUs + int64_t(m_limits.keepAliveMs) * 1000;
-            c.state = ConnectionState::KeepAlive;
-        } else {
-            c.head.start(ReadPhase::Header, arrivedUs);
-            c.head.onBytes(c.in.size(), arrivedUs);
-            c.state = ConnectionState::Head;
+        if (head.hasBody && !head.bodyChunked && !head.expectContinue &&
+            head.contentLength <= kBufferedBodyMax && int64_t(c.in.size()) < head.contentLength) {
+            // A small body is read before the request takes a thread, so a client that trickles it in
+            // holds only its connection. (Larger ones stream to the thread; an Expect: 100-continue
+            // client waits for the application, so it is not made to wait here.)
+            const int64_t now = monotonicMicros();
+            c.head.start(ReadPhase::Body, now);
+            c.head.onBytes(c.in.size(), now);
+            c.deadlineUs = c.head.active() ? c.head.deadlineUs()
+                                           : now + int64_t(m_limits.socketTimeoutSeconds) * 1000000;
+            c.pending = std::make_unique<hosting::RequestHead>(std::move(head));
+            c.state = ConnectionState::Body;
+            return Outcome::Keep;
         }
+        if (const auto outcome = runRequest(thread, c, head, head.acceptedUs))
+            return *outcome;
+        arrivedUs = monotonicMicros(); // pipelined requests were already here
     }
     if (c.state.load() == ConnectionState::Head) {
         const int64_t now = monotonicMicros();
@@ -553,6 +567,36 @@ DirectServer::Outcome DirectServer::serveConnection(RequestThread& thread, Direc
         }
     }
     return Outcome::Keep;
+}
+
+std::optional<DirectServer::Outcome> DirectServer::runRequest(RequestThread& thread, DirectConnection& c,
+                                                              const hosting::RequestHead& head,
+                                                              int64_t readyUs)
+{
+    // queue-timeout counts from when the request could run: its head, or the end of a body read first.
+    if (m_limits.queueTimeoutSeconds > 0 &&
+        monotonicMicros() - readyUs > int64_t(m_limits.queueTimeoutSeconds) * 1000000)
+        return respondAndLinger(c, hosting::engineResponse(504,
+                                                           "no request thread became free within "
+                                                           "queue-timeout",
+                                                           false, head.http11, head.method == "HEAD"));
+    c.response = ResponseOwner::None;
+    c.progressUs = monotonicMicros();
+    c.state = ConnectionState::Busy; // socket-timeout watches it from here
+    SocketIo io(c, head, m_limits, *this);
+    thread.execute(head, io);
+    if (!io.reusable())
+        return lingerOrClose(c, io.clientThere());
+    const int64_t now = monotonicMicros();
+    if (c.in.empty()) {
+        c.deadlineUs = now + int64_t(m_limits.keepAliveMs) * 1000;
+        c.state = ConnectionState::KeepAlive;
+    } else {
+        c.head.start(ReadPhase::Header, now); // a request pipelined behind this one
+        c.head.onBytes(c.in.size(), now);
+        c.state = ConnectionState::Head;
+    }
+    return std::nullopt;
 }
 
 } // namespace wsgi::worker

@@ -24,6 +24,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <sys/socket.h>
 #include <thread>
@@ -68,6 +69,9 @@ private:
     bool acceptFailed(int error); // true when accepting pauses (out of descriptors)
     DirectConnection* adopt(int fd, const sockaddr_storage& peer, bool queued);
     Outcome serveConnection(RequestThread& thread, DirectConnection& c);
+    // Runs one request on this thread; nothing when the connection goes on to its next request.
+    std::optional<Outcome> runRequest(RequestThread& thread, DirectConnection& c,
+                                      const hosting::RequestHead& head, int64_t readyUs);
     Outcome lingerOrClose(DirectConnection& c, bool clientThere);
     Outcome respondAndLinger(DirectConnection& c, const std::string& response);
     void closeConnection(DirectConnection* c);
