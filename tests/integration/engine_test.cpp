@@ -300,9 +300,6 @@ TEST(EngineLimits, QueueTimeoutAnswers504)
 
 TEST(EngineLimits, ListenBacklogFullAnswers503)
 {
-    if (directDispatch())
-        GTEST_SKIP() << "direct dispatch: listen-backlog is the kernel's accept queue, as for mod_wsgi's "
-                        "daemon socket";
     EngineProcess engine("WSGIDaemonProcess g threads=1 listen-backlog=1\n"
                          "WSGIScriptAlias / " +
                          appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n");
@@ -321,8 +318,6 @@ TEST(EngineLimits, ListenBacklogFullAnswers503)
 
 TEST(EngineLimits, SocketTimeoutAnswers504AndTheThreadComesBack)
 {
-    if (directDispatch())
-        GTEST_SKIP() << "direct dispatch: no hop between supervisor and worker for socket-timeout to guard";
     EngineProcess engine("WSGIDaemonProcess g threads=1 socket-timeout=1\n"
                          "WSGIScriptAlias / " +
                          appPath("workload.py") + " process-group=g application-group=%{GLOBAL}\n");
