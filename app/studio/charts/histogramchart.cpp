@@ -39,7 +39,7 @@ QString formatMicros(double us)
 }
 
 HistogramChart::HistogramChart(QWidget* parent)
-    : QWidget(parent), m_chart(new QChart), m_xAxis(new QLogValueAxis), m_yAxis(new QValueAxis),
+    : ChartBase(new QChart, parent), m_xAxis(new QLogValueAxis), m_yAxis(new QValueAxis),
       m_barOutline(new QLineSeries)
 {
     m_chart->addAxis(m_xAxis, Qt::AlignBottom);
@@ -98,21 +98,8 @@ HistogramChart::HistogramChart(QWidget* parent)
                            this);
     });
 
-    m_view = new QChartView(m_chart, this);
-    m_view->setRenderHint(QPainter::Antialiasing);
-    m_view->setFrameShape(QFrame::NoFrame);
-    m_view->setMinimumSize(200, 130);
-    m_emptyLabel = new QLabel(m_view);
-    m_emptyLabel->setAlignment(Qt::AlignCenter);
-    m_emptyLabel->setForegroundRole(QPalette::PlaceholderText);
-    m_emptyLabel->setAttribute(Qt::WA_TransparentForMouseEvents);
-    auto* overlay = new QVBoxLayout(m_view);
-    overlay->addWidget(m_emptyLabel, 0, Qt::AlignCenter);
     setEmptyText(tr("No samples yet"));
 
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_view);
     setAxisTitles(tr("time"), tr("count"));
     applyTheme();
 }
@@ -121,23 +108,10 @@ HistogramChart::~HistogramChart() = default;
 
 void HistogramChart::setModel(QAbstractItemModel* model, int lowerColumn, int upperColumn, int countColumn)
 {
-    for (const auto& connection : std::as_const(m_connections)) {
-        disconnect(connection);
-    }
-    m_connections.clear();
-    m_model = model;
+    followModel(model);
     m_lowerColumn = lowerColumn;
     m_upperColumn = upperColumn;
     m_countColumn = countColumn;
-    if (model) {
-        const auto schedule = [this] { scheduleRefresh(); };
-        m_connections << connect(model, &QAbstractItemModel::modelReset, this, schedule)
-                      << connect(model, &QAbstractItemModel::rowsInserted, this, schedule)
-                      << connect(model, &QAbstractItemModel::rowsRemoved, this, schedule)
-                      << connect(model, &QAbstractItemModel::dataChanged, this, schedule)
-                      << connect(model, &QAbstractItemModel::layoutChanged, this, schedule)
-                      << connect(model, &QObject::destroyed, this, schedule);
-    }
     refresh();
 }
 
@@ -147,21 +121,11 @@ void HistogramChart::setMarkers(const QList<HistogramMarker>& markers)
     scheduleRefresh();
 }
 
-void HistogramChart::setTitle(const QString& title)
-{
-    m_chart->setTitle(title);
-}
-
 void HistogramChart::setAxisTitles(const QString& x, const QString& y)
 {
     m_xTitle = x;
     m_xAxis->setTitleText(x + QStringLiteral(" (") + m_unit + tr(", log scale)"));
     m_yAxis->setTitleText(y);
-}
-
-void HistogramChart::setEmptyText(const QString& text)
-{
-    m_emptyLabel->setText(text);
 }
 
 int HistogramChart::barCount() const
@@ -181,23 +145,6 @@ QStringList HistogramChart::markerNames() const
         names << series->name();
     }
     return names;
-}
-
-void HistogramChart::changeEvent(QEvent* event)
-{
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
-        applyTheme();
-    }
-}
-
-void HistogramChart::scheduleRefresh()
-{
-    if (m_refreshPending) {
-        return;
-    }
-    m_refreshPending = true;
-    QMetaObject::invokeMethod(this, &HistogramChart::refresh, Qt::QueuedConnection);
 }
 
 void HistogramChart::refresh()

@@ -3,10 +3,10 @@
 // microseconds and a count), percentile markers as dashed vertical lines named in the legend. The
 // unit (µs or ms) follows the data so sub-millisecond GIL waits keep readable labels.
 
+#include "studio/charts/chartbase.h"
 #include <QList>
 #include <QPointer>
 #include <QString>
-#include <QWidget>
 
 QT_BEGIN_NAMESPACE
 class QAbstractItemModel;
@@ -27,7 +27,7 @@ struct HistogramMarker
     double valueUs = 0;
 };
 
-class HistogramChart : public QWidget
+class HistogramChart : public ChartBase
 {
     Q_OBJECT
 public:
@@ -38,33 +38,22 @@ public:
     // its count. Follows resets and data changes.
     void setModel(QAbstractItemModel* model, int lowerColumn, int upperColumn, int countColumn);
     void setMarkers(const QList<HistogramMarker>& markers);
-    void setTitle(const QString& title);
     // The x title without unit ("GIL wait"): the chart appends the unit it chose, "(µs, log scale)".
     void setAxisTitles(const QString& x, const QString& y);
-    void setEmptyText(const QString& text);
 
     int barCount() const;            // bins with a count above zero
     QString unit() const;            // "µs" or "ms"
     QStringList markerNames() const; // legend entries, "p95 1.20 ms"
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
-    void scheduleRefresh();
-    void refresh();
-    void applyTheme();
+    void refresh() override;
+    void applyTheme() override;
 
-    QChart* m_chart = nullptr;
-    QChartView* m_view = nullptr;
     QLogValueAxis* m_xAxis = nullptr;
     QValueAxis* m_yAxis = nullptr;
     QLineSeries* m_barOutline = nullptr;
     QAreaSeries* m_bars = nullptr;
     QList<QLineSeries*> m_markerSeries;
-    QLabel* m_emptyLabel = nullptr;
-    QPointer<QAbstractItemModel> m_model;
-    QList<QMetaObject::Connection> m_connections;
     QList<HistogramMarker> m_markers;
     QString m_xTitle;
     QString m_unit = QStringLiteral("µs");
@@ -72,7 +61,6 @@ private:
     int m_upperColumn = 1;
     int m_countColumn = 2;
     int m_barCount = 0;
-    bool m_refreshPending = false;
 };
 
 // "850 µs", "1.20 ms", "2.5 s": three significant digits in the unit that suits the value.

@@ -37,7 +37,7 @@ std::optional<double> number(const QVariant& value)
 } // namespace
 
 LineChart::LineChart(QWidget* parent)
-    : QWidget(parent), m_chart(new QChart), m_xAxis(new QValueAxis) // the chart owns its axes
+    : ChartBase(new QChart, parent), m_xAxis(new QValueAxis) // the chart owns its axes
       ,
       m_yAxis(new QValueAxis)
 {
@@ -51,22 +51,8 @@ LineChart::LineChart(QWidget* parent)
     m_xAxis->setRange(0, 60);
     m_yAxis->setRange(0, 1);
 
-    m_view = new QChartView(m_chart, this);
-    m_view->setRenderHint(QPainter::Antialiasing);
-    m_view->setFrameShape(QFrame::NoFrame);
-    m_view->setMinimumSize(200, 130);
-
-    m_emptyLabel = new QLabel(m_view);
-    m_emptyLabel->setAlignment(Qt::AlignCenter);
-    m_emptyLabel->setForegroundRole(QPalette::PlaceholderText);
-    m_emptyLabel->setAttribute(Qt::WA_TransparentForMouseEvents);
-    auto* overlay = new QVBoxLayout(m_view);
-    overlay->addWidget(m_emptyLabel, 0, Qt::AlignCenter);
     setEmptyText(tr("No data yet"));
 
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_view);
     applyTheme();
 }
 
@@ -74,24 +60,9 @@ LineChart::~LineChart() = default;
 
 void LineChart::setModel(QAbstractItemModel* model, int xColumn, const QList<int>& yColumns)
 {
-    for (const auto& connection : std::as_const(m_connections)) {
-        disconnect(connection);
-    }
-    m_connections.clear();
-    m_model = model;
+    followModel(model);
     m_xColumn = xColumn;
     m_yColumns = yColumns;
-    if (model) {
-        const auto schedule = [this] { scheduleRefresh(); };
-        m_connections << connect(model, &QAbstractItemModel::modelReset, this, schedule)
-                      << connect(model, &QAbstractItemModel::rowsInserted, this, schedule)
-                      << connect(model, &QAbstractItemModel::rowsRemoved, this, schedule)
-                      << connect(model, &QAbstractItemModel::rowsMoved, this, schedule)
-                      << connect(model, &QAbstractItemModel::dataChanged, this, schedule)
-                      << connect(model, &QAbstractItemModel::layoutChanged, this, schedule)
-                      << connect(model, &QAbstractItemModel::headerDataChanged, this, schedule)
-                      << connect(model, &QObject::destroyed, this, schedule);
-    }
     rebuildSeries();
     refresh();
 }
@@ -100,11 +71,6 @@ void LineChart::setAxisTitles(const QString& x, const QString& y)
 {
     m_xAxis->setTitleText(x);
     m_yAxis->setTitleText(y);
-}
-
-void LineChart::setTitle(const QString& title)
-{
-    m_chart->setTitle(title);
 }
 
 void LineChart::setYRange(double min, double max)
@@ -123,11 +89,6 @@ void LineChart::setLegendVisible(bool visible)
 {
     m_legend = visible;
     m_chart->legend()->setVisible(visible);
-}
-
-void LineChart::setEmptyText(const QString& text)
-{
-    m_emptyLabel->setText(text);
 }
 
 int LineChart::seriesCount() const
@@ -153,23 +114,6 @@ std::pair<double, double> LineChart::xRange() const
 std::pair<double, double> LineChart::yRange() const
 {
     return {m_yAxis->min(), m_yAxis->max()};
-}
-
-void LineChart::changeEvent(QEvent* event)
-{
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
-        applyTheme();
-    }
-}
-
-void LineChart::scheduleRefresh()
-{
-    if (m_refreshPending) {
-        return;
-    }
-    m_refreshPending = true;
-    QMetaObject::invokeMethod(this, &LineChart::refresh, Qt::QueuedConnection);
 }
 
 void LineChart::rebuildSeries()

@@ -3,10 +3,10 @@
 // column, series named by the columns' horizontal headers. Follows resets, inserts, removals and data
 // changes, coalesced to one redraw per event-loop turn (telemetry arrives several times a second).
 
+#include "studio/charts/chartbase.h"
 #include <QList>
 #include <QPointer>
 #include <QString>
-#include <QWidget>
 
 #include <optional>
 #include <utility>
@@ -22,7 +22,7 @@ QT_END_NAMESPACE
 
 namespace wsgi::studio::charts {
 
-class LineChart : public QWidget
+class LineChart : public ChartBase
 {
     Q_OBJECT
 public:
@@ -33,12 +33,10 @@ public:
     // point, so a line never drops to a fake zero.
     void setModel(QAbstractItemModel* model, int xColumn, const QList<int>& yColumns);
     void setAxisTitles(const QString& x, const QString& y); // with units: "time (s)", "requests/s"
-    void setTitle(const QString& title);
     void setYRange(double min, double max); // a fixed range; without it the y axis fits the data from 0
     // A constant time scale: the x axis always spans `span`, the newest point at the right edge once
     // the data is longer than that, so old data scrolls off instead of the axis rescaling. 0 = fit.
     void setXWindow(double span);
-    void setEmptyText(const QString& text); // shown over the plot while no series has a point
     // Default: a legend (on top) only with more than one series; charts shown side by side turn it on
     // so their plot areas line up.
     void setLegendVisible(bool visible);
@@ -49,29 +47,19 @@ public:
     std::pair<double, double> xRange() const;
     std::pair<double, double> yRange() const;
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
-    void scheduleRefresh();
-    void refresh();
+    void refresh() override;
     void rebuildSeries();
-    void applyTheme();
+    void applyTheme() override;
 
-    QChart* m_chart = nullptr;
-    QChartView* m_view = nullptr;
     QValueAxis* m_xAxis = nullptr;
     QValueAxis* m_yAxis = nullptr;
-    QLabel* m_emptyLabel = nullptr;
     QList<QLineSeries*> m_series;
-    QPointer<QAbstractItemModel> m_model;
-    QList<QMetaObject::Connection> m_connections;
     int m_xColumn = 0;
     QList<int> m_yColumns;
     std::optional<std::pair<double, double>> m_fixedY;
     double m_xWindow = 0;
     std::optional<bool> m_legend;
-    bool m_refreshPending = false;
 };
 
 } // namespace wsgi::studio::charts

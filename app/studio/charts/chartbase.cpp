@@ -1,0 +1,82 @@
+#include "studio/charts/chartbase.h"
+
+#include <QAbstractItemModel>
+#include <QChart>
+#include <QChartView>
+#include <QEvent>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace wsgi::studio::charts {
+
+ChartBase::ChartBase(QChart* chart, QWidget* parent) : QWidget(parent), m_chart(chart)
+{
+    m_view = new QChartView(m_chart, this);
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->setFrameShape(QFrame::NoFrame);
+    m_view->setMinimumSize(200, 130);
+
+    m_emptyLabel = new QLabel(m_view);
+    m_emptyLabel->setAlignment(Qt::AlignCenter);
+    m_emptyLabel->setForegroundRole(QPalette::PlaceholderText);
+    m_emptyLabel->setAttribute(Qt::WA_TransparentForMouseEvents);
+    auto* overlay = new QVBoxLayout(m_view);
+    overlay->addWidget(m_emptyLabel, 0, Qt::AlignCenter);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+}
+
+ChartBase::~ChartBase() = default;
+
+void ChartBase::setTitle(const QString& title)
+{
+    m_chart->setTitle(title);
+}
+
+void ChartBase::setEmptyText(const QString& text)
+{
+    m_emptyLabel->setText(text);
+}
+
+void ChartBase::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
+        applyTheme();
+    }
+}
+
+void ChartBase::followModel(QAbstractItemModel* model)
+{
+    for (const auto& connection : std::as_const(m_connections)) {
+        disconnect(connection);
+    }
+    m_connections.clear();
+    m_model = model;
+    if (!model) {
+        return;
+    }
+    const auto schedule = [this] { scheduleRefresh(); };
+    m_connections << connect(model, &QAbstractItemModel::modelReset, this, schedule)
+                  << connect(model, &QAbstractItemModel::rowsInserted, this, schedule)
+                  << connect(model, &QAbstractItemModel::rowsRemoved, this, schedule)
+                  << connect(model, &QAbstractItemModel::rowsMoved, this, schedule)
+                  << connect(model, &QAbstractItemModel::dataChanged, this, schedule)
+                  << connect(model, &QAbstractItemModel::layoutChanged, this, schedule)
+                  << connect(model, &QAbstractItemModel::headerDataChanged, this, schedule)
+                  << connect(model, &QObject::destroyed, this, schedule);
+}
+
+void ChartBase::scheduleRefresh()
+{
+    if (m_refreshPending) {
+        return;
+    }
+    m_refreshPending = true;
+    QMetaObject::invokeMethod(
+        this, [this] { refresh(); }, Qt::QueuedConnection);
+}
+
+} // namespace wsgi::studio::charts

@@ -1,0 +1,50 @@
+#pragma once
+// What every model-reading chart shares: a QChart in a view with an "empty" caption over the plot,
+// colours that follow palette changes, and redraws coalesced to one per event-loop turn however
+// many model signals arrive (telemetry changes several rows several times a second).
+
+#include <QList>
+#include <QPointer>
+#include <QString>
+#include <QWidget>
+
+QT_BEGIN_NAMESPACE
+class QAbstractItemModel;
+class QChart;
+class QChartView;
+class QLabel;
+QT_END_NAMESPACE
+
+namespace wsgi::studio::charts {
+
+class ChartBase : public QWidget
+{
+    Q_OBJECT
+public:
+    ~ChartBase() override;
+
+    void setTitle(const QString& title);
+    void setEmptyText(const QString& text); // shown over the plot while there is nothing to draw
+
+protected:
+    ChartBase(QChart* chart, QWidget* parent); // takes ownership of `chart`
+
+    void changeEvent(QEvent* event) override;
+    // Reads `model` from now on (nullptr: none): resets, row changes, data, layout and header
+    // changes and its destruction schedule a refresh.
+    void followModel(QAbstractItemModel* model);
+    void scheduleRefresh();
+    virtual void refresh() {}
+    virtual void applyTheme() {}
+
+    QChart* m_chart;
+    QChartView* m_view = nullptr;
+    QLabel* m_emptyLabel = nullptr;
+    QPointer<QAbstractItemModel> m_model;
+    bool m_refreshPending = false;
+
+private:
+    QList<QMetaObject::Connection> m_connections;
+};
+
+} // namespace wsgi::studio::charts
