@@ -4,16 +4,9 @@
 // unit (µs or ms) follows the data so sub-millisecond GIL waits keep readable labels.
 
 #include "studio/charts/chartbase.h"
-#include <QList>
-#include <QPointer>
-#include <QString>
 
 QT_BEGIN_NAMESPACE
-class QAbstractItemModel;
 class QAreaSeries;
-class QChart;
-class QChartView;
-class QLabel;
 class QLineSeries;
 class QLogValueAxis;
 class QValueAxis;

@@ -4,18 +4,11 @@
 // changes, coalesced to one redraw per event-loop turn (telemetry arrives several times a second).
 
 #include "studio/charts/chartbase.h"
-#include <QList>
-#include <QPointer>
-#include <QString>
 
 #include <optional>
 #include <utility>
 
 QT_BEGIN_NAMESPACE
-class QAbstractItemModel;
-class QChart;
-class QChartView;
-class QLabel;
 class QLineSeries;
 class QValueAxis;
 QT_END_NAMESPACE
