@@ -104,10 +104,10 @@ public:
             QMetaObject::invokeMethod(
                 receiver.get(),
                 [result = std::move(result), onResult = std::move(onResult), guard, weakState, id]() mutable {
-                    const auto state = weakState.lock();
-                    if (!state || state->current != id)
+                    const auto live = weakState.lock();
+                    if (!live || live->current != id)
                         return; // the tracker is gone, or a newer job replaced this one
-                    state->running = false;
+                    live->running = false;
                     if (guard)
                         onResult(std::move(result));
                 },
