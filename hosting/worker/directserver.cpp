@@ -172,19 +172,68 @@ void DirectServer::serve(RequestThread& thread)
             acceptFrom(listenIndex(ev.data.u64));
             continue;
         }
-        auto* c = static_cast<DirectConnection*>(ev.data.ptr);
-        m_active.fetch_add(1);
-        const Outcome outcome = m_stopping.load() ? Outcome::Close : serveConnection(thread, *c);
-        m_active.fetch_sub(1);
-        if (outcome == Outcome::Close) {
-            closeConnection(c);
-            continue;
+        serveEvent(thread, static_cast<DirectConnection*>(ev.data.ptr));
+    }
+    drain(thread);
+}
+
+void DirectServer::serveEvent(RequestThread& thread, DirectConnection* c)
+{
+    m_active.fetch_add(1);
+    Outcome outcome = serveConnection(thread, *c);
+    m_active.fetch_sub(1);
+    // Once stopping, a connection is kept only to finish the request head it has begun (a head
+    // is complete within moments, or the drain ends first); after a response it closes.
+    if (m_stopping.load() && c->state.load() != ConnectionState::Head &&
+        c->state.load() != ConnectionState::Body)
+        outcome = Outcome::Close;
+    if (outcome == Outcome::Close) {
+        closeConnection(c);
+        return;
+    }
+    if (m_oneShot) {
+        epoll_event rearm{};
+        rearm.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+        rearm.data.ptr = c;
+        epoll_ctl(m_epoll.get(), EPOLL_CTL_MOD, c->fd.get(), &rearm);
+    }
+}
+
+bool DirectServer::awaitingRequests(int64_t nowUs) const
+{
+    // Accepted moments ago, or a head begun: the client sent its request to a process that was still
+    // serving, so it is answered rather than dropped by a restart or a reload.
+    constexpr int64_t kFreshUs = 500000;
+    std::lock_guard lock(m_lock);
+    for (const DirectConnection* c : m_all) {
+        const ConnectionState state = c->state.load();
+        if (state == ConnectionState::Body ||
+            (state == ConnectionState::Head && nowUs - c->acceptedUs < kFreshUs))
+            return true;
+    }
+    return false;
+}
+
+void DirectServer::drain(RequestThread& thread)
+{
+    // After stop(): connections whose request is here or on its way are still served, for a bounded
+    // time; idle keep-alive connections are left to close with the process.
+    constexpr int64_t kDrainUs = 2000000;
+    const int64_t until = monotonicMicros() + kDrainUs;
+    while (monotonicMicros() < until) {
+        epoll_event events[8];
+        const int n = epoll_wait(m_epoll.get(), events, 8, 0); // the wake fd stays readable: never block
+        bool served = false;
+        for (int i = 0; i < n; ++i) {
+            if (events[i].data.u64 == kWakeTag || isListenTag(events[i].data.u64))
+                continue;
+            serveEvent(thread, static_cast<DirectConnection*>(events[i].data.ptr));
+            served = true;
         }
-        if (m_oneShot) {
-            epoll_event rearm{};
-            rearm.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
-            rearm.data.ptr = c;
-            epoll_ctl(m_epoll.get(), EPOLL_CTL_MOD, c->fd.get(), &rearm);
+        if (!served) {
+            if (!awaitingRequests(monotonicMicros()))
+                return;
+            poll(nullptr, 0, 5);
         }
     }
 }

@@ -43,7 +43,7 @@ public:
     ~DirectServer();
 
     void serve(RequestThread& thread); // a request thread's body; returns after stop()
-    void stop();                       // stop accepting; threads return once idle
+    void stop();                       // stop accepting; threads serve the requests already here, then return
 
     // Measurements of finished requests since the last call, each encoded and length-prefixed,
     // for the supervisor's telemetry; and how many threads are running a request now.
@@ -69,6 +69,9 @@ private:
     bool acceptFailed(int error); // true when accepting pauses (out of descriptors)
     DirectConnection* adopt(int fd, const sockaddr_storage& peer, bool queued);
     Outcome serveConnection(RequestThread& thread, DirectConnection& c);
+    void serveEvent(RequestThread& thread, DirectConnection* c); // then closes or re-arms it
+    void drain(RequestThread& thread);
+    bool awaitingRequests(int64_t nowUs) const;
     // Runs one request on this thread; nothing when the connection goes on to its next request.
     std::optional<Outcome> runRequest(RequestThread& thread, DirectConnection& c,
                                       const hosting::RequestHead& head, int64_t readyUs);
@@ -99,7 +102,7 @@ private:
     std::atomic<int> m_waiting{0}; // connections the overflow thread accepted that no thread has started
     std::atomic<int64_t> m_pausedUntilUs{0};
     std::thread m_overflow;
-    std::mutex m_lock; // guards the fields below
+    mutable std::mutex m_lock; // guards the fields below
     bool m_listening = false;
     int64_t m_shortageLoggedUs = 0; // when running out of descriptors was last logged
     int m_connections = 0;

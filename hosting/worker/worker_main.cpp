@@ -186,7 +186,9 @@ int main(int argc, char** argv)
             bool anyBusy = false;
             for (const auto& w : workers)
                 anyBusy = anyBusy || w->busy();
-            if (!anyBusy || wsgi::monotonicMicros() > drainDeadline)
+            // Direct mode's threads return once they have served the requests already sent to this
+            // process (running reaches 0 above), not merely when none is running one this moment.
+            if ((!anyBusy && !direct) || wsgi::monotonicMicros() > drainDeadline)
                 break;
         }
     }
