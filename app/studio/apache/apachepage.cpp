@@ -29,6 +29,7 @@
 #include <QSplitter>
 #include <QStyle>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #ifndef WSGI_STUDIO_VERSION
 #define WSGI_STUDIO_VERSION "dev"
@@ -134,7 +135,6 @@ QWidget* ApachePage::buildExportPanel()
     m_findings = new QListWidget(box);
     m_findings->setObjectName(u"exportFindings"_s);
     m_findings->setWordWrap(true);
-    m_findings->setMaximumHeight(130);
     v->addWidget(m_findings, 0);
     m_checkLabel = new QLabel(tr("Not checked with Apache yet."), box);
     m_checkLabel->setObjectName(u"checkResult"_s);
@@ -283,6 +283,11 @@ void ApachePage::refreshExport()
     }
     if (r->findings.empty())
         m_findings->addItem(tr("Nothing was changed or left out for %1.").arg(targetTitle(target())));
+    // About two lines per finding, up to six lines: one note does not take a box of empty rows, and
+    // the exported text above gets the height.
+    const int lines = std::min(6, 2 * m_findings->count());
+    m_findings->setMaximumHeight(lines * m_findings->fontMetrics().lineSpacing() +
+                                 2 * m_findings->frameWidth() + 8);
 }
 
 QString ApachePage::exportText() const
