@@ -1,5 +1,7 @@
 // The window's parts without an engine: the Connect page's attach fields (errors beside the field,
 // the token file read off the GUI thread), the log view's filter and copy, the status bar's texts.
+#include "configure/findingsmodel.h"
+#include "configure/issuesdock.h"
 #include "studio/models/logmodel.h"
 #include "studio/pages/connectpage.h"
 #include "studio/widgets/enginestatusbar.h"
@@ -8,9 +10,12 @@
 
 #include <QAction>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMainWindow>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -129,4 +134,36 @@ TEST(MessageBanner, ShowsDetailsAndActions)
     banner.dismiss();
     EXPECT_TRUE(banner.isHidden());
     EXPECT_EQ(dismissed.count(), 1);
+}
+
+TEST(IssuesDock, WithoutFindingsIsOneLineAndGrowsBackForFindings)
+{
+    QMainWindow window;
+    window.setCentralWidget(new QWidget(&window));
+    FindingsModel model;
+    auto* dock = new IssuesDock(&model, &window);
+    window.addDockWidget(Qt::BottomDockWidgetArea, dock);
+    window.resize(900, 700);
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+
+    auto* line = dock->findChild<QLabel*>(QStringLiteral("fixLine"));
+    ASSERT_TRUE(line);
+    EXPECT_TRUE(dock->view()->isHidden()) << "an empty findings table only takes room";
+    EXPECT_TRUE(line->text().startsWith(QStringLiteral("No findings")));
+
+    FindingEntry entry;
+    entry.finding.severity = wsgi::config::Severity::Warning;
+    entry.finding.code = "W1";
+    entry.finding.message = "threads=0 serves nothing";
+    model.setFindings({entry});
+    QCoreApplication::processEvents();
+    EXPECT_FALSE(dock->view()->isHidden());
+    EXPECT_TRUE(line->text().isEmpty());
+    const int listed = dock->height();
+
+    model.setFindings({});
+    QCoreApplication::processEvents();
+    EXPECT_TRUE(dock->view()->isHidden());
+    EXPECT_LT(dock->height(), listed) << "the editors above get the height back";
 }
