@@ -14,7 +14,9 @@
 #include "studio/widgets/messagebanner.h"
 
 #include <QAction>
+#include <QHeaderView>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -79,6 +81,22 @@ TEST(MainWindow, ServesTelemetryRestartsAndNeverFreezes)
             << window.logModel()->lines().join(u'\n').toStdString();
         ASSERT_TRUE(QTest::qWaitFor(
             [&] { return window.monitorPage()->throughputChart()->pointCount(0) >= 2; }, 5000));
+
+        // Telemetry changes rows in place: the process the user selected stays selected, on its row.
+        auto* view = window.monitorPage()->findChild<QTableView*>(QStringLiteral("processTable"));
+        ASSERT_TRUE(view);
+        view->selectRow(1);
+        const QString pid = table->index(1, models::ProcessTableModel::PidColumn).data().toString();
+        QSignalSpy changed(table, &QAbstractItemModel::dataChanged);
+        ASSERT_TRUE(changed.wait(5000)) << "no telemetry update under load";
+        const QModelIndexList selected = view->selectionModel()->selectedRows();
+        ASSERT_EQ(selected.size(), 1);
+        EXPECT_EQ(selected.first().row(), 1);
+        EXPECT_EQ(table->index(1, models::ProcessTableModel::PidColumn).data().toString(), pid);
+        // Columns fit their contents, and the table is no taller than its rows (three at least).
+        EXPECT_FALSE(view->horizontalHeader()->stretchLastSection());
+        EXPECT_LE(view->height(),
+                  view->horizontalHeader()->height() + 3 * view->rowHeight(0) + 2 * view->frameWidth() + 4);
     }
     EXPECT_EQ(table->index(0, models::ProcessTableModel::GroupColumn).data().toString(),
               QStringLiteral("demo"));
