@@ -3,6 +3,7 @@
 // stays with the process that accepted it). Proxy mode runs the same burst as a reference.
 
 #include "enginefixture.h"
+#include "hardening/hardeningsupport.h"
 
 #include <gtest/gtest.h>
 
@@ -16,13 +17,6 @@ using namespace wsgi::testing;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string pidOf(const std::string& json)
-{
-    const size_t at = json.find("\"pid\": ");
-    return at == std::string::npos ? std::string()
-                                   : json.substr(at + 7, json.find_first_of(",}", at) - at - 7);
-}
 
 TEST(DirectAccept, HundredKeepAliveClientsConnectingTogetherAreAllAnsweredPromptly)
 {

@@ -3,6 +3,7 @@
 // are untouched and new connections are served at once.
 
 #include "enginefixture.h"
+#include "hardening/hardeningsupport.h"
 
 #include <gtest/gtest.h>
 
@@ -15,13 +16,6 @@
 using namespace wsgi::testing;
 
 namespace {
-
-std::string pidOf(const std::string& json)
-{
-    const size_t at = json.find("\"pid\": ");
-    return at == std::string::npos ? std::string()
-                                   : json.substr(at + 7, json.find_first_of(",}", at) - at - 7);
-}
 
 TEST(DirectCrash, ACrashClosesOnlyTheConnectionsOfTheProcessThatDied)
 {

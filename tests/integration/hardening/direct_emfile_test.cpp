@@ -3,6 +3,7 @@
 // connections it has, and accept the waiting clients once descriptors are free again.
 
 #include "enginefixture.h"
+#include "hardening/hardeningsupport.h"
 #include "hardening/proxy_rawclient.h"
 
 #include <gtest/gtest.h>
@@ -32,30 +33,6 @@ size_t openFds(pid_t pid)
     size_t n = 0;
     for ([[maybe_unused]] const auto& e :
          std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
-        ++n;
-    return n;
-}
-
-double cpuSeconds(pid_t pid)
-{
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    std::istringstream fields(text.substr(text.rfind(')') + 2));
-    std::string f;
-    long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && fields >> f; ++i) {
-        if (i == 14)
-            utime = std::stol(f);
-        if (i == 15)
-            stime = std::stol(f);
-    }
-    return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
-}
-
-size_t count(const std::string& haystack, const std::string& needle)
-{
-    size_t n = 0;
-    for (size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1))
         ++n;
     return n;
 }
@@ -93,7 +70,7 @@ TEST(DirectLimits, OutOfFileDescriptorsTheWorkerBacksOffAndKeepsServing)
     // The connection it has is still served.
     kept.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     EXPECT_EQ(kept.read(false, std::chrono::seconds(5)).status, 200);
-    EXPECT_EQ(count(engine.log(), "cannot accept connections"), 1u) << engine.log();
+    EXPECT_EQ(countOf(engine.log(), "cannot accept connections"), 1u) << engine.log();
 
     // With descriptors again, the clients that waited are served.
     ASSERT_EQ(prlimit(worker, RLIMIT_NOFILE, &original, nullptr), 0);

@@ -4,6 +4,7 @@
 // Proxy mode has the same behaviour from the supervisor, tested in engine_test and proxy_*_test.
 
 #include "enginefixture.h"
+#include "hardening/hardeningsupport.h"
 #include "hardening/proxy_rawclient.h"
 
 #include <gtest/gtest.h>
@@ -15,23 +16,12 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string config(const std::string& groupOptions)
-{
-    return "WSGIDaemonProcess g " + groupOptions + "\n" + "WSGIScriptAlias / " + testAppPath("hardening.py") +
-           " process-group=g application-group=%{GLOBAL}\n";
-}
-
-double secondsSince(Clock::time_point t)
-{
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
 TEST(DirectLimits, ListenBacklogFullAnswers503AndTheQueuedAreServed)
 {
     if (!directDispatch())
         GTEST_SKIP()
             << "proxy mode: the supervisor's queue, tested in engine_test (ListenBacklogFullAnswers503)";
-    EngineProcess engine(config("processes=1 threads=1 listen-backlog=2"));
+    EngineProcess engine(hardeningConfig("", "processes=1 threads=1 listen-backlog=2"));
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     RawClient busy(engine.port());
@@ -64,7 +54,7 @@ TEST(DirectLimits, SocketTimeoutAnswers504AndTheThreadComesBack)
 {
     if (!directDispatch())
         GTEST_SKIP() << "proxy mode: tested in engine_test (SocketTimeoutAnswers504AndTheThreadComesBack)";
-    EngineProcess engine(config("processes=1 threads=1 socket-timeout=2"));
+    EngineProcess engine(hardeningConfig("", "processes=1 threads=1 socket-timeout=2"));
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     const auto start = Clock::now();
@@ -83,7 +73,7 @@ TEST(DirectLimits, AResponseThatStallsLongerThanSocketTimeoutIsCut)
 {
     if (!directDispatch())
         GTEST_SKIP() << "proxy mode: the supervisor's socket-timeout, tested in proxy_slowclients_test";
-    EngineProcess engine(config("processes=1 threads=1 socket-timeout=1"));
+    EngineProcess engine(hardeningConfig("", "processes=1 threads=1 socket-timeout=1"));
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     RawClient c(engine.port());
@@ -92,33 +82,6 @@ TEST(DirectLimits, AResponseThatStallsLongerThanSocketTimeoutIsCut)
     EXPECT_TRUE(c.pump(std::chrono::seconds(6)));
     EXPECT_EQ(c.status(), 200);
     EXPECT_LT(secondsSince(start), 2.8) << "the stalled stream was not cut at socket-timeout=1";
-}
-
-TEST(DirectLimits, AClientThatStopsReadingIsDroppedAfterTimeout)
-{
-    if (!directDispatch())
-        GTEST_SKIP() << "proxy mode: the supervisor's relay, tested in proxy_vanished_test";
-    // No socket-timeout: it defaults to Apache's Timeout, here 2 s.
-    EngineProcess engine("Timeout 2\n"
-                         "WSGIDaemonProcess g processes=1 threads=1\n"
-                         "WSGIScriptAlias / " +
-                         testAppPath("hardening.py") + " process-group=g application-group=%{GLOBAL}\n");
-    ASSERT_TRUE(engine.started()) << engine.log();
-    ASSERT_TRUE(engine.waitReady()) << engine.log();
-    // An endless download whose client reads the head and then nothing more, without leaving.
-    RawClient stalled(engine.port(), 16384);
-    stalled.send("GET /stream?chunks=1000000&size=65536 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-    stalled.pump(std::chrono::milliseconds(300));
-    ASSERT_EQ(stalled.status(), 200);
-    // Once nothing moves for Timeout, the write gives up, the stream's close() runs and the only
-    // thread serves the next client.
-    const auto start = Clock::now();
-    HttpConnection next(engine.port());
-    next.send("GET /closed HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-    const HttpResponse r = next.read(false, std::chrono::seconds(10));
-    EXPECT_EQ(r.status, 200) << engine.log();
-    EXPECT_EQ(r.body.rfind("closed 1 ", 0), 0u) << r.body;
-    EXPECT_LT(secondsSince(start), 6.0);
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // request threads read heads themselves, so this is where a trickled body once held every thread.
 
 #include "enginefixture.h"
+#include "hardening/hardeningsupport.h"
 #include "hardening/proxy_rawclient.h"
 
 #include <gtest/gtest.h>
@@ -17,11 +18,6 @@ using namespace wsgi::testing;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double secondsSince(Clock::time_point t)
-{
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 TEST(Slowloris, ANormalClientIsServedPromptlyWhileSlowHeadsAndBodiesTrickle)
 {

@@ -3,6 +3,7 @@
 // request was handed to the application.
 
 #include "enginefixture.h"
+#include "hardening/hardeningsupport.h"
 #include "hardening/proxy_rawclient.h"
 
 #include <gtest/gtest.h>
@@ -22,12 +23,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string config(const std::string& groupOptions = "processes=1 threads=2")
-{
-    return "WSGIDaemonProcess g " + groupOptions + "\nWSGIScriptAlias / " + testAppPath("hardening.py") +
-           " process-group=g application-group=%{GLOBAL}\n";
-}
-
 // The descriptor number the process would get next: the lowest one not open. A limit of that many
 // leaves it none (a limit of the count of open ones would still let it reuse a closed one below).
 int lowestFreeFd(pid_t pid)
@@ -45,32 +40,11 @@ int lowestFreeFd(pid_t pid)
     return fd;
 }
 
-double cpuSeconds(pid_t pid) // user + system time of one process
-{
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::istringstream fields(text.substr(text.rfind(')') + 2));
-    std::string skip;
-    for (int i = 0; i < 11; ++i) // state .. cmajflt: fields 3..13
-        fields >> skip;
-    long utime = 0, stime = 0;
-    fields >> utime >> stime;
-    return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
-}
-
-size_t count(const std::string& haystack, const std::string& needle)
-{
-    size_t n = 0;
-    for (size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1))
-        ++n;
-    return n;
-}
-
 TEST(ProxyLimits, OutOfFileDescriptorsTheSupervisorBacksOffAndKeepsServing)
 {
     if (directDispatch())
         GTEST_SKIP() << "in direct mode the workers accept connections; this is the supervisor's accept loop";
-    EngineProcess engine(config());
+    EngineProcess engine(hardeningConfig());
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     HttpConnection kept(engine.port());
@@ -95,7 +69,7 @@ TEST(ProxyLimits, OutOfFileDescriptorsTheSupervisorBacksOffAndKeepsServing)
     // The connection it has is still served.
     kept.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     EXPECT_EQ(kept.read(false, std::chrono::seconds(5)).status, 200);
-    EXPECT_EQ(count(engine.log(), "cannot accept connections"), 1u) << engine.log();
+    EXPECT_EQ(countOf(engine.log(), "cannot accept connections"), 1u) << engine.log();
 
     // With descriptors again, the clients that waited are served.
     ASSERT_EQ(prlimit(engine.pid(), RLIMIT_NOFILE, &original, nullptr), 0);
@@ -121,7 +95,7 @@ void expectAnswerAfterSendingEverything(int port, const std::string& request, in
 
 TEST(ProxyLimits, RefusedRequestsAreClosedLingeringSoTheClientReadsTheAnswer)
 {
-    EngineProcess engine(config());
+    EngineProcess engine(hardeningConfig());
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     const std::string tail(4 * 1024 * 1024, 'q');
@@ -134,7 +108,7 @@ TEST(ProxyLimits, RefusedRequestsAreClosedLingeringSoTheClientReadsTheAnswer)
 
 TEST(ProxyLimits, AnUnreadBodyIsDrainedBeforeTheConnectionCloses)
 {
-    EngineProcess engine(config());
+    EngineProcess engine(hardeningConfig());
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     // "/" answers without reading its 4 MB body.
@@ -150,7 +124,7 @@ TEST(ProxyLimits, AMalformedChunkedBodyAfterDispatchIsAnswered400)
     if (directDispatch())
         GTEST_SKIP() << "direct mode decodes the body in the worker as the application reads it; the "
                         "supervisor's relay, which can keep the response back, is proxy mode's";
-    EngineProcess engine(config());
+    EngineProcess engine(hardeningConfig());
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     // "/" answers without reading the body, "/read" reads it: either way the client must not see the

@@ -2,6 +2,8 @@
 // A bare TCP client for tests that misbehave on purpose (send a byte at a time, stop reading, leave
 // in the middle): it reports what arrived and whether the server closed or reset the connection.
 
+#include "hardening/hardeningsupport.h"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
@@ -18,21 +20,11 @@ namespace wsgi::testing {
 class RawClient
 {
 public:
-    explicit RawClient(int port, int receiveBuffer = 0)
+    explicit RawClient(int port, int receiveBuffer = 0) : m_fd(connectLoopback(port, receiveBuffer))
     {
-        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (receiveBuffer > 0) // before connect, so the window is small from the start
-            ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof receiveBuffer);
         const timeval sendTimeout{10, 0}; // a test never blocks for good on a server that stops reading
-        ::setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, sizeof sendTimeout);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(uint16_t(port));
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-            ::close(m_fd);
-            m_fd = -1;
-        }
+        if (m_fd >= 0)
+            ::setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, sizeof sendTimeout);
     }
     ~RawClient() { close(); }
     RawClient(const RawClient&) = delete;

@@ -4,6 +4,7 @@
 // which defaults to Apache's Timeout. Both dispatch modes.
 
 #include "enginefixture.h"
+#include "hardening/hardeningsupport.h"
 #include "hardening/proxy_rawclient.h"
 
 #include <gtest/gtest.h>
@@ -18,20 +19,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string config(const std::string& top, const std::string& groupOptions = "processes=1 threads=2")
-{
-    return top + "WSGIDaemonProcess g " + groupOptions + "\n" + "WSGIScriptAlias / " +
-           testAppPath("hardening.py") + " process-group=g application-group=%{GLOBAL}\n";
-}
-
-double secondsSince(Clock::time_point t)
-{
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
 TEST(ProxySlowClients, SlowlorisHeadsAreCutAtTheHeaderDeadlineNotKeptAliveByEachByte)
 {
-    EngineProcess engine(config("RequestReadTimeout header=2-3,MinRate=500 body=20,MinRate=500\n"));
+    EngineProcess engine(hardeningConfig("RequestReadTimeout header=2-3,MinRate=500 body=20,MinRate=500\n"));
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
 
@@ -72,7 +62,7 @@ TEST(ProxySlowClients, SlowlorisHeadsAreCutAtTheHeaderDeadlineNotKeptAliveByEach
 
 TEST(ProxySlowClients, SlowBodiesGiveUpTheirThreadsAtTheBodyDeadline)
 {
-    EngineProcess engine(config("RequestReadTimeout header=20-40,MinRate=500 body=2,MinRate=500\n"));
+    EngineProcess engine(hardeningConfig("RequestReadTimeout header=20-40,MinRate=500 body=2,MinRate=500\n"));
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
 
@@ -118,7 +108,7 @@ TEST(ProxySlowClients, SmallSlowBodiesDoNotTakeARequestThreadAtAll)
     if (directDispatch())
         GTEST_SKIP() << "in direct mode the request thread reads its own body; reading it first is the "
                         "supervisor's";
-    EngineProcess engine(config("RequestReadTimeout header=20-40,MinRate=500 body=2,MinRate=500\n"));
+    EngineProcess engine(hardeningConfig("RequestReadTimeout header=20-40,MinRate=500 body=2,MinRate=500\n"));
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     std::vector<std::unique_ptr<RawClient>> slow;
@@ -147,7 +137,7 @@ TEST(ProxySlowClients, SmallSlowBodiesDoNotTakeARequestThreadAtAll)
 
 TEST(ProxySlowClients, AHangingRequestGets504AfterSocketTimeout)
 {
-    EngineProcess engine(config("", "processes=1 threads=2 socket-timeout=2"));
+    EngineProcess engine(hardeningConfig("", "processes=1 threads=2 socket-timeout=2"));
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     const auto start = Clock::now();
@@ -160,7 +150,7 @@ TEST(ProxySlowClients, AHangingRequestGets504AfterSocketTimeout)
 TEST(ProxySlowClients, SocketTimeoutCountsFromTheEndOfTheBodyNotItsStart)
 {
     // An upload that takes longer than socket-timeout, at a fine rate, is not a hanging request.
-    EngineProcess engine(config("", "processes=1 threads=2 socket-timeout=2"));
+    EngineProcess engine(hardeningConfig("", "processes=1 threads=2 socket-timeout=2"));
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     HttpConnection c(engine.port());
@@ -177,7 +167,7 @@ TEST(ProxySlowClients, SocketTimeoutCountsFromTheEndOfTheBodyNotItsStart)
 TEST(ProxySlowClients, SocketTimeoutDefaultsToApachesTimeoutDirective)
 {
     // No socket-timeout: mod_wsgi takes Apache's Timeout (60 s by default; 2 here to keep it short).
-    EngineProcess engine(config("Timeout 2\n"));
+    EngineProcess engine(hardeningConfig("Timeout 2\n"));
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     const auto start = Clock::now();

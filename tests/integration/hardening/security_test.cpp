@@ -2,6 +2,7 @@
 // engine starts, and unauthenticated control connections that try to make the supervisor buffer.
 
 #include "enginefixture.h"
+#include "hardening/hardeningsupport.h"
 
 #include <gtest/gtest.h>
 
@@ -73,18 +74,7 @@ long vmRssKb(pid_t pid)
 class RawSocket
 {
 public:
-    explicit RawSocket(int port)
-    {
-        m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(uint16_t(port));
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (connect(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-            ::close(m_fd);
-            m_fd = -1;
-        }
-    }
+    explicit RawSocket(int port) : m_fd(connectLoopback(port)) {}
     ~RawSocket()
     {
         if (m_fd >= 0)

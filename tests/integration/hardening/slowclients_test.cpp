@@ -3,6 +3,7 @@
 // instead of piling up for ever. Both dispatch modes.
 
 #include "enginefixture.h"
+#include "hardening/hardeningsupport.h"
 #include "hardening/proxy_rawclient.h"
 
 #include <gtest/gtest.h>
@@ -16,20 +17,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string config(const std::string& top, const std::string& groupOptions = "processes=1 threads=2")
-{
-    return top + "WSGIDaemonProcess g " + groupOptions + "\n" + "WSGIScriptAlias / " +
-           testAppPath("hardening.py") + " process-group=g application-group=%{GLOBAL}\n";
-}
-
-double secondsSince(Clock::time_point t)
-{
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
 TEST(SlowClients, ConnectionsThatNeverSendAByteAreClosedAtTheHeadDeadline)
 {
-    EngineProcess engine(config("RequestReadTimeout header=2-3,MinRate=500 body=2,MinRate=500\n"));
+    EngineProcess engine(hardeningConfig("RequestReadTimeout header=2-3,MinRate=500 body=2,MinRate=500\n"));
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     constexpr int kClients = 30;
@@ -60,7 +50,7 @@ TEST(SlowClients, ConnectionsThatNeverSendAByteAreClosedAtTheHeadDeadline)
 
 TEST(SlowClients, AnIdleKeepAliveConnectionIsClosedAtKeepAliveTimeout)
 {
-    EngineProcess engine(config("KeepAliveTimeout 1\n"));
+    EngineProcess engine(hardeningConfig("KeepAliveTimeout 1\n"));
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     HttpConnection c(engine.port());
@@ -78,7 +68,8 @@ TEST(SlowClients, AKeepAliveConnectionGetsTheFullHeadDeadlineForItsNextRequest)
 {
     // The keep-alive wait ends with the next request's first byte; from then on the head deadline
     // applies, so a request that arrives in pieces within it is served.
-    EngineProcess engine(config("KeepAliveTimeout 1\nRequestReadTimeout header=4-6,MinRate=500 body=4\n"));
+    EngineProcess engine(
+        hardeningConfig("KeepAliveTimeout 1\nRequestReadTimeout header=4-6,MinRate=500 body=4\n"));
     ASSERT_TRUE(engine.started()) << engine.log();
     ASSERT_TRUE(engine.waitReady()) << engine.log();
     RawClient c(engine.port());
@@ -90,6 +81,28 @@ TEST(SlowClients, AKeepAliveConnectionGetsTheFullHeadDeadlineForItsNextRequest)
     c.pump(std::chrono::seconds(5));
     EXPECT_EQ(c.received().find("HTTP/1.1 200"), 0u) << c.received();
     EXPECT_NE(c.received().find("HTTP/1.1 200", 5), std::string::npos) << c.received();
+}
+
+TEST(SlowClients, AClientThatStopsReadingIsDroppedAfterTimeout)
+{
+    // No socket-timeout: it defaults to Apache's Timeout, here 2 s.
+    EngineProcess engine(hardeningConfig("Timeout 2\n", "processes=1 threads=1"));
+    ASSERT_TRUE(engine.started()) << engine.log();
+    ASSERT_TRUE(engine.waitReady()) << engine.log();
+    // An endless download whose client reads the head and then nothing more, without leaving.
+    RawClient stalled(engine.port(), 16384);
+    stalled.send("GET /stream?chunks=1000000&size=65536 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    stalled.pump(std::chrono::milliseconds(300));
+    ASSERT_EQ(stalled.status(), 200);
+    // Once nothing moves for Timeout, the write (direct mode) or the supervisor's relay (proxy mode)
+    // gives up, the stream's close() runs and the only thread serves the next client.
+    const auto start = Clock::now();
+    HttpConnection next(engine.port());
+    next.send("GET /closed HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const HttpResponse r = next.read(false, std::chrono::seconds(10));
+    EXPECT_EQ(r.status, 200) << engine.log();
+    EXPECT_EQ(r.body.rfind("closed 1 ", 0), 0u) << r.body;
+    EXPECT_LT(secondsSince(start), 7.0);
 }
 
 } // namespace
