@@ -130,21 +130,24 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     // A taller window grows the charts; the table keeps the height it was given.
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
-    m_table->setMinimumHeight(fontMetrics().lineSpacing() * 2 * 3);
     m_splitter->setChildrenCollapsible(false);
-    // Never taller than its rows (at least three): below the last process a table is only empty
-    // space the charts could use.
+    // Exactly as tall as its rows (two at least, so one process does not look like a stray line):
+    // below the last process a table is only empty space the charts could use.
     const auto fitTable = [this] {
-        const int rows = std::max(3, m_processModel->rowCount());
+        const int rows = std::max(2, m_processModel->rowCount());
         const int rowHeight = m_processModel->rowCount() > 0
                                   ? m_table->rowHeight(0)
                                   : m_table->verticalHeader()->defaultSectionSize();
-        m_table->setMaximumHeight(m_table->horizontalHeader()->sizeHint().height() + rows * rowHeight +
-                                  2 * m_table->frameWidth() + 2);
-        // A splitter does not shrink a pane to a new maximum by itself: the rest goes to the charts.
-        if (const QList<int> sizes = m_splitter->sizes();
-            sizes.size() == 2 && sizes[0] > m_table->maximumHeight())
-            m_splitter->setSizes({m_table->maximumHeight(), sizes[0] + sizes[1] - m_table->maximumHeight()});
+        const int chrome = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth() + 2;
+        const int wasMax = m_table->maximumHeight();
+        const int fit = chrome + rows * rowHeight;
+        m_table->setMinimumHeight(chrome + std::min(rows, 2) * rowHeight);
+        m_table->setMaximumHeight(fit);
+        // A splitter neither shrinks a pane to a new maximum nor grows it for new rows by itself: a
+        // table shown whole stays whole, and what it gives up goes to the charts.
+        const QList<int> sizes = m_splitter->sizes();
+        if (sizes.size() == 2 && sizes[0] + sizes[1] > fit && (sizes[0] > fit || sizes[0] >= wasMax))
+            m_splitter->setSizes({fit, sizes[0] + sizes[1] - fit});
     };
     connect(m_processModel, &QAbstractItemModel::rowsInserted, this, fitTable);
     connect(m_processModel, &QAbstractItemModel::rowsRemoved, this, fitTable);
