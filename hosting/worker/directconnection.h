@@ -60,13 +60,15 @@ struct DirectConnection
     int64_t acceptedUs = 0;
     std::string remoteAddr, localAddr;
     uint16_t remotePort = 0, localPort = 0;
-    bool queued = false; // accepted while every thread was busy: counts against listen-backlog
     // The owning thread's own.
     hosting::ReadDeadline head;                    // the head's deadline, or the body's while state is Body
     std::unique_ptr<hosting::RequestHead> pending; // Body: the request whose body is being read
     int64_t lingerBytes = 0;
     int64_t lingerUntilUs = 0; // the total bound
     // Shared with the tick.
+    // Accepted while every thread was busy and not yet picked up: counts against listen-backlog once
+    // its request head is complete (the overflow thread peeks at it).
+    std::atomic<bool> queued{false};
     std::atomic<ConnectionState> state{ConnectionState::Head};
     std::atomic<int64_t> deadlineUs{hosting::ReadDeadline::kNone}; // Head, KeepAlive, Lingering
     std::atomic<bool> expired{false};                              // the tick found the deadline passed

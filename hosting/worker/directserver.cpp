@@ -493,7 +493,8 @@ void DirectServer::overflowLoop()
                 acceptFailed(errno);
                 continue;
             }
-            if (m_limits.listenBacklog <= 0 || m_waiting.load() < m_limits.listenBacklog) {
+            if (m_limits.listenBacklog <= 0 || m_waiting.load() < m_limits.listenBacklog ||
+                waitingRequests() < m_limits.listenBacklog) {
                 m_waiting.fetch_add(1);
                 adopt(fd, peer, true);
                 continue;
@@ -514,12 +515,30 @@ void DirectServer::overflowLoop()
     }
 }
 
+int DirectServer::waitingRequests() const
+{
+    // Of the connections waiting for a thread, those whose request head has arrived: a connection
+    // still sending its head (slowloris) holds no place in listen-backlog, as in proxy mode, where
+    // only complete requests queue. Peeking leaves the bytes to the thread that serves it.
+    int n = 0;
+    char buf[16384];
+    std::lock_guard lock(m_lock);
+    for (const DirectConnection* c : m_all) {
+        if (!c->queued.load())
+            continue;
+        const ssize_t got = ::recv(c->fd.get(), buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
+        const std::string_view seen(buf, got > 0 ? size_t(got) : 0);
+        // A full buffer is a head too large to wait for in full: it counts.
+        if (got == ssize_t(sizeof buf) || seen.find("\r\n\r\n") != std::string_view::npos)
+            ++n;
+    }
+    return n;
+}
+
 DirectServer::Outcome DirectServer::serveConnection(RequestThread& thread, DirectConnection& c)
 {
-    if (c.queued) {
-        c.queued = false;
+    if (c.queued.exchange(false))
         m_waiting.fetch_sub(1);
-    }
     if (c.state.load() == ConnectionState::Lingering)
         return drainLinger(c, m_limits) ? Outcome::Keep : Outcome::Close;
     const bool expired = c.expired.exchange(false);

@@ -72,6 +72,7 @@ private:
     void serveEvent(RequestThread& thread, DirectConnection* c); // then closes or re-arms it
     void drain(RequestThread& thread);
     bool awaitingRequests(int64_t nowUs) const;
+    int waitingRequests() const; // queued connections whose request head has arrived
     // Runs one request on this thread; nothing when the connection goes on to its next request.
     std::optional<Outcome> runRequest(RequestThread& thread, DirectConnection& c,
                                       const hosting::RequestHead& head, int64_t readyUs);

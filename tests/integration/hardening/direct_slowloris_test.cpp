@@ -71,4 +71,33 @@ TEST(Slowloris, ANormalClientIsServedPromptlyWhileSlowHeadsAndBodiesTrickle)
     EXPECT_EQ(closed, 0) << "slow connections were closed or refused before their deadline";
 }
 
+TEST(Slowloris, SlowHeadsTakeNoListenBacklogPlace)
+{
+    // The only thread is busy, so new connections wait (direct mode: accepted by the overflow
+    // thread). Five slow heads must not fill listen-backlog=2: a complete request still queues.
+    EngineProcess engine(hardeningConfig("RequestReadTimeout header=20-40,MinRate=500 body=20,MinRate=500\n",
+                                         "processes=1 threads=1 listen-backlog=2"));
+    ASSERT_TRUE(engine.started()) << engine.log();
+    ASSERT_TRUE(engine.waitReady()) << engine.log();
+    RawClient busy(engine.port());
+    busy.send("GET /hang?seconds=2 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::vector<std::unique_ptr<RawClient>> heads;
+    for (int i = 0; i < 5; ++i) {
+        heads.push_back(std::make_unique<RawClient>(engine.port()));
+        heads.back()->send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    RawClient normal(engine.port());
+    normal.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    EXPECT_TRUE(normal.pump(std::chrono::seconds(8)));
+    EXPECT_EQ(normal.status(), 200) << normal.received();
+    busy.pump(std::chrono::seconds(5));
+    EXPECT_EQ(busy.status(), 200) << busy.received();
+    for (size_t i = 0; i < heads.size(); ++i) {
+        EXPECT_FALSE(heads[i]->pump(std::chrono::milliseconds(1))) << "slow head " << i << " was turned away";
+        EXPECT_EQ(heads[i]->received(), "") << "slow head " << i;
+    }
+}
+
 } // namespace
