@@ -142,13 +142,21 @@ void EngineSession::setState(State state)
     Q_EMIT stateChanged(state);
 }
 
+// A session holds one engine at a time: a start or attach while one is running or starting fails
+// (asynchronously, like every other failure) instead of leaking the first.
+bool EngineSession::refuseWhileBusy()
+{
+    if (m_state == State::Idle || m_state == State::Lost)
+        return false;
+    const QString why = u"an engine session is "_s + stateName(m_state) + u": stop it first"_s;
+    QTimer::singleShot(0, this, [this, why] { Q_EMIT failed(why); });
+    return true;
+}
+
 void EngineSession::startLocal(const LocalOptions& options)
 {
-    if (m_state != State::Idle && m_state != State::Lost) {
-        const QString why = u"an engine session is "_s + stateName(m_state) + u": stop it first"_s;
-        QTimer::singleShot(0, this, [this, why] { Q_EMIT failed(why); });
+    if (refuseWhileBusy())
         return;
-    }
     m_local = true;
     m_hasTarget = true;
     m_localOptions = options;
@@ -157,11 +165,8 @@ void EngineSession::startLocal(const LocalOptions& options)
 
 void EngineSession::attach(const AttachOptions& options)
 {
-    if (m_state != State::Idle && m_state != State::Lost) {
-        const QString why = u"an engine session is "_s + stateName(m_state) + u": stop it first"_s;
-        QTimer::singleShot(0, this, [this, why] { Q_EMIT failed(why); });
+    if (refuseWhileBusy())
         return;
-    }
     m_local = false;
     m_hasTarget = true;
     m_attachOptions = options;

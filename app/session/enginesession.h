@@ -129,6 +129,7 @@ Q_SIGNALS:
     void reloaded(int64_t generation);
 
 private:
+    bool refuseWhileBusy();
     void setState(State state);
     void beginLocal();
     void beginAttach();
