@@ -173,7 +173,9 @@ void EngineSession::attach(const AttachOptions& options)
     beginAttach();
 }
 
-void EngineSession::beginLocal()
+// A new start or attach: what was known about the previous engine (its launcher, log, status,
+// pid, address) is dropped, and the epoch moves on so its late callbacks are ignored.
+void EngineSession::resetForNewEngine()
 {
     ++m_epoch;
     retireLauncher();
@@ -184,6 +186,11 @@ void EngineSession::beginLocal()
     m_pid = 0;
     m_listenUrl.clear();
     m_dispatch.clear();
+}
+
+void EngineSession::beginLocal()
+{
+    resetForNewEngine();
     auto* launcher = new EngineLauncher(this);
     m_launcher = launcher;
     connect(launcher, &EngineLauncher::logLine, this, &EngineSession::appendLog);
@@ -223,15 +230,7 @@ void EngineSession::beginLocal()
 
 void EngineSession::beginAttach()
 {
-    ++m_epoch;
-    retireLauncher();
-    m_retiredWarnings.clear();
-    m_log.clear();
-    m_lastStatus = {};
-    m_lastError.clear();
-    m_pid = 0;
-    m_listenUrl.clear();
-    m_dispatch.clear();
+    resetForNewEngine();
     connectControl(m_attachOptions.control, m_attachOptions.tokenFile);
 }
 

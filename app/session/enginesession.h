@@ -130,6 +130,7 @@ Q_SIGNALS:
 
 private:
     bool refuseWhileBusy();
+    void resetForNewEngine();
     void setState(State state);
     void beginLocal();
     void beginAttach();
