@@ -85,6 +85,7 @@ std::optional<FrameHeader> decodeFrameHeader(const char* bytes)
     case FrameType::StackDump:
     case FrameType::Metrics:
     case FrameType::MetricsPull:
+    case FrameType::Retiring:
         break;
     default:
         return std::nullopt;

@@ -37,6 +37,10 @@ enum class FrameType : uint8_t
     StackDump = 22,  // worker -> supervisor: the Python stacks of every thread, as text
     Metrics = 23, // worker -> supervisor in direct mode: u32 busy threads, then (u32 length, RequestMetrics)*
     MetricsPull = 24, // supervisor -> worker in direct mode: send a Metrics frame now, even an empty one
+    // worker -> supervisor, just before the worker exits on its own decision (request-timeout,
+    // deadlock, a limit): "reason=<core/restartreason.h name>\ndetail=<one line>\nrequests=<in flight>\n"
+    // followed by "log=" and the text logged with it (the stacks), to the end of the payload.
+    Retiring = 25,
 };
 
 constexpr size_t kFrameHeaderSize = 8;

@@ -79,11 +79,37 @@ struct ProcessTelemetry
     int64_t outputBytes = 0;
 };
 
+// Something that happened to the engine since the previous telemetry event: a process replaced
+// (with core/restartreason.h's reason), a configuration applied, or a process held back by the
+// restart-storm back-off. Wire: the telemetry event's "events" array.
+struct EngineEvent
+{
+    enum class Kind
+    {
+        Restart,   // "restart": a process was replaced; `reason` says why
+        Reload,    // "reload": configuration generation `generation` was applied
+        Throttled, // "throttled": a process that keeps dying is restarted after `backoffSeconds`
+    };
+    Kind kind = Kind::Restart;
+    int64_t sequence = 0; // "seq": increasing over the engine's life, so a repeat can be dropped
+    double time = 0;      // unix seconds
+    std::string reason;   // "request-timeout", "crash-signal", ... (restartReasonName); empty for Reload
+    std::string group;
+    int process = 0;           // 1-based index in the group; 0 for Reload
+    int64_t pid = 0;           // the process that went away
+    int64_t requestsLost = 0;  // requests in flight that did not get their response from it
+    int64_t generation = 0;    // Reload: the generation now in force
+    double backoffSeconds = 0; // Throttled
+    std::string detail;        // one line, e.g. "GET /slow ran 12.0 s > request-timeout 10 s"
+    std::string log;           // what the engine logged with it (the stacks of a timeout), may be long
+};
+
 struct TelemetrySample
 {
     double time = 0; // unix seconds at the end of the interval
     int intervalMs = 0;
     std::vector<ProcessTelemetry> processes;
+    std::vector<EngineEvent> events; // since the previous sample, oldest first
 };
 
 } // namespace wsgi::studio

@@ -3,8 +3,8 @@
 
 #include "session/configdocument.h"
 #include "session/settings.h"
+#include "studio/monitor/monitorpage.h"
 #include "studio/pages/connectpage.h"
-#include "studio/pages/monitorpage.h"
 #include "studio/widgets/messagebanner.h"
 #include "studio/widgets/palettes.h"
 #include "studio/widgets/shortcutsdialog.h"

@@ -3,7 +3,7 @@
 #include "core/loadgen/loadgenerator.h"
 #include "studio/mainwindow.h"
 #include "studio/models/processtablemodel.h"
-#include "studio/pages/monitorpage.h"
+#include "studio/monitor/monitorpage.h"
 #include "studio/widgets/palettes.h"
 
 #include <QDir>

@@ -9,7 +9,7 @@
 #include "studio/mainwindow.h"
 #include "studio/models/logmodel.h"
 #include "studio/models/processtablemodel.h"
-#include "studio/pages/monitorpage.h"
+#include "studio/monitor/monitorpage.h"
 #include "studio/widgets/enginestatusbar.h"
 #include "studio/widgets/messagebanner.h"
 

@@ -1,4 +1,4 @@
-#include "studio/pages/monitorpage.h"
+#include "studio/monitor/monitorpage.h"
 
 #include "session/format.h"
 #include "studio/charts/histogramchart.h"

@@ -1,4 +1,4 @@
-#include "studio/pages/benchmarkpage.h"
+#include "studio/benchmark/benchmarkpage.h"
 
 #include <QApplication>
 #include <QClipboard>
