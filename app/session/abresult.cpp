@@ -1,6 +1,7 @@
 #include "session/abresult.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 using namespace Qt::Literals::StringLiterals;
@@ -33,6 +34,45 @@ bool usable(const AbVariantResult& v)
 
 } // namespace
 
+const char* serverKindName(ServerKind server)
+{
+    switch (server) {
+    case ServerKind::Engine:
+        return "engine";
+    case ServerKind::Apache:
+        return "apache";
+    }
+    return "engine";
+}
+
+QString serverKindTitle(ServerKind server)
+{
+    return server == ServerKind::Apache ? u"Apache + mod_wsgi"_s : u"engine"_s;
+}
+
+std::optional<ServerKind> serverKindFromName(const QString& name)
+{
+    const QString n = name.trimmed().toLower();
+    if (n == u"engine"_s)
+        return ServerKind::Engine;
+    if (n == u"apache"_s)
+        return ServerKind::Apache;
+    return std::nullopt;
+}
+
+bool AbPlan::runsOn(ServerKind server) const
+{
+    return std::find(servers.begin(), servers.end(), server) != servers.end();
+}
+
+int AbResult::indexOf(const QString& variantName, ServerKind server) const
+{
+    for (size_t i = 0; i < variants.size(); ++i)
+        if (variants[i].server == server && variants[i].variant.name == variantName)
+            return int(i);
+    return -1;
+}
+
 std::optional<double> AbRepeat::otherCores() const
 {
     if (!machineBusyCores || !server.cpuTotalCores)
@@ -61,6 +101,8 @@ const char* statusName(AbVariantResult::Status status)
         return "failed";
     case AbVariantResult::Status::Cancelled:
         return "cancelled";
+    case AbVariantResult::Status::Unsupported:
+        return "unsupported";
     }
     return "pending";
 }
@@ -172,36 +214,56 @@ ServerWindow aggregateWindow(const std::vector<TelemetrySample>& samples, double
     return w;
 }
 
+namespace {
+
+std::vector<std::optional<double>> ratesByRound(const AbVariantResult& v, int rounds)
+{
+    std::vector<std::optional<double>> rates(size_t(std::max(rounds, 0)));
+    for (const AbRepeat& r : v.repeats)
+        if (r.round >= 1 && r.round <= rounds)
+            rates[size_t(r.round - 1)] = r.load.achievedRate;
+    return rates;
+}
+
+} // namespace
+
 AbSummary summarizeAbResult(const AbResult& result)
 {
     AbSummary summary;
-    const AbVariantResult* baseline = nullptr;
+    // Each server's variants are compared with that server's baseline only: an engine and an Apache
+    // figure from one round are different servers, not a pair.
+    std::map<ServerKind, const AbVariantResult*> baselines;
     for (const AbVariantResult& v : result.variants) {
-        if (usable(v)) {
-            baseline = &v;
+        if (usable(v) && !baselines.count(v.server)) {
+            baselines[v.server] = &v;
+            summary.baselines[v.server] = v.variant.name;
+        }
+    }
+    for (ServerKind server : result.plan.servers) {
+        if (const auto b = summary.baselines.find(server); b != summary.baselines.end()) {
+            summary.baseline = b->second;
             break;
         }
     }
-    if (baseline)
-        summary.baseline = baseline->variant.name;
+    if (summary.baseline.isEmpty() && !summary.baselines.empty())
+        summary.baseline = summary.baselines.begin()->second;
     const int rounds = result.plan.repeats;
-    auto ratesByRound = [rounds](const AbVariantResult& v) {
-        std::vector<std::optional<double>> rates(size_t(std::max(rounds, 0)));
-        for (const AbRepeat& r : v.repeats)
-            if (r.round >= 1 && r.round <= rounds)
-                rates[size_t(r.round - 1)] = r.load.achievedRate;
-        return rates;
-    };
+    const bool severalServers = result.plan.servers.size() > 1;
 
     for (const AbVariantResult& v : result.variants) {
         AbVariantSummary s;
         s.name = v.variant.name;
+        s.server = v.server;
         s.ok = usable(v);
         s.repeats = int(v.repeats.size());
         if (v.status == AbVariantResult::Status::Ok)
             ++summary.succeeded;
         else if (v.status == AbVariantResult::Status::Failed)
             ++summary.failed;
+        else if (v.status == AbVariantResult::Status::Unsupported)
+            ++summary.unsupported;
+        const auto base = baselines.find(v.server);
+        const AbVariantResult* baseline = base == baselines.end() ? nullptr : base->second;
         std::vector<double> rpm, response, app, cpuProc, cpuTotal, rss, gil, gilFull, ofLimit, p99, clientCpu;
         const auto limit = result.limits.find(v.runtime);
         const bool haveLimit = limit != result.limits.end() && limit->second.ok();
@@ -227,7 +289,7 @@ AbSummary summarizeAbResult(const AbResult& result)
                 rss.push_back(*w.rssBytes);
             if (!w.gilApplicable) {
                 s.gilApplicable = false;
-            } else if (w.samples > 0) {
+            } else if (w.telemetry && w.samples > 0) {
                 // No recorded wait in a whole window is a real zero, not a missing value.
                 gil.push_back(w.gilWait.count() > 0 ? w.gilWait.percentile(95) / 1000 : 0);
                 gilFull.push_back(w.gilWaitFull.count() > 0 ? w.gilWaitFull.percentile(95) / 1000 : 0);
@@ -248,25 +310,169 @@ AbSummary summarizeAbResult(const AbResult& result)
         s.ofLimit = spreadOf(ofLimit);
         s.clientP99Ms = spreadOf(p99);
         s.clientCpuCores = spreadOf(clientCpu);
+        const QString on = severalServers ? u" on "_s + serverKindTitle(v.server) : QString();
         if (s.ok && baseline && &v != baseline) {
-            s.ratio = wsgi::ab::pairedRatio(ratesByRound(v), ratesByRound(*baseline));
+            s.ratio = wsgi::ab::pairedRatio(ratesByRound(v, rounds), ratesByRound(*baseline, rounds));
             const auto verdict =
-                wsgi::ab::verdict(s.name.toStdString(), summary.baseline.toStdString(), *s.ratio);
+                wsgi::ab::verdict(s.name.toStdString(), baseline->variant.name.toStdString(), *s.ratio);
             s.verdictKind = verdict.kind;
-            s.verdict = QString::fromStdString(verdict.text);
+            s.verdict = QString::fromStdString(verdict.text) + on;
         } else if (s.ok && &v == baseline) {
-            s.verdict = s.name + u" is the baseline"_s;
+            s.verdict = s.name + u" is the baseline"_s + on;
         } else if (v.status == AbVariantResult::Status::Failed) {
-            s.verdict = s.name + u" failed: "_s + v.failure.section(u'\n', 0, 0);
+            s.verdict = s.name + u" failed"_s + on + u": "_s + v.failure.section(u'\n', 0, 0);
+        } else if (v.status == AbVariantResult::Status::Unsupported) {
+            s.verdict = serverKindTitle(v.server) + u" cannot run "_s + s.name + u": "_s +
+                        v.failure.section(u'\n', 0, 0);
         } else if (v.status == AbVariantResult::Status::Cancelled) {
-            s.verdict = s.name + u" was cancelled before any repeat completed"_s;
+            s.verdict = s.name + u" was cancelled before any repeat completed"_s + on;
         }
         if (s.ok && v.status == AbVariantResult::Status::Cancelled)
             s.verdict += u" (cancelled after "_s + QString::number(s.repeats) + u" of "_s +
                          QString::number(rounds) + u" repeats)"_s;
         summary.variants.push_back(std::move(s));
     }
+    summary.carryOver = compareServers(result, summary);
     return summary;
+}
+
+namespace {
+
+QString percentText(double fraction)
+{
+    return (fraction >= 0 ? u"+"_s : QString()) + QString::number(fraction * 100, 'f', 1) + u'%';
+}
+
+QString ratioText(double ratio)
+{
+    return QString::fromStdString(wsgi::ab::formatRatio(ratio));
+}
+
+// 1-based ranks by ratio, highest first; ties keep plan order.
+void rank(std::vector<AbCarryOverRow*>& rows, std::optional<double> AbCarryOverRow::*ratio,
+          int AbCarryOverRow::*rankOut)
+{
+    std::vector<AbCarryOverRow*> sorted = rows;
+    std::stable_sort(sorted.begin(), sorted.end(), [ratio](const AbCarryOverRow* a, const AbCarryOverRow* b) {
+        return *(a->*ratio) > *(b->*ratio);
+    });
+    for (size_t i = 0; i < sorted.size(); ++i)
+        sorted[i]->*rankOut = int(i) + 1;
+}
+
+} // namespace
+
+std::optional<AbCarryOver> compareServers(const AbResult& result, const AbSummary& /*summary*/,
+                                          double tolerance)
+{
+    if (!result.plan.runsOn(ServerKind::Engine) || !result.plan.runsOn(ServerKind::Apache))
+        return std::nullopt;
+    AbCarryOver c;
+    c.tolerance = tolerance;
+    const int rounds = result.plan.repeats;
+    auto entry = [&result](const QString& name, ServerKind server) -> const AbVariantResult* {
+        const int i = result.indexOf(name, server);
+        return i < 0 ? nullptr : &result.variants[size_t(i)];
+    };
+    const AbVariantResult* engineBase = nullptr;
+    const AbVariantResult* apacheBase = nullptr;
+    for (const AbVariant& v : result.plan.variants) {
+        const AbVariantResult* e = entry(v.name, ServerKind::Engine);
+        const AbVariantResult* a = entry(v.name, ServerKind::Apache);
+        if (e && a && usable(*e) && usable(*a)) {
+            engineBase = e;
+            apacheBase = a;
+            c.baseline = v.name;
+            break;
+        }
+    }
+    std::vector<AbCarryOverRow*> compared;
+    for (const AbVariant& v : result.plan.variants) {
+        AbCarryOverRow row;
+        row.name = v.name;
+        const AbVariantResult* e = entry(v.name, ServerKind::Engine);
+        const AbVariantResult* a = entry(v.name, ServerKind::Apache);
+        if (a && a->status == AbVariantResult::Status::Unsupported) {
+            row.note = u"Apache cannot run it: "_s + a->failure.section(u'\n', 0, 0);
+        } else if (!e || !usable(*e)) {
+            row.note =
+                u"no engine result ("_s + (e ? QLatin1StringView(statusName(e->status)) : "absent"_L1) + u')';
+        } else if (!a || !usable(*a)) {
+            row.note =
+                u"no Apache result ("_s + (a ? QLatin1StringView(statusName(a->status)) : "absent"_L1) + u')';
+        } else if (!engineBase) {
+            row.note = u"no variant completed on both servers"_s;
+        } else {
+            auto ratio = [rounds](const AbVariantResult& x,
+                                  const AbVariantResult& base) -> std::optional<double> {
+                if (&x == &base)
+                    return 1.0;
+                const auto r = wsgi::ab::pairedRatio(ratesByRound(x, rounds), ratesByRound(base, rounds));
+                if (r.pairs < 1 || !(r.ratio > 0))
+                    return std::nullopt;
+                return r.ratio;
+            };
+            row.engineRatio = ratio(*e, *engineBase);
+            row.apacheRatio = ratio(*a, *apacheBase);
+            if (row.engineRatio && row.apacheRatio) {
+                row.difference = *row.engineRatio / *row.apacheRatio - 1;
+                row.within = std::abs(*row.difference) <= tolerance + 1e-12;
+            } else {
+                row.note = u"no round measured on both this variant and "_s + c.baseline;
+            }
+        }
+        c.rows.push_back(std::move(row));
+    }
+    for (AbCarryOverRow& row : c.rows)
+        if (row.difference)
+            compared.push_back(&row);
+    if (compared.empty()) {
+        c.verdict =
+            u"cannot tell whether the results carry over to Apache: no variant was measured on both "_s
+            u"servers"_s;
+        return c;
+    }
+    rank(compared, &AbCarryOverRow::engineRatio, &AbCarryOverRow::engineRank);
+    rank(compared, &AbCarryOverRow::apacheRatio, &AbCarryOverRow::apacheRank);
+    // Two variants within the negligible difference of each other on a server are tied there: noise
+    // may order them either way, which is not a different ranking (a tie on one server and a real gap
+    // on the other shows in the ratios instead).
+    QStringList swapped;
+    for (size_t i = 0; i < compared.size(); ++i) {
+        for (size_t j = i + 1; j < compared.size(); ++j) {
+            const AbCarryOverRow& x = *compared[i];
+            const AbCarryOverRow& y = *compared[j];
+            const double engine = *x.engineRatio / *y.engineRatio - 1;
+            const double apache = *x.apacheRatio / *y.apacheRatio - 1;
+            const bool opposite = (engine > 0) != (apache > 0);
+            const double tie = wsgi::ab::kNegligibleDifference;
+            if (opposite && std::abs(engine) > tie && std::abs(apache) > tie)
+                swapped << (engine > 0 ? x.name + u" above "_s + y.name : y.name + u" above "_s + x.name) +
+                               u" on the engine, the other way round on Apache"_s;
+        }
+    }
+    c.sameRanking = swapped.isEmpty();
+    QStringList off;
+    for (const AbCarryOverRow* row : compared)
+        if (!row->within)
+            off << row->name + u" is "_s + ratioText(*row->engineRatio) + u' ' + c.baseline +
+                       u" on the engine but "_s + ratioText(*row->apacheRatio) + u" on Apache ("_s +
+                       percentText(*row->difference) + u')';
+    c.carriesOver = c.sameRanking && off.isEmpty();
+    QStringList notCompared;
+    for (const AbCarryOverRow& row : c.rows)
+        if (!row.difference)
+            notCompared << row.name + u": "_s + row.note;
+    const QString tol = QString::number(tolerance * 100, 'g', 3) + u'%';
+    if (c.carriesOver)
+        c.verdict = u"carries over: the same ranking on both servers and every ratio to "_s + c.baseline +
+                    u" within "_s + tol + u" of Apache's"_s;
+    else
+        c.verdict = u"does not carry over: "_s + (swapped + off).join(u"; "_s) +
+                    (off.isEmpty() ? QString() : u" (more than "_s + tol + u" from Apache's ratio)"_s);
+    if (!notCompared.isEmpty())
+        c.verdict += u"; not compared: "_s + notCompared.join(u"; "_s);
+    return c;
 }
 
 } // namespace wsgi::studio

@@ -27,6 +27,18 @@
 
 namespace wsgi::studio {
 
+// Where a variant's repeats run: the engine, or Debian's Apache 2.4 + mod_wsgi 4.9 in daemon mode serving
+// the variant's exported mod_wsgi 4.9 text (apacheserver.h), to tell whether a ranking measured on the
+// engine carries over to production.
+enum class ServerKind
+{
+    Engine,
+    Apache,
+};
+const char* serverKindName(ServerKind server); // "engine", "apache" (the CLI's and the document's words)
+QString serverKindTitle(ServerKind server);    // "engine", "Apache + mod_wsgi" (for headings)
+std::optional<ServerKind> serverKindFromName(const QString& name);
+
 struct AbLoadSettings
 {
     int concurrency = 10; // closed loop: connections, each sending its next request on the answer
@@ -59,14 +71,23 @@ struct AbPlan
     int startTimeoutMs = 30000;
     int readyTimeoutMs = 60000;  // engine up -> every worker process reported its interpreter
     int telemetryIntervalMs = 0; // 0: about ten samples per measured window, 100..1000 ms
+    // Every variant's repeats run on each of these, alternated within a round (A@engine A@apache
+    // B@engine B@apache, then round 2), each in a fresh server.
+    std::vector<ServerKind> servers{ServerKind::Engine};
+    QString apacheBinary;  // empty: /usr/sbin/apache2
+    QString apacheModules; // empty: /usr/lib/apache2/modules
 
     int effectiveTelemetryIntervalMs() const;
+    bool runsOn(ServerKind server) const;
 };
 
 // What the engine's telemetry says about one measured window: every interval that lies inside it,
 // merged over the variant's worker processes.
 struct ServerWindow
 {
+    // False for a server without the engine's telemetry (Apache): only CPU and RSS are known, read
+    // from /proc for the server's whole process tree; the other server-side columns say "n/a".
+    bool telemetry = true;
     int samples = 0;       // telemetry intervals inside the window
     double coveredSec = 0; // their summed length
     int processes = 0;     // distinct worker pids seen
@@ -95,7 +116,7 @@ struct AbRepeat
     double engineStartedAt = 0; // unix seconds
     double windowStart = 0;     // the measured window (warm-up excluded), unix seconds
     double windowEnd = 0;
-    qint64 enginePid = 0;
+    qint64 enginePid = 0; // the server's main process (Apache's parent for the Apache kind)
     wsgi::loadgen::LoadResult load;
     std::optional<double> clientCpuCores;   // the load generator's own CPU over its run (warm-up included)
     std::optional<double> machineBusyCores; // everything on the machine over the same run (/proc/stat)
@@ -114,9 +135,16 @@ struct AbVariantResult
         Pending,
         Ok,
         Failed,
-        Cancelled
+        Cancelled,
+        Unsupported, // the server cannot run this variant at all (failure says why): not a failure
     };
     AbVariant variant;
+    ServerKind server = ServerKind::Engine;
+    // What the server ran when it is not variant.configText: for Apache the exported mod_wsgi 4.9 text
+    // (import scripts appended as comments), with what the export changed or dropped and why.
+    QString serverConfig;
+    QStringList exportNotes;
+    QString serverVersion; // "Apache/2.4.62 mod_wsgi/4.9.4" for Apache; empty for the engine
     Status status = Status::Pending;
     QString failure; // the reason, with the engine's own words
     int failedInRound = 0;
@@ -131,7 +159,8 @@ struct AbVariantResult
     int threads = 0;
     std::vector<AbRepeat> repeats;
 };
-const char* statusName(AbVariantResult::Status status); // "pending", "ok", "failed", "cancelled"
+// "pending", "ok", "failed", "cancelled", "unsupported"
+const char* statusName(AbVariantResult::Status status);
 
 // Ready to measure: every configured process of every group runs and has reported its interpreter
 // (the GIL mode in force is known only then).
@@ -149,14 +178,23 @@ struct AbResult
     QDateTime finishedAt;
     bool cancelled = false;
     QString toolVersion;
+    // One entry per (server, variant): server-major in plan.servers order, each server's entries in
+    // plan.variants order, so with one server the index is the plan's variant index.
     std::vector<AbVariantResult> variants;
     std::map<QString, PhysicalLimit> limits; // by runtime name
+    // The rest of this process's CPU during the load runs, in cores (the front end's own: a GUI
+    // painting charts), summed over repeats' wall time; not counted as the client's.
+    std::optional<double> frontEndCores;
+    QStringList machineNotes; // e.g. "the studio's own threads used 0.12 cores during the runs"
+
+    int indexOf(const QString& variantName, ServerKind server) const; // -1 when absent
 };
 
 // Medians, spread, ratio and verdict of one variant.
 struct AbVariantSummary
 {
     QString name;
+    ServerKind server = ServerKind::Engine;
     bool ok = false;
     int repeats = 0;
     std::optional<wsgi::ab::Spread> rpm;
@@ -178,13 +216,44 @@ struct AbVariantSummary
     QString verdict;
 };
 
+// Whether what the engine measured carries over to Apache: each variant's throughput ratio to a
+// common baseline (the first variant both servers completed), per server, paired by round.
+struct AbCarryOverRow
+{
+    QString name;
+    std::optional<double> engineRatio; // to the baseline, on the engine
+    std::optional<double> apacheRatio;
+    std::optional<double> difference; // engineRatio / apacheRatio - 1
+    int engineRank = 0;               // 1 = highest throughput; 0 when not ranked
+    int apacheRank = 0;
+    bool within = false; // |difference| <= tolerance
+    QString note;        // why it is not compared ("Apache cannot run it: ..."), else empty
+};
+
+struct AbCarryOver
+{
+    QString baseline;
+    double tolerance = 0.05;
+    bool sameRanking = false;
+    bool carriesOver = false;         // same ranking and every compared ratio within the tolerance
+    std::vector<AbCarryOverRow> rows; // in plan order
+    QString verdict;                  // "carries over: ..." or which variant differs and by how much
+};
+
 struct AbSummary
 {
-    QString baseline;                       // the first variant that completed; empty when none did
-    std::vector<AbVariantSummary> variants; // in plan order
+    QString baseline; // the first server's first completed variant; empty when none did
+    std::map<ServerKind, QString> baselines; // per server
+    std::vector<AbVariantSummary> variants;  // as AbResult::variants, one per (server, variant)
     int failed = 0;
     int succeeded = 0;
+    int unsupported = 0;
+    std::optional<AbCarryOver> carryOver; // engine and Apache both in the plan
 };
+
+// The carry-over of an engine + Apache summary; empty when the plan did not run both.
+std::optional<AbCarryOver> compareServers(const AbResult& result, const AbSummary& summary,
+                                          double tolerance = 0.05);
 
 AbSummary summarizeAbResult(const AbResult& result);
 

@@ -80,6 +80,24 @@ const char* phaseName(AbProgress::Phase phase)
     return "";
 }
 
+QString phaseName(AbProgress::Phase phase, ServerKind server)
+{
+    if (server == ServerKind::Engine)
+        return QString::fromLatin1(phaseName(phase));
+    switch (phase) {
+    case AbProgress::Phase::Starting:
+        return u"starting Apache"_s;
+    case AbProgress::Phase::WaitingForWorkers:
+        return u"waiting for Apache to answer"_s;
+    case AbProgress::Phase::Collecting:
+        return u"reading Apache's CPU and memory"_s;
+    case AbProgress::Phase::Stopping:
+        return u"stopping Apache"_s;
+    default:
+        return QString::fromLatin1(phaseName(phase));
+    }
+}
+
 AbRun::AbRun(AbPlan plan, QObject* parent) : QObject(parent), m_plan(std::move(plan))
 {
     m_result.plan = m_plan;

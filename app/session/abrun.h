@@ -51,7 +51,9 @@ struct AbProgress
     };
     Phase phase = Phase::Starting;
     QString variant;
-    int variantIndex = 0; // 0-based
+    ServerKind server = ServerKind::Engine; // the server this repeat runs on
+    int resultIndex = 0;  // into AbResult::variants (server-major); = variantIndex with one server
+    int variantIndex = 0; // 0-based, into AbPlan::variants
     int variantCount = 0;
     int round = 0; // 1-based
     int rounds = 0;
@@ -66,6 +68,8 @@ struct AbProgress
     int64_t errors = 0;
 };
 const char* phaseName(AbProgress::Phase phase); // "starting engine", "warming up", ...
+// The same for a server kind: "starting Apache", "waiting for Apache", "stopping Apache".
+QString phaseName(AbProgress::Phase phase, ServerKind server);
 
 class AbRun : public QObject
 {
@@ -81,6 +85,7 @@ public:
     void setToolVersion(const QString& version) { m_result.toolVersion = version; }
 
 Q_SIGNALS:
+    // Variant indices are into AbResult::variants (the plan's variant index when only one server runs).
     void progressChanged(const wsgi::studio::AbProgress& progress);
     void variantFailed(int variantIndex, const QString& reason);
     void repeatFinished(int variantIndex, int round);
