@@ -54,20 +54,15 @@ const std::vector<DaemonOptionSpec> kOptions = {
     {"stack-size", K::Integer, 1, INT_MAX, S::Ignored,
      "request threads use the platform's default stack size"},
     {"maximum-requests", K::Integer, 0, INT_MAX, S::Implemented, ""},
-    {"restart-interval", K::Seconds, 0, INT_MAX, S::IgnoredWithCaveat,
-     "processes are not recycled on a timer, so a run longer than the interval will not see the restarts "
-     "mod_wsgi does"},
-    {"cpu-time-limit", K::Seconds, 0, INT_MAX, S::NotImplemented,
-     "RLIMIT_CPU restarts would change what a long run measures"},
+    // The lifecycle options follow mod_wsgi 6.0 (modwsgi.md section 1): the supervisor recycles on
+    // uptime, idleness and CPU time; the limits are rlimits set in the worker before exec.
+    {"restart-interval", K::Seconds, 0, INT_MAX, S::Implemented, ""},
+    {"cpu-time-limit", K::Seconds, 0, INT_MAX, S::Implemented, ""},
     {"cpu-priority", K::Integer, -20, 20, S::IgnoredWithCaveat,
      "workers run at the engine's priority, so groups with different priorities are not treated differently"},
-    {"memory-limit", K::Bytes64, 0, 0, S::NotImplemented,
-     "RLIMIT_DATA makes allocations fail; dropping the limit would hide that"},
-    {"virtual-memory-limit", K::Bytes64, 0, 0, S::NotImplemented,
-     "RLIMIT_AS makes allocations fail; dropping the limit would hide that"},
-    {"inactivity-timeout", K::Seconds, 0, INT_MAX, S::IgnoredWithCaveat,
-     "idle processes are not restarted, so the first request after an idle period is warm under the engine "
-     "and cold under mod_wsgi"},
+    {"memory-limit", K::Bytes64, 0, 0, S::Implemented, ""},
+    {"virtual-memory-limit", K::Bytes64, 0, 0, S::Implemented, ""},
+    {"inactivity-timeout", K::Seconds, 0, INT_MAX, S::Implemented, ""},
     {"request-timeout", K::Seconds, 0, INT_MAX, S::NotImplemented,
      "the stuck-request fail-safe (restart, stack dumps) is not implemented, so runs with slow requests "
      "would behave differently"},
@@ -80,8 +75,7 @@ const std::vector<DaemonOptionSpec> kOptions = {
     {"shutdown-timeout", K::Seconds, 0, INT_MAX, S::Implemented, ""},
     {"deadlock-timeout", K::Seconds, 0, INT_MAX, S::Ignored,
      "a fail-safe for a GIL blocked for minutes; it never fires in a healthy run"},
-    {"startup-timeout", K::Seconds, 0, INT_MAX, S::Ignored,
-     "a fail-safe restart for a script that does not load; the engine reports load failures directly"},
+    {"startup-timeout", K::Seconds, 0, INT_MAX, S::Implemented, ""},
     {"connect-timeout", K::Seconds, 0, INT_MAX, S::Ignored,
      "it bounds the Apache child's connect to the daemon socket, a hop the engine does not have"},
     {"socket-timeout", K::Seconds, 0, INT_MAX, S::Implemented, ""},
@@ -498,6 +492,18 @@ private:
             m_group.switchInterval = parseStrictDouble(value);
         } else if (name == "maximum-requests") {
             m_group.maximumRequests = number;
+        } else if (name == "restart-interval") {
+            m_group.restartIntervalSeconds = number;
+        } else if (name == "inactivity-timeout") {
+            m_group.inactivityTimeoutSeconds = number;
+        } else if (name == "startup-timeout") {
+            m_group.startupTimeoutSeconds = number;
+        } else if (name == "cpu-time-limit") {
+            m_group.cpuTimeLimitSeconds = number;
+        } else if (name == "memory-limit") {
+            m_group.memoryLimitBytes = parseIntegerText(value).value;
+        } else if (name == "virtual-memory-limit") {
+            m_group.virtualMemoryLimitBytes = parseIntegerText(value).value;
         } else if (name == "graceful-timeout") {
             m_group.gracefulTimeout = number;
         } else if (name == "shutdown-timeout") {

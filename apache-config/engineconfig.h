@@ -3,6 +3,7 @@
 // hosting engine runs it by. Parsing keeps the source location of every item so that errors and
 // findings can name file and line.
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -54,6 +55,12 @@ struct DaemonGroup
     int gracefulTimeout = 15;             // seconds
     int shutdownTimeout = 5;              // seconds
     int maximumRequests = 0;              // 0 = off
+    int restartIntervalSeconds = 0;       // restart-interval=, 0 = off
+    int inactivityTimeoutSeconds = 0;     // inactivity-timeout=, 0 = off
+    int startupTimeoutSeconds = 0;        // startup-timeout=, 0 = off
+    int cpuTimeLimitSeconds = 0;          // cpu-time-limit=, 0 = off
+    int64_t memoryLimitBytes = 0;         // memory-limit= (RLIMIT_DATA), 0 = off
+    int64_t virtualMemoryLimitBytes = 0;  // virtual-memory-limit= (RLIMIT_AS), 0 = off
     std::string runtime;                  // engine-only `python=`: "3.11", "3.13", "3.13t"; empty = default
     std::map<std::string, std::string> options; // every option as written (for export and display)
     std::map<std::string, int> optionLines;     // physical line of each option (they may be continued)

@@ -138,6 +138,7 @@ Json Supervisor::statusJson() const
                   g->plan.spec.switchInterval ? Json(*g->plan.spec.switchInterval) : Json());
         group.set("queue_length", Json(int64_t(g->queue.size())));
         group.set("restarts", std::move(restarts));
+        group.set("throttled", throttledJson(*g));
         group.set("processes", std::move(processes));
         groups.push(std::move(group));
     }
@@ -163,6 +164,7 @@ Json Supervisor::statusJson() const
     status.set("engine", std::move(engine));
     status.set("groups", std::move(groups));
     status.set("mounts", std::move(mounts));
+    status.set("recent_events", eventsJson(m_events.tail(kEventTailOnSubscribe)));
     return status;
 }
 
@@ -374,6 +376,10 @@ void Supervisor::publishTelemetry(Subscriber& s, int64_t nowUs)
     event.set("time", Json(unixNow()));
     event.set("interval_ms", Json(int64_t(s.intervalMs)));
     event.set("processes", std::move(processes));
+    // The lifecycle events this subscriber has not had; a new one first gets the ring's recent tail.
+    event.set("events", eventsJson(s.lastEventSeq < 0 ? m_events.tail(kEventTailOnSubscribe)
+                                                      : m_events.since(s.lastEventSeq)));
+    s.lastEventSeq = m_events.lastSeq();
     s.nextUs = nowUs + int64_t(s.intervalMs) * 1000;
     m_control->sendEvent(s.client, event);
 }
@@ -417,7 +423,7 @@ void Supervisor::opReload(uint64_t client, const Json& id, const Json& request)
     for (size_t pi = 0; pi < m_processes.size(); ++pi)
         if (m_processes[pi]->generation == m_generation &&
             m_processes[pi]->state == Process::State::Running) {
-            ++m_restarts[m_processes[pi]->groupName]["reload"];
+            countRestart(m_processes[pi]->groupName, "reload");
             retireProcess(pi, "reload");
         }
     ++m_generation;
@@ -443,6 +449,11 @@ void Supervisor::opReload(uint64_t client, const Json& id, const Json& request)
     }
     for (size_t g = 0; g < m_groups.size(); ++g)
         dispatch(g);
+    LifecycleEvent reloaded;
+    reloaded.kind = "reload";
+    reloaded.generation = m_generation;
+    reloaded.detail = "configuration " + name + " applied (generation " + std::to_string(m_generation) + ")";
+    addEvent(std::move(reloaded));
     if (!m_options.quiet)
         std::fprintf(stderr, "wsgi-engine: configuration reloaded (generation %d)\n", m_generation);
     Json r = Json::object();
@@ -468,7 +479,7 @@ void Supervisor::opRestart(uint64_t client, const Json& id, const Json& request)
         spawnProcess(g, int(slot));
         if (old != SIZE_MAX) {
             retireProcess(old, "restart");
-            ++m_restarts[name]["restart"];
+            countRestart(name, "restart");
             ++restarted;
         }
     }

@@ -83,6 +83,13 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
         g.socketTimeoutSeconds = group.socketTimeout > 0 ? group.socketTimeout : config.timeoutSeconds;
         g.shutdownTimeoutSeconds = group.shutdownTimeout;
         g.maximumRequests = group.maximumRequests;
+        g.gracefulTimeoutSeconds = group.gracefulTimeout;
+        g.restartIntervalSeconds = group.restartIntervalSeconds;
+        g.inactivityTimeoutSeconds = group.inactivityTimeoutSeconds;
+        g.startupTimeoutSeconds = group.startupTimeoutSeconds;
+        g.cpuTimeLimitSeconds = group.cpuTimeLimitSeconds;
+        g.memoryLimitBytes = group.memoryLimitBytes;
+        g.virtualMemoryLimitBytes = group.virtualMemoryLimitBytes;
         g.processTitle = group.processTitle();
 
         if (group.threads == 0)

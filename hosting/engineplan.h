@@ -23,6 +23,14 @@ struct GroupPlan
     int socketTimeoutSeconds = 60; // socket-timeout=, defaulting to Apache's Timeout as in mod_wsgi
     int shutdownTimeoutSeconds = 5;
     int maximumRequests = 0;
+    int gracefulTimeoutSeconds = 15;
+    // Lifecycle options (mod_wsgi 6.0, modwsgi.md section 1); 0 = off.
+    int restartIntervalSeconds = 0;
+    int inactivityTimeoutSeconds = 0;
+    int startupTimeoutSeconds = 0;
+    int cpuTimeLimitSeconds = 0;
+    int64_t memoryLimitBytes = 0;        // RLIMIT_DATA
+    int64_t virtualMemoryLimitBytes = 0; // RLIMIT_AS
     std::string processTitle;
     std::filesystem::path workerBinary;
     WorkerSpec spec; // processIndex is filled in per process

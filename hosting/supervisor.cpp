@@ -62,7 +62,7 @@ void Supervisor::makeGroups()
         group->processes.assign(size_t(g.processes), SIZE_MAX);
         group->respawnAtUs.assign(size_t(g.processes), 0);
         group->restarts.assign(size_t(g.processes), 0);
-        group->backoffUs.assign(size_t(g.processes), 500000);
+        group->backoff.assign(size_t(g.processes), RestartBackoff{});
         m_groups.push_back(std::move(group));
     }
 }
@@ -276,6 +276,7 @@ void Supervisor::onTimer()
             ++i;
         }
     }
+    checkLifecycle(now);
     for (size_t g = 0; g < m_groups.size() && !m_stopping; ++g) {
         Group& group = *m_groups[g];
         for (size_t i = 0; i < group.processes.size(); ++i)

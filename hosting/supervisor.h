@@ -9,6 +9,7 @@
 #include "controlserver.h"
 #include "engineplan.h"
 #include "httprequestparser.h"
+#include "lifecycleevents.h"
 #include "uniquefd.h"
 
 #include <cstdint>
@@ -116,6 +117,17 @@ private:
     void onDirectMetrics(size_t process, std::string_view payload);
     void watchListeners(bool on); // the supervisor accepts in proxy mode only
 
+    // Lifecycle: recycling, limits, restart reasons and their events (lifecycle.cpp).
+    void countRestart(const std::string& group, std::string_view reason);
+    // Counts `reason`, starts the replacement first, then lets the process drain (graceful-timeout).
+    void recycleProcess(size_t process, std::string_view reason);
+    void checkLifecycle(int64_t nowUs); // restart-interval, inactivity, cpu-time-limit, start-up, drains
+    void onRetiring(size_t process, std::string_view payload);
+    // A process was reaped: the event for a planned exit, or the crash's reason, count and back-off.
+    void processExited(size_t process, int waitStatus, bool expected);
+    void addEvent(LifecycleEvent event);
+    Json throttledJson(const Group& g) const;
+
     // Control endpoint (controlops.cpp).
     void onControlRequest(uint64_t client, const Json& id, const std::string& op, const Json& request);
     Json statusJson() const;
@@ -146,6 +158,7 @@ private:
     std::vector<std::unique_ptr<StackRequest>> m_stackRequests;
     int64_t m_metricsPullUs = 0; // direct mode: when the workers were asked for measurements (0: not waiting)
     std::map<std::string, std::map<std::string, int>> m_restarts; // group -> reason -> count
+    EventRing m_events;
     int m_generation = 0; // bumped by reload: processes of an older generation only drain
     int64_t m_startedUs = 0;
     bool m_listenersWanted = false; // proxy mode: the supervisor accepts

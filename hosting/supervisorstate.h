@@ -2,6 +2,7 @@
 // Internal state of the supervisor, shared by its .cpp files.
 
 #include "clientconnections.h"
+#include "lifecycleevents.h"
 #include "readtimeouts.h"
 #include "supervisor.h"
 #include "telemetry.h"
@@ -139,8 +140,17 @@ struct Supervisor::Process
     int controlFd = -1;
     std::string controlIn;
     std::map<std::string, std::string> hello; // what the worker reported about its runtime
-    std::string stopReason;
+    std::string stopReason;                   // a core/restartreason.h name once it is Stopping
     int threads = 0;
+    // Lifecycle.
+    bool started = false;       // its Hello arrived: the start-up (script loading) is over
+    int64_t lastActiveUs = 0;   // inactivity-timeout: when it last started or finished a request
+    int64_t stopDeadlineUs = 0; // Stopping: killed if still alive then (graceful + shutdown-timeout)
+    int requestsLost = 0;       // requests in flight on it that never got their whole response
+    std::string killReason;     // the supervisor killed it for this reason (startup-timeout)
+    std::string exitDetail;     // from its Retiring frame: why it exits, and what it logged with it
+    std::string exitLog;
+    int retiringRequests = -1;  // direct mode: the requests in flight its Retiring frame reported
     int directActive = 0;       // direct mode: requests running, as last reported
     bool metricsPulled = false; // direct mode: asked for its measurements, no answer yet
     std::string groupName;
@@ -153,6 +163,7 @@ struct Supervisor::Subscriber
     int64_t sinceUs = 0; // when it subscribed: nothing that finished earlier is counted
     int64_t nextUs = 0;
     std::map<size_t, ProcessInterval> intervals; // by process
+    int64_t lastEventSeq = -1; // the last lifecycle event sent (-1: none yet, the ring's tail goes first)
 };
 
 struct Supervisor::StackRequest
@@ -173,7 +184,7 @@ struct Supervisor::Group
     size_t nextProcess = 0;        // where the next search for an idle thread starts
     std::vector<int64_t> respawnAtUs;
     std::vector<int> restarts;
-    std::vector<int64_t> backoffUs;
+    std::vector<RestartBackoff> backoff; // per slot: the restart-storm schedule
     // Direct mode: connection counts per process slot, shared with the workers (memfd).
     int balanceFd = -1;
     std::atomic<int32_t>* balance = nullptr;

@@ -73,6 +73,7 @@ void Supervisor::dispatch(size_t groupIndex)
         ch->bodyOpen = c.head.hasBody && !c.bodyDone;
         ch->cancelled = false;
         ++m_processes[ch->process]->requests;
+        m_processes[ch->process]->lastActiveUs = ch->startedUs;
         sendToChannel(*ch, FrameType::Request, c.head.encode());
         if (!c.bodyDone)
             forwardBody(c); // whatever part of the body has arrived already
@@ -195,8 +196,9 @@ void Supervisor::handleFrame(Channel& ch, FrameType type, std::string_view paylo
         break;
     case FrameType::End: {
         const auto metrics = RequestMetrics::decode(payload);
-        const Process& process = *m_processes[ch.process];
+        Process& process = *m_processes[ch.process];
         const int64_t now = monotonicMicros();
+        process.lastActiveUs = now;
         if (metrics && !m_subscribers.empty())
             recordTelemetry(ch.process, *metrics, ch.startedUs, now);
         ch.connection = 0;
@@ -221,12 +223,8 @@ void Supervisor::handleFrame(Channel& ch, FrameType type, std::string_view paylo
             const int limit = m_groups[process.group]->plan.maximumRequests;
             if (limit > 0 && process.state == Process::State::Running &&
                 process.requests >= uint64_t(limit)) {
-                const size_t pi = ch.process;
                 const size_t groupIndex = process.group;
-                const int slot = process.index;
-                ++m_restarts[process.groupName]["maximum-requests"];
-                spawnProcess(groupIndex, slot);
-                retireProcess(pi, "maximum-requests");
+                recycleProcess(ch.process, "maximum-requests");
                 dispatch(groupIndex);
             } else {
                 dispatch(process.group);
@@ -258,6 +256,7 @@ void Supervisor::channelFailed(Channel& ch, const std::string& why)
             c.heldBodyDiscard = false;
             c.held.clear();
             c.hold.release();
+            ++p.requestsLost; // no answer, or only part of one
             if (!c.responseStarted) {
                 respondAndClose(c, 500, "Internal Server Error",
                                 "the daemon process serving this request stopped before it responded");

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,6 +89,23 @@ void setNonBlocking(int fd)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     signal(SIGPIPE, SIG_DFL);
+    // cpu-time-limit, memory-limit and virtual-memory-limit are rlimits set before the worker runs,
+    // as mod_wsgi sets them in the daemon process (modwsgi.md section 1). The CPU limit's soft and
+    // hard values are mod_wsgi's hard one (limit + 1 + shutdown-timeout): the supervisor recycles the
+    // process gracefully when it reaches the limit itself, SIGXCPU only stops one that did not exit.
+    if (plan.cpuTimeLimitSeconds > 0) {
+        const rlim_t cpu = rlim_t(plan.cpuTimeLimitSeconds) + 1 + rlim_t(plan.shutdownTimeoutSeconds);
+        const rlimit limit{cpu, cpu};
+        setrlimit(RLIMIT_CPU, &limit);
+    }
+    if (plan.memoryLimitBytes > 0) {
+        const rlimit limit{rlim_t(plan.memoryLimitBytes), rlim_t(plan.memoryLimitBytes)};
+        setrlimit(RLIMIT_DATA, &limit);
+    }
+    if (plan.virtualMemoryLimitBytes > 0) {
+        const rlimit limit{rlim_t(plan.virtualMemoryLimitBytes), rlim_t(plan.virtualMemoryLimitBytes)};
+        setrlimit(RLIMIT_AS, &limit);
+    }
     std::vector<int> fds = childChannels;
     fds.push_back(controlFd);
     fds.push_back(specFd);
@@ -163,6 +181,7 @@ void Supervisor::spawnProcess(size_t groupIndex, int index)
     process->index = index;
     process->pid = pid;
     process->startedUs = monotonicMicros();
+    process->lastActiveUs = process->startedUs;
     process->generation = m_generation;
     process->threads = plan.threads;
     process->groupName = plan.name;
@@ -211,27 +230,8 @@ void Supervisor::reapChildren()
                 ::close(p.controlFd);
                 p.controlFd = -1;
             }
-            if (expected || m_stopping || p.generation != m_generation)
-                break;
-            Group& g = *m_groups[p.group];
-            if (g.balance) // until the replacement runs, its slot must not hold the others back
-                g.balance[p.index].store(INT32_MAX / 2);
-            if (g.processes[size_t(p.index)] == pi)
-                g.processes[size_t(p.index)] = SIZE_MAX;
-            const int64_t lived = monotonicMicros() - p.startedUs;
-            std::string how = WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
-                              : WIFSIGNALED(status)
-                                  ? std::string("was killed by signal ") + strsignal(WTERMSIG(status))
-                                  : std::string("stopped");
-            // A process that dies at once (e.g. the app cannot load at all) is respawned with a
-            // growing delay instead of in a tight loop.
-            int64_t& backoff = g.backoffUs[size_t(p.index)];
-            backoff = lived < 10000000 ? std::min<int64_t>(backoff * 2, 30000000) : 500000;
-            ++g.restarts[size_t(p.index)];
-            ++m_restarts[g.plan.name][WIFSIGNALED(status) ? "crash-signal" : "crash-exit"];
-            std::fprintf(stderr, "wsgi-engine: process %d of group '%s' (pid %d) %s; restarting in %.1f s\n",
-                         p.index + 1, g.plan.name.c_str(), int(pid), how.c_str(), double(backoff) / 1e6);
-            g.respawnAtUs[size_t(p.index)] = monotonicMicros() + backoff;
+            if (!m_stopping)
+                processExited(pi, status, expected);
             break;
         }
     }
@@ -249,6 +249,11 @@ void Supervisor::retireProcess(size_t processIndex, const std::string& reason)
     // It takes no new requests; the ones it runs finish within graceful-timeout, then it exits.
     p.state = Process::State::Stopping;
     p.stopReason = reason;
+    // The worker drains for graceful-timeout; past that and shutdown-timeout it is killed, as
+    // mod_wsgi's reaper thread ends a daemon process that does not exit (modwsgi.md section 5.5).
+    const GroupPlan& plan = m_groups[p.group]->plan;
+    p.stopDeadlineUs =
+        monotonicMicros() + int64_t(plan.gracefulTimeoutSeconds + plan.shutdownTimeoutSeconds + 1) * 1000000;
     kill(p.pid, SIGTERM);
 }
 
@@ -259,6 +264,8 @@ void Supervisor::onDirectMetrics(size_t processIndex, std::string_view payload)
     std::memcpy(&active, payload.data(), sizeof active);
     p.directActive = int(active);
     p.metricsPulled = false;
+    if (active > 0 || payload.size() > sizeof active)
+        p.lastActiveUs = monotonicMicros();
     payload.remove_prefix(sizeof active);
     while (payload.size() >= 4) {
         uint32_t length = 0;
@@ -277,11 +284,8 @@ void Supervisor::onDirectMetrics(size_t processIndex, std::string_view payload)
     // maximum-requests in direct mode: counted from the measurements the worker reports.
     if (p.generation == m_generation && p.state == Process::State::Running) {
         const int limit = m_groups[p.group]->plan.maximumRequests;
-        if (limit > 0 && p.requests >= uint64_t(limit)) {
-            ++m_restarts[p.groupName]["maximum-requests"];
-            spawnProcess(p.group, p.index);
-            retireProcess(processIndex, "maximum-requests");
-        }
+        if (limit > 0 && p.requests >= uint64_t(limit))
+            recycleProcess(processIndex, "maximum-requests");
     }
 }
 
@@ -309,6 +313,7 @@ void Supervisor::onProcessControl(size_t processIndex)
         const std::string payload = p.controlIn.substr(pos + kFrameHeaderSize, header->length);
         pos += kFrameHeaderSize + header->length;
         if (header->type == FrameType::Hello) {
+            p.started = true;
             size_t start = 0;
             while (start < payload.size()) {
                 const size_t nl = payload.find('\n', start);
@@ -320,6 +325,8 @@ void Supervisor::onProcessControl(size_t processIndex)
                     break;
                 start = nl + 1;
             }
+        } else if (header->type == FrameType::Retiring) {
+            onRetiring(processIndex, payload);
         } else if (header->type == FrameType::Metrics && payload.size() >= 4) {
             onDirectMetrics(processIndex, payload);
         } else if (header->type == FrameType::StackDump) {

@@ -62,19 +62,19 @@ const std::vector<OptionCase> kEveryOption = {
     {"switch-interval", "0.002", Expect::Field},
     {"stack-size", "524288", Expect::Note},
     {"maximum-requests", "1000", Expect::Field},
-    {"restart-interval", "3600", Expect::Warning},
-    {"cpu-time-limit", "60", Expect::Error},
+    {"restart-interval", "3600", Expect::Field},
+    {"cpu-time-limit", "60", Expect::Field},
     {"cpu-priority", "5", Expect::Warning},
-    {"memory-limit", "1000000000", Expect::Error},
-    {"virtual-memory-limit", "2000000000", Expect::Error},
-    {"inactivity-timeout", "300", Expect::Warning},
+    {"memory-limit", "1000000000", Expect::Field},
+    {"virtual-memory-limit", "2000000000", Expect::Field},
+    {"inactivity-timeout", "300", Expect::Field},
     {"request-timeout", "60", Expect::Error},
     {"interrupt-timeout", "5", Expect::Error},
     {"graceful-timeout", "15", Expect::Field},
     {"eviction-timeout", "0", Expect::Note},
     {"shutdown-timeout", "5", Expect::Field},
     {"deadlock-timeout", "60", Expect::Note},
-    {"startup-timeout", "15", Expect::Note},
+    {"startup-timeout", "15", Expect::Field},
     {"connect-timeout", "15", Expect::Note},
     {"socket-timeout", "60", Expect::Field},
     {"response-socket-timeout", "30", Expect::Error},
@@ -374,9 +374,23 @@ TEST(DaemonOptions, ErrorsOnContinuationLinesNameThatLine)
 {
     const ParseResult r = parse("WSGIDaemonProcess app processes=2 \\\n"
                                 "    threads=5 \\\n"
-                                "    memory-limit=100 \\\n"
+                                "    user=www-data \\\n"
                                 "    bogus=1\n");
     EXPECT_FINDING(r, Severity::Error, "E-UNSUPPORTED-OPTION", 3);
     EXPECT_FINDING(r, Severity::Error, "E-UNKNOWN-OPTION", 4);
     EXPECT_EQ(onlyGroup(r).optionLines.at("threads"), 2);
+}
+
+TEST(DaemonOptions, LifecycleOptionsFillTheirFields)
+{
+    const ParseResult r = daemon("restart-interval=2 inactivity-timeout=1 startup-timeout=3 cpu-time-limit=4 "
+                                 "memory-limit=5000000000 virtual-memory-limit=6000000000");
+    const DaemonGroup& g = onlyGroup(r);
+    EXPECT_TRUE(r.findings.empty()) << describe(r.findings);
+    EXPECT_EQ(g.restartIntervalSeconds, 2);
+    EXPECT_EQ(g.inactivityTimeoutSeconds, 1);
+    EXPECT_EQ(g.startupTimeoutSeconds, 3);
+    EXPECT_EQ(g.cpuTimeLimitSeconds, 4);
+    EXPECT_EQ(g.memoryLimitBytes, 5000000000LL) << "memory limits are 64-bit, as mod_wsgi reads them";
+    EXPECT_EQ(g.virtualMemoryLimitBytes, 6000000000LL);
 }
