@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <pthread.h>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -34,16 +33,6 @@ double cpuSeconds(clockid_t clock)
     timespec ts{};
     clock_gettime(clock, &ts);
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
-}
-
-// CPU of the thread this AbRun lives on (the GUI's or the CLI's event loop), readable from the load
-// thread: what it burns painting charts is not the load generator's.
-clockid_t threadCpuClock()
-{
-    clockid_t clock{};
-    if (pthread_getcpuclockid(pthread_self(), &clock) != 0)
-        return CLOCK_THREAD_CPUTIME_ID; // never expected; then the event loop is not subtracted
-    return clock;
 }
 
 int64_t restartsOf(const EngineStatus& status)
@@ -360,12 +349,10 @@ void AbRun::startLoad()
     m_loadRunning = true;
     const uint64_t generation = m_generation;
     const int onlineCores = std::max(m_result.machine.onlineCores, 1);
-    const clockid_t eventLoopClock = threadCpuClock();
-    m_loadThread = std::thread([this, spec, generation, onlineCores, eventLoopClock] {
+    m_loadThread = std::thread([this, spec, generation, onlineCores] {
         auto outcome = std::make_shared<LoadOutcome>();
         const double before = unixNow();
-        const double cpuBefore = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
-        const double loopBefore = eventLoopClock == CLOCK_THREAD_CPUTIME_ID ? 0 : cpuSeconds(eventLoopClock);
+        const double processBefore = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
         const auto machineBefore = readCpuTimes();
         double clockStart = 0; // unix time of the generator's t0, from its first progress report
         auto progress = [this, generation, &clockStart](const wsgi::loadgen::LoadProgress& p) {
@@ -381,14 +368,14 @@ void AbRun::startLoad()
         };
         outcome->result = wsgi::loadgen::LoadGenerator().run(spec, progress, &m_loadCancel);
         outcome->windowStart = (clockStart != 0 ? clockStart : before) + spec.warmupSec;
-        // The load generator is this process minus the thread the run lives on: a GUI painting
-        // charts meanwhile burns CPU the engine could not use either, but it is not the client's.
+        // The client is the generator's own threads, each read with its thread CPU clock; the rest of
+        // this process meanwhile (a GUI painting charts, the CLI's event loop) is the front end's.
         const double wall = unixNow() - before;
-        const double loop =
-            eventLoopClock == CLOCK_THREAD_CPUTIME_ID ? 0 : cpuSeconds(eventLoopClock) - loopBefore;
-        if (wall > 0)
-            outcome->clientCpuCores =
-                std::max(0.0, cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - cpuBefore - loop) / wall;
+        const double process = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - processBefore;
+        if (outcome->result.runWallSec > 0)
+            outcome->clientCpuCores = outcome->result.clientCpuCores();
+        outcome->frontEndCpuSec = std::max(0.0, process - outcome->result.clientCpuSec());
+        outcome->wallSec = wall;
         if (const auto machineAfter = readCpuTimes(); machineBefore && machineAfter)
             outcome->machineBusyCores = busyCores(*machineBefore, *machineAfter, onlineCores);
         QMetaObject::invokeMethod(
@@ -435,6 +422,8 @@ void AbRun::onLoadFinished(const std::shared_ptr<LoadOutcome>& outcome, uint64_t
     m_repeat.load = *result;
     m_repeat.clientCpuCores = outcome->clientCpuCores;
     m_repeat.machineBusyCores = outcome->machineBusyCores;
+    m_frontEndCpuSec += outcome->frontEndCpuSec;
+    m_loadWallSec += outcome->wallSec;
     m_repeat.windowStart = windowStart;
     m_repeat.windowEnd = windowStart + result->durationSec;
     if (result->requests == 0)
@@ -613,6 +602,13 @@ void AbRun::finishAll()
             r.status = m_cancelled ? AbVariantResult::Status::Cancelled : AbVariantResult::Status::Failed;
     }
     m_result.finishedAt = QDateTime::currentDateTimeUtc();
+    if (m_loadWallSec > 0) {
+        m_result.frontEndCores = m_frontEndCpuSec / m_loadWallSec;
+        m_result.machineNotes << u"while the load ran, this program's own threads other than the load "_s
+                                 u"generator's (its window or event loop) used "_s +
+                                     QString::number(*m_result.frontEndCores, 'f', 2) +
+                                     u" cores; the client CPU figures exclude it"_s;
+    }
     m_result.loadAverageEnd = currentLoadAverage();
     m_progressTimer.stop();
     m_progress.phase = AbProgress::Phase::Done;

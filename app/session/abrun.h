@@ -106,6 +106,8 @@ private:
         double windowStart = 0; // unix seconds
         std::optional<double> clientCpuCores;
         std::optional<double> machineBusyCores;
+        double frontEndCpuSec = 0; // this process's CPU outside the generator's threads
+        double wallSec = 0;
     };
     void onLoadFinished(const std::shared_ptr<LoadOutcome>& outcome, uint64_t generation);
     void collectTelemetry();
@@ -144,6 +146,8 @@ private:
     QTimer m_telemetryDeadline;
     QElapsedTimer m_clock;
     QElapsedTimer m_runClock;
+    double m_frontEndCpuSec = 0; // over the load runs kept, for the machine notes
+    double m_loadWallSec = 0;
     double m_runSecondsSpent = 0; // over completed runs, for the estimate
     int m_runsMeasured = 0;
     AbProgress m_progress;

@@ -14,10 +14,18 @@
 #include <netdb.h>
 #include <sstream>
 #include <thread>
+#include <time.h>
 
 namespace wsgi::loadgen {
 
 namespace {
+
+double threadCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
 
 bool resolve(const Target& target, Endpoint* endpoint, std::string* error)
 {
@@ -84,6 +92,8 @@ std::string validateLoadSpec(const LoadSpec& spec)
 LoadResult LoadGenerator::run(const LoadSpec& spec, const ProgressCallback& progress,
                               const std::atomic<bool>* cancel)
 {
+    const double coordinatorCpuStart = threadCpuSeconds();
+    const int64_t wallStart = monotonicMicros();
     LoadResult result;
     result.url = spec.url;
     result.method = spec.method;
@@ -138,9 +148,12 @@ LoadResult LoadGenerator::run(const LoadSpec& spec, const ProgressCallback& prog
     std::condition_variable doneChanged;
     int done = 0;
     std::vector<std::thread> threads;
-    for (auto& w : workers) {
-        threads.emplace_back([&, worker = w.get()] {
+    std::vector<double> workerCpu(workers.size(), 0.0);
+    for (size_t i = 0; i < workers.size(); ++i) {
+        threads.emplace_back([&, i, worker = workers[i].get()] {
             worker->run();
+            // Read on the thread itself: the client's CPU is its threads', not the process's.
+            workerCpu[i] = threadCpuSeconds();
             std::lock_guard lock(mutex);
             ++done;
             doneChanged.notify_all();
@@ -193,6 +206,7 @@ LoadResult LoadGenerator::run(const LoadSpec& spec, const ProgressCallback& prog
     }
     for (auto& t : threads)
         t.join();
+    result.workerCpuSec = workerCpu;
 
     // Merge.
     int64_t lastEvent = 0;
@@ -244,6 +258,8 @@ LoadResult LoadGenerator::run(const LoadSpec& spec, const ProgressCallback& prog
     // capacity keeps sending its backlog for a moment after the window, and those answers must not
     // inflate the rate (they are in the latencies and the timeline's drain seconds).
     result.achievedRate = result.durationSec > 0 ? double(result.completedInWindow) / result.durationSec : 0;
+    result.coordinatorCpuSec = threadCpuSeconds() - coordinatorCpuStart;
+    result.runWallSec = double(monotonicMicros() - wallStart) / 1e6;
     return result;
 }
 

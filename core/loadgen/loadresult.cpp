@@ -36,6 +36,19 @@ const char* stopReasonName(StopReason reason)
     return "unknown";
 }
 
+double LoadResult::clientCpuSec() const
+{
+    double total = coordinatorCpuSec;
+    for (double t : workerCpuSec)
+        total += t;
+    return total;
+}
+
+double LoadResult::clientCpuCores() const
+{
+    return runWallSec > 0 ? clientCpuSec() / runWallSec : 0;
+}
+
 int64_t LoadResult::errorCount() const
 {
     int64_t n = 0;

@@ -81,6 +81,14 @@ struct LoadResult
 
     std::vector<TimelineSecond> timeline;
 
+    // CPU of the generator's own threads over the whole run (warm-up included), read per thread with
+    // CLOCK_THREAD_CPUTIME_ID: whatever else the process does meanwhile (a GUI painting) is not in it.
+    std::vector<double> workerCpuSec; // one per worker thread
+    double coordinatorCpuSec = 0;     // the thread that called run(): progress reports and merging
+    double runWallSec = 0;            // run() from start to end
+    double clientCpuSec() const;      // workers + coordinator
+    double clientCpuCores() const;    // clientCpuSec / runWallSec; 0 when nothing ran
+
     int64_t errorCount() const;
     bool openLoop() const { return targetRate > 0; }
 };

@@ -78,6 +78,16 @@ Json loadResultToJson(const LoadResult& r)
     j.set("requests_sent_total", r.requestsSentTotal);
     j.set("responses_total", r.responsesTotal);
     j.set("unfinished", r.unfinished);
+    Json cpu = Json::object();
+    Json perThread = Json::array();
+    for (double t : r.workerCpuSec)
+        perThread.push(t);
+    cpu.set("threads_s", std::move(perThread));
+    cpu.set("coordinator_s", r.coordinatorCpuSec);
+    cpu.set("total_s", r.clientCpuSec());
+    cpu.set("wall_s", r.runWallSec);
+    cpu.set("cores", r.clientCpuCores());
+    j.set("client_cpu", std::move(cpu));
 
     Json timeline = Json::array();
     for (size_t s = 0; s < r.timeline.size(); ++s) {

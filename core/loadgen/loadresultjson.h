@@ -40,6 +40,11 @@
 //   "requests_sent_total": 150000,  // whole run, warm-up included (matches what the server saw)
 //   "responses_total": 150000,      // whole run, warm-up included
 //   "unfinished": 0,                // measured requests in flight when a run was cancelled
+//   "client_cpu": {                 // the generator's own threads (CLOCK_THREAD_CPUTIME_ID), whole run
+//     "threads_s": [1.2, 1.1],      // CPU seconds of each worker thread
+//     "coordinator_s": 0.01,        // the thread that ran the run (progress, merging)
+//     "total_s": 2.31, "wall_s": 12.0, "cores": 0.19
+//   },
 //   "timeline": [                   // one entry per second from the window's start, by completion
 //                                   // time; the last in-window second may be partial
 //     {"second": 0, "requests": 12001, "errors": 0, "p50_us": 470.0, "p99_us": 1100.0}, ...
