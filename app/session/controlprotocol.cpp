@@ -214,6 +214,20 @@ GroupStatus decodeGroupStatus(const QJsonObject& o, const QString& path, QString
         }
         g.restarts.emplace_back(it.key().toStdString(), count);
     }
+    const QJsonArray throttled = r.array("throttled"_L1);
+    for (qsizetype i = 0; i < throttled.size() && !r.failed(); ++i) {
+        const QString itemPath = r.path("throttled"_L1) + u'[' + QString::number(i) + u']';
+        if (!throttled[i].isObject()) {
+            r.failWith(itemPath + u": expected an object, got "_s + typeName(throttled[i]));
+            break;
+        }
+        FieldReader tr(throttled[i].toObject(), itemPath, error);
+        GroupStatus::Throttled t;
+        t.process = int(tr.integer("process"_L1));
+        t.failures = tr.integer("failures"_L1);
+        t.backoffSeconds = tr.number("backoff_s"_L1);
+        g.throttled.push_back(t);
+    }
     const QJsonArray processes = r.array("processes"_L1);
     for (qsizetype i = 0; i < processes.size() && !r.failed(); ++i) {
         const QString itemPath = r.path("processes"_L1) + u'[' + QString::number(i) + u']';
@@ -327,7 +341,83 @@ ProcessTelemetry decodeProcessTelemetry(const QJsonObject& o, const QString& pat
     return p;
 }
 
+EngineEvent decodeEvent(const QJsonObject& o, const QString& path, QString& error)
+{
+    FieldReader r(o, path, error);
+    EngineEvent e;
+    e.sequence = r.integer("seq"_L1);
+    e.time = r.number("time"_L1);
+    const QString kind = QString::fromStdString(r.string("kind"_L1));
+    bool known = true;
+    e.kind = kind.isEmpty() ? EngineEvent::Kind::Restart : engineEventKindFromWire(kind, &known);
+    if (!known)
+        r.failWith(r.path("kind"_L1) + u": unknown event kind '"_s + kind +
+                   u"' (expected restart, reload or throttled)"_s);
+    e.reason = r.string("reason"_L1);
+    e.group = r.string("group"_L1);
+    e.process = int(r.integer("process"_L1));
+    e.pid = r.integer("pid"_L1);
+    e.requestsLost = r.integer("requests_lost"_L1);
+    e.generation = r.integer("generation"_L1);
+    e.backoffSeconds = r.number("backoff_s"_L1);
+    e.detail = r.string("detail"_L1);
+    e.log = r.string("log"_L1);
+    return e;
+}
+
+std::vector<EngineEvent> decodeEvents(FieldReader& r, QLatin1StringView key, QString& error)
+{
+    std::vector<EngineEvent> events;
+    const QJsonArray array = r.array(key);
+    events.reserve(size_t(array.size()));
+    for (qsizetype i = 0; i < array.size() && !r.failed(); ++i) {
+        const QString path = r.path(key) + u'[' + QString::number(i) + u']';
+        if (!array[i].isObject()) {
+            r.failWith(path + u": expected an object, got "_s + typeName(array[i]));
+            break;
+        }
+        events.push_back(decodeEvent(array[i].toObject(), path, error));
+    }
+    return events;
+}
+
 } // namespace
+
+EngineEvent::Kind engineEventKindFromWire(const QString& text, bool* ok)
+{
+    if (ok)
+        *ok = true;
+    if (text == u"reload"_s)
+        return EngineEvent::Kind::Reload;
+    if (text == u"throttled"_s)
+        return EngineEvent::Kind::Throttled;
+    if (ok && text != u"restart"_s)
+        *ok = false;
+    return EngineEvent::Kind::Restart;
+}
+
+const char* engineEventKindWireName(EngineEvent::Kind kind)
+{
+    switch (kind) {
+    case EngineEvent::Kind::Reload:
+        return "reload";
+    case EngineEvent::Kind::Throttled:
+        return "throttled";
+    case EngineEvent::Kind::Restart:
+        break;
+    }
+    return "restart";
+}
+
+Decoded<std::vector<EngineEvent>> decodeRecentEvents(const QJsonObject& statusResult)
+{
+    QString error;
+    FieldReader r(statusResult, u"status"_s, error);
+    std::vector<EngineEvent> events = decodeEvents(r, "recent_events"_L1, error);
+    if (!error.isEmpty())
+        return {std::nullopt, u"the engine's status is malformed: "_s + error};
+    return {std::move(events), {}};
+}
 
 Decoded<ControlHello> decodeHello(QByteArrayView line)
 {
@@ -453,6 +543,8 @@ Decoded<TelemetrySample> decodeTelemetry(const QJsonObject& event)
         }
         sample.processes.push_back(decodeProcessTelemetry(processes[i].toObject(), path, error));
     }
+    if (error.isEmpty())
+        sample.events = decodeEvents(r, "events"_L1, error);
     if (!error.isEmpty())
         return {std::nullopt, u"a telemetry event is malformed: "_s + error};
     return {std::move(sample), {}};

@@ -64,7 +64,12 @@ struct ControlMessage
 Decoded<ControlHello> decodeHello(QByteArrayView line);
 Decoded<ControlMessage> decodeMessage(QByteArrayView line);
 Decoded<EngineStatus> decodeStatus(const QJsonObject& result);
-Decoded<TelemetrySample> decodeTelemetry(const QJsonObject& event);
+Decoded<TelemetrySample> decodeTelemetry(const QJsonObject& event); // with its "events"
+// The lifecycle events a status reply carries as "recent_events" (the engine's last 64), oldest first.
+// Apart from EngineStatus because EngineEvent belongs to the telemetry side; same decoding rule.
+Decoded<std::vector<EngineEvent>> decodeRecentEvents(const QJsonObject& statusResult);
+EngineEvent::Kind engineEventKindFromWire(const QString& text, bool* ok = nullptr);
+const char* engineEventKindWireName(EngineEvent::Kind kind); // "restart", "reload", "throttled"
 
 // One request line, newline included. The token goes on the wire and nowhere else.
 QByteArray encodeRequest(uint64_t id, const QByteArray& token, const QString& op,

@@ -49,6 +49,14 @@ struct GroupStatus
     std::optional<double> switchIntervalRequested;
     int64_t queueLength = 0;
     std::vector<std::pair<std::string, int64_t>> restarts; // reason -> count, sorted by reason
+    // Processes the restart-storm back-off holds back (status "throttled"): empty when none.
+    struct Throttled
+    {
+        int process = 0;
+        int64_t failures = 0;
+        double backoffSeconds = 0;
+    };
+    std::vector<Throttled> throttled;
     std::vector<ProcessStatus> processes;
 };
 

@@ -30,6 +30,7 @@ void TelemetryHistory::clear()
 {
     m_intervals.clear();
     m_droppedProcesses = 0;
+    m_events.clear();
 }
 
 double TelemetryHistory::firstTime() const
@@ -88,6 +89,10 @@ void TelemetryHistory::append(const TelemetrySample& sample)
         point.process = uint16_t(std::clamp(t.process, 0, 65535));
         point.threads = t.threadsMaximum;
         point.threadsActive = t.threadsActive;
+        point.gilMode = uint8_t(t.gilMode);
+        point.gilEnabled = t.gilEnabled ? 1 : 0;
+        if (t.switchInterval && *t.switchInterval >= 0 && *t.switchInterval * 1e6 < 65534.5)
+            point.switchIntervalUs = uint16_t(std::lround(*t.switchInterval * 1e6));
         point.pid = t.pid;
         point.memoryRss = t.memoryRss;
         point.requestCount = t.requestCount;
@@ -119,6 +124,7 @@ void TelemetryHistory::append(const TelemetrySample& sample)
     interval.offsets.push_back(uint32_t(buckets.size()));
     interval.buckets.assign(buckets.begin(), buckets.end());
     m_intervals.push_back(std::move(interval));
+    appendEvents(sample.events);
     Q_EMIT appended(sample.time);
 }
 

@@ -84,6 +84,11 @@ public:
         uint16_t process = 0;
         int32_t threads = 0;
         int32_t threadsActive = 0;
+        // In the padding before pid, so the point stays 352 bytes: what sampleAt() needs to say
+        // which GIL arrangement was in force (a recording has no live status to ask).
+        uint8_t gilMode = 0; // GilMode
+        uint8_t gilEnabled = 1;
+        uint16_t switchIntervalUs = 65535; // 65535: unknown (or above 65 ms)
         int64_t pid = 0;
         int64_t memoryRss = 0;
         int64_t requestCount = 0;
@@ -119,6 +124,27 @@ public:
     wsgi::Histogram mergedHistogram(TimingPhase phase, const QString& group = {},
                                     const TimeWindow& window = {}) const;
 
+    // One line per process (group, slot) of `metric` (not capacity: that is a group figure), in the
+    // order first seen; a restarted process continues its slot's line.
+    struct ProcessLine
+    {
+        QString group;
+        int process = 0;
+        QList<HistoryPoint> points;
+    };
+    std::vector<ProcessLine> processSeries(HistoryMetric metric, const QString& group = {},
+                                           const TimeWindow& window = {}) const;
+    // The newest interval ending at or before `time` rebuilt as a sample (histograms, means, CPU,
+    // RSS, GIL mode; no state or status classes): what the process table shows while paused,
+    // scrubbing or reviewing a recording. An empty sample when nothing is that old.
+    TelemetrySample sampleAt(double time) const;
+
+    // Lifecycle events (restarts, reloads, back-offs) from the samples' `events`, oldest first, the
+    // last kMaxEvents; an event seen twice (same seq and time) is kept once.
+    static constexpr int kMaxEvents = 512;
+    const std::deque<EngineEvent>& events() const { return m_events; }
+    std::vector<EngineEvent> eventsIn(const TimeWindow& window) const;
+
     // Bytes held: the ring's slots, the processes' fixed parts and the sparse buckets, by capacity.
     size_t memoryBytes() const;
 
@@ -141,12 +167,14 @@ private:
     // -2: every group; -1: a group never seen (nothing matches).
     int groupFilter(const QString& group) const;
     void mergeInto(wsgi::Histogram& into, const Interval& interval, size_t process, TimingPhase phase) const;
+    void appendEvents(const std::vector<EngineEvent>& events);
 
     int m_maxIntervals;
     int m_maxProcesses;
     std::deque<Interval> m_intervals;
     QStringList m_groups;
     int64_t m_droppedProcesses = 0;
+    std::deque<EngineEvent> m_events;
     std::vector<uint32_t> m_scratch; // append()'s buckets before they are copied at their size
 };
 
