@@ -31,6 +31,25 @@ const QHash<QString, QString>& advice()
          u"Set it (e.g. 45) so a backlog is answered with 504 instead of requests waiting "
          "longer than any client would."_s},
         {u"request-timeout"_s, u"Set it to restart a process stuck on a request; it is scaled by threads."_s},
+        {u"restart-interval"_s,
+         u"Set it to recycle processes on a timer (gracefully) when memory creeps up slowly; a long "
+         "benchmark then sees those restarts, as production does."_s},
+        {u"inactivity-timeout"_s,
+         u"Set it to give memory back after idle periods: a process that served requests and then sat idle "
+         "this long is restarted; the next request pays the application's start."_s},
+        {u"startup-timeout"_s,
+         u"Set it (e.g. 15) so a process whose WSGI script hangs while loading is restarted instead of "
+         "holding its slot."_s},
+        {u"cpu-time-limit"_s,
+         u"Set it to recycle a process once it has used this much CPU time since it started (gracefully; "
+         "the RLIMIT_CPU hard limit stops one that does not exit)."_s},
+        {u"memory-limit"_s,
+         u"A cap on the process's data segment (RLIMIT_DATA, thread stacks included): allocations past it "
+         "fail with MemoryError; it does not restart the process. Use maximum-requests or "
+         "restart-interval to recycle leaks."_s},
+        {u"virtual-memory-limit"_s,
+         u"A cap on the process's address space (RLIMIT_AS): allocations past it fail with MemoryError. "
+         "Leave room for every thread's stack."_s},
         {u"graceful-timeout"_s, u"Raise it when requests legitimately take long during a recycle."_s},
         {u"shutdown-timeout"_s, u"Raise it when the application needs time to clean up on exit."_s},
         {u"socket-timeout"_s, u"Lower it to give up sooner on a stuck daemon; 0 uses Apache's Timeout."_s},
