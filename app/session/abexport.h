@@ -1,0 +1,40 @@
+#pragma once
+// An A/B result written for other tools and people: Markdown (the seeds' table, verdicts, failures and
+// notes), CSV (one row per variant, plain numbers in fixed units, for spreadsheets and scripts) and
+// one self-contained HTML report (the table, the verdicts, the throughput bars as inline SVG and any
+// figures the caller rendered, as PNG data URIs): it opens in a browser with nothing beside it.
+// The JSON document is abResultToJson's (abresultjson.h).
+
+#include "session/abresult.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <vector>
+
+namespace wsgi::studio {
+
+QString abMarkdown(const AbResult& result, const AbSummary& summary);
+
+// Header: variant,status,repeats,rpm_median,rpm_min,rpm_max,response_ms_median,app_ms_median,
+// cpu_per_process_cores,cpu_total_cores,rss_bytes,gil_wait_p95_ms,of_limit,client_p50_ms,client_p99_ms,
+// ratio,ci_low,ci_high,verdict_kind,verdict. Empty cells for what was not measured (gil n/a, no limit).
+inline constexpr int kAbCsvColumns = 20;
+QString abCsv(const AbResult& result, const AbSummary& summary);
+
+struct ReportFigure
+{
+    QString title;
+    QByteArray png; // encoded PNG bytes
+};
+// The bars of median rpm per variant, the min-max of the repeats as whiskers, every repeat as a dot
+// and the physical limit as a dashed line, as a standalone <svg> element.
+QString abBarSvg(const AbResult& result, const AbSummary& summary);
+QString abHtml(const AbResult& result, const AbSummary& summary,
+               const std::vector<ReportFigure>& figures = {});
+
+// The client's latency percentile (0..100) over every repeat of a variant, merged; empty when no repeat
+// kept its latency histogram (a document saved without it).
+std::optional<double> clientLatencyMs(const AbVariantResult& variant, double percentile);
+
+} // namespace wsgi::studio
