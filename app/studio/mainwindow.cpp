@@ -144,6 +144,13 @@ void MainWindow::buildPages()
 #endif
     m_monitor = new pages::MonitorPage(m_session, m_history, this);
     m_benchmark = new pages::BenchmarkPage(this);
+    m_benchmark->setDocument(m_document);
+    // A benchmarked variant becomes the document as one undo step, for the Configure and Apache pages.
+    connect(m_benchmark, &pages::BenchmarkPage::useConfigurationRequested, this, [this](const QString& text) {
+        m_document->setText(text, tr("Use benchmarked configuration"));
+        statusBar()->showMessage(tr("The benchmarked configuration is now the document (Undo restores it)."),
+                                 8000);
+    });
 #ifdef WSGI_STUDIO_HAVE_APACHE_PAGE
     m_apache = new ApachePage(m_document, m_session, this);
 #else

@@ -1,0 +1,172 @@
+#include "studio/benchmark/loadsettingsform.h"
+
+#include "session/format.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
+
+namespace wsgi::studio::pages {
+
+namespace {
+
+// Engine start, workers up, telemetry collected and the engine stopped: what a repeat costs beyond
+// its load (AbRun's own estimate until it has measured one).
+constexpr double kOverheadPerRunSec = 3;
+
+} // namespace
+
+LoadSettingsForm::LoadSettingsForm(QWidget* parent) : QWidget(parent)
+{
+    m_mode = new QComboBox(this);
+    m_mode->setObjectName(QStringLiteral("loadMode"));
+    m_mode->addItem(tr("Closed loop (connections)"));
+    m_mode->addItem(tr("Open loop (constant rate)"));
+    m_connections = new QSpinBox(this);
+    m_connections->setObjectName(QStringLiteral("loadConnections"));
+    m_connections->setRange(1, 4096);
+    m_connections->setValue(10);
+    m_rate = new QDoubleSpinBox(this);
+    m_rate->setObjectName(QStringLiteral("loadRate"));
+    m_rate->setRange(1, 1e6);
+    m_rate->setDecimals(0);
+    m_rate->setValue(200);
+    m_rate->setSuffix(tr(" req/s"));
+    m_duration = new QDoubleSpinBox(this);
+    m_duration->setObjectName(QStringLiteral("loadDuration"));
+    m_duration->setRange(0.5, 3600);
+    m_duration->setDecimals(1);
+    m_duration->setValue(10);
+    m_duration->setSuffix(tr(" s"));
+    m_warmup = new QDoubleSpinBox(this);
+    m_warmup->setObjectName(QStringLiteral("loadWarmup"));
+    m_warmup->setRange(0, 600);
+    m_warmup->setDecimals(1);
+    m_warmup->setValue(2);
+    m_warmup->setSuffix(tr(" s"));
+    m_repeats = new QSpinBox(this);
+    m_repeats->setObjectName(QStringLiteral("loadRepeats"));
+    m_repeats->setRange(1, 50);
+    m_repeats->setValue(3);
+    m_repeats->setToolTip(tr("Each repeat runs in a fresh engine; variants alternate (A B A B ...). "
+                             "Three or more give a median and an interval."));
+    m_path = new QLineEdit(QStringLiteral("/"), this);
+    m_path->setObjectName(QStringLiteral("loadPath"));
+    m_cooldown = new QDoubleSpinBox(this);
+    m_cooldown->setObjectName(QStringLiteral("loadCooldown"));
+    m_cooldown->setRange(0, 60);
+    m_cooldown->setDecimals(1);
+    m_cooldown->setValue(1);
+    m_cooldown->setSuffix(tr(" s"));
+    m_limit = new QCheckBox(tr("Measure the physical limit (cores / CPU per request)"), this);
+    m_limit->setObjectName(QStringLiteral("loadLimit"));
+    m_limit->setChecked(true);
+    m_planLabel = new QLabel(this);
+    m_planLabel->setObjectName(QStringLiteral("planLabel"));
+    m_planLabel->setWordWrap(true);
+
+    auto* form = new QFormLayout(this);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->addRow(tr("Load"), m_mode);
+    form->addRow(tr("Connections"), m_connections);
+    form->addRow(tr("Rate"), m_rate);
+    form->addRow(tr("Warm-up"), m_warmup);
+    form->addRow(tr("Measured"), m_duration);
+    form->addRow(tr("Repeats"), m_repeats);
+    form->addRow(tr("Path"), m_path);
+    form->addRow(tr("Cool-down"), m_cooldown);
+    form->addRow(m_limit);
+    form->addRow(m_planLabel);
+
+    connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
+        updateMode();
+        updatePlan();
+    });
+    for (QSpinBox* box : {m_connections, m_repeats})
+        connect(box, &QSpinBox::valueChanged, this, &LoadSettingsForm::updatePlan);
+    for (QDoubleSpinBox* box : {m_rate, m_duration, m_warmup, m_cooldown})
+        connect(box, &QDoubleSpinBox::valueChanged, this, &LoadSettingsForm::updatePlan);
+    connect(m_path, &QLineEdit::textChanged, this, &LoadSettingsForm::changed);
+    connect(m_limit, &QCheckBox::toggled, this, &LoadSettingsForm::changed);
+    updateMode();
+    updatePlan();
+}
+
+AbPlan LoadSettingsForm::plan() const
+{
+    AbPlan plan;
+    plan.repeats = m_repeats->value();
+    plan.load.concurrency = m_connections->value();
+    plan.load.rate = m_mode->currentIndex() == 1 ? m_rate->value() : 0;
+    plan.load.durationSec = m_duration->value();
+    plan.load.warmupSec = m_warmup->value();
+    plan.load.path = m_path->text().trimmed().isEmpty() ? QStringLiteral("/") : m_path->text().trimmed();
+    plan.cooldownMs = int(m_cooldown->value() * 1000);
+    plan.limit = m_limit->isChecked() ? LimitMode::Try : LimitMode::Off;
+    return plan;
+}
+
+void LoadSettingsForm::setPlan(const AbPlan& plan)
+{
+    m_repeats->setValue(plan.repeats);
+    m_connections->setValue(plan.load.concurrency);
+    m_mode->setCurrentIndex(plan.load.rate > 0 ? 1 : 0);
+    if (plan.load.rate > 0)
+        m_rate->setValue(plan.load.rate);
+    m_duration->setValue(plan.load.durationSec);
+    m_warmup->setValue(plan.load.warmupSec);
+    m_path->setText(plan.load.path);
+    m_cooldown->setValue(plan.cooldownMs / 1000.0);
+    m_limit->setChecked(plan.limit != LimitMode::Off);
+    updatePlan();
+}
+
+void LoadSettingsForm::setVariantCount(int count)
+{
+    m_variants = count;
+    updatePlan();
+}
+
+double LoadSettingsForm::estimateSeconds(const AbPlan& plan, int variants)
+{
+    const double perRun =
+        plan.load.warmupSec + plan.load.durationSec + kOverheadPerRunSec + plan.cooldownMs / 1000.0;
+    return perRun * variants * plan.repeats;
+}
+
+QString LoadSettingsForm::planText() const
+{
+    return m_planLabel->text();
+}
+
+void LoadSettingsForm::updateMode()
+{
+    const bool open = m_mode->currentIndex() == 1;
+    m_rate->setEnabled(open);
+    m_connections->setToolTip(open ? tr("Connections the constant rate is spread over")
+                                   : tr("Each connection sends its next request when the answer arrives"));
+}
+
+void LoadSettingsForm::updatePlan()
+{
+    const AbPlan p = plan();
+    const int runs = m_variants * p.repeats;
+    if (m_variants == 0) {
+        m_planLabel->setText(tr("Add a variant to plan a run."));
+    } else {
+        m_planLabel->setText(
+            tr("<b>Plan:</b> %1 variant(s) \u00d7 %2 repeat(s) = %3 runs, alternated, each in a "
+               "fresh engine; about %4.")
+                .arg(m_variants)
+                .arg(p.repeats)
+                .arg(runs)
+                .arg(formatDuration(estimateSeconds(p, m_variants))));
+    }
+    Q_EMIT changed();
+}
+
+} // namespace wsgi::studio::pages

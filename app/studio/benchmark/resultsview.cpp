@@ -1,0 +1,336 @@
+#include "studio/benchmark/resultsview.h"
+
+#include "session/abexport.h"
+#include "session/abresultjson.h"
+#include "studio/charts/abbarchart.h"
+#include "studio/charts/linechart.h"
+#include "studio/models/abattributionmodel.h"
+#include "studio/models/ablatencymodel.h"
+#include "studio/models/abresultmodel.h"
+
+#include <QBuffer>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPainter>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace wsgi::studio::pages {
+
+namespace {
+
+QTableView* makeTable(QAbstractItemModel* model, const QString& name, QWidget* parent)
+{
+    auto* table = new QTableView(parent);
+    table->setObjectName(name);
+    table->setModel(model);
+    table->verticalHeader()->hide();
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    table->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    return table;
+}
+
+// A table exactly as tall as its rows (at most `maxRows`): the results read as a block, not a box
+// with empty space under two rows.
+void fitRows(QTableView* table, int maxRows)
+{
+    const int rows = std::min(table->model()->rowCount(), maxRows);
+    const int height = table->horizontalHeader()->sizeHint().height() +
+                       table->verticalHeader()->defaultSectionSize() * std::max(rows, 1) +
+                       2 * table->frameWidth() + 2;
+    table->setFixedHeight(height);
+}
+
+bool writeFile(const QString& path, const QByteArray& bytes, QString& error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        error = QObject::tr("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+QByteArray pngOf(const QImage& image)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    return bytes;
+}
+
+} // namespace
+
+ResultsView::ResultsView(QWidget* parent) : QWidget(parent)
+{
+    m_model = new models::AbResultModel(this);
+    m_attribution = new models::AbAttributionModel(this);
+    m_latency = new models::AbLatencyModel(this);
+
+    m_headline = new QLabel(tr("No result yet: run a plan, or open one from the history."), this);
+    m_headline->setObjectName(QStringLiteral("resultHeadline"));
+    m_headline->setWordWrap(true);
+    m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_table = makeTable(m_model, QStringLiteral("resultTable"), this);
+    m_attributionTable = makeTable(m_attribution, QStringLiteral("attributionTable"), this);
+
+    m_bars = new charts::AbBarChart(this);
+    m_bars->setObjectName(QStringLiteral("resultBars"));
+    m_bars->setTitle(tr("Throughput (rpm): median, min\u2013max, each repeat"));
+    m_bars->setModel(m_model, {models::AbResultModel::MedianRpmRole, models::AbResultModel::MinRpmRole,
+                               models::AbResultModel::MaxRpmRole, models::AbResultModel::RepeatRpmsRole,
+                               models::AbResultModel::LimitRpmRole});
+    m_latencyChart = new charts::LineChart(this);
+    m_latencyChart->setObjectName(QStringLiteral("latencyChart"));
+    m_latencyChart->setTitle(tr("Client latency distribution"));
+    m_latencyChart->setAxisTitles(tr("percentile (nines: 1 = p90, 2 = p99, 3 = p99.9)"), tr("ms"));
+    m_latencyChart->setEmptyText(tr("No latency histograms in this result"));
+    m_latencyChart->setLegendVisible(true);
+    connect(m_latency, &QAbstractItemModel::modelReset, this,
+            [this] { m_latencyChart->setModel(m_latency, 0, m_latency->variantColumns()); });
+
+    m_notes = new QLabel(this);
+    m_notes->setObjectName(QStringLiteral("resultNotes"));
+    m_notes->setWordWrap(true);
+    m_notes->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_exportRow = new QWidget(this);
+    auto* exports = new QHBoxLayout(m_exportRow);
+    exports->setContentsMargins(0, 0, 0, 0);
+    exports->addWidget(new QLabel(tr("Export:"), m_exportRow));
+    const std::pair<Format, QString> buttons[] = {{Format::Markdown, tr("Markdown")},
+                                                  {Format::Csv, tr("CSV")},
+                                                  {Format::Json, tr("JSON")},
+                                                  {Format::Png, tr("PNG")},
+                                                  {Format::Html, tr("HTML report")}};
+    for (const auto& [format, label] : buttons) {
+        auto* button = new QPushButton(label, m_exportRow);
+        button->setObjectName(QStringLiteral("export_") + suffix(format));
+        connect(button, &QPushButton::clicked, this, [this, format = format] { exportWithDialog(format); });
+        exports->addWidget(button);
+    }
+    exports->addStretch(1);
+    m_useVariant = new QComboBox(m_exportRow);
+    m_useVariant->setObjectName(QStringLiteral("useVariant"));
+    m_use = new QPushButton(tr("&Use this configuration"), m_exportRow);
+    m_use->setObjectName(QStringLiteral("useConfiguration"));
+    m_use->setToolTip(tr("Make the chosen variant the current document (one undo step) for the Configure and "
+                         "Apache pages"));
+    exports->addWidget(m_useVariant);
+    exports->addWidget(m_use);
+    connect(m_use, &QPushButton::clicked, this, [this] {
+        const QString text = configurationFor(m_useVariant->currentText());
+        if (!text.isEmpty())
+            Q_EMIT useConfigurationRequested(text);
+    });
+
+    auto* charts = new QHBoxLayout;
+    charts->addWidget(m_bars, 1);
+    charts->addWidget(m_latencyChart, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_headline);
+    layout->addWidget(m_table);
+    layout->addWidget(m_attributionTable);
+    layout->addLayout(charts, 1);
+    layout->addWidget(m_notes);
+    layout->addWidget(m_exportRow);
+    clear();
+}
+
+void ResultsView::setResult(const AbResult& result, const AbSummary& summary,
+                            const QMap<QString, QString>& documentTexts)
+{
+    m_documentTexts = documentTexts;
+    m_model->setResult(result, summary);
+    m_attribution->setResult(result);
+    m_latency->setResult(result);
+    fitRows(m_table, 12);
+    fitRows(m_attributionTable, 12);
+    m_useVariant->clear();
+    for (const AbVariantSummary& s : summary.variants)
+        m_useVariant->addItem(s.name);
+    // The fastest completed variant is the one most people want to take.
+    int best = -1;
+    for (int i = 0; i < int(summary.variants.size()); ++i)
+        if (summary.variants[size_t(i)].rpm && (best < 0 || summary.variants[size_t(i)].rpm->median >
+                                                                summary.variants[size_t(best)].rpm->median))
+            best = i;
+    if (best >= 0)
+        m_useVariant->setCurrentIndex(best);
+    m_exportRow->setEnabled(true);
+    updateTexts();
+}
+
+void ResultsView::clear()
+{
+    m_model->clear();
+    m_attribution->clear();
+    m_latency->clear();
+    m_documentTexts.clear();
+    m_useVariant->clear();
+    m_exportRow->setEnabled(false);
+    m_headline->setText(tr("No result yet: run a plan, or open one from the history."));
+    m_notes->clear();
+}
+
+bool ResultsView::hasResult() const
+{
+    return !m_model->isEmpty();
+}
+
+const AbResult& ResultsView::result() const
+{
+    return m_model->result();
+}
+
+const AbSummary& ResultsView::summary() const
+{
+    return m_model->summary();
+}
+
+void ResultsView::setCompact(bool compact)
+{
+    m_latencyChart->setVisible(!compact);
+    m_attributionTable->setVisible(!compact);
+}
+
+QString ResultsView::headline() const
+{
+    return m_headline->text();
+}
+
+void ResultsView::updateTexts()
+{
+    const AbResult& r = result();
+    const AbSummary& s = summary();
+    QStringList verdicts;
+    for (const AbVariantSummary& v : s.variants)
+        if (!v.verdict.isEmpty())
+            verdicts << v.verdict.toHtmlEscaped();
+    QString head = r.cancelled ? tr("<b>Cancelled</b>: the repeats that completed are kept. ") : QString();
+    head += tr("%1 of %2 variant(s) completed, %3 repeat(s) each, started %4.")
+                .arg(s.succeeded)
+                .arg(s.variants.size())
+                .arg(r.plan.repeats)
+                .arg(r.startedAt.toLocalTime().toString(Qt::ISODate));
+    if (!verdicts.isEmpty())
+        head += QStringLiteral("<br><b>") + verdicts.join(QStringLiteral("<br>")) + QStringLiteral("</b>");
+    m_headline->setText(head);
+    QStringList notes;
+    for (const AbVariantResult& v : r.variants) {
+        if (v.status == AbVariantResult::Status::Failed)
+            notes << tr("%1 failed in round %2: %3")
+                         .arg(v.variant.name)
+                         .arg(v.failedInRound)
+                         .arg(v.failure.section(QLatin1Char('\n'), 0, 1));
+        for (const AbRepeat& rep : v.repeats)
+            for (const QString& note : rep.notes)
+                notes << tr("%1, repeat %2: %3").arg(v.variant.name).arg(rep.round).arg(note);
+    }
+    m_notes->setText(notes.join(QLatin1Char('\n')));
+    m_notes->setVisible(!notes.isEmpty());
+}
+
+QString ResultsView::suffix(Format format)
+{
+    switch (format) {
+    case Format::Markdown:
+        return QStringLiteral("md");
+    case Format::Csv:
+        return QStringLiteral("csv");
+    case Format::Json:
+        return QStringLiteral("json");
+    case Format::Png:
+        return QStringLiteral("png");
+    case Format::Html:
+        return QStringLiteral("html");
+    }
+    return {};
+}
+
+QImage ResultsView::chartsImage() const
+{
+    const QPixmap bars = m_bars->grab();
+    const QPixmap latency = m_latencyChart->isVisible() ? m_latencyChart->grab() : QPixmap();
+    QImage image(bars.width() + latency.width(), std::max(bars.height(), latency.height()),
+                 QImage::Format_RGB32);
+    image.fill(palette().color(QPalette::Base));
+    QPainter p(&image);
+    p.drawPixmap(0, 0, bars);
+    if (!latency.isNull())
+        p.drawPixmap(bars.width(), 0, latency);
+    return image;
+}
+
+bool ResultsView::exportTo(Format format, const QString& path, QString& error) const
+{
+    if (!hasResult()) {
+        error = tr("there is no result to export");
+        return false;
+    }
+    const AbResult& r = result();
+    const AbSummary& s = summary();
+    switch (format) {
+    case Format::Markdown:
+        return writeFile(path, abMarkdown(r, s).toUtf8(), error);
+    case Format::Csv:
+        return writeFile(path, abCsv(r, s).toUtf8(), error);
+    case Format::Json:
+        return writeFile(path, QJsonDocument(abResultToJson(r, s)).toJson(QJsonDocument::Indented), error);
+    case Format::Png: {
+        const QImage image = chartsImage();
+        if (image.isNull() || !image.save(path, "PNG")) {
+            error = tr("cannot write %1").arg(path);
+            return false;
+        }
+        return true;
+    }
+    case Format::Html: {
+        std::vector<ReportFigure> figures;
+        if (m_latency->rowCount() > 0)
+            figures.push_back({tr("Client latency distribution"), pngOf(m_latencyChart->grab().toImage())});
+        return writeFile(path, abHtml(r, s, figures).toUtf8(), error);
+    }
+    }
+    return false;
+}
+
+void ResultsView::exportWithDialog(Format format)
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString stem =
+        QStringLiteral("ab-%1.%2")
+            .arg(result().startedAt.toUTC().toString(QStringLiteral("yyyyMMdd-HHmmss")), suffix(format));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export result"), dir + QLatin1Char('/') + stem);
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportTo(format, path, error))
+        QMessageBox::warning(this, tr("Export"), error);
+}
+
+QString ResultsView::configurationFor(const QString& variant) const
+{
+    if (const auto it = m_documentTexts.find(variant); it != m_documentTexts.end())
+        return *it;
+    for (const AbVariantResult& v : result().variants)
+        if (v.variant.name == variant)
+            return v.variant.configText;
+    return {};
+}
+
+} // namespace wsgi::studio::pages

@@ -1,0 +1,273 @@
+// The Benchmark page driven end to end against a real engine (offscreen): the document as it is and
+// a proposed variant, 3 repeats of 1 s each, alternated in fresh engines; the results shown, saved to
+// the history and read back identical; the CSV and HTML exports holding the table's numbers; a run
+// cancelled mid-way keeping the repeats that completed; "Use this configuration" as one undo step.
+
+#include "guitestsupport.h"
+
+#include "session/abexport.h"
+#include "session/abtable.h"
+#include "session/benchmarkhistory.h"
+#include "session/configdocument.h"
+#include "session/format.h"
+#include "studio/benchmark/benchmarkpage.h"
+#include "studio/benchmark/historypanel.h"
+#include "studio/benchmark/loadsettingsform.h"
+#include "studio/benchmark/resultsview.h"
+#include "studio/benchmark/runprogress.h"
+#include "studio/benchmark/variantlist.h"
+#include "studio/charts/abbarchart.h"
+#include "studio/models/abattributionmodel.h"
+#include "studio/models/abresultmodel.h"
+#include "studio/models/benchhistorymodel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace wsgi::studio;
+using wsgi::studio::pages::BenchmarkPage;
+
+namespace {
+
+constexpr int kRunDeadlineMs = 150000; // 6 repeats on a loaded 2-core machine, engines started slowly
+
+VariantProposal oneByFour()
+{
+    VariantProposal p;
+    p.name = u"1x4"_s;
+    p.reason = u"fewer processes, more threads"_s;
+    p.changes = {{u"demo"_s, u"processes"_s, u"1"_s}, {u"demo"_s, u"threads"_s, u"4"_s}};
+    return p;
+}
+
+struct PageFixture
+{
+    QTemporaryDir dir;
+    ConfigDocument document;
+    BenchmarkPage page;
+
+    explicit PageFixture(bool limit)
+    {
+        // 1 ms of CPU per request: the machinery is under test here, not what is faster.
+        qputenv("WORKLOAD_CPU_MS", "1");
+        qputenv("WORKLOAD_WAIT_MS", "1");
+        document.setRecoveryDirectory(dir.filePath(u"recovery"_s));
+        EXPECT_TRUE(document.open(MainWindow::demoConfigPath()));
+        page.setDocument(&document);
+        page.setHistoryDirectory(dir.filePath(u"history"_s));
+        page.setEnginePath(QStringLiteral(WSGI_BINARY_DIR "/bin/wsgi-engine"));
+        page.setPlanAdjustment([](AbPlan& plan) {
+            plan.telemetryIntervalMs = 250;
+            plan.limitRequests = 100;
+        });
+        setValue<QDoubleSpinBox>(u"loadDuration"_s, 1);
+        setValue<QDoubleSpinBox>(u"loadWarmup"_s, 0.3);
+        setValue<QDoubleSpinBox>(u"loadCooldown"_s, 0.2);
+        setValue<QSpinBox>(u"loadConnections"_s, 4);
+        setValue<QSpinBox>(u"loadRepeats"_s, 3);
+        page.findChild<QCheckBox*>(u"loadLimit"_s)->setChecked(limit);
+        page.addProposedVariant(oneByFour());
+        page.resize(1400, 900);
+        page.show();
+    }
+    template <typename Box> void setValue(const QString& name, double value)
+    {
+        auto* box = page.findChild<Box*>(name);
+        ASSERT_NE(box, nullptr) << name.toStdString();
+        box->setValue(value);
+    }
+    int repeatsDone() const
+    {
+        int n = 0;
+        for (const AbVariantResult& v : page.results()->result().variants)
+            n += int(v.repeats.size());
+        return n;
+    }
+};
+
+std::vector<QStringList> csvRows(const QString& text)
+{
+    std::vector<QStringList> rows;
+    for (const QString& line : text.split(u'\n', Qt::SkipEmptyParts))
+        rows.push_back(line.split(u',')); // the names here need no quoting
+    return rows;
+}
+
+QString readText(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
+} // namespace
+
+TEST(BenchmarkPage, RunsTwoVariantsShowsSavesAndExportsTheResult)
+{
+    PageFixture f(true);
+    ASSERT_EQ(f.page.variants()->count(), 2);
+    EXPECT_EQ(f.page.variants()->drafts()[0].name, u"current"_s);
+    EXPECT_TRUE(f.page.loadForm()->planText().contains(u"6 runs"_s))
+        << f.page.loadForm()->planText().toStdString();
+    // The proposal's diff against the document: the one daemon line, nothing else.
+    EXPECT_EQ(changedLinesText(f.document.text(), f.page.variants()->drafts()[1].text).count(u'\n'), 2);
+
+    QSignalSpy finished(&f.page, &BenchmarkPage::runFinished);
+    guitest::EventLoopProbe probe;
+    QStringList repeatLines;
+    QObject::connect(&f.page, &BenchmarkPage::runStarted, [] {});
+    ASSERT_TRUE(f.page.run()) << f.page.statusText().toStdString();
+    EXPECT_TRUE(f.page.isRunning());
+    EXPECT_EQ(f.page.currentTab(), BenchmarkPage::Tab::Progress);
+    // Progress names the variant, the repeat and the phase while it runs.
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            return f.page.progress()->repeatText().contains(u"repeat 1/3: measuring"_s) ||
+                   !finished.isEmpty();
+        },
+        kRunDeadlineMs));
+    EXPECT_TRUE(f.page.progress()->repeatText().startsWith(u"current (1/2), repeat 1/3"_s))
+        << f.page.progress()->repeatText().toStdString();
+    ASSERT_TRUE(finished.wait(kRunDeadlineMs) || !finished.isEmpty()) << f.page.statusText().toStdString();
+    EXPECT_FALSE(finished.front().front().toBool());
+    std::printf("GUI thread during the run: max gap %.1f ms over %zu turns\n", probe.maxGapMs(),
+                probe.gapsMs().size());
+    EXPECT_LT(probe.maxGapMs(), 1000); // the run lives on the GUI thread; its load never blocks it
+
+    // Results: both variants, every repeat, in the seeds' table.
+    pages::ResultsView* results = f.page.results();
+    EXPECT_EQ(f.page.currentTab(), BenchmarkPage::Tab::Results);
+    const AbResult& result = results->result();
+    const AbSummary& summary = results->summary();
+    ASSERT_EQ(summary.variants.size(), 2u);
+    for (const AbVariantResult& v : result.variants) {
+        EXPECT_EQ(v.status, AbVariantResult::Status::Ok) << v.failure.toStdString();
+        EXPECT_EQ(v.repeats.size(), 3u);
+    }
+    EXPECT_EQ(result.variants[1].processes, 1);
+    EXPECT_EQ(result.variants[1].threads, 4);
+    EXPECT_EQ(summary.baseline, u"current"_s);
+    EXPECT_FALSE(summary.variants[1].verdict.isEmpty());
+    const auto rows = abTableRows(result, summary);
+    models::AbResultModel* model = results->resultModel();
+    ASSERT_EQ(model->rowCount(), 2);
+    for (int r = 0; r < 2; ++r)
+        for (int c = 0; c < model->columnCount(); ++c)
+            EXPECT_EQ(model->index(r, c).data().toString(), rows[size_t(r + 1)][c]);
+    EXPECT_EQ(model->headerData(9, Qt::Horizontal).toString(), u"vs current"_s);
+    EXPECT_EQ(results->barChart()->barCount(), 2);
+    EXPECT_TRUE(model->index(0, 0).data(models::AbResultModel::LimitRpmRole).isValid()); // the limit line
+    // Client and server side by side.
+    models::AbAttributionModel* attribution = results->attributionModel();
+    ASSERT_EQ(attribution->rowCount(), 2);
+    EXPECT_GT(attribution->index(0, models::AbAttributionModel::ClientP99Column)
+                  .data(models::AbAttributionModel::ValueRole)
+                  .toDouble(),
+              0);
+    EXPECT_TRUE(attribution->index(0, models::AbAttributionModel::QueueP95Column)
+                    .data(models::AbAttributionModel::ValueRole)
+                    .isValid());
+
+    // Saved to the history, listed, and read back with the same table.
+    const QString saved = f.page.lastSavedPath();
+    ASSERT_TRUE(QFile::exists(saved)) << f.page.statusText().toStdString();
+    EXPECT_EQ(f.page.history()->model()->rowCount(), 1);
+    QString error;
+    const auto reopened = BenchmarkHistory::open(saved, error);
+    ASSERT_TRUE(reopened) << error.toStdString();
+    EXPECT_EQ(abTableRows(reopened->result, reopened->summary), rows);
+    for (size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(reopened->summary.variants[i].verdict, summary.variants[i].verdict);
+        EXPECT_EQ(reopened->result.variants[i].variant.configText, result.variants[i].variant.configText);
+        ASSERT_EQ(reopened->result.variants[i].repeats.size(), 3u);
+        for (size_t k = 0; k < 3; ++k)
+            EXPECT_DOUBLE_EQ(reopened->result.variants[i].repeats[k].load.achievedRate,
+                             result.variants[i].repeats[k].load.achievedRate);
+    }
+    ASSERT_TRUE(f.page.history()->openPath(saved));
+    EXPECT_EQ(abTableRows(f.page.results()->result(), f.page.results()->summary()), rows);
+
+    // Exports hold the table's numbers.
+    const QString csvPath = f.dir.filePath(u"result.csv"_s);
+    const QString htmlPath = f.dir.filePath(u"result.html"_s);
+    const QString pngPath = f.dir.filePath(u"result.png"_s);
+    ASSERT_TRUE(results->exportTo(pages::ResultsView::Format::Csv, csvPath, error)) << error.toStdString();
+    ASSERT_TRUE(results->exportTo(pages::ResultsView::Format::Html, htmlPath, error)) << error.toStdString();
+    ASSERT_TRUE(results->exportTo(pages::ResultsView::Format::Png, pngPath, error)) << error.toStdString();
+    const auto csv = csvRows(readText(csvPath));
+    ASSERT_EQ(csv.size(), 3u);
+    for (size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(csv[i + 1][0], summary.variants[i].name);
+        EXPECT_DOUBLE_EQ(csv[i + 1][3].toDouble(), reopened->summary.variants[i].rpm->median);
+        EXPECT_EQ(formatRpm(csv[i + 1][3].toDouble()), rows[i + 1][1].section(u' ', 0, 0));
+    }
+    const QString html = readText(htmlPath);
+    for (const QStringList& row : rows)
+        for (const QString& cell : row)
+            EXPECT_TRUE(html.contains(u'>' + cell.toHtmlEscaped() + u'<')) << cell.toStdString();
+    EXPECT_FALSE(QImage(pngPath).isNull());
+}
+
+TEST(BenchmarkPage, ACancelledRunKeepsItsCompletedRepeats)
+{
+    PageFixture f(false);
+    QSignalSpy finished(&f.page, &BenchmarkPage::runFinished);
+    ASSERT_TRUE(f.page.run()) << f.page.statusText().toStdString();
+    // Two repeats done (one of each variant), then cancel in the middle of the third.
+    ASSERT_TRUE(QTest::qWaitFor([&] { return f.repeatsDone() >= 2 || !finished.isEmpty(); }, kRunDeadlineMs));
+    ASSERT_TRUE(finished.isEmpty());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return f.page.progress()->repeatText().contains(u"repeat 2/3"_s); },
+                                kRunDeadlineMs));
+    const int kept = f.repeatsDone();
+    QTest::keyClick(&f.page, Qt::Key_Escape); // the page's cancel shortcut
+    ASSERT_TRUE(finished.wait(30000) || !finished.isEmpty());
+    EXPECT_TRUE(finished.front().front().toBool());
+    const AbResult& result = f.page.results()->result();
+    EXPECT_TRUE(result.cancelled);
+    int repeats = 0;
+    for (const AbVariantResult& v : result.variants)
+        repeats += int(v.repeats.size());
+    EXPECT_GE(repeats, kept);
+    EXPECT_LT(repeats, 6);
+    EXPECT_GE(result.variants[0].repeats.size(), 1u);
+    EXPECT_GE(result.variants[1].repeats.size(), 1u);
+    EXPECT_TRUE(f.page.progress()->planText().startsWith(u"Cancelled"_s))
+        << f.page.progress()->planText().toStdString();
+    // The completed repeats are in the table and in the history.
+    EXPECT_EQ(f.page.results()->resultModel()->rowCount(), 2);
+    EXPECT_NE(f.page.results()->resultModel()->index(0, 1).data().toString(), u"-"_s);
+    EXPECT_TRUE(QFile::exists(f.page.lastSavedPath()));
+    EXPECT_TRUE(f.page.history()
+                    ->model()
+                    ->index(0, models::BenchHistoryModel::VerdictColumn)
+                    .data()
+                    .toString()
+                    .startsWith(u"cancelled"_s));
+}
+
+TEST(BenchmarkPage, UseThisConfigurationIsOneUndoStepInTheWindow)
+{
+    QTemporaryDir dir;
+    MainWindow::Options options = guitest::demoOptions(dir);
+    options.startEngine = false;
+    MainWindow window(options);
+    auto* page = window.findChild<BenchmarkPage*>();
+    ASSERT_NE(page, nullptr);
+    const QString before = window.document()->text();
+    page->addProposedVariant(oneByFour());
+    const QString variantText = page->variants()->drafts().back().text;
+    ASSERT_TRUE(variantText.contains(u"processes=1 threads=4"_s)) << variantText.toStdString();
+    Q_EMIT page->useConfigurationRequested(variantText);
+    EXPECT_EQ(window.document()->text(), variantText);
+    EXPECT_EQ(window.document()->undoText(), u"Use benchmarked configuration"_s);
+    window.document()->undo();
+    EXPECT_EQ(window.document()->text(), before);
+}
