@@ -3,8 +3,15 @@
 #include <QAbstractItemModel>
 #include <QChart>
 #include <QChartView>
+#include <QClipboard>
+#include <QDir>
 #include <QEvent>
+#include <QFileDialog>
+#include <QGuiApplication>
 #include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace wsgi::studio::charts {
@@ -23,6 +30,9 @@ ChartBase::ChartBase(QChart* chart, QWidget* parent) : QWidget(parent), m_chart(
     auto* overlay = new QVBoxLayout(m_view);
     overlay->addWidget(m_emptyLabel, 0, Qt::AlignCenter);
 
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &ChartBase::showContextMenu);
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view);
@@ -33,6 +43,51 @@ ChartBase::~ChartBase() = default;
 void ChartBase::setTitle(const QString& title)
 {
     m_chart->setTitle(title);
+}
+
+QString ChartBase::title() const
+{
+    return m_chart->title();
+}
+
+QImage ChartBase::image() const
+{
+    const qreal dpr = devicePixelRatioF();
+    QImage image(size() * dpr, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(dpr);
+    image.fill(palette().color(QPalette::Window));
+    const_cast<ChartBase*>(this)->render(&image);
+    return image;
+}
+
+bool ChartBase::savePng(const QString& path, QString* error) const
+{
+    const QImage shot = image();
+    if (shot.isNull() || !shot.save(path, "PNG")) {
+        if (error)
+            *error = tr("Cannot write %1").arg(QDir::toNativeSeparators(path));
+        return false;
+    }
+    return true;
+}
+
+void ChartBase::showContextMenu(const QPoint& pos)
+{
+    QMenu menu(this);
+    QAction* save = menu.addAction(tr("Save chart as PNG..."));
+    QAction* copy = menu.addAction(tr("Copy chart image"));
+    QAction* chosen = menu.exec(m_view->mapToGlobal(pos));
+    if (chosen == copy) {
+        QGuiApplication::clipboard()->setImage(image());
+    } else if (chosen == save) {
+        QString name = m_chart->title().isEmpty() ? objectName() : m_chart->title();
+        name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9]+")), QStringLiteral("-"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save chart as PNG"), name.toLower() + QStringLiteral(".png"), tr("PNG images (*.png)"));
+        QString error;
+        if (!path.isEmpty() && !savePng(path, &error))
+            QMessageBox::warning(this, tr("Save chart as PNG"), error);
+    }
 }
 
 void ChartBase::setEmptyText(const QString& text)

@@ -3,6 +3,7 @@
 // colours that follow palette changes, and redraws coalesced to one per event-loop turn however
 // many model signals arrive (telemetry changes several rows several times a second).
 
+#include <QImage>
 #include <QList>
 #include <QPointer>
 #include <QString>
@@ -25,6 +26,11 @@ public:
 
     void setTitle(const QString& title);
     void setEmptyText(const QString& text); // shown over the plot while there is nothing to draw
+    QString title() const;
+    // The chart as it is drawn now (its title included) at the device pixel ratio; false with
+    // `error` when the file cannot be written. The context menu's "Save chart as PNG..." uses it.
+    QImage image() const;
+    bool savePng(const QString& path, QString* error = nullptr) const;
 
 protected:
     ChartBase(QChart* chart, QWidget* parent); // takes ownership of `chart`
@@ -44,6 +50,7 @@ protected:
     bool m_refreshPending = false;
 
 private:
+    void showContextMenu(const QPoint& pos);
     QList<QMetaObject::Connection> m_connections;
 };
 

@@ -1,5 +1,6 @@
 #include "studio/charts/linechart.h"
 
+#include "studio/charts/chartoverlay.h"
 #include "studio/charts/charttheme.h"
 #include "studio/charts/niceaxis.h"
 
@@ -14,6 +15,7 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -53,6 +55,10 @@ LineChart::LineChart(QWidget* parent)
 
     setEmptyText(tr("No data yet"));
 
+    m_overlay = new ChartOverlay(m_chart, m_view, m_xAxis);
+    connect(m_overlay, &ChartOverlay::hovered, this, &LineChart::hovered);
+    connect(m_overlay, &ChartOverlay::markerClicked, this, &LineChart::markerClicked);
+
     applyTheme();
 }
 
@@ -89,6 +95,73 @@ void LineChart::setLegendVisible(bool visible)
 {
     m_legend = visible;
     m_chart->legend()->setVisible(visible);
+}
+
+void LineChart::setXEnd(std::optional<double> end)
+{
+    if (end == m_xEnd)
+        return;
+    m_xEnd = end;
+    scheduleRefresh();
+}
+
+void LineChart::setMarkerModel(QAbstractItemModel* model, int xColumn, int labelColumn)
+{
+    for (const auto& c : std::as_const(m_markerConnections))
+        disconnect(c);
+    m_markerConnections.clear();
+    m_markerModel = model;
+    m_markerXColumn = xColumn;
+    m_markerLabelColumn = labelColumn;
+    if (model) {
+        const auto again = [this] { refreshMarkers(); };
+        m_markerConnections << connect(model, &QAbstractItemModel::modelReset, this, again)
+                            << connect(model, &QAbstractItemModel::rowsInserted, this, again)
+                            << connect(model, &QAbstractItemModel::rowsRemoved, this, again)
+                            << connect(model, &QAbstractItemModel::dataChanged, this, again);
+    }
+    refreshMarkers();
+}
+
+void LineChart::refreshMarkers()
+{
+    QList<TimeMarker> markers;
+    const int rows = m_markerModel ? m_markerModel->rowCount() : 0;
+    for (int row = 0; row < rows; ++row) {
+        const QModelIndex at = m_markerModel->index(row, m_markerXColumn);
+        const auto x = number(at.data());
+        if (!x)
+            continue;
+        TimeMarker m;
+        m.x = *x;
+        m.color = at.data(Qt::DecorationRole).value<QColor>();
+        m.label = m_markerModel->index(row, m_markerLabelColumn).data().toString();
+        m.tip = m.label + QLatin1Char('\n') + at.data(Qt::ToolTipRole).toString();
+        m.id = row;
+        markers << m;
+    }
+    m_overlay->setMarkers(markers);
+}
+
+QStringList LineChart::valuesAt(double x) const
+{
+    QStringList lines;
+    for (const QLineSeries* series : std::as_const(m_series)) {
+        const QList<QPointF> points = series->points();
+        // The newest point at or before x: what the engine reported for the interval under the cursor.
+        const auto it = std::upper_bound(points.begin(), points.end(), x,
+                                         [](double v, const QPointF& p) { return v < p.x(); });
+        if (it == points.begin())
+            continue;
+        const double y = std::prev(it)->y();
+        lines << series->name() + QStringLiteral(": ") + QString::number(y, 'f', std::abs(y) < 10 ? 2 : 1);
+    }
+    return lines;
+}
+
+void LineChart::setCrosshair(std::optional<double> x)
+{
+    m_overlay->setCrosshair(x, x ? valuesAt(*x) : QStringList());
 }
 
 int LineChart::seriesCount() const
@@ -144,21 +217,53 @@ void LineChart::refresh()
     bool anyPoint = false;
     // The x extent comes from every row, not only rows where a series has a value, so charts that
     // share a time column keep the same axis even when one series starts later.
+    // Rows are in time order, so the first and last rows with a time bound it (no scan of 2400
+    // rows per chart per refresh).
     for (int row = 0; row < rows && !m_series.isEmpty(); ++row) {
         if (const auto x = number(m_model->index(row, m_xColumn).data())) {
-            xMin = std::min(xMin, *x);
-            xMax = std::max(xMax, *x);
+            xMin = *x;
+            break;
         }
+    }
+    for (int row = rows - 1; row >= 0 && !m_series.isEmpty(); --row) {
+        if (const auto x = number(m_model->index(row, m_xColumn).data())) {
+            xMax = *x;
+            break;
+        }
+    }
+    // The window shown: it ends at the fixed end (paused) or the newest row, and spans m_xWindow.
+    double shownRight = m_xEnd.value_or(xMax);
+    if (m_xWindow > 0 && std::isfinite(xMin))
+        shownRight = std::max(shownRight, xMin + m_xWindow);
+    const double shownLeft =
+        m_xWindow > 0 ? shownRight - m_xWindow : -std::numeric_limits<double>::infinity();
+    // Rows are in time order: skip to the window (one point before it, so the line enters from the edge).
+    int firstRow = 0;
+    if (m_xWindow > 0) {
+        int lo = 0, hi = rows;
+        while (lo < hi) {
+            const int mid = (lo + hi) / 2;
+            const auto x = number(m_model->index(mid, m_xColumn).data());
+            if (x && *x < shownLeft)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        firstRow = std::max(0, lo - 1);
     }
     for (qsizetype s = 0; s < m_series.size(); ++s) {
         const int column = m_yColumns[s];
         QList<QPointF> points;
-        points.reserve(rows);
-        for (int row = 0; row < rows; ++row) {
+        points.reserve(rows - firstRow);
+        for (int row = firstRow; row < rows; ++row) {
             const auto x = number(m_model->index(row, m_xColumn).data());
             const auto y = number(m_model->index(row, column).data());
             if (!x || !y) {
                 continue;
+            }
+            if (*x > shownRight) {
+                points.append(QPointF(*x, *y)); // the line leaves through the right edge, then stops
+                break;
             }
             points.append(QPointF(*x, *y));
             yMin = std::min(yMin, *y);
@@ -179,8 +284,9 @@ void LineChart::refresh()
     double left = xMin;
     double right = xMax > xMin ? xMax : xMin + 1;
     if (m_xWindow > 0) {
-        // Constant seconds per pixel: the window starts at the first point and slides once full.
-        right = std::max(xMax, xMin + m_xWindow);
+        // Constant seconds per pixel: the window starts at the first point and slides once full (or
+        // stays where a pause put it).
+        right = anyPoint ? shownRight : std::max(xMax, xMin + m_xWindow);
         left = right - m_xWindow;
     }
     m_xAxis->setRange(left, right);
@@ -190,6 +296,9 @@ void LineChart::refresh()
     m_xAxis->setTickAnchor(0);
     m_xAxis->setTickInterval((xNice.max - xNice.min) / std::max(1, xNice.tickCount - 1));
     m_xAxis->setLabelFormat(QStringLiteral("%.") + QString::number(xNice.decimals) + QStringLiteral("f"));
+    m_overlay->update();
+    if (m_overlay->crosshair())
+        setCrosshair(m_overlay->crosshair());
     if (m_fixedY) {
         m_yAxis->setRange(m_fixedY->first, m_fixedY->second);
         const NiceAxis nice = niceAxis(m_fixedY->first, m_fixedY->second);

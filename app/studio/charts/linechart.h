@@ -9,11 +9,14 @@
 #include <utility>
 
 QT_BEGIN_NAMESPACE
+class QAbstractItemModel;
 class QLineSeries;
 class QValueAxis;
 QT_END_NAMESPACE
 
 namespace wsgi::studio::charts {
+
+class ChartOverlay;
 
 class LineChart : public ChartBase
 {
@@ -33,6 +36,16 @@ public:
     // Default: a legend (on top) only with more than one series; charts shown side by side turn it on
     // so their plot areas line up.
     void setLegendVisible(bool visible);
+    // With an end, the window's right edge stays at x = end (paused, scrolled back) whatever data
+    // arrives; without, it follows the newest row. Only points inside the window are drawn.
+    void setXEnd(std::optional<double> end);
+    // Vertical markers from a model: one per row at `xColumn`, its colour the DecorationRole of that
+    // cell, its label `labelColumn`, its tooltip the ToolTipRole. Clicking one emits markerClicked.
+    void setMarkerModel(QAbstractItemModel* model, int xColumn, int labelColumn);
+    // The crosshair at x with every series' value there (the newest point at or before x).
+    void setCrosshair(std::optional<double> x);
+    QStringList valuesAt(double x) const;
+    ChartOverlay* overlay() const { return m_overlay; }
 
     int seriesCount() const;
     int pointCount(int series) const;
@@ -40,8 +53,13 @@ public:
     std::pair<double, double> xRange() const;
     std::pair<double, double> yRange() const;
 
+Q_SIGNALS:
+    void hovered(std::optional<double> x); // the mouse over the plot at x; nullopt when it left
+    void markerClicked(int row);           // a row of the marker model
+
 private:
     void refresh() override;
+    void refreshMarkers();
     void rebuildSeries();
     void applyTheme() override;
 
@@ -53,6 +71,12 @@ private:
     std::optional<std::pair<double, double>> m_fixedY;
     double m_xWindow = 0;
     std::optional<bool> m_legend;
+    std::optional<double> m_xEnd;
+    ChartOverlay* m_overlay = nullptr;
+    QPointer<QAbstractItemModel> m_markerModel;
+    int m_markerXColumn = 0;
+    int m_markerLabelColumn = 0;
+    QList<QMetaObject::Connection> m_markerConnections;
 };
 
 } // namespace wsgi::studio::charts

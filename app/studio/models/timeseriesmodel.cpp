@@ -8,7 +8,24 @@ TimeSeriesModel::TimeSeriesModel(TelemetryHistory* history, QObject* parent)
     : QAbstractTableModel(parent), m_history(history)
 {
     if (history) {
-        connect(history, &TelemetryHistory::appended, this, &TimeSeriesModel::sync);
+        m_connection = connect(history, &TelemetryHistory::appended, this, &TimeSeriesModel::sync);
+        sync();
+    }
+}
+
+void TimeSeriesModel::setHistory(TelemetryHistory* history)
+{
+    if (history == m_history) {
+        return;
+    }
+    disconnect(m_connection);
+    beginResetModel();
+    m_history = history;
+    m_rows.clear();
+    m_originSet = false;
+    endResetModel();
+    if (history) {
+        m_connection = connect(history, &TelemetryHistory::appended, this, &TimeSeriesModel::sync);
         sync();
     }
 }
@@ -50,6 +67,12 @@ std::vector<TimeSeriesModel::Row> TimeSeriesModel::rowsIn(const TimeWindow& wind
     put(h.series(HistoryMetric::MemoryRss, m_group, window), RssColumn, 1.0 / (1024 * 1024));
     put(h.series(HistoryMetric::CapacityUtilization, m_group, window), CapacityColumn, 100);
     put(h.percentileSeries(TimingPhase::GilWait, 95, m_group, window), GilWaitP95Column, 1e3);
+    put(h.phaseSeries(TimingPhase::Request, m_group, window), ResponseMeanColumn, 1e3);
+    put(h.phaseSeries(TimingPhase::Application, m_group, window), ApplicationMeanColumn, 1e3);
+    put(h.percentileSeries(TimingPhase::Application, 95, m_group, window), ApplicationP95Column, 1e3);
+    put(h.phaseSeries(TimingPhase::Queue, m_group, window), QueueMeanColumn, 1e3);
+    put(h.percentileSeries(TimingPhase::Queue, 95, m_group, window), QueueP95Column, 1e3);
+    put(h.series(HistoryMetric::Cpu, m_group, window), CpuCoresColumn, 1);
     std::vector<Row> result;
     result.reserve(rows.size());
     for (auto& [time, row] : rows) {
@@ -160,6 +183,18 @@ QVariant TimeSeriesModel::headerData(int section, Qt::Orientation orientation, i
         return tr("busy threads (%)");
     case GilWaitP95Column:
         return tr("GIL wait p95 (ms)");
+    case ResponseMeanColumn:
+        return tr("response mean (ms)");
+    case ApplicationMeanColumn:
+        return tr("application mean (ms)");
+    case ApplicationP95Column:
+        return tr("application p95 (ms)");
+    case QueueMeanColumn:
+        return tr("queue mean (ms)");
+    case QueueP95Column:
+        return tr("queue p95 (ms)");
+    case CpuCoresColumn:
+        return tr("CPU total (cores)");
     default:
         return {};
     }

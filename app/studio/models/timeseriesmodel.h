@@ -22,21 +22,30 @@ class TimeSeriesModel : public QAbstractTableModel
 public:
     enum Column
     {
-        TimeColumn,        // s since origin()
-        ThroughputColumn,  // requests/s
-        ResponseP50Column, // ms
-        ResponseP95Column, // ms
-        ResponseP99Column, // ms
-        CpuColumn,         // % of one core (summed over the group's processes)
-        RssColumn,         // MB
-        CapacityColumn,    // % of the group's threads busy
-        GilWaitP95Column,  // ms, at the engine's hand-off points
+        TimeColumn,            // s since origin()
+        ThroughputColumn,      // requests/s
+        ResponseP50Column,     // ms
+        ResponseP95Column,     // ms
+        ResponseP99Column,     // ms
+        CpuColumn,             // % of one core (summed over the group's processes)
+        RssColumn,             // MB
+        CapacityColumn,        // % of the group's threads busy
+        GilWaitP95Column,      // ms, at the engine's hand-off points
+        ResponseMeanColumn,    // ms
+        ApplicationMeanColumn, // ms
+        ApplicationP95Column,  // ms
+        QueueMeanColumn,       // ms
+        QueueP95Column,        // ms
+        CpuCoresColumn,        // cores (summed; above 1 under free-threading or with several processes)
         ColumnCount
     };
 
     explicit TimeSeriesModel(TelemetryHistory* history, QObject* parent = nullptr);
 
     void setGroup(const QString& group); // empty: every process
+    // Another history (a recording reopened): a reset, origin at its first interval.
+    void setHistory(TelemetryHistory* history);
+    TelemetryHistory* history() const { return m_history; }
     QString group() const { return m_group; }
     double origin() const { return m_origin; } // unix seconds of time 0; set by the first interval seen
     void resetOrigin();                        // the next interval seen becomes time 0
@@ -56,6 +65,7 @@ private:
     std::vector<Row> rowsIn(const TimeWindow& window) const;
 
     QPointer<TelemetryHistory> m_history;
+    QMetaObject::Connection m_connection;
     QString m_group;
     double m_origin = 0;
     bool m_originSet = false;

@@ -1,0 +1,68 @@
+#pragma once
+// What a time chart draws over its plot without touching the chart's series: vertical event markers
+// (restarts by family, config reloads) and a crosshair with the values at that instant. Painted on a
+// transparent child of the view, so a moving crosshair repaints a widget, not the chart's scene;
+// mouse events come from the view's viewport through an event filter.
+
+#include <QColor>
+#include <QList>
+#include <QString>
+#include <QWidget>
+
+#include <functional>
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QChart;
+class QChartView;
+class QValueAxis;
+QT_END_NAMESPACE
+
+namespace wsgi::studio::charts {
+
+struct TimeMarker
+{
+    double x = 0; // in the chart's x unit
+    QColor color;
+    QString label; // short, drawn at the top of the line
+    QString tip;   // tooltip
+    int id = 0;    // handed back by markerClicked (the model row)
+    bool dashed = false;
+};
+
+class ChartOverlay : public QWidget
+{
+    Q_OBJECT
+public:
+    ChartOverlay(QChart* chart, QChartView* view, QValueAxis* xAxis);
+
+    void setMarkers(QList<TimeMarker> markers);
+    const QList<TimeMarker>& markers() const { return m_markers; }
+    // The crosshair at x (chart unit) with lines of text beside it; nullopt hides it.
+    void setCrosshair(std::optional<double> x, QStringList lines = {});
+    std::optional<double> crosshair() const { return m_crosshair; }
+    // Where x falls in viewport pixels (nullopt outside the plot), and back.
+    std::optional<double> pixelOf(double x) const;
+    std::optional<double> xAt(double pixel) const;
+    int markerNear(double pixel, double tolerance = 4) const; // id, or -1
+
+Q_SIGNALS:
+    void hovered(std::optional<double> x); // nullopt: the mouse left the plot
+    void markerClicked(int id);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    QRectF plotRect() const; // viewport coordinates
+
+    QChart* m_chart;
+    QChartView* m_view;
+    QValueAxis* m_xAxis;
+    QList<TimeMarker> m_markers;
+    std::optional<double> m_crosshair;
+    QStringList m_lines;
+};
+
+} // namespace wsgi::studio::charts
