@@ -430,6 +430,26 @@ void EngineSession::restart()
         stop();
 }
 
+void EngineSession::dumpStacks(const QString& group, StackDumpHandler handler)
+{
+    if (m_state != State::Ready) {
+        const QString error = u"no engine to ask: the session is "_s + stateName(m_state);
+        QTimer::singleShot(0, this, [handler = std::move(handler), error] {
+            if (handler)
+                handler({}, error);
+        });
+        return;
+    }
+    m_client.dumpStacks(group, [handler = std::move(handler)](const ControlReply& reply) {
+        if (!handler)
+            return;
+        if (!reply.ok)
+            handler({}, reply.error.message.isEmpty() ? reply.error.code : reply.error.message);
+        else
+            handler(decodeStackDump(reply.result), {});
+    });
+}
+
 void EngineSession::reload(const QString& configText, ReloadHandler handler)
 {
     if (m_state != State::Ready) {

@@ -22,6 +22,7 @@
 #include "session/endpoint.h"
 #include "session/enginestatus.h"
 #include "session/reloadoutcome.h"
+#include "session/stackdump.h"
 #include "session/telemetrysample.h"
 
 #include <QDateTime>
@@ -93,6 +94,10 @@ public:
     // Sends the text to the engine; the handler always runs once (never inside this call), also when
     // the session is not Ready. A rejected reload leaves the engine on its old generation.
     void reload(const QString& configText, ReloadHandler handler);
+    // The Python stacks of every process of `group`, decoded; the handler always runs once (never
+    // inside this call). Not Ready or a failed request: `error` says why and the dump is empty.
+    using StackDumpHandler = std::function<void(const StackDump& dump, const QString& error)>;
+    void dumpStacks(const QString& group, StackDumpHandler handler);
 
     ControlClient* client() { return &m_client; }
     const EngineStatus& lastStatus() const { return m_lastStatus; }

@@ -19,9 +19,14 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 
 namespace wsgi::studio::charts {
+
+namespace {
+constexpr int kMaxBands = 5; // k0 .. k4+
+} // namespace
 
 QString formatMicros(double us)
 {
@@ -54,6 +59,16 @@ HistogramChart::HistogramChart(QWidget* parent)
     m_yAxis->setRange(0, 1);
     m_yAxis->setLabelFormat(QStringLiteral("%.0f"));
 
+    // Bands first, so the chart draws them behind the bars; the unused ones stay hidden.
+    for (int i = 0; i < kMaxBands; ++i) {
+        auto* band = new QAreaSeries(new QLineSeries(this), new QLineSeries(this));
+        m_chart->addSeries(band);
+        band->attachAxis(m_xAxis);
+        band->attachAxis(m_yAxis);
+        band->setVisible(false);
+        m_chart->legend()->markers(band).constFirst()->setVisible(false);
+        m_bandSeries << band;
+    }
     m_bars = new QAreaSeries(m_barOutline);
     m_bars->setName(tr("count"));
     m_chart->addSeries(m_bars);
@@ -98,6 +113,12 @@ HistogramChart::HistogramChart(QWidget* parent)
                            this);
     });
 
+    m_baseline = new QLineSeries;
+    m_chart->addSeries(m_baseline);
+    m_baseline->attachAxis(m_xAxis);
+    m_baseline->attachAxis(m_yAxis);
+    m_baseline->setVisible(false);
+
     setEmptyText(tr("No samples yet"));
 
     setAxisTitles(tr("time"), tr("count"));
@@ -119,6 +140,36 @@ void HistogramChart::setMarkers(const QList<HistogramMarker>& markers)
 {
     m_markers = markers;
     scheduleRefresh();
+}
+
+void HistogramChart::setBands(const QList<HistogramBand>& bands)
+{
+    m_bands = bands.mid(0, kMaxBands);
+    scheduleRefresh();
+}
+
+void HistogramChart::setBaselineColumn(int column, const QString& name)
+{
+    m_baselineColumn = column;
+    m_baselineName = name;
+    scheduleRefresh();
+}
+
+int HistogramChart::bandCount() const
+{
+    return int(std::count_if(m_bandSeries.begin(), m_bandSeries.end(),
+                             [](const QAreaSeries* s) { return s->isVisible(); }));
+}
+
+int HistogramChart::baselinePointCount() const
+{
+    return m_baseline->isVisible() ? int(m_baseline->count()) : 0;
+}
+
+std::pair<double, double> HistogramChart::xRangeUs() const
+{
+    const double scale = m_unit == QStringLiteral("ms") ? 1000.0 : 1.0;
+    return {m_xAxis->min() * scale, m_xAxis->max() * scale};
 }
 
 void HistogramChart::setAxisTitles(const QString& x, const QString& y)
@@ -157,28 +208,46 @@ void HistogramChart::refresh()
         double count;
     };
     QList<Bin> bins;
+    QList<Bin> baseline;
     double maxUs = 0;
     double minUs = 0;
     double maxCount = 0;
     const int rows = m_model ? m_model->rowCount() : 0;
+    const bool withBaseline = m_model && m_baselineColumn >= 0 && m_baselineColumn < m_model->columnCount();
     for (int row = 0; row < rows; ++row) {
         const double count = m_model->index(row, m_countColumn).data().toDouble();
-        if (count <= 0) {
+        const double base = withBaseline ? m_model->index(row, m_baselineColumn).data().toDouble() : 0.0;
+        if (count <= 0 && base <= 0) {
             continue;
         }
-        // A log axis cannot show 0: the bin below 1 µs is drawn from 0.5 µs.
-        const double lower = std::max(0.5, m_model->index(row, m_lowerColumn).data().toDouble());
-        const double upper = std::max(lower * 1.01, m_model->index(row, m_upperColumn).data().toDouble());
-        bins.append({lower, upper, count});
-        minUs = bins.size() == 1 ? lower : std::min(minUs, lower);
+        // A log axis cannot show 0: a bin from 0 is drawn from a tenth of its upper edge (0.5 µs at
+        // least), so mod_wsgi's "below 1.25 ms" bucket reads as one decade wide.
+        const double rawLower = m_model->index(row, m_lowerColumn).data().toDouble();
+        const double rawUpper = m_model->index(row, m_upperColumn).data().toDouble();
+        const double lower = rawLower > 0 ? std::max(0.5, rawLower) : std::max(0.5, rawUpper / 10);
+        const double upper = std::max(lower * 1.01, rawUpper);
+        if (count > 0) {
+            bins.append({lower, upper, count});
+        }
+        if (base > 0) {
+            baseline.append({lower, upper, base});
+        }
+        minUs = bins.size() + baseline.size() == 1 ? lower : std::min(minUs, lower);
         maxUs = std::max(maxUs, upper);
-        maxCount = std::max(maxCount, count);
+        maxCount = std::max({maxCount, count, base});
+    }
+    // Bands show where waits would pile up even where there are none yet: that they are empty is
+    // the finding after a shorter switch interval. Up to the start of k4+.
+    if (!bins.isEmpty() || !baseline.isEmpty()) {
+        for (const HistogramBand& band : std::as_const(m_bands)) {
+            maxUs = std::max(maxUs, std::min(band.upperUs, band.lowerUs * 1.5));
+        }
     }
     for (const HistogramMarker& marker : std::as_const(m_markers)) {
         maxUs = std::max(maxUs, marker.valueUs * 1.05);
     }
     m_barCount = int(bins.size());
-    m_emptyLabel->setVisible(bins.isEmpty());
+    m_emptyLabel->setVisible(bins.isEmpty() && baseline.isEmpty());
 
     m_unit = maxUs > 2000 ? QStringLiteral("ms") : QStringLiteral("µs");
     const double scale = m_unit == QStringLiteral("ms") ? 1e-3 : 1.0;
@@ -195,12 +264,24 @@ void HistogramChart::refresh()
                 << QPointF(right, 0);
     }
     m_barOutline->replace(outline);
+    // The baseline as one outline: up each bin's left edge, across its top, down its right edge.
+    QList<QPointF> baseOutline;
+    for (const Bin& bin : std::as_const(baseline)) {
+        const double left = bin.lower * scale;
+        const double right = bin.upper * scale;
+        baseOutline << QPointF(left, 0) << QPointF(left, bin.count) << QPointF(right, bin.count)
+                    << QPointF(right, 0);
+    }
+    m_baseline->replace(baseOutline);
+    m_baseline->setVisible(!baseOutline.isEmpty());
+    m_baseline->setName(m_baselineName.isEmpty() ? tr("baseline") : m_baselineName);
+    m_chart->legend()->markers(m_baseline).constFirst()->setVisible(!baseOutline.isEmpty());
 
     const NiceAxis yNice = niceAxis(0, maxCount > 0 ? maxCount * 1.1 : 1);
     m_yAxis->setRange(0, yNice.max);
     m_yAxis->setTickCount(yNice.tickCount);
     m_yAxis->setLabelFormat(QStringLiteral("%.") + QString::number(yNice.decimals) + QStringLiteral("f"));
-    if (bins.isEmpty()) {
+    if (bins.isEmpty() && baseline.isEmpty()) {
         m_xAxis->setRange(1, 1000);
     } else {
         // Whole decades, at least two, so the ticks are 1-10-100 and bars never touch the frame.
@@ -208,6 +289,23 @@ void HistogramChart::refresh()
         double high = std::pow(10.0, std::ceil(std::log10(maxUs * scale)));
         high = std::max(high, low * 100);
         m_xAxis->setRange(low, high);
+    }
+
+    // Bands span the plot's height; only the ones that reach into the axis range are shown.
+    for (int i = 0; i < kMaxBands; ++i) {
+        QAreaSeries* series = m_bandSeries[i];
+        const bool show = i < m_bands.size() && (!bins.isEmpty() || !baseline.isEmpty()) &&
+                          m_bands[i].upperUs * scale > m_xAxis->min() &&
+                          m_bands[i].lowerUs * scale < m_xAxis->max();
+        series->setVisible(show);
+        if (!show) {
+            continue;
+        }
+        const double left = std::max(m_xAxis->min(), m_bands[i].lowerUs * scale);
+        const double right = std::min(m_xAxis->max(), m_bands[i].upperUs * scale);
+        series->upperSeries()->replace({QPointF(left, yNice.max), QPointF(right, yNice.max)});
+        series->lowerSeries()->replace({QPointF(left, 0), QPointF(right, 0)});
+        series->setName(m_bands[i].label);
     }
 
     // Marker series are kept and only moved: adding and removing series relayouts the legend, which
@@ -233,7 +331,7 @@ void HistogramChart::refresh()
         m_markerSeries[i]->setName(marker.label + QLatin1Char(' ') + formatMicros(marker.valueUs));
         m_markerSeries[i]->replace({QPointF(x, 0), QPointF(x, yNice.max)});
     }
-    m_chart->legend()->setVisible(!m_markerSeries.isEmpty());
+    m_chart->legend()->setVisible(!m_markerSeries.isEmpty() || !baseOutline.isEmpty());
     if (added) {
         applyTheme();
     }
@@ -250,6 +348,17 @@ void HistogramChart::applyTheme()
     m_bars->setPen(outlinePen);
     barColor.setAlphaF(0.55f);
     m_bars->setBrush(barColor);
+    // The baseline in the text colour: it reads as "what it was" over the coloured bars.
+    QPen basePen(pal.color(QPalette::WindowText));
+    basePen.setWidthF(1.5);
+    m_baseline->setPen(basePen);
+    // Alternate bands: a faint tint of the text colour over the plot, every other one stronger.
+    for (int i = 0; i < kMaxBands; ++i) {
+        QColor tint =
+            mixColors(pal.color(QPalette::Base), pal.color(QPalette::Text), i % 2 == 0 ? 0.05 : 0.12);
+        m_bandSeries[i]->setBrush(tint);
+        m_bandSeries[i]->setPen(Qt::NoPen);
+    }
     // p50, p95, p99: green, orange, magenta; distinct from the blue bars in both palettes.
     const QList<QColor> markerColors = {colors[2], colors[1], colors[3], colors[4]};
     for (qsizetype i = 0; i < m_markerSeries.size(); ++i) {

@@ -5,6 +5,8 @@
 
 #include "studio/charts/chartbase.h"
 
+#include <utility>
+
 QT_BEGIN_NAMESPACE
 class QAreaSeries;
 class QLineSeries;
@@ -20,6 +22,14 @@ struct HistogramMarker
     double valueUs = 0;
 };
 
+// A shaded span of the time axis behind the bars: the switch interval's multiples on a GIL chart.
+struct HistogramBand
+{
+    QString label; // "1×s", drawn at the top of the band
+    double lowerUs = 0;
+    double upperUs = 0;
+};
+
 class HistogramChart : public ChartBase
 {
     Q_OBJECT
@@ -31,12 +41,20 @@ public:
     // its count. Follows resets and data changes.
     void setModel(QAbstractItemModel* model, int lowerColumn, int upperColumn, int countColumn);
     void setMarkers(const QList<HistogramMarker>& markers);
+    // Alternate bands are tinted so neighbours stay apart; empty: none.
+    void setBands(const QList<HistogramBand>& bands);
+    // A second set of counts from the same model drawn as an outline over the bars (a frozen
+    // baseline); -1: none. `name` is its legend entry.
+    void setBaselineColumn(int column, const QString& name = {});
     // The x title without unit ("GIL wait"): the chart appends the unit it chose, "(µs, log scale)".
     void setAxisTitles(const QString& x, const QString& y);
 
     int barCount() const;            // bins with a count above zero
     QString unit() const;            // "µs" or "ms"
     QStringList markerNames() const; // legend entries, "p95 1.20 ms"
+    int bandCount() const;           // bands drawn (inside the axis range)
+    int baselinePointCount() const;  // points of the baseline outline; 0 without one
+    std::pair<double, double> xRangeUs() const;
 
 private:
     void refresh() override;
@@ -48,6 +66,11 @@ private:
     QAreaSeries* m_bars = nullptr;
     QList<QLineSeries*> m_markerSeries;
     QList<HistogramMarker> m_markers;
+    QList<HistogramBand> m_bands;
+    QList<QAreaSeries*> m_bandSeries;
+    QLineSeries* m_baseline = nullptr;
+    int m_baselineColumn = -1;
+    QString m_baselineName;
     QString m_xTitle;
     QString m_unit = QStringLiteral("µs");
     int m_lowerColumn = 0;
