@@ -31,6 +31,7 @@ void TelemetryHistory::clear()
     m_intervals.clear();
     m_droppedProcesses = 0;
     m_events.clear();
+    Q_EMIT cleared();
 }
 
 double TelemetryHistory::firstTime() const

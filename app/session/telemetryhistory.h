@@ -150,6 +150,7 @@ public:
 
 Q_SIGNALS:
     void appended(double time);
+    void cleared(); // everything dropped: views start over (a new engine, a recording opened)
 
 private:
     struct Interval

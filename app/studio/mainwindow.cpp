@@ -242,7 +242,8 @@ void MainWindow::connectSession()
 {
     connect(m_session, &EngineSession::stateChanged, this, &MainWindow::onStateChanged);
     connect(m_session, &EngineSession::statusAvailable, this, &MainWindow::onStatus);
-    connect(m_session, &EngineSession::telemetryAvailable, m_history, &TelemetryHistory::append);
+    // Through the Monitor page: while it reviews a recording, live samples stay out of the history.
+    connect(m_session, &EngineSession::telemetryAvailable, m_monitor, &pages::MonitorPage::acceptLiveSample);
     connect(m_session, &EngineSession::logLine, m_logModel, &models::LogModel::appendLine);
     connect(m_session, &EngineSession::lost, this, &MainWindow::onLost);
     connect(m_session, &EngineSession::failed, this, &MainWindow::onFailed);

@@ -97,6 +97,12 @@ void LineChart::setLegendVisible(bool visible)
     m_chart->legend()->setVisible(visible);
 }
 
+void LineChart::setSeriesNames(const QStringList& names)
+{
+    m_names = names;
+    scheduleRefresh();
+}
+
 void LineChart::setXEnd(std::optional<double> end)
 {
     if (end == m_xEnd)
@@ -271,7 +277,9 @@ void LineChart::refresh()
         }
         anyPoint = anyPoint || !points.isEmpty();
         m_series[s]->replace(points);
-        m_series[s]->setName(m_model ? m_model->headerData(column, Qt::Horizontal).toString() : QString());
+        m_series[s]->setName(s < m_names.size() ? m_names[s]
+                             : m_model          ? m_model->headerData(column, Qt::Horizontal).toString()
+                                                : QString());
     }
     m_chart->legend()->setVisible(m_legend.value_or(m_series.size() > 1));
     m_emptyLabel->setVisible(!anyPoint);

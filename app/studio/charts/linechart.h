@@ -36,6 +36,8 @@ public:
     // Default: a legend (on top) only with more than one series; charts shown side by side turn it on
     // so their plot areas line up.
     void setLegendVisible(bool visible);
+    // Legend names instead of the columns' headers (short ones where the chart's title has the unit).
+    void setSeriesNames(const QStringList& names);
     // With an end, the window's right edge stays at x = end (paused, scrolled back) whatever data
     // arrives; without, it follows the newest row. Only points inside the window are drawn.
     void setXEnd(std::optional<double> end);
@@ -72,6 +74,7 @@ private:
     double m_xWindow = 0;
     std::optional<bool> m_legend;
     std::optional<double> m_xEnd;
+    QStringList m_names;
     ChartOverlay* m_overlay = nullptr;
     QPointer<QAbstractItemModel> m_markerModel;
     int m_markerXColumn = 0;

@@ -14,9 +14,16 @@ EventMarkerModel::EventMarkerModel(TelemetryHistory* history, QObject* parent) :
 void EventMarkerModel::setHistory(TelemetryHistory* history)
 {
     disconnect(m_connection);
+    disconnect(m_clearedConnection);
     m_history = history;
     if (history)
         m_connection = connect(history, &TelemetryHistory::appended, this, &EventMarkerModel::sync);
+    if (history)
+        m_clearedConnection = connect(history, &TelemetryHistory::cleared, this, [this] {
+            beginResetModel();
+            m_events.clear();
+            endResetModel();
+        });
     beginResetModel();
     m_events.clear();
     endResetModel();

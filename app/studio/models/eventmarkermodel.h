@@ -58,6 +58,7 @@ private:
 
     QPointer<TelemetryHistory> m_history;
     QMetaObject::Connection m_connection;
+    QMetaObject::Connection m_clearedConnection;
     QString m_group;
     double m_origin = 0;
     std::vector<EngineEvent> m_events;

@@ -27,9 +27,15 @@ ProcessSeriesModel::ProcessSeriesModel(TelemetryHistory* history, Metric metric,
 void ProcessSeriesModel::setHistory(TelemetryHistory* history)
 {
     disconnect(m_connection);
+    disconnect(m_clearedConnection);
     m_history = history;
     if (history)
         m_connection = connect(history, &TelemetryHistory::appended, this, &ProcessSeriesModel::sync);
+    if (history)
+        m_clearedConnection = connect(history, &TelemetryHistory::cleared, this, [this] {
+            m_originFixed = false; // the page sets it again from the time series
+            reset();
+        });
     reset();
 }
 
@@ -41,13 +47,24 @@ void ProcessSeriesModel::setGroup(const QString& group)
     reset();
 }
 
+void ProcessSeriesModel::setOrigin(double unixSeconds)
+{
+    m_originFixed = true;
+    if (m_originSet && unixSeconds == m_origin)
+        return;
+    m_origin = unixSeconds;
+    m_originSet = true;
+    if (!m_rows.empty())
+        Q_EMIT dataChanged(index(0, TimeColumn), index(rowCount() - 1, TimeColumn));
+}
+
 void ProcessSeriesModel::reset()
 {
     beginResetModel();
     m_rows.clear();
     m_keys.clear();
     m_columnOf.clear();
-    m_originSet = false;
+    m_originSet = m_originFixed;
     endResetModel();
     sync();
 }

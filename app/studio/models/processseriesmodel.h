@@ -40,6 +40,8 @@ public:
     void setGroup(const QString& group);
     QString group() const { return m_group; }
     double origin() const { return m_origin; }
+    // Time 0 from now on (the page's time series' origin, so every chart shares one x).
+    void setOrigin(double unixSeconds);
     int processColumns() const { return int(m_keys.size()); }
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -59,10 +61,12 @@ private:
 
     QPointer<TelemetryHistory> m_history;
     QMetaObject::Connection m_connection;
+    QMetaObject::Connection m_clearedConnection;
     Metric m_metric;
     QString m_group;
     double m_origin = 0;
     bool m_originSet = false;
+    bool m_originFixed = false;
     std::deque<Row> m_rows;
     std::vector<std::pair<QString, int>> m_keys; // (group, slot) per process column
     std::map<std::pair<QString, int>, int> m_columnOf;

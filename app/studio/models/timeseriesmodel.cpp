@@ -9,6 +9,7 @@ TimeSeriesModel::TimeSeriesModel(TelemetryHistory* history, QObject* parent)
 {
     if (history) {
         m_connection = connect(history, &TelemetryHistory::appended, this, &TimeSeriesModel::sync);
+        m_clearedConnection = connect(history, &TelemetryHistory::cleared, this, &TimeSeriesModel::onCleared);
         sync();
     }
 }
@@ -19,6 +20,7 @@ void TimeSeriesModel::setHistory(TelemetryHistory* history)
         return;
     }
     disconnect(m_connection);
+    disconnect(m_clearedConnection);
     beginResetModel();
     m_history = history;
     m_rows.clear();
@@ -26,6 +28,7 @@ void TimeSeriesModel::setHistory(TelemetryHistory* history)
     endResetModel();
     if (history) {
         m_connection = connect(history, &TelemetryHistory::appended, this, &TimeSeriesModel::sync);
+        m_clearedConnection = connect(history, &TelemetryHistory::cleared, this, &TimeSeriesModel::onCleared);
         sync();
     }
 }
@@ -40,6 +43,15 @@ void TimeSeriesModel::setGroup(const QString& group)
     m_rows.clear();
     endResetModel();
     sync();
+}
+
+void TimeSeriesModel::onCleared()
+{
+    // Whatever comes next (a new engine, a recording) starts its own time axis.
+    beginResetModel();
+    m_rows.clear();
+    m_originSet = false;
+    endResetModel();
 }
 
 void TimeSeriesModel::resetOrigin()

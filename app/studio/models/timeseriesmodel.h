@@ -66,6 +66,8 @@ private:
 
     QPointer<TelemetryHistory> m_history;
     QMetaObject::Connection m_connection;
+    QMetaObject::Connection m_clearedConnection;
+    void onCleared();
     QString m_group;
     double m_origin = 0;
     bool m_originSet = false;

@@ -1,64 +1,71 @@
 #include "studio/monitor/monitorpage.h"
 
 #include "session/format.h"
-#include "studio/charts/histogramchart.h"
+#include "session/telemetryrecording.h"
 #include "studio/charts/linechart.h"
-#include "studio/models/histogrammodel.h"
 #include "studio/models/processtablemodel.h"
 #include "studio/models/timeseriesmodel.h"
+#include "studio/monitor/diagnosispanel.h"
+#include "studio/monitor/gilpanel.h"
+#include "studio/monitor/heatmappanel.h"
+#include "studio/monitor/monitorcharts.h"
+#include "studio/monitor/stackspanel.h"
 
+#include <QAction>
 #include <QComboBox>
-#include <QGridLayout>
+#include <QDateTime>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QPlainTextEdit>
+#include <QSlider>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
+
 #include <algorithm>
+#include <cmath>
 
 namespace wsgi::studio::pages {
 
-using models::TimeSeriesModel;
+using monitor::MonitorView;
+
+namespace {
+
+// The scrub slider counts quarter seconds from the oldest interval held.
+constexpr double kScrubStepsPerSecond = 4;
+
+} // namespace
 
 MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWidget* parent)
     : QWidget(parent), m_session(session), m_history(history)
 {
     setObjectName(QStringLiteral("monitorPage"));
-    m_processModel = new models::ProcessTableModel(this);
-    m_seriesModel = new TimeSeriesModel(history, this);
-    m_gilModel = new models::HistogramModel(this);
-
-    m_groupBox = new QComboBox(this);
-    m_groupBox->setObjectName(QStringLiteral("monitorGroup"));
-    m_groupBox->setToolTip(tr("The daemon group the charts and the histogram show"));
-    m_groupBox->addItem(tr("All groups"), QString());
-    m_groupBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    connect(m_groupBox, &QComboBox::currentIndexChanged, this, &MonitorPage::onGroupChosen);
-    auto* groupLabel = new QLabel(tr("&Group:"), this);
-    groupLabel->setBuddy(m_groupBox);
-    m_windowBox = new QComboBox(this);
-    m_windowBox->setObjectName(QStringLiteral("monitorWindow"));
-    m_windowBox->setToolTip(tr("The time the charts span; older data scrolls off to the left"));
-    for (const int seconds : {30, 60, 120, 300, 600}) {
-        m_windowBox->addItem(seconds < 60 ? tr("%1 s").arg(seconds) : tr("%1 min").arg(seconds / 60),
-                             seconds);
-    }
-    m_windowBox->setCurrentIndex(m_windowBox->findData(int(kDefaultChartWindowSeconds)));
-    connect(m_windowBox, &QComboBox::currentIndexChanged, this, [this] {
-        m_throughput->setXWindow(chartWindow());
-        m_response->setXWindow(chartWindow());
+    m_view.windowSeconds = kDefaultChartWindowSeconds;
+    m_recorder = new TelemetryRecorder(this);
+    connect(m_recorder, &TelemetryRecorder::failed, this, [this](const QString& error) {
+        m_recordingError = error;
+        updateBanner();
+        Q_EMIT recordingFailed(error);
     });
-    auto* windowLabel = new QLabel(tr("&Window:"), this);
-    windowLabel->setBuddy(m_windowBox);
-    m_summary = new QLabel(this);
-    m_summary->setObjectName(QStringLiteral("monitorSummary"));
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_processModel = new models::ProcessTableModel(this);
+    m_sortedProcesses = new QSortFilterProxyModel(this);
+    m_sortedProcesses->setSourceModel(m_processModel);
+    m_sortedProcesses->setSortRole(models::ProcessTableModel::SortRole);
+    // Sorted once per header click, not again on every update: rows stay where the user saw them.
+    m_sortedProcesses->setDynamicSortFilter(false);
 
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("processTable"));
-    m_table->setModel(m_processModel);
+    m_table->setModel(m_sortedProcesses);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -68,66 +75,35 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     // Columns as wide as their contents: a stretched last column spreads a one-digit count over
     // half the window.
     m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->setSortingEnabled(false); // rows stay where they are while data changes under the cursor
-    // Selecting a process shows its group in the charts.
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(-1, Qt::AscendingOrder); // the engine's order until a header is clicked
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
-                if (current.isValid()) {
-                    setGroup(m_processModel->groupAt(current.row()));
-                }
+                if (current.isValid())
+                    setGroup(m_processModel->groupAt(m_sortedProcesses->mapToSource(current).row()));
             });
 
-    m_throughput = new charts::LineChart(this);
-    m_throughput->setObjectName(QStringLiteral("throughputChart"));
-    m_throughput->setTitle(tr("Throughput"));
-    m_throughput->setAxisTitles(tr("time (s)"), tr("requests/s"));
-    m_throughput->setXWindow(kDefaultChartWindowSeconds);
-    m_throughput->setEmptyText(tr("Waiting for telemetry"));
-    m_throughput->setLegendVisible(true);
-    m_throughput->setModel(m_seriesModel, TimeSeriesModel::TimeColumn, {TimeSeriesModel::ThroughputColumn});
+    m_charts = new monitor::MonitorCharts(history, this);
+    connect(m_charts, &monitor::MonitorCharts::eventChosen, this, &MonitorPage::showEvent);
+    m_gil = new monitor::GilPanel(history, session, this);
+    m_heatmap = new monitor::HeatmapPanel(history, this);
+    m_diagnosis = new monitor::DiagnosisPanel(history, 0, this);
+    m_stacks = new monitor::StacksPanel(history, session, this);
+    connect(m_diagnosis, &monitor::DiagnosisPanel::variantProposed, this, &MonitorPage::variantProposed);
 
-    m_response = new charts::LineChart(this);
-    m_response->setObjectName(QStringLiteral("responseChart"));
-    m_response->setTitle(tr("Response time per interval"));
-    m_response->setAxisTitles(tr("time (s)"), tr("response time (ms)"));
-    m_response->setXWindow(kDefaultChartWindowSeconds);
-    m_response->setEmptyText(tr("No request timed yet"));
-    m_response->setModel(m_seriesModel, TimeSeriesModel::TimeColumn,
-                         {TimeSeriesModel::ResponseP50Column, TimeSeriesModel::ResponseP95Column});
-
-    m_gil = new charts::HistogramChart(this);
-    m_gil->setObjectName(QStringLiteral("gilChart"));
-    m_gil->setTitle(tr("GIL wait, last %1 s").arg(kHistogramWindowSeconds));
-    m_gil->setAxisTitles(tr("GIL wait"), tr("waits"));
-    m_gil->setEmptyText(tr("No GIL wait recorded"));
-    m_gil->setModel(m_gilModel, models::HistogramModel::LowerColumn, models::HistogramModel::UpperColumn,
-                    models::HistogramModel::CountColumn);
-    m_gilHeader = new QLabel(this);
-    m_gilHeader->setObjectName(QStringLiteral("gilSummary"));
-    m_gilHeader->setWordWrap(true);
-    m_gilHeader->setTextInteractionFlags(Qt::TextSelectableByMouse);
-
-    auto* gilBox = new QWidget(this);
-    auto* gilLayout = new QVBoxLayout(gilBox);
-    gilLayout->setContentsMargins(0, 0, 0, 0);
-    gilLayout->addWidget(m_gil, 1);
-    gilLayout->addWidget(m_gilHeader);
-
-    auto* chartsBox = new QWidget(this);
-    auto* chartGrid = new QGridLayout(chartsBox);
-    chartGrid->setContentsMargins(0, 0, 0, 0);
-    chartGrid->addWidget(m_throughput, 0, 0);
-    chartGrid->addWidget(m_response, 0, 1);
-    chartGrid->addWidget(gilBox, 0, 2);
-    for (int c = 0; c < 3; ++c) {
-        chartGrid->setColumnStretch(c, 1);
-    }
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("monitorTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_charts, tr("&Timeline"));
+    m_tabs->addTab(m_gil, tr("&GIL wait"));
+    m_tabs->addTab(m_heatmap, tr("H&eatmap"));
+    m_tabs->addTab(m_diagnosis, tr("&Diagnosis"));
+    m_tabs->addTab(m_stacks, tr("&Stacks"));
 
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName(QStringLiteral("monitorSplitter"));
     m_splitter->addWidget(m_table);
-    m_splitter->addWidget(chartsBox);
-    // A taller window grows the charts; the table keeps the height it was given.
+    m_splitter->addWidget(m_tabs);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setChildrenCollapsible(false);
@@ -143,8 +119,6 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
         const int fit = chrome + rows * rowHeight;
         m_table->setMinimumHeight(chrome + std::min(rows, 2) * rowHeight);
         m_table->setMaximumHeight(fit);
-        // A splitter neither shrinks a pane to a new maximum nor grows it for new rows by itself: a
-        // table shown whole stays whole, and what it gives up goes to the charts.
         const QList<int> sizes = m_splitter->sizes();
         if (sizes.size() == 2 && sizes[0] + sizes[1] > fit && (sizes[0] > fit || sizes[0] >= wasMax))
             m_splitter->setSizes({fit, sizes[0] + sizes[1] - fit});
@@ -153,30 +127,143 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     connect(m_processModel, &QAbstractItemModel::rowsRemoved, this, fitTable);
     connect(m_processModel, &QAbstractItemModel::modelReset, this, fitTable);
     fitTable();
-    // The table as tall as its rows allow; the charts take the rest until the user moves the handle.
     m_splitter->setSizes({m_table->maximumHeight(), 10000});
 
-    auto* top = new QHBoxLayout;
-    top->addWidget(groupLabel);
-    top->addWidget(m_groupBox);
-    top->addSpacing(12);
-    top->addWidget(windowLabel);
-    top->addWidget(m_windowBox);
-    top->addSpacing(16);
-    top->addWidget(m_summary, 1);
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("monitorBanner"));
+    m_banner->setAutoFillBackground(true);
+    m_banner->setContentsMargins(8, 3, 8, 3);
+    m_banner->hide();
+    m_scrub = new QSlider(Qt::Horizontal, this);
+    m_scrub->setObjectName(QStringLiteral("monitorScrub"));
+    m_scrub->setToolTip(tr("Scroll back through the history: every view shows the instant chosen"));
+    m_scrub->setRange(0, 0);
+    connect(m_scrub, &QSlider::valueChanged, this,
+            [this](int value) { scrubTo(m_history->firstTime() + value / kScrubStepsPerSecond); });
+
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("monitorSummary"));
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setText(tr("No telemetry yet: start or attach an engine (Engine menu)."));
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
-    layout->addLayout(top);
+    layout->setSpacing(4);
+    layout->addWidget(buildToolbar());
+    layout->addWidget(m_banner);
+    layout->addWidget(m_scrub);
+    layout->addWidget(m_summary);
     layout->addWidget(m_splitter, 1);
 
     connect(session, &EngineSession::statusAvailable, this, &MonitorPage::onStatus);
-    connect(session, &EngineSession::telemetryAvailable, this, &MonitorPage::onTelemetry);
-    connect(history, &TelemetryHistory::appended, this, &MonitorPage::updateHistogram);
-    m_summary->setText(tr("No telemetry yet: start or attach an engine (Engine menu)."));
-    updateHistogram();
+    connect(session->client(), &ControlClient::eventAvailable, m_recorder, &TelemetryRecorder::write);
+    connect(history, &TelemetryHistory::appended, this, &MonitorPage::onAppended);
+    setView(m_view);
 }
 
 MonitorPage::~MonitorPage() = default;
+
+QWidget* MonitorPage::buildToolbar()
+{
+    auto* bar = new QWidget(this);
+    m_groupBox = new QComboBox(bar);
+    m_groupBox->setObjectName(QStringLiteral("monitorGroup"));
+    m_groupBox->setToolTip(tr("The daemon group every view shows"));
+    m_groupBox->addItem(tr("All groups"), QString());
+    m_groupBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_groupBox, &QComboBox::currentIndexChanged, this, [this] {
+        MonitorView v = m_view;
+        v.group = group();
+        setView(v);
+    });
+    auto* groupLabel = new QLabel(tr("&Group:"), bar);
+    groupLabel->setBuddy(m_groupBox);
+
+    m_windowBox = new QComboBox(bar);
+    m_windowBox->setObjectName(QStringLiteral("monitorWindow"));
+    m_windowBox->setToolTip(tr("The time every view spans; older data scrolls off to the left"));
+    for (const int seconds : {10, 30, 60, 120, 300, 600})
+        m_windowBox->addItem(seconds < 60 ? tr("%1 s").arg(seconds) : tr("%1 min").arg(seconds / 60),
+                             seconds);
+    m_windowBox->setCurrentIndex(m_windowBox->findData(int(kDefaultChartWindowSeconds)));
+    connect(m_windowBox, &QComboBox::currentIndexChanged, this, [this] {
+        MonitorView v = m_view;
+        v.windowSeconds = chartWindow();
+        setView(v);
+    });
+    auto* windowLabel = new QLabel(tr("&Window:"), bar);
+    windowLabel->setBuddy(m_windowBox);
+
+    m_updateBox = new QComboBox(bar);
+    m_updateBox->setObjectName(QStringLiteral("monitorUpdate"));
+    m_updateBox->setToolTip(tr("How often the engine sends telemetry (and the views redraw)"));
+    for (const int ms : {250, 500, 1000, 2000})
+        m_updateBox->addItem(ms < 1000 ? tr("%1 ms").arg(ms) : tr("%1 s").arg(ms / 1000), ms);
+    m_updateBox->setCurrentIndex(m_updateBox->findData(1000));
+    connect(m_updateBox, &QComboBox::activated, this, [this] {
+        const int ms = m_updateBox->currentData().toInt();
+        m_session->setTelemetryInterval(ms);
+        Q_EMIT updateIntervalChosen(ms);
+    });
+    auto* updateLabel = new QLabel(tr("&Update:"), bar);
+    updateLabel->setBuddy(m_updateBox);
+
+    m_pauseAction = new QAction(tr("Pause"), this);
+    m_pauseAction->setObjectName(QStringLiteral("actionMonitorPause"));
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(Qt::Key_Space);
+    m_pauseAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_pauseAction->setToolTip(tr("Freeze every view at this instant; telemetry keeps arriving (Space)"));
+    connect(m_pauseAction, &QAction::triggered, this, [this](bool on) { setPaused(on); });
+    addAction(m_pauseAction);
+    m_pauseButton = new QToolButton(bar);
+    m_pauseButton->setDefaultAction(m_pauseAction);
+    m_pauseButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_liveButton = new QToolButton(bar);
+    m_liveButton->setObjectName(QStringLiteral("monitorLive"));
+    m_liveButton->setText(tr("Live"));
+    m_liveButton->setToolTip(tr("Back to the newest data of the engine"));
+    connect(m_liveButton, &QToolButton::clicked, this, &MonitorPage::goLive);
+
+    m_recordButton = new QToolButton(bar);
+    m_recordButton->setObjectName(QStringLiteral("monitorRecord"));
+    m_recordButton->setText(tr("Record..."));
+    m_recordButton->setToolTip(tr("Record the telemetry stream to a file to review or share later"));
+    connect(m_recordButton, &QToolButton::clicked, this, [this] {
+        if (isRecording())
+            stopRecording();
+        else
+            chooseRecordingToSave();
+    });
+    auto* open = new QToolButton(bar);
+    open->setObjectName(QStringLiteral("monitorOpenRecording"));
+    open->setText(tr("Open recording..."));
+    connect(open, &QToolButton::clicked, this, &MonitorPage::chooseRecordingToOpen);
+    auto* copy = new QToolButton(bar);
+    copy->setObjectName(QStringLiteral("monitorCopyMarkdown"));
+    copy->setText(tr("Copy as Markdown"));
+    copy->setToolTip(tr("The figures shown now, as a Markdown table for an issue or a chat"));
+    connect(copy, &QToolButton::clicked, this, &MonitorPage::copyMarkdown);
+
+    auto* row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(groupLabel);
+    row->addWidget(m_groupBox);
+    row->addSpacing(12);
+    row->addWidget(windowLabel);
+    row->addWidget(m_windowBox);
+    row->addSpacing(12);
+    row->addWidget(updateLabel);
+    row->addWidget(m_updateBox);
+    row->addSpacing(12);
+    row->addWidget(m_pauseButton);
+    row->addWidget(m_liveButton);
+    row->addStretch(1);
+    row->addWidget(m_recordButton);
+    row->addWidget(open);
+    row->addWidget(copy);
+    return bar;
+}
 
 QString MonitorPage::group() const
 {
@@ -186,9 +273,8 @@ QString MonitorPage::group() const
 void MonitorPage::setGroup(const QString& group)
 {
     const int index = m_groupBox->findData(group);
-    if (index >= 0) {
+    if (index >= 0)
         m_groupBox->setCurrentIndex(index);
-    }
 }
 
 void MonitorPage::setChartWindow(double seconds)
@@ -196,9 +282,8 @@ void MonitorPage::setChartWindow(double seconds)
     int best = 0;
     for (int i = 0; i < m_windowBox->count(); ++i) {
         if (std::abs(m_windowBox->itemData(i).toDouble() - seconds) <
-            std::abs(m_windowBox->itemData(best).toDouble() - seconds)) {
+            std::abs(m_windowBox->itemData(best).toDouble() - seconds))
             best = i;
-        }
     }
     m_windowBox->setCurrentIndex(best);
 }
@@ -206,6 +291,21 @@ void MonitorPage::setChartWindow(double seconds)
 double MonitorPage::chartWindow() const
 {
     return m_windowBox->currentData().toDouble();
+}
+
+models::TimeSeriesModel* MonitorPage::seriesModel() const
+{
+    return m_charts->seriesModel();
+}
+
+charts::LineChart* MonitorPage::throughputChart() const
+{
+    return m_charts->chart(QStringLiteral("throughputChart"));
+}
+
+charts::LineChart* MonitorPage::responseChart() const
+{
+    return m_charts->chart(QStringLiteral("responseChart"));
 }
 
 QByteArray MonitorPage::saveLayout() const
@@ -218,15 +318,146 @@ bool MonitorPage::restoreLayout(const QByteArray& state)
     return m_splitter->restoreState(state);
 }
 
+void MonitorPage::setView(const MonitorView& view)
+{
+    m_view = view;
+    if (m_view.live)
+        m_view.end = m_history->lastTime();
+    m_charts->showView(m_view);
+    m_gil->showView(m_view);
+    m_heatmap->showView(m_view);
+    m_diagnosis->showView(m_view);
+    m_stacks->showView(m_view);
+    updateTable();
+    updateBanner();
+    updateSummary();
+}
+
+void MonitorPage::setPaused(bool paused)
+{
+    if (m_reviewing)
+        return; // a recording is never live: the slider moves it
+    if (paused == isPaused())
+        return;
+    MonitorView v = m_view;
+    v.live = !paused;
+    // The instant every view freezes at: the newest interval they all show now.
+    v.end = m_history->lastTime();
+    setView(v);
+}
+
+void MonitorPage::goLive()
+{
+    if (m_reviewing) {
+        // Back to the engine: the recording's figures make way for live ones.
+        m_reviewing = false;
+        m_recordingPath.clear();
+        m_history->clear();
+        m_processModel->clear();
+        m_charts->seriesModel()->resetOrigin();
+    }
+    MonitorView v = m_view;
+    v.live = true;
+    setView(v);
+}
+
+void MonitorPage::scrubTo(double unixSeconds)
+{
+    if (m_history->intervalCount() == 0)
+        return;
+    MonitorView v = m_view;
+    v.end = std::clamp(unixSeconds, m_history->firstTime(), m_history->lastTime());
+    // At the newest instant a live page stays live; anywhere else it is paused there.
+    v.live = !m_reviewing && v.end >= m_history->lastTime() && m_view.live;
+    setView(v);
+}
+
+void MonitorPage::acceptLiveSample(const TelemetrySample& sample)
+{
+    if (!m_reviewing)
+        m_history->append(sample);
+}
+
+void MonitorPage::onAppended(double time)
+{
+    if (m_view.live) {
+        MonitorView v = m_view;
+        v.end = time;
+        setView(v);
+    } else {
+        updateBanner(); // "N s behind live" grows; nothing else moves
+    }
+    updateGroups();
+}
+
 void MonitorPage::onStatus(const EngineStatus& status)
 {
+    if (m_reviewing)
+        return;
     m_processModel->setStatus(status);
     updateGroups();
 }
 
-void MonitorPage::onTelemetry(const TelemetrySample& sample)
+void MonitorPage::updateTable()
 {
-    m_processModel->setSample(sample);
+    if (m_history->intervalCount() == 0)
+        return;
+    // The figures of the instant shown: the newest while live, the one under `end` otherwise.
+    m_processModel->setSample(m_history->sampleAt(m_view.end));
+}
+
+void MonitorPage::updateBanner()
+{
+    m_pauseAction->setChecked(isPaused());
+    m_liveButton->setEnabled(!m_view.live || m_reviewing);
+    m_recordButton->setText(isRecording() ? tr("Stop recording") : tr("Record..."));
+    const QString text = bannerText();
+    m_banner->setVisible(!text.isEmpty());
+    m_banner->setText(text);
+    QPalette pal = palette();
+    pal.setColor(QPalette::Window, pal.color(QPalette::Highlight));
+    pal.setColor(QPalette::WindowText, pal.color(QPalette::HighlightedText));
+    m_banner->setPalette(pal);
+    const QSignalBlocker blocker(m_scrub);
+    const int steps =
+        m_history->intervalCount() == 0
+            ? 0
+            : int(std::lround((m_history->lastTime() - m_history->firstTime()) * kScrubStepsPerSecond));
+    m_scrub->setRange(0, steps);
+    m_scrub->setValue(
+        m_view.live ? steps : int(std::lround((m_view.end - m_history->firstTime()) * kScrubStepsPerSecond)));
+    m_scrub->setEnabled(steps > 0);
+}
+
+QString MonitorPage::bannerText() const
+{
+    QString text;
+    const QString at =
+        QDateTime::fromMSecsSinceEpoch(qint64(m_view.end * 1000)).toString(QStringLiteral("HH:mm:ss"));
+    if (m_reviewing) {
+        text = tr("Recording %1 · showing %2 · %3 s of %4 s")
+                   .arg(m_recordingPath, at)
+                   .arg(m_view.end - m_history->firstTime(), 0, 'f', 0)
+                   .arg(m_history->lastTime() - m_history->firstTime(), 0, 'f', 0);
+    } else if (!m_view.live) {
+        text = tr("Paused · %1 s behind live · showing %2 · Space or Live resumes")
+                   .arg(std::max(0.0, m_history->lastTime() - m_view.end), 0, 'f', 0)
+                   .arg(at);
+    }
+    if (isRecording()) {
+        const QString rec =
+            tr("● Recording to %1 (%2 samples)").arg(m_recorder->path()).arg(m_recorder->samplesWritten());
+        text = text.isEmpty() ? rec : text + QStringLiteral("   ") + rec;
+    }
+    if (!m_recordingError.isEmpty())
+        text = text.isEmpty() ? m_recordingError : text + QStringLiteral("   ") + m_recordingError;
+    return text;
+}
+
+void MonitorPage::updateSummary()
+{
+    if (m_history->intervalCount() == 0)
+        return;
     const ProcessTotals totals = m_processModel->totals();
     QString summary =
         tr("%1 processes · %2 of %3 threads busy · %4 requests/s (%5 rpm) · CPU %6 cores · RSS %7")
@@ -237,82 +468,70 @@ void MonitorPage::onTelemetry(const TelemetrySample& sample)
             .arg(formatRpm(totals.requestsPerMinute))
             .arg(totals.cpuCores, 0, 'f', 2)
             .arg(formatBytes(double(totals.memoryRss)));
-    if (totals.queued > 0) {
+    if (totals.queued > 0)
         summary += tr(" · %1 queued").arg(totals.queued);
-    }
     m_summary->setText(summary);
-    updateGroups();
 }
 
 void MonitorPage::updateGroups()
 {
     QStringList groups = m_history->groups();
-    for (const GroupStatus& g : m_session->lastStatus().groups) {
+    const EngineStatus& status = m_reviewing ? m_recordingStatus : m_session->lastStatus();
+    for (const GroupStatus& g : status.groups) {
         const QString name = QString::fromStdString(g.name);
-        if (!groups.contains(name)) {
+        if (!groups.contains(name))
             groups << name;
-        }
     }
     for (const QString& name : std::as_const(groups)) {
-        if (m_groupBox->findData(name) < 0) {
+        if (m_groupBox->findData(name) < 0)
             m_groupBox->addItem(name, name);
-        }
     }
 }
 
-void MonitorPage::onGroupChosen()
+void MonitorPage::showEvent(const EngineEvent& event)
 {
-    m_seriesModel->setGroup(group());
-    updateHistogram();
-}
-
-void MonitorPage::updateHistogram()
-{
-    const QString selected = group();
-    const double now = m_history->lastTime();
-    const wsgi::Histogram merged =
-        m_history->intervalCount() == 0
-            ? wsgi::Histogram()
-            : m_history->mergedHistogram(TimingPhase::GilWait, selected,
-                                         TimeWindow::lastSeconds(kHistogramWindowSeconds, now));
-    m_gilModel->setHistogram(merged);
-
-    // Where the GIL does not exist (free-threaded groups) there is nothing to wait for: say so.
-    bool noGil = false;
-    std::optional<double> switchInterval;
-    for (const GroupStatus& g : m_session->lastStatus().groups) {
-        if (!selected.isEmpty() && QString::fromStdString(g.name) != selected) {
-            continue;
-        }
-        for (const ProcessStatus& p : g.processes) {
-            noGil = noGil || p.gilMode == GilMode::FreeThreaded;
-            if (p.switchInterval) {
-                switchInterval = p.switchInterval;
-            }
-        }
-    }
-    m_gil->setEmptyText(noGil ? tr("No GIL in this group (free-threaded)") : tr("No GIL wait recorded"));
-    if (merged.count() == 0) {
-        m_gil->setMarkers({});
-        m_gilHeader->setText(noGil ? tr("free-threaded: requests never wait for a GIL")
-                                   : tr("no waits in the last %1 s").arg(kHistogramWindowSeconds));
-        return;
-    }
-    const double p50 = merged.percentile(50);
-    const double p95 = merged.percentile(95);
-    const double p99 = merged.percentile(99);
-    m_gil->setMarkers(
-        {{QStringLiteral("p50"), p50}, {QStringLiteral("p95"), p95}, {QStringLiteral("p99"), p99}});
-    // Two lines that never wrap mid-value: the distribution, then its extremes and the interval.
-    QString header =
-        tr("n %1 · p50 %2 · p95 %3 · p99 %4")
-            .arg(merged.count())
-            .arg(charts::formatMicros(p50), charts::formatMicros(p95), charts::formatMicros(p99));
-    header += QLatin1Char('\n') + tr("max %1").arg(charts::formatMicros(double(merged.max())));
-    if (switchInterval) {
-        header += tr(" · switch interval %1").arg(charts::formatMicros(*switchInterval * 1e6));
-    }
-    m_gilHeader->setText(header);
+    // What was logged with a restart (the stacks of a timeout, a crash's last words), readable and
+    // copyable; a dialog per click, not modal, so the charts stay usable beside it.
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("monitorEventDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QString when =
+        QDateTime::fromMSecsSinceEpoch(qint64(event.time * 1000)).toString(QStringLiteral("HH:mm:ss.zzz"));
+    QString title;
+    if (event.kind == EngineEvent::Kind::Reload)
+        title = tr("Configuration generation %1 applied at %2").arg(event.generation).arg(when);
+    else
+        title = tr("%1 #%2 (pid %3): %4 at %5")
+                    .arg(QString::fromStdString(event.group))
+                    .arg(event.process)
+                    .arg(event.pid)
+                    .arg(QString::fromStdString(event.reason.empty() ? std::string("restart") : event.reason),
+                         when);
+    dialog->setWindowTitle(title);
+    auto* heading = new QLabel(dialog);
+    heading->setWordWrap(true);
+    heading->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QString text = title;
+    if (!event.detail.empty())
+        text += QLatin1Char('\n') + QString::fromStdString(event.detail);
+    if (event.requestsLost > 0)
+        text += QLatin1Char('\n') +
+                tr("%n request(s) in flight lost their response", nullptr, int(event.requestsLost));
+    heading->setText(text);
+    auto* log = new QPlainTextEdit(dialog);
+    log->setObjectName(QStringLiteral("monitorEventLog"));
+    log->setReadOnly(true);
+    log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    log->setPlainText(event.log.empty() ? tr("(nothing was logged with this event)")
+                                        : QString::fromStdString(event.log));
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(heading);
+    layout->addWidget(log, 1);
+    layout->addWidget(buttons);
+    dialog->resize(720, 420);
+    dialog->show();
 }
 
 } // namespace wsgi::studio::pages
