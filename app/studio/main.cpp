@@ -1,16 +1,24 @@
 // wsgi-studio [FILE.conf]: the desktop studio, with a local engine serving FILE (default: the demo).
 // wsgi-studio --screenshot DIR [--config FILE]: every page with live data, as PNGs, then exit.
+// wsgi-studio --attach 127.0.0.1:PORT --token-file FILE [--page monitor] [--report-live]: attach to a
+// running engine; --report-live prints "wsgi-studio: live data shown after N ms" once the Monitor
+// page has drawn its first telemetry (benchmarks time start-up by it).
+#include "session/endpoint.h"
+#include "studio/charts/linechart.h"
 #include "studio/mainwindow.h"
+#include "studio/monitor/monitorpage.h"
 #include "studio/screenshot.h"
 #include "studio/widgets/studioicon.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -34,7 +42,26 @@ int main(int argc, char** argv)
                                     QStringLiteral("FILE"));
     const QCommandLineOption noEngine(QStringLiteral("no-engine"),
                                       QStringLiteral("Open without starting an engine."));
-    parser.addOptions({screenshot, config, noEngine});
+    const QCommandLineOption attach(QStringLiteral("attach"),
+                                    QStringLiteral("Attach to the engine's control endpoint HOST:PORT."),
+                                    QStringLiteral("HOST:PORT"));
+    const QCommandLineOption tokenFile(QStringLiteral("token-file"),
+                                       QStringLiteral("The engine's control token file (with --attach)."),
+                                       QStringLiteral("FILE"));
+    const QCommandLineOption page(QStringLiteral("page"),
+                                  QStringLiteral("The page to show first: connect, configure, monitor, ..."),
+                                  QStringLiteral("NAME"));
+    const QCommandLineOption telemetry(QStringLiteral("telemetry-interval"),
+                                       QStringLiteral("Telemetry every MS milliseconds (100 at least)."),
+                                       QStringLiteral("MS"));
+    const QCommandLineOption reportLive(
+        QStringLiteral("report-live"),
+        QStringLiteral("Print a line once the Monitor page shows live data (for start-up benchmarks)."));
+    const QCommandLineOption historyIntervals(
+        QStringLiteral("history-intervals"),
+        QStringLiteral("Telemetry intervals kept (default 2400: 10 minutes at 4 Hz)."), QStringLiteral("N"));
+    parser.addOptions(
+        {screenshot, config, noEngine, attach, tokenFile, page, telemetry, reportLive, historyIntervals});
     parser.addPositionalArgument(QStringLiteral("FILE.conf"),
                                  QStringLiteral("The configuration to open (default: the demo)."));
     parser.process(app);
@@ -45,10 +72,50 @@ int main(int argc, char** argv)
         options.configFile = parser.positionalArguments().constFirst();
     }
     options.startEngine = !parser.isSet(noEngine);
+    if (parser.isSet(telemetry)) {
+        options.telemetryIntervalMs = std::max(100, parser.value(telemetry).toInt());
+    }
+    options.historyIntervals = std::max(0, parser.value(historyIntervals).toInt());
+    if (parser.isSet(attach)) {
+        QString error;
+        const auto endpoint = wsgi::studio::parseEndpoint(parser.value(attach), error);
+        if (!endpoint) {
+            std::fprintf(stderr, "wsgi-studio: --attach %s: %s\n", qPrintable(parser.value(attach)),
+                         qPrintable(error));
+            return 2;
+        }
+        options.attach = wsgi::studio::EngineSession::AttachOptions{*endpoint, parser.value(tokenFile)};
+    }
 
     if (!parser.isSet(screenshot)) {
+        QElapsedTimer sinceStart;
+        sinceStart.start();
         wsgi::studio::MainWindow window(options);
+        if (parser.isSet(page)) {
+            for (int p = 0; p < int(wsgi::studio::MainWindow::Page::Count); ++p) {
+                const auto which = wsgi::studio::MainWindow::Page(p);
+                if (wsgi::studio::MainWindow::pageName(which) == parser.value(page)) {
+                    window.showPage(which);
+                }
+            }
+        }
         window.show();
+        if (parser.isSet(reportLive)) {
+            // "Shown" = the throughput chart holds a point and the window has painted since: the
+            // next turn of the event loop after the chart's coalesced refresh.
+            auto* probe = new QTimer(&window);
+            probe->setInterval(5);
+            QObject::connect(probe, &QTimer::timeout, &window, [&window, probe, &sinceStart] {
+                const auto* chart = window.monitorPage()->throughputChart();
+                if (chart && chart->pointCount(0) > 0 && chart->isVisible()) {
+                    probe->stop();
+                    window.repaint();
+                    std::printf("wsgi-studio: live data shown after %lld ms\n", qint64(sinceStart.elapsed()));
+                    std::fflush(stdout);
+                }
+            });
+            probe->start();
+        }
         return QApplication::exec();
     }
 

@@ -79,7 +79,8 @@ MainWindow::MainWindow(const Options& options, QWidget* parent) : QMainWindow(pa
     m_settings = new Settings(options.settingsFile, this);
     m_document = new ConfigDocument(this);
     m_session = new EngineSession(this);
-    m_history = new TelemetryHistory(this);
+    m_history = options.historyIntervals > 0 ? new TelemetryHistory(this, options.historyIntervals)
+                                             : new TelemetryHistory(this);
     m_logModel = new models::LogModel(this);
     m_logModel->setLimit(EngineSession::kLogLimit);
     const int interval = options.telemetryIntervalMs > 0
@@ -100,7 +101,9 @@ MainWindow::MainWindow(const Options& options, QWidget* parent) : QMainWindow(pa
     }
     updateTitle();
     updateEngineActions();
-    if (options.startEngine) {
+    if (options.attach) {
+        attach(*options.attach);
+    } else if (options.startEngine) {
         startEngine();
     }
 }
@@ -143,6 +146,11 @@ void MainWindow::buildPages()
     m_configure = missingPage(tr("Configure"), this);
 #endif
     m_monitor = new pages::MonitorPage(m_session, m_history, this);
+    m_monitor->setUpdateInterval(m_options.telemetryIntervalMs > 0
+                                     ? m_options.telemetryIntervalMs
+                                     : m_settings->get(Settings::Key::TelemetryIntervalMs).toInt());
+    connect(m_monitor, &pages::MonitorPage::updateIntervalChosen, this,
+            [this](int ms) { m_settings->set(Settings::Key::TelemetryIntervalMs, ms); });
     m_benchmark = new pages::BenchmarkPage(this);
     m_benchmark->setDocument(m_document);
     // A benchmarked variant becomes the document as one undo step, for the Configure and Apache pages.

@@ -10,6 +10,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <optional>
+
 QT_BEGIN_NAMESPACE
 class QAction;
 class QActionGroup;
@@ -66,6 +68,9 @@ public:
         QStringList engineArguments; // extra wsgi-engine arguments (e.g. --listen 127.0.0.1:0)
         int telemetryIntervalMs = 0; // 0: the settings' value
         QString settingsFile;        // empty: the user's settings; tests use a file of their own
+        // Attach to this running engine at start instead of starting one (wsgi-studio --attach).
+        std::optional<EngineSession::AttachOptions> attach;
+        int historyIntervals = 0; // 0: TelemetryHistory's 10 minutes at 4 Hz
     };
 
     explicit MainWindow(const Options& options, QWidget* parent = nullptr);

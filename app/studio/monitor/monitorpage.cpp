@@ -27,6 +27,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -71,7 +72,18 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Fitted to contents when rows come and every few seconds, not on every update: ResizeToContents
+    // lays out the text of every cell at each of the 4 updates a second.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    auto* fitColumns = new QTimer(this);
+    fitColumns->setInterval(3000);
+    connect(fitColumns, &QTimer::timeout, m_table, [this] {
+        if (m_table->isVisible())
+            m_table->resizeColumnsToContents();
+    });
+    fitColumns->start();
+    connect(m_processModel, &QAbstractItemModel::rowsInserted, m_table, &QTableView::resizeColumnsToContents);
+    connect(m_processModel, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
     // Columns as wide as their contents: a stretched last column spreads a one-digit count over
     // half the window.
     m_table->horizontalHeader()->setStretchLastSection(false);
@@ -99,6 +111,7 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     m_tabs->addTab(m_heatmap, tr("H&eatmap"));
     m_tabs->addTab(m_diagnosis, tr("&Diagnosis"));
     m_tabs->addTab(m_stacks, tr("&Stacks"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MonitorPage::pushViewToShownTab);
 
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName(QStringLiteral("monitorSplitter"));
@@ -132,6 +145,8 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     m_banner = new QLabel(this);
     m_banner->setObjectName(QStringLiteral("monitorBanner"));
     m_banner->setAutoFillBackground(true);
+    m_banner->setBackgroundRole(QPalette::Highlight);
+    m_banner->setForegroundRole(QPalette::HighlightedText);
     m_banner->setContentsMargins(8, 3, 8, 3);
     m_banner->hide();
     m_scrub = new QSlider(Qt::Horizontal, this);
@@ -265,6 +280,17 @@ QWidget* MonitorPage::buildToolbar()
     return bar;
 }
 
+void MonitorPage::setUpdateInterval(int milliseconds)
+{
+    int best = 0;
+    for (int i = 0; i < m_updateBox->count(); ++i) {
+        if (std::abs(m_updateBox->itemData(i).toInt() - milliseconds) <
+            std::abs(m_updateBox->itemData(best).toInt() - milliseconds))
+            best = i;
+    }
+    m_updateBox->setCurrentIndex(best);
+}
+
 QString MonitorPage::group() const
 {
     return m_groupBox->currentData().toString();
@@ -323,14 +349,28 @@ void MonitorPage::setView(const MonitorView& view)
     m_view = view;
     if (m_view.live)
         m_view.end = m_history->lastTime();
-    m_charts->showView(m_view);
-    m_gil->showView(m_view);
-    m_heatmap->showView(m_view);
-    m_diagnosis->showView(m_view);
-    m_stacks->showView(m_view);
+    pushViewToShownTab();
     updateTable();
     updateBanner();
     updateSummary();
+}
+
+void MonitorPage::pushViewToShownTab()
+{
+    // Only the tab on screen follows every interval: the others compute when they are shown (with
+    // the same view, so a pause still holds them at one instant). At 4 Hz with 16 processes a
+    // hidden heatmap or diagnosis recomputing each time is most of the page's CPU.
+    QWidget* shown = m_tabs->currentWidget();
+    if (shown == m_charts)
+        m_charts->showView(m_view);
+    else if (shown == m_gil)
+        m_gil->showView(m_view);
+    else if (shown == m_heatmap)
+        m_heatmap->showView(m_view);
+    else if (shown == m_diagnosis)
+        m_diagnosis->showView(m_view);
+    else if (shown == m_stacks)
+        m_stacks->showView(m_view);
 }
 
 void MonitorPage::setPaused(bool paused)
@@ -411,13 +451,12 @@ void MonitorPage::updateBanner()
     m_pauseAction->setChecked(isPaused());
     m_liveButton->setEnabled(!m_view.live || m_reviewing);
     m_recordButton->setText(isRecording() ? tr("Stop recording") : tr("Record..."));
+    // Touched only when something changed: a label's setText relayouts the page, 4 times a second.
     const QString text = bannerText();
-    m_banner->setVisible(!text.isEmpty());
-    m_banner->setText(text);
-    QPalette pal = palette();
-    pal.setColor(QPalette::Window, pal.color(QPalette::Highlight));
-    pal.setColor(QPalette::WindowText, pal.color(QPalette::HighlightedText));
-    m_banner->setPalette(pal);
+    if (m_banner->isVisible() == text.isEmpty())
+        m_banner->setVisible(!text.isEmpty());
+    if (m_banner->text() != text)
+        m_banner->setText(text);
     const QSignalBlocker blocker(m_scrub);
     const int steps =
         m_history->intervalCount() == 0
@@ -470,7 +509,8 @@ void MonitorPage::updateSummary()
             .arg(formatBytes(double(totals.memoryRss)));
     if (totals.queued > 0)
         summary += tr(" · %1 queued").arg(totals.queued);
-    m_summary->setText(summary);
+    if (m_summary->text() != summary)
+        m_summary->setText(summary);
 }
 
 void MonitorPage::updateGroups()

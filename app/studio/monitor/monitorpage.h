@@ -69,6 +69,9 @@ public:
     void setChartWindow(double seconds);
     double chartWindow() const;
 
+    // Shows the telemetry interval in force (the Update box); choosing another emits updateIntervalChosen.
+    void setUpdateInterval(int milliseconds);
+
     const monitor::MonitorView& view() const { return m_view; }
     bool isPaused() const { return !m_view.live && !m_reviewing; }
     bool isReviewingRecording() const { return m_reviewing; }
@@ -118,6 +121,7 @@ private:
     void updateGroups();
     void setView(const monitor::MonitorView& view);
     void updateTable();
+    void pushViewToShownTab();
     void updateBanner();
     void updateSummary();
     void showEvent(const EngineEvent& event);

@@ -1,0 +1,48 @@
+// A main window with one label: prints "minimal window shown after N ms" at its first paint and
+// quits. tests/bench/studio_monitor.py times it beside the studio's start to live data.
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QMainWindow>
+#include <QPainter>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+class Shown : public QLabel
+{
+public:
+    Shown(QElapsedTimer* clock) : QLabel(QStringLiteral("Hello")), m_clock(clock) {}
+
+protected:
+    void paintEvent(QPaintEvent* event) override
+    {
+        QLabel::paintEvent(event);
+        if (m_reported)
+            return;
+        m_reported = true;
+        std::printf("minimal window shown after %lld ms\n", static_cast<long long>(m_clock->elapsed()));
+        std::fflush(stdout);
+        QTimer::singleShot(0, qApp, &QApplication::quit);
+    }
+
+private:
+    QElapsedTimer* m_clock;
+    bool m_reported = false;
+};
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QApplication app(argc, argv);
+    QMainWindow window;
+    window.setCentralWidget(new Shown(&clock));
+    window.resize(1280, 960);
+    window.show();
+    return QApplication::exec();
+}
