@@ -80,6 +80,13 @@ double limitRpm(const AbResult& result, const AbVariantResult& v)
 
 } // namespace
 
+QString resultLabel(const AbVariantResult& variant)
+{
+    return variant.server == ServerKind::Engine
+               ? variant.variant.name
+               : variant.variant.name + u" @ "_s + serverKindTitle(variant.server);
+}
+
 std::optional<double> clientLatencyMs(const AbVariantResult& variant, double percentile)
 {
     wsgi::Histogram merged;
@@ -116,7 +123,7 @@ QString abCsv(const AbResult& result, const AbSummary& summary)
 {
     QString out = u"variant,status,repeats,rpm_median,rpm_min,rpm_max,response_ms_median,app_ms_median,"_s
                   u"cpu_per_process_cores,cpu_total_cores,rss_bytes,gil_wait_p95_ms,of_limit,client_p50_ms,"_s
-                  u"client_p99_ms,ratio,ci_low,ci_high,verdict_kind,verdict\n"_s;
+                  u"client_p99_ms,ratio,ci_low,ci_high,verdict_kind,verdict,server\n"_s;
     for (size_t i = 0; i < summary.variants.size(); ++i) {
         const AbVariantSummary& s = summary.variants[i];
         const AbVariantResult& v = result.variants[i];
@@ -140,7 +147,8 @@ QString abCsv(const AbResult& result, const AbSummary& summary)
                           ratio ? number(s.ratio->low) : QString(),
                           ratio ? number(s.ratio->high) : QString(),
                           QString::fromLatin1(verdictKindName(s.verdictKind)),
-                          csvCell(s.verdict)};
+                          csvCell(s.verdict),
+                          QString::fromLatin1(serverKindName(v.server))};
         out += cells.join(u',') + u'\n';
     }
     return out;

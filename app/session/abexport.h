@@ -18,8 +18,9 @@ QString abMarkdown(const AbResult& result, const AbSummary& summary);
 
 // Header: variant,status,repeats,rpm_median,rpm_min,rpm_max,response_ms_median,app_ms_median,
 // cpu_per_process_cores,cpu_total_cores,rss_bytes,gil_wait_p95_ms,of_limit,client_p50_ms,client_p99_ms,
-// ratio,ci_low,ci_high,verdict_kind,verdict. Empty cells for what was not measured (gil n/a, no limit).
-inline constexpr int kAbCsvColumns = 20;
+// ratio,ci_low,ci_high,verdict_kind,verdict,server. One row per (server, variant). Empty cells for what was
+// not measured (gil n/a, no limit).
+inline constexpr int kAbCsvColumns = 21;
 QString abCsv(const AbResult& result, const AbSummary& summary);
 
 struct ReportFigure
@@ -32,6 +33,9 @@ struct ReportFigure
 QString abBarSvg(const AbResult& result, const AbSummary& summary);
 QString abHtml(const AbResult& result, const AbSummary& summary,
                const std::vector<ReportFigure>& figures = {});
+
+// "2x5" on the engine, "2x5 @ Apache" on another server: one label per (server, variant) entry.
+QString resultLabel(const AbVariantResult& variant);
 
 // The client's latency percentile (0..100) over every repeat of a variant, merged; empty when no repeat
 // kept its latency histogram (a document saved without it).

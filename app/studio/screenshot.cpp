@@ -1,6 +1,8 @@
 #include "studio/screenshot.h"
 
 #include "core/loadgen/loadgenerator.h"
+#include "studio/benchmark/benchmarkpage.h"
+#include "studio/benchmark/benchmarkscreenshot.h"
 #include "studio/mainwindow.h"
 #include "studio/models/processtablemodel.h"
 #include "studio/monitor/monitorpage.h"
@@ -153,7 +155,19 @@ void ScreenshotRun::renderNext()
     }
     if (m_shots.isEmpty()) {
         widgets::applyPaletteChoice(widgets::PaletteChoice::Light);
-        finish(0, tr("wrote %1 images to %2").arg(m_written.size()).arg(m_options.directory));
+        // Last, the Benchmark page running a short A/B plan of its own (the Monitor load stops first).
+        m_cancel->store(true);
+        m_window->showPage(MainWindow::Page::Benchmark);
+        auto* bench = new pages::BenchmarkScreenshot(m_window->findChild<pages::BenchmarkPage*>(), m_window,
+                                                     {.directory = m_options.directory}, this);
+        connect(bench, &pages::BenchmarkScreenshot::finished, this,
+                [this, bench](bool ok, const QString& message) {
+                    m_written << bench->written();
+                    finish(ok ? 0 : 1,
+                           ok ? tr("wrote %1 images to %2").arg(m_written.size()).arg(m_options.directory)
+                              : tr("benchmark screenshots: %1").arg(message));
+                });
+        bench->start();
         return;
     }
     const QString shot = m_shots.constFirst();

@@ -75,6 +75,7 @@ BenchmarkPage::BenchmarkPage(QWidget* parent) : QWidget(parent)
     runButtons->addStretch(1);
 
     auto* left = new QWidget(this);
+    left->setMaximumWidth(460); // beyond that the form only spreads out; the results need the width
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(titled(tr("Variants"), m_variants, left), 3);
@@ -95,9 +96,10 @@ BenchmarkPage::BenchmarkPage(QWidget* parent) : QWidget(parent)
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(left);
     splitter->addWidget(m_tabs);
-    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 3);
     splitter->setChildrenCollapsible(false);
+    splitter->setSizes({380, 1000}); // the form stays compact; the results get the room
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     layout->addWidget(splitter);
@@ -305,7 +307,7 @@ bool BenchmarkPage::runPlan(const AbPlan& given)
     }
     m_abRun = new AbRun(plan, this);
     m_abRun->setToolVersion(QStringLiteral("wsgi-studio"));
-    const int runs = int(plan.variants.size()) * plan.repeats;
+    const int runs = int(plan.variants.size()) * plan.repeats * int(std::max<size_t>(1, plan.servers.size()));
     m_progress->start(runs);
     connect(m_abRun, &AbRun::progressChanged, m_progress, &RunProgress::setProgress);
     connect(m_abRun, &AbRun::variantFailed, this, [this](int index, const QString& reason) {

@@ -28,11 +28,13 @@ HistoryPanel::HistoryPanel(QWidget* parent) : QWidget(parent)
 
     m_open = new QPushButton(tr("Open"), this);
     m_open->setObjectName(QStringLiteral("historyOpen"));
-    m_compare = new QPushButton(tr("Compare side by side"), this);
+    m_compare = new QPushButton(tr("Side by side"), this);
     m_compare->setObjectName(QStringLiteral("historyCompare"));
-    m_rerun = new QPushButton(tr("Rerun with identical settings"), this);
+    m_rerun = new QPushButton(tr("Rerun"), this);
     m_rerun->setObjectName(QStringLiteral("historyRerun"));
-    auto* fromFile = new QPushButton(tr("Open result file\u2026"), this);
+    m_rerun->setToolTip(tr("Run the selected result's plan again with identical settings and variants"));
+    m_compare->setToolTip(tr("Select two runs to show them side by side"));
+    auto* fromFile = new QPushButton(tr("Open file\u2026"), this);
     fromFile->setObjectName(QStringLiteral("historyOpenFile"));
     auto* reload = new QPushButton(tr("Refresh"), this);
     m_message = new QLabel(this);

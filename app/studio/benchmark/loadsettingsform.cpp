@@ -65,6 +65,12 @@ LoadSettingsForm::LoadSettingsForm(QWidget* parent) : QWidget(parent)
     m_limit = new QCheckBox(tr("Measure the physical limit (cores / CPU per request)"), this);
     m_limit->setObjectName(QStringLiteral("loadLimit"));
     m_limit->setChecked(true);
+    m_apache = new QCheckBox(tr("Verify on Apache + mod_wsgi too"), this);
+    m_apache->setObjectName(QStringLiteral("loadApache"));
+    m_apache->setToolTip(
+        tr("Every repeat also runs on Debian's Apache 2.4 + mod_wsgi 4.9 in daemon mode, serving "
+           "the variant's exported mod_wsgi 4.9 text from a private ServerRoot on 127.0.0.1: "
+           "the results say whether the ranking and the ratios carry over"));
     m_planLabel = new QLabel(this);
     m_planLabel->setObjectName(QStringLiteral("planLabel"));
     m_planLabel->setWordWrap(true);
@@ -80,6 +86,7 @@ LoadSettingsForm::LoadSettingsForm(QWidget* parent) : QWidget(parent)
     form->addRow(tr("Path"), m_path);
     form->addRow(tr("Cool-down"), m_cooldown);
     form->addRow(m_limit);
+    form->addRow(m_apache);
     form->addRow(m_planLabel);
 
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
@@ -92,6 +99,7 @@ LoadSettingsForm::LoadSettingsForm(QWidget* parent) : QWidget(parent)
         connect(box, &QDoubleSpinBox::valueChanged, this, &LoadSettingsForm::updatePlan);
     connect(m_path, &QLineEdit::textChanged, this, &LoadSettingsForm::changed);
     connect(m_limit, &QCheckBox::toggled, this, &LoadSettingsForm::changed);
+    connect(m_apache, &QCheckBox::toggled, this, &LoadSettingsForm::updatePlan);
     updateMode();
     updatePlan();
 }
@@ -107,6 +115,8 @@ AbPlan LoadSettingsForm::plan() const
     plan.load.path = m_path->text().trimmed().isEmpty() ? QStringLiteral("/") : m_path->text().trimmed();
     plan.cooldownMs = int(m_cooldown->value() * 1000);
     plan.limit = m_limit->isChecked() ? LimitMode::Try : LimitMode::Off;
+    plan.servers = m_apache->isChecked() ? std::vector<ServerKind>{ServerKind::Engine, ServerKind::Apache}
+                                         : std::vector<ServerKind>{ServerKind::Engine};
     return plan;
 }
 
@@ -122,6 +132,7 @@ void LoadSettingsForm::setPlan(const AbPlan& plan)
     m_path->setText(plan.load.path);
     m_cooldown->setValue(plan.cooldownMs / 1000.0);
     m_limit->setChecked(plan.limit != LimitMode::Off);
+    m_apache->setChecked(plan.runsOn(ServerKind::Apache));
     updatePlan();
 }
 
@@ -135,7 +146,7 @@ double LoadSettingsForm::estimateSeconds(const AbPlan& plan, int variants)
 {
     const double perRun =
         plan.load.warmupSec + plan.load.durationSec + kOverheadPerRunSec + plan.cooldownMs / 1000.0;
-    return perRun * variants * plan.repeats;
+    return perRun * variants * plan.repeats * double(std::max<size_t>(1, plan.servers.size()));
 }
 
 QString LoadSettingsForm::planText() const
@@ -154,15 +165,17 @@ void LoadSettingsForm::updateMode()
 void LoadSettingsForm::updatePlan()
 {
     const AbPlan p = plan();
-    const int runs = m_variants * p.repeats;
+    const int servers = int(std::max<size_t>(1, p.servers.size()));
+    const int runs = m_variants * p.repeats * servers;
     if (m_variants == 0) {
         m_planLabel->setText(tr("Add a variant to plan a run."));
     } else {
         m_planLabel->setText(
-            tr("<b>Plan:</b> %1 variant(s) \u00d7 %2 repeat(s) = %3 runs, alternated, each in a "
-               "fresh engine; about %4.")
+            tr("<b>Plan:</b> %1 variant(s) \u00d7 %2 repeat(s)%3 = %4 runs, alternated, each in a "
+               "fresh server; about %5.")
                 .arg(m_variants)
                 .arg(p.repeats)
+                .arg(servers > 1 ? tr(" \u00d7 %1 servers").arg(servers) : QString())
                 .arg(runs)
                 .arg(formatDuration(estimateSeconds(p, m_variants))));
     }

@@ -49,6 +49,7 @@ private:
     QLineEdit* m_path = nullptr;
     QDoubleSpinBox* m_cooldown = nullptr;
     QCheckBox* m_limit = nullptr;
+    QCheckBox* m_apache = nullptr;
     QLabel* m_planLabel = nullptr;
     int m_variants = 0;
 };

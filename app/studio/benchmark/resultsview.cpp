@@ -15,10 +15,12 @@
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScrollBar>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -38,7 +40,9 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& name, QWidget* p
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->horizontalHeader()->setStretchLastSection(true);
     table->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-    table->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    // Wide tables scroll inside the page instead of widening it past the window.
+    table->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    table->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     return table;
 }
 
@@ -47,9 +51,10 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& name, QWidget* p
 void fitRows(QTableView* table, int maxRows)
 {
     const int rows = std::min(table->model()->rowCount(), maxRows);
-    const int height = table->horizontalHeader()->sizeHint().height() +
-                       table->verticalHeader()->defaultSectionSize() * std::max(rows, 1) +
-                       2 * table->frameWidth() + 2;
+    // The horizontal scroll bar, when the columns are wider than the view, must not hide a row.
+    const int height =
+        table->horizontalHeader()->sizeHint().height() + table->horizontalScrollBar()->sizeHint().height() +
+        table->verticalHeader()->defaultSectionSize() * std::max(rows, 1) + 2 * table->frameWidth() + 2;
     table->setFixedHeight(height);
 }
 
@@ -96,7 +101,7 @@ ResultsView::ResultsView(QWidget* parent) : QWidget(parent)
     m_latencyChart = new charts::LineChart(this);
     m_latencyChart->setObjectName(QStringLiteral("latencyChart"));
     m_latencyChart->setTitle(tr("Client latency distribution"));
-    m_latencyChart->setAxisTitles(tr("percentile (nines: 1 = p90, 2 = p99, 3 = p99.9)"), tr("ms"));
+    m_latencyChart->setAxisTitles(tr("nines (1 = p90, 2 = p99, 3 = p99.9)"), tr("ms"));
     m_latencyChart->setEmptyText(tr("No latency histograms in this result"));
     m_latencyChart->setLegendVisible(true);
     connect(m_latency, &QAbstractItemModel::modelReset, this,
@@ -110,27 +115,27 @@ ResultsView::ResultsView(QWidget* parent) : QWidget(parent)
     m_exportRow = new QWidget(this);
     auto* exports = new QHBoxLayout(m_exportRow);
     exports->setContentsMargins(0, 0, 0, 0);
-    exports->addWidget(new QLabel(tr("Export:"), m_exportRow));
-    const std::pair<Format, QString> buttons[] = {{Format::Markdown, tr("Markdown")},
-                                                  {Format::Csv, tr("CSV")},
-                                                  {Format::Json, tr("JSON")},
-                                                  {Format::Png, tr("PNG")},
-                                                  {Format::Html, tr("HTML report")}};
-    for (const auto& [format, label] : buttons) {
-        auto* button = new QPushButton(label, m_exportRow);
-        button->setObjectName(QStringLiteral("export_") + suffix(format));
-        connect(button, &QPushButton::clicked, this, [this, format = format] { exportWithDialog(format); });
-        exports->addWidget(button);
+    auto* exportButton = new QPushButton(tr("&Export"), m_exportRow);
+    exportButton->setObjectName(QStringLiteral("exportResult"));
+    auto* menu = new QMenu(exportButton);
+    const std::pair<Format, QString> formats[] = {{Format::Markdown, tr("Markdown table\u2026")},
+                                                  {Format::Csv, tr("CSV\u2026")},
+                                                  {Format::Json, tr("JSON result document\u2026")},
+                                                  {Format::Png, tr("PNG of the charts\u2026")},
+                                                  {Format::Html, tr("HTML report\u2026")}};
+    for (const auto& [format, label] : formats) {
+        QAction* action = menu->addAction(label);
+        action->setObjectName(QStringLiteral("export_") + suffix(format));
+        connect(action, &QAction::triggered, this, [this, format = format] { exportWithDialog(format); });
     }
-    exports->addStretch(1);
+    exportButton->setMenu(menu);
+    exports->addWidget(exportButton);
     m_useVariant = new QComboBox(m_exportRow);
     m_useVariant->setObjectName(QStringLiteral("useVariant"));
     m_use = new QPushButton(tr("&Use this configuration"), m_exportRow);
     m_use->setObjectName(QStringLiteral("useConfiguration"));
     m_use->setToolTip(tr("Make the chosen variant the current document (one undo step) for the Configure and "
                          "Apache pages"));
-    exports->addWidget(m_useVariant);
-    exports->addWidget(m_use);
     connect(m_use, &QPushButton::clicked, this, [this] {
         const QString text = configurationFor(m_useVariant->currentText());
         if (!text.isEmpty())
@@ -146,6 +151,10 @@ ResultsView::ResultsView(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_attributionTable);
     layout->addLayout(charts, 1);
     layout->addWidget(m_notes);
+    exports->addSpacing(12);
+    exports->addWidget(m_useVariant);
+    exports->addWidget(m_use);
+    exports->addStretch(1);
     layout->addWidget(m_exportRow);
     clear();
 }
@@ -171,6 +180,7 @@ void ResultsView::setResult(const AbResult& result, const AbSummary& summary,
     if (best >= 0)
         m_useVariant->setCurrentIndex(best);
     m_exportRow->setEnabled(true);
+    m_use->setEnabled(true);
     updateTexts();
 }
 
@@ -182,6 +192,7 @@ void ResultsView::clear()
     m_documentTexts.clear();
     m_useVariant->clear();
     m_exportRow->setEnabled(false);
+    m_use->setEnabled(false);
     m_headline->setText(tr("No result yet: run a plan, or open one from the history."));
     m_notes->clear();
 }

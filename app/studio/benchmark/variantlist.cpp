@@ -34,7 +34,8 @@ VariantList::VariantList(QWidget* parent) : QWidget(parent)
     m_diff = new QPlainTextEdit(this);
     m_diff->setObjectName(QStringLiteral("variantDiff"));
     m_diff->setReadOnly(true);
-    m_diff->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Wrapped: the changed option is often at the end of a long WSGIDaemonProcess line.
+    m_diff->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_diff->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
 
     auto* add = new QPushButton(tr("&Add variant"), this);
@@ -273,6 +274,11 @@ void VariantList::showCurrent()
         marks << mark;
     }
     m_diff->setExtraSelections(marks);
+    // The change in view, not the comments above it.
+    if (!marks.isEmpty()) {
+        m_diff->setTextCursor(marks.front().cursor);
+        m_diff->centerCursor();
+    }
 }
 
 void VariantList::applyEditedChanges()

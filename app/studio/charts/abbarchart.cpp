@@ -198,9 +198,9 @@ void AbBarChart::paintEvent(QPaintEvent*)
         }
         p.setBrush(Qt::NoBrush);
         p.setPen(text);
-        p.drawText(
-            QRectF(cx - slot / 2, y(b.median) - fm.height() - 2, slot / 2 + barWidth / 2 - 6, fm.height()),
-            Qt::AlignRight | Qt::AlignVCenter, shortNumber(b.median));
+        // The median's value above the whisker, where nothing else is drawn.
+        p.drawText(QRectF(cx - slot / 2, y(b.max) - fm.height() - 3, slot, fm.height()), Qt::AlignCenter,
+                   shortNumber(b.median));
         if (b.limit > 0 && !limitsDrawn.contains(b.limit)) {
             limitsDrawn << b.limit;
             QPen dashed(QColor(0x2e, 0x9e, 0x5b), 1.5, Qt::DashLine);

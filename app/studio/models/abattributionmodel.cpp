@@ -24,7 +24,7 @@ void AbAttributionModel::setResult(const AbResult& result)
     m_rows.clear();
     for (const AbVariantResult& v : result.variants) {
         Row row;
-        row.name = v.variant.name;
+        row.name = resultLabel(v);
         wsgi::Histogram response, queue, app, gil, gilFull;
         for (const AbRepeat& r : v.repeats) {
             response.merge(r.server.requestTime);

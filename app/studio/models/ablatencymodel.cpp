@@ -25,7 +25,7 @@ void AbLatencyModel::setResult(const AbResult& result)
     m_names.clear();
     m_ms.clear();
     for (const AbVariantResult& v : result.variants) {
-        m_names << v.variant.name;
+        m_names << resultLabel(v);
         std::vector<std::optional<double>> column;
         for (const double p : percentiles())
             column.push_back(clientLatencyMs(v, p));
