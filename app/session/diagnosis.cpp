@@ -73,13 +73,13 @@ Diagnosis diagnose(const GroupFigures& f)
                      .arg(f.cpuCores, 0, 'f', 2)
                      .arg(f.machineCores, 0, 'f', 0);
     if (f.gilEnabled) {
-        d.figures << QStringLiteral("GIL wait %1 of application time (full measure), p95 %2")
+        d.figures << QStringLiteral("GIL wait %1 of request thread time (full measure), p95 %2")
                          .arg(percent(f.gilWaitFullShare), millis(f.gilWaitFullP95S));
     } else {
         d.figures << QStringLiteral("no GIL (free-threaded): %1 cores per process")
                          .arg(f.cpuCores / processes, 0, 'f', 2);
     }
-    d.figures << QStringLiteral("on CPU %1 of application time · application %2 · queue %3")
+    d.figures << QStringLiteral("on CPU %1 of request thread time · application %2 · queue %3")
                      .arg(percent(f.cpuShare), millis(f.applicationMeanS), millis(f.queueMeanS));
 
     if (f.requests < kMinRequests) {
@@ -103,7 +103,7 @@ Diagnosis diagnose(const GroupFigures& f)
         const int p2 = processes * 2;
         const int t2 = std::max(1, int(std::ceil(double(processes * threads) / p2)));
         d.proposal = reshape(f, p2, t2,
-                             QStringLiteral("GIL-bound: GIL wait %1 of application time in %2; %3")
+                             QStringLiteral("GIL-bound: GIL wait %1 of request thread time in %2; %3")
                                  .arg(percent(f.gilWaitFullShare), shape(processes, threads), summary));
     } else if (f.capacity >= kSaturatedCapacity) {
         d.verdict = Verdict::Saturated;

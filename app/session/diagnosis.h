@@ -5,7 +5,7 @@
 // thread say the group is too small for its load. Pure logic on numbers, so the verdicts are tested
 // on known figures and the Monitor page only shows them.
 //
-// The GIL figure is the full measure (gil_wait_time_full over application time): the hand-off
+// The GIL figure is the full measure (gil_wait_time_full over the request threads' time): the hand-off
 // measure misses the switches forced inside application code, which is exactly where a CPU-bound
 // group loses its time, so only the full one can say "GIL-bound" in both directions.
 
@@ -33,8 +33,9 @@ struct GroupFigures
     double cpuCores = 0;         // whole group
     double applicationMeanS = 0; // per request
     double queueMeanS = 0;       // per request: accepted -> a thread starts it
-    double gilWaitFullShare = 0; // GIL wait (full measure) / application time, 0..1
-    double cpuShare = 0;         // request CPU time / application time, 0..1 (per thread)
+    // Shares of the request threads' time (CPU plus off-CPU, from asking for the GIL to the end).
+    double gilWaitFullShare = 0; // GIL wait (full measure), 0..1
+    double cpuShare = 0;         // on CPU, 0..1
     double gilWaitFullP95S = 0;  // per request
 };
 
@@ -54,7 +55,7 @@ struct Diagnosis
     Verdict verdict = Verdict::NotEnoughData;
     QString headline;    // "GIL-bound"
     QString advice;      // "add processes or free-threading, not threads"
-    QStringList figures; // the numbers behind it, one per line: "GIL wait 62 % of application time"
+    QStringList figures; // the numbers behind it, one per line: "GIL wait 62 % of request thread time"
     std::optional<VariantProposal> proposal; // the variant that tests the advice
 };
 
@@ -63,7 +64,7 @@ struct Diagnosis
 namespace diagnosis {
 // Below this many requests in the window percentages are noise (a few requests at 1 Hz).
 inline constexpr int64_t kMinRequests = 50;
-// A quarter of application time spent waiting for the GIL: more threads in that process add
+// A quarter of the request threads' time spent waiting for the GIL: more threads in that process add
 // waiting, not work (2x5 on the seeds' workload waits well above half; 10x1 near zero).
 inline constexpr double kGilBoundShare = 0.25;
 // Threads busy 85 % of the time: mod_wsgi-telemetry's saturation line; above it the next burst queues.
@@ -72,7 +73,7 @@ inline constexpr double kSaturatedCapacity = 0.85;
 // for a thread; below 2 ms a queue is the hand-off itself.
 inline constexpr double kQueueingShare = 0.25;
 inline constexpr double kQueueingMinS = 0.002;
-// Threads that spend 60 % of their application time neither on CPU nor waiting for the GIL are
+// Threads that spend 60 % of their time neither on CPU nor waiting for the GIL are
 // waiting on I/O, which releases the GIL: another thread can use that time.
 inline constexpr double kIoBoundShare = 0.6;
 // I/O-bound only matters when the threads are fairly busy; an idle group needs nothing.

@@ -87,12 +87,17 @@ GroupFigures groupFigures(const TelemetryHistory& history, const QString& group,
     const wsgi::Histogram queue = history.mergedHistogram(TimingPhase::Queue, group, window);
     const wsgi::Histogram gil = history.mergedHistogram(TimingPhase::GilWaitFull, group, window);
     const wsgi::Histogram cpu = history.mergedHistogram(TimingPhase::RequestCpu, group, window);
+    const wsgi::Histogram offCpu = history.mergedHistogram(TimingPhase::RequestOffCpu, group, window);
     f.requests = app.count();
     f.applicationMeanS = app.mean() / 1e6;
     f.queueMeanS = queue.mean() / 1e6;
-    if (app.sum() > 0) {
-        f.gilWaitFullShare = std::clamp(double(gil.sum()) / double(app.sum()), 0.0, 1.0);
-        f.cpuShare = std::clamp(double(cpu.sum()) / double(app.sum()), 0.0, 1.0);
+    // A request thread's life from asking for the GIL to the application's end is its CPU time plus
+    // its off-CPU time (where the full GIL wait is part of the latter); the application phase alone
+    // starts after the first acquire and would put shares above 1.
+    const double life = cpu.sum() + offCpu.sum() > 0 ? double(cpu.sum() + offCpu.sum()) : double(app.sum());
+    if (life > 0) {
+        f.gilWaitFullShare = std::clamp(double(gil.sum()) / life, 0.0, 1.0);
+        f.cpuShare = std::clamp(double(cpu.sum()) / life, 0.0, 1.0);
     }
     f.gilWaitFullP95S = gil.percentile(95) / 1e6;
     return f;

@@ -223,7 +223,7 @@ void HeatmapChart::paintEvent(QPaintEvent*)
         const double span = m_span > 0 ? m_span
                                        : m_model->headerData(columns - 1, Qt::Horizontal).toDouble() -
                                              m_model->headerData(0, Qt::Horizontal).toDouble();
-        const double step = span > 300 ? 60 : span > 120 ? 30 : span > 30 ? 10 : 5;
+        const double step = span > 300 ? 60 : span > 120 ? 30 : span > 30 ? 10 : span > 10 ? 5 : span > 5 ? 2 : 1;
         for (double s = 0; s <= span + 1e-9 && span > 0; s += step) {
             const int x = int(plot.right() - s / span * plot.width());
             p.setPen(grid);

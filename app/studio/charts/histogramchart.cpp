@@ -298,6 +298,10 @@ void HistogramChart::refresh()
                           m_bands[i].upperUs * scale > m_xAxis->min() &&
                           m_bands[i].lowerUs * scale < m_xAxis->max();
         series->setVisible(show);
+        // Showing a series shows its legend marker again; the bands are explained in the header.
+        for (QLegendMarker* marker : m_chart->legend()->markers(series)) {
+            marker->setVisible(false);
+        }
         if (!show) {
             continue;
         }

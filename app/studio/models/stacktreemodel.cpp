@@ -51,6 +51,8 @@ void StackTreeModel::setDump(const StackDump& dump)
                 stack.where = tr("frames unreadable: %1").arg(QString::fromStdString(t.unreadable));
             else if (!t.frames.empty())
                 stack.where = tr("in %1").arg(QString::fromStdString(t.frames.back().function));
+            else
+                stack.where = tr("idle: no Python frames");
             const int stackId = add(stack);
             for (const StackFrame& f : t.frames) {
                 Node frame;

@@ -200,19 +200,23 @@ void GilPanel::refresh()
                              .arg(mean, 0, 'f', 2)
                              .arg(mean / std::max(1, shape.processes), 0, 'f', 2)
                              .arg(peak, 0, 'f', 2)
-                             .arg(m_view.windowSeconds, 0, 'f', 0));
+                             .arg(m_view.windowSeconds));
         m_header->setText(
             tr("Requests never wait for a GIL here; threads of one process run Python at once."));
         m_freeze->setEnabled(false);
+        m_measureBox->setEnabled(false);
+        m_layoutBox->setEnabled(false);
         return;
     }
     m_stack->setCurrentIndex(0);
     m_freeze->setEnabled(m_shown);
+    m_measureBox->setEnabled(true);
+    m_layoutBox->setEnabled(true);
 
     const wsgi::Histogram merged =
         m_history && m_shown ? m_history->mergedHistogram(phase, m_view.group, window) : wsgi::Histogram();
     m_model->setHistogram(merged, shape.switchInterval);
-    m_chart->setTitle(tr("GIL wait, %1, last %2 s").arg(who).arg(m_view.windowSeconds, 0, 'f', 0));
+    m_chart->setTitle(tr("GIL wait, %1, last %2 s").arg(who).arg(m_view.windowSeconds));
     m_chart->setBaselineColumn(m_model->hasBaseline() ? GilHistogramModel::BaselineColumn : -1,
                                m_model->baselineLabel());
 

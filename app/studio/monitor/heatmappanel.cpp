@@ -103,9 +103,8 @@ void HeatmapPanel::showView(const MonitorView& view)
     m_model->setWindow(view.window());
     m_chart->setTimeSpan(view.windowSeconds);
     const QString what = m_phaseBox->currentText();
-    m_chart->setTitle(tr("%1 over the last %2 s (per interval, colour = count)")
-                          .arg(what)
-                          .arg(view.windowSeconds, 0, 'f', 0));
+    m_chart->setTitle(
+        tr("%1 over the last %2 s (per interval, colour = count)").arg(what).arg(view.windowSeconds));
     // The selected interval stays selected while it is in the window (columns shift as time passes).
     int column = -1;
     for (int c = 0; c < m_model->columnCount() && m_selectedTime > 0; ++c) {

@@ -49,7 +49,7 @@ TEST(Diagnosis, TwoByFiveWaitingForTheGilIsGilBoundAndProposesProcessesNotThread
     EXPECT_EQ(d.verdict, Verdict::GilBound);
     EXPECT_EQ(d.headline, QStringLiteral("GIL-bound"));
     EXPECT_TRUE(d.advice.contains(QStringLiteral("not threads")));
-    EXPECT_TRUE(d.figures.join(u'\n').contains(QStringLiteral("GIL wait 62 % of application time")))
+    EXPECT_TRUE(d.figures.join(u'\n').contains(QStringLiteral("GIL wait 62 % of request thread time")))
         << d.figures.join(u'\n').toStdString();
     EXPECT_TRUE(d.figures.join(u'\n').contains(QStringLiteral("p95 13.0 ms")));
     ASSERT_TRUE(d.proposal.has_value());
