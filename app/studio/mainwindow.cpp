@@ -153,6 +153,11 @@ void MainWindow::buildPages()
             [this](int ms) { m_settings->set(Settings::Key::TelemetryIntervalMs, ms); });
     m_benchmark = new pages::BenchmarkPage(this);
     m_benchmark->setDocument(m_document);
+    // The Monitor page's diagnosis proposes a variant: it lands on the Benchmark page, ready to run.
+    connect(m_monitor, &pages::MonitorPage::variantProposed, this, [this](const VariantProposal& proposal) {
+        m_benchmark->addProposedVariant(proposal);
+        showPage(Page::Benchmark);
+    });
     // A benchmarked variant becomes the document as one undo step, for the Configure and Apache pages.
     connect(m_benchmark, &pages::BenchmarkPage::useConfigurationRequested, this, [this](const QString& text) {
         m_document->setText(text, tr("Use benchmarked configuration"));

@@ -20,6 +20,7 @@
 #include "studio/models/abattributionmodel.h"
 #include "studio/models/abresultmodel.h"
 #include "studio/models/benchhistorymodel.h"
+#include "studio/monitor/monitorpage.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -272,4 +273,15 @@ TEST(BenchmarkPage, UseThisConfigurationIsOneUndoStepInTheWindow)
     EXPECT_EQ(window.document()->undoText(), u"Use benchmarked configuration"_s);
     window.document()->undo();
     EXPECT_EQ(window.document()->text(), before);
+
+    // The Monitor page's proposals land on the Benchmark page, which comes to the front.
+    window.showPage(MainWindow::Page::Monitor);
+    const int variants = page->variants()->count();
+    VariantProposal proposal = oneByFour();
+    proposal.name = u"from diagnosis"_s;
+    Q_EMIT window.monitorPage()->variantProposed(proposal);
+    EXPECT_EQ(window.currentPage(), MainWindow::Page::Benchmark);
+    ASSERT_EQ(page->variants()->count(), variants + 1);
+    EXPECT_EQ(page->variants()->drafts().back().name, u"from diagnosis"_s);
+    EXPECT_EQ(page->variants()->drafts().back().reason, proposal.reason);
 }
