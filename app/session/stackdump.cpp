@@ -55,12 +55,27 @@ std::vector<ThreadStack> parseStackText(const std::string& text)
     static const std::regex header(R"(^(.+) thread (\d+):\s*$)");
     static const std::regex frame(R"re(^\s*File "(.*)", line (\d+), in (.*?)\s*$)re");
     static const std::regex unavailable(R"(^(.+): stacks unavailable\s*$)");
+    // The engine's own log form (also in the Retiring frame and restart events):
+    //   Thread 140 (request thread 3, main interpreter) serving GET /slow for 12.0 s:
+    static const std::regex engineHeader(
+        R"re(^Thread (\d+) \((.*), ([^,]*)\)(?: serving no request| serving (\S+) (.+) for ([0-9.]+) s)?:\s*$)re");
+    static const std::regex notReadable(R"(^\s+frames not readable: (.*?)\s*$)");
     std::vector<ThreadStack> threads;
     std::istringstream in(text);
     std::string line;
     std::smatch m;
     while (std::getline(in, line)) {
-        if (std::regex_match(line, m, header)) {
+        if (std::regex_match(line, m, engineHeader)) {
+            ThreadStack t;
+            t.threadId = std::stoll(m[1].str());
+            t.name = m[2].str();
+            t.interpreter = m[3].str();
+            if (m[4].matched)
+                t.request = ThreadRequest{m[4].str(), m[5].str(), std::stod(m[6].str())};
+            threads.push_back(std::move(t));
+        } else if (!threads.empty() && std::regex_match(line, m, notReadable)) {
+            threads.back().unreadable = m[1].str();
+        } else if (std::regex_match(line, m, header)) {
             ThreadStack t;
             t.interpreter = interpreterName(m[1].str());
             t.threadId = std::stoll(m[2].str());

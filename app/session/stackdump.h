@@ -63,7 +63,9 @@ struct StackDump
 // Decodes the result object of a `dump-stacks` reply. Missing fields take defaults.
 StackDump decodeStackDump(const QJsonObject& result);
 
-// The text form ("<interpreter> thread <id>:" followed by traceback.format_stack lines) as threads.
+// The text forms as threads: the worker's dump ("<interpreter> thread <id>:" then traceback lines)
+// and the engine's log form ("Thread <id> (<name>, <interpreter>) serving GET /x for 1.2 s:" then
+// `  File "f", line N, in fn` lines or "  frames not readable: <why>").
 std::vector<ThreadStack> parseStackText(const std::string& text);
 
 // What identical stacks share: interpreter and frames (file, line, function), one string.

@@ -142,3 +142,30 @@ TEST(StackDump, TextForTheClipboardNamesEveryProcessAndCountsRepeats)
     EXPECT_TRUE(text.contains(QStringLiteral("process 2 (pid 4243): no answer within 10 s")));
     EXPECT_EQ(text.count(QStringLiteral("line 77, in application")), 1); // grouped: printed once
 }
+
+TEST(StackDump, ParsesTheEnginesLogFormWithRequestsAndUnreadableFrames)
+{
+    const std::vector<ThreadStack> threads =
+        parseStackText("Thread 140 (request thread 3, main interpreter) serving GET /slow?x=1 for 12.0 s:\n"
+                       "  File \"/srv/app/workload.py\", line 77, in application\n"
+                       "  File \"/srv/app/workload.py\", line 40, in burn\n"
+                       "Thread 141 (request thread 4, shop) serving no request:\n"
+                       "  (no Python frames)\n"
+                       "Thread 142 (request thread 5, main interpreter) serving POST /upload for 0.5 s:\n"
+                       "  frames not readable: free-threaded build\n");
+    ASSERT_EQ(threads.size(), 3u);
+    EXPECT_EQ(threads[0].threadId, 140);
+    EXPECT_EQ(threads[0].name, "request thread 3");
+    EXPECT_EQ(threads[0].interpreter, "main interpreter");
+    ASSERT_TRUE(threads[0].request.has_value());
+    EXPECT_EQ(threads[0].request->method, "GET");
+    EXPECT_EQ(threads[0].request->path, "/slow?x=1");
+    EXPECT_DOUBLE_EQ(threads[0].request->runningSeconds, 12.0);
+    ASSERT_EQ(threads[0].frames.size(), 2u);
+    EXPECT_EQ(threads[0].frames[1].function, "burn");
+    EXPECT_EQ(threads[1].interpreter, "shop");
+    EXPECT_FALSE(threads[1].request.has_value());
+    EXPECT_TRUE(threads[1].frames.empty());
+    EXPECT_EQ(threads[2].unreadable, "free-threaded build");
+    EXPECT_EQ(threads[2].request->method, "POST");
+}
