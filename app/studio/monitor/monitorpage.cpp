@@ -434,7 +434,9 @@ void MonitorPage::onStatus(const EngineStatus& status)
 {
     if (m_reviewing)
         return;
-    m_processModel->setStatus(status);
+    if (m_view.live)
+        m_processModel->setStatus(status);
+    // Paused: the table keeps the instant shown; the newest status is applied on resuming.
     updateGroups();
 }
 
@@ -443,6 +445,21 @@ void MonitorPage::updateTable()
     if (m_history->intervalCount() == 0)
         return;
     // The figures of the instant shown: the newest while live, the one under `end` otherwise.
+    if (!m_view.live) {
+        // A status describes now, not the instant shown: its running counters would make a paused
+        // table tick and a recording disagree with what was seen live. Counts come from the samples.
+        EngineStatus status = m_reviewing ? m_recordingStatus : m_session->lastStatus();
+        for (GroupStatus& g : status.groups) {
+            for (ProcessStatus& p : g.processes) {
+                p.requests = 0;
+                p.activeRequests = 0;
+                p.uptimeSeconds = 0;
+            }
+        }
+        m_processModel->setStatus(status);
+    } else {
+        m_processModel->setStatus(m_session->lastStatus());
+    }
     m_processModel->setSample(m_history->sampleAt(m_view.end));
 }
 
