@@ -44,7 +44,6 @@ qint64 HeatmapModel::binUpper(int row)
 
 void HeatmapModel::invalidate()
 {
-    m_cache.clear();
     const TimeWindow window = m_window;
     beginResetModel();
     m_columns.clear();
@@ -90,24 +89,23 @@ void HeatmapModel::setWindow(const TimeWindow& window)
     std::vector<double> times;
     if (m_history)
         times = intervalTimes(*m_history, m_group, window);
+    // Columns already built move over (the common case: the window slid by one interval).
+    std::map<double, size_t> old;
+    for (size_t i = 0; i < m_columns.size(); ++i)
+        old.emplace(m_columns[i].time, i);
     std::vector<Column> columns;
     columns.reserve(times.size());
-    std::map<double, Column> cache;
-    for (const double t : times) {
-        auto it = m_cache.find(t);
-        Column c = it != m_cache.end() ? std::move(it->second) : buildColumn(t);
-        cache.emplace(t, c);
-        columns.push_back(std::move(c));
+    bool sameColumns = times.size() == m_columns.size();
+    for (size_t i = 0; i < times.size(); ++i) {
+        const auto it = old.find(times[i]);
+        sameColumns = sameColumns && m_columns[i].time == times[i];
+        columns.push_back(it != old.end() ? std::move(m_columns[it->second]) : buildColumn(times[i]));
     }
-    m_cache = std::move(cache);
     qint64 maxCount = 0;
     for (const Column& c : columns) {
         for (const qint64 n : c.counts)
             maxCount = std::max(maxCount, n);
     }
-    const bool sameColumns = columns.size() == m_columns.size() &&
-                             std::equal(columns.begin(), columns.end(), m_columns.begin(),
-                                        [](const Column& a, const Column& b) { return a.time == b.time; });
     if (sameColumns) {
         m_columns = std::move(columns);
         m_maxCount = maxCount;

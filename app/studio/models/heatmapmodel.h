@@ -4,8 +4,8 @@
 // histogram chart's bins, so no bucket is split), each cell the count of requests (or waits) of that
 // interval in that bin. Row 0 is the shortest bin.
 //
-// Columns are cached by interval time: a refresh merges only the intervals it has not seen, so a
-// ten-minute window at 4 Hz costs one interval per update, not 2400.
+// Columns are kept by interval time: a refresh merges only the intervals it has not seen, so a
+// ten-minute window at 4 Hz merges one interval per update, not 2400.
 
 #include "session/telemetryhistory.h"
 
@@ -57,7 +57,6 @@ private:
     QString m_group;
     TimeWindow m_window;
     std::vector<Column> m_columns;
-    std::map<double, Column> m_cache;
     qint64 m_maxCount = 0;
 };
 

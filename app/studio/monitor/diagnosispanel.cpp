@@ -48,6 +48,13 @@ void DiagnosisPanel::setMachineCores(double cores)
 
 void DiagnosisPanel::showView(const MonitorView& view)
 {
+    // A verdict over a window of seconds does not change at the telemetry rate, and a ten-minute
+    // window merges every interval of it: while live, once a second is enough.
+    if (view.live && m_last.live && view.group == m_last.group &&
+        view.windowSeconds == m_last.windowSeconds && view.end >= m_last.end &&
+        view.end - m_last.end < kLiveRefreshSeconds)
+        return;
+    m_last = view;
     QList<Diagnosis> rows;
     const TimeWindow window = view.window();
     const QStringList groups = view.group.isEmpty() ? m_history->groups() : QStringList{view.group};

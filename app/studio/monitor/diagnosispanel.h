@@ -22,6 +22,8 @@ class DiagnosisPanel : public QWidget
 {
     Q_OBJECT
 public:
+    static constexpr double kLiveRefreshSeconds = 1.0;
+
     // `machineCores` 0: the cores this machine lets the studio run on (the local engine's host).
     explicit DiagnosisPanel(TelemetryHistory* history, double machineCores = 0, QWidget* parent = nullptr);
     ~DiagnosisPanel() override;
@@ -42,6 +44,7 @@ private:
 
     TelemetryHistory* m_history = nullptr;
     double m_cores = 1;
+    MonitorView m_last{QString(), -1e300}; // the view last diagnosed
     models::DiagnosisModel* m_model = nullptr;
     QTableView* m_table = nullptr;
 };
