@@ -28,6 +28,46 @@ QString gilText(GilMode mode, bool enabled)
     return {};
 }
 
+QString gilShort(GilMode mode, bool enabled, std::optional<double> switchInterval)
+{
+    QString text;
+    switch (mode) {
+    case GilMode::Shared:
+        text = ProcessTableModel::tr("shared");
+        break;
+    case GilMode::PerInterpreter:
+        text = ProcessTableModel::tr("per interpreter");
+        break;
+    case GilMode::FreeThreaded:
+        return enabled ? ProcessTableModel::tr("GIL on (3.13t)") : ProcessTableModel::tr("no GIL");
+    case GilMode::Starting:
+        return ProcessTableModel::tr("starting");
+    case GilMode::Unknown:
+        return {};
+    }
+    if (switchInterval) {
+        const double ms = *switchInterval * 1000;
+        text += QStringLiteral(" · ") + QString::number(ms, 'g', 3) + QStringLiteral(" ms");
+    }
+    return text;
+}
+
+std::optional<double> meanMs(const ProcessTelemetry& t, TimingPhase phase)
+{
+    const auto& h = t.phase(phase).histogram;
+    if (h.count() == 0)
+        return std::nullopt;
+    return double(h.sum()) / double(h.count()) / 1000.0;
+}
+
+std::optional<double> p95Ms(const ProcessTelemetry& t, TimingPhase phase)
+{
+    const auto& h = t.phase(phase).histogram;
+    if (!t.phase(phase).applicable || h.count() == 0)
+        return std::nullopt;
+    return h.percentile(95) / 1000.0;
+}
+
 } // namespace
 
 ProcessTableModel::ProcessTableModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -79,6 +119,10 @@ std::vector<ProcessTableModel::Row> ProcessTableModel::buildRows() const
         row.restartReasons = reasons.join(QLatin1Char('\n'));
         row.requests = k.process->requests;
         row.gil = gilText(k.process->gilMode, k.process->gilEnabled);
+        row.runtime =
+            QString::fromStdString(k.process->runtime.empty() ? k.group->runtime : k.process->runtime);
+        row.uptime = k.process->uptimeSeconds > 0 ? k.process->uptimeSeconds : -1;
+        row.gilShort = gilShort(k.process->gilMode, k.process->gilEnabled, k.process->switchInterval);
     };
 
     std::vector<Row> rows;
@@ -119,8 +163,17 @@ std::vector<ProcessTableModel::Row> ProcessTableModel::buildRows() const
         row.cpu = t.cpuUtilization;
         row.rss = t.memoryRss;
         row.gil = gilText(t.gilMode, t.gilEnabled);
+        row.responseMs = meanMs(t, TimingPhase::Request);
+        row.applicationMs = meanMs(t, TimingPhase::Application);
+        row.queueMs = meanMs(t, TimingPhase::Queue);
+        row.gilP95Ms = p95Ms(t, TimingPhase::GilWait);
+        row.gilFullP95Ms = p95Ms(t, TimingPhase::GilWaitFull);
         if (const auto it = known.find({t.group, t.process}); it != known.end()) {
             fromStatus(row, it->second);
+            if (t.gilMode != GilMode::Unknown)
+                row.gilShort =
+                    gilShort(t.gilMode, t.gilEnabled,
+                             t.switchInterval ? t.switchInterval : it->second.process->switchInterval);
             if (it->second.process->pid != t.pid) {
                 row.requests = 0; // the status still describes the process this one replaced
             }
@@ -204,6 +257,24 @@ QVariant ProcessTableModel::display(const Row& row, int column) const
         return row.rss > 0 ? QString::number(double(row.rss) / (1024 * 1024), 'f', 1) : none;
     case RestartsColumn:
         return row.restarts;
+    case RuntimeColumn:
+        return row.runtime;
+    case GilColumn:
+        return row.gilShort;
+    case UptimeColumn:
+        return row.uptime >= 0 ? QString::number(row.uptime, 'f', 0) : none;
+    case RpmColumn:
+        return row.throughput ? QString::number(*row.throughput * 60, 'f', 0) : none;
+    case ResponseColumn:
+        return row.responseMs ? QString::number(*row.responseMs, 'f', 2) : none;
+    case ApplicationColumn:
+        return row.applicationMs ? QString::number(*row.applicationMs, 'f', 2) : none;
+    case QueueColumn:
+        return row.queueMs ? QString::number(*row.queueMs, 'f', 2) : none;
+    case GilP95Column:
+        return row.gilP95Ms ? QString::number(*row.gilP95Ms, 'f', 3) : none;
+    case GilFullP95Column:
+        return row.gilFullP95Ms ? QString::number(*row.gilFullP95Ms, 'f', 3) : none;
     default:
         return {};
     }
@@ -234,6 +305,24 @@ QVariant ProcessTableModel::sortValue(const Row& row, int column) const
         return row.rss;
     case RestartsColumn:
         return row.restarts;
+    case RuntimeColumn:
+        return row.runtime;
+    case GilColumn:
+        return row.gilShort;
+    case UptimeColumn:
+        return row.uptime;
+    case RpmColumn:
+        return row.throughput ? *row.throughput * 60 : -1;
+    case ResponseColumn:
+        return row.responseMs.value_or(-1);
+    case ApplicationColumn:
+        return row.applicationMs.value_or(-1);
+    case QueueColumn:
+        return row.queueMs.value_or(-1);
+    case GilP95Column:
+        return row.gilP95Ms.value_or(-1);
+    case GilFullP95Column:
+        return row.gilFullP95Ms.value_or(-1);
     default:
         return {};
     }
@@ -291,6 +380,12 @@ QVariant ProcessTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("Resident memory in MiB");
         case RestartsColumn:
             return tr("Restarts of the group's processes; the tooltip of a cell gives the reasons");
+        case GilColumn:
+            return tr("The GIL arrangement in force and the switch interval the interpreter uses");
+        case GilP95Column:
+            return tr("95th percentile GIL wait at the engine's hand-off points (comparable with mod_wsgi)");
+        case GilFullP95Column:
+            return tr("95th percentile of every GIL wait, including switches forced inside application code");
         default:
             return {};
         }
@@ -321,6 +416,24 @@ QVariant ProcessTableModel::headerData(int section, Qt::Orientation orientation,
         return tr("RSS (MB)");
     case RestartsColumn:
         return tr("Restarts (count)");
+    case RuntimeColumn:
+        return tr("Runtime (Python)");
+    case GilColumn:
+        return tr("GIL (switch interval)");
+    case UptimeColumn:
+        return tr("Uptime (s)");
+    case RpmColumn:
+        return tr("Throughput (rpm)");
+    case ResponseColumn:
+        return tr("Response (ms)");
+    case ApplicationColumn:
+        return tr("App (ms)");
+    case QueueColumn:
+        return tr("Queue (ms)");
+    case GilP95Column:
+        return tr("GIL p95 hand-off (ms)");
+    case GilFullP95Column:
+        return tr("GIL p95 full (ms)");
     default:
         return {};
     }

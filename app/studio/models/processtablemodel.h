@@ -33,6 +33,15 @@ public:
         CpuColumn,        // % of one core
         RssColumn,        // MB
         RestartsColumn,   // the group's restarts, by reason in the tooltip
+        RuntimeColumn,    // "3.13t"
+        GilColumn,        // the GIL arrangement in force and the switch interval
+        UptimeColumn,     // s
+        RpmColumn,        // requests per minute in the last interval
+        ResponseColumn,   // mean ms in the last interval
+        ApplicationColumn,
+        QueueColumn,
+        GilP95Column,     // ms, hand-off measure (comparable with mod_wsgi)
+        GilFullP95Column, // ms, every wait including switches forced in application code
         ColumnCount
     };
     static constexpr int SortRole = Qt::UserRole + 1; // the raw number behind a formatted cell
@@ -68,6 +77,10 @@ private:
         qint64 restarts = 0;
         QString restartReasons;
         QString gil;
+        QString runtime;
+        QString gilShort; // "shared · 5 ms"
+        double uptime = -1;
+        std::optional<double> responseMs, applicationMs, queueMs, gilP95Ms, gilFullP95Ms;
         friend bool operator==(const Row&, const Row&) = default;
     };
     std::vector<Row> buildRows() const;
