@@ -76,10 +76,17 @@ void BenchmarkScreenshot::checkRunning()
     // The last round, measuring, with a stretch of live chart behind it: the table already holds the
     // first rounds.
     const QString line = m_page->progress()->repeatText();
-    if (m_runningShot || !line.contains(QStringLiteral("repeat %1/%1: measuring").arg(m_options.repeats)) ||
+    if (m_runningShot || m_runningPending ||
+        !line.contains(QStringLiteral("repeat %1/%1: measuring").arg(m_options.repeats)) ||
         m_page->progress()->liveModel()->rowCount() < 2)
         return;
-    m_runningShot = grabTo(QStringLiteral("benchmark-running"));
+    // The chart redraws on a queued turn after its model changed: picture it once it has.
+    m_runningPending = true;
+    QTimer::singleShot(kSettleMs, this, [this] {
+        if (!m_done && m_page->isRunning())
+            m_runningShot = grabTo(QStringLiteral("benchmark-running"));
+        m_runningPending = m_runningShot;
+    });
 }
 
 bool BenchmarkScreenshot::grabTo(const QString& name)

@@ -52,6 +52,7 @@ private:
     QStringList m_written;
     QTemporaryDir m_history; // the pictured run is not the user's: it stays out of their history
     bool m_runningShot = false;
+    bool m_runningPending = false;
     bool m_done = false;
 };
 
