@@ -361,6 +361,17 @@ TEST(MonitorGil, FreeThreadedOneByTenShowsNoGilAndItsCores)
             EXPECT_TRUE(panel.showsNoGil());
             EXPECT_TRUE(panel.noGilText().contains(QStringLiteral("no GIL (free-threaded)")));
             EXPECT_GT(peak, 1.5) << "cores used by the single free-threaded process";
+            // Stacks on demand work without a GIL too: the one process answers with its threads.
+            monitor::StacksPanel stacks(engine.history(), engine.session());
+            stacks.showView(engine.view());
+            QSignalSpy finished(&stacks, &monitor::StacksPanel::dumpFinished);
+            stacks.dumpStacks();
+            EXPECT_TRUE(finished.wait(15000));
+            EXPECT_EQ(stacks.model()->rowCount(), 1) << stacks.statusText().toStdString();
+            EXPECT_FALSE(stacks.model()->dump().processes.empty() ||
+                         stacks.model()->dump().processes.front().threads.empty())
+                << stacks.text().toStdString();
+            std::cout << "  stacks: " << stacks.statusText().toStdString() << std::endl;
         }
         return ok;
     });
