@@ -356,10 +356,10 @@ void HistogramChart::applyTheme()
     QPen basePen(pal.color(QPalette::WindowText));
     basePen.setWidthF(1.5);
     m_baseline->setPen(basePen);
-    // Alternate bands: a faint tint of the text colour over the plot, every other one stronger.
+    // Alternate bands: a tint of the text colour over the plot, the first (one missed hand-off) stronger.
     for (int i = 0; i < kMaxBands; ++i) {
         QColor tint =
-            mixColors(pal.color(QPalette::Base), pal.color(QPalette::Text), i % 2 == 0 ? 0.05 : 0.12);
+            mixColors(pal.color(QPalette::Base), pal.color(QPalette::Text), i % 2 == 0 ? 0.13 : 0.06);
         m_bandSeries[i]->setBrush(tint);
         m_bandSeries[i]->setPen(Qt::NoPen);
     }

@@ -142,7 +142,7 @@ void GilPanel::freezeBaseline()
     const QDateTime end = QDateTime::fromMSecsSinceEpoch(qint64(m_view.end * 1000));
     const QString label =
         tr("baseline %1 s to %2%3")
-            .arg(m_view.windowSeconds, 0, 'f', 0)
+            .arg(m_view.windowSeconds)
             .arg(end.toString(QStringLiteral("HH:mm:ss")))
             .arg(m_model->switchInterval()
                      ? tr(", switch %1").arg(charts::formatMicros(*m_model->switchInterval() * 1e6))
