@@ -32,6 +32,16 @@ QColor cellColor(double t, const QPalette& pal)
                    : mixColors(hot, hottest, (t - 0.7) / 0.3 * 0.6);
 }
 
+// "1 µs", "10 µs", ... "10 s": a decade needs no decimals.
+QString decadeLabel(double us)
+{
+    if (us < 1000)
+        return QString::number(qRound(us)) + QStringLiteral(" µs");
+    if (us < 1e6)
+        return QString::number(qRound(us / 1e3)) + QStringLiteral(" ms");
+    return QString::number(qRound(us / 1e6)) + QStringLiteral(" s");
+}
+
 } // namespace
 
 HeatmapChart::HeatmapChart(QWidget* parent) : QWidget(parent)
@@ -216,14 +226,19 @@ void HeatmapChart::paintEvent(QPaintEvent*)
         p.drawLine(plot.left(), y, plot.right(), y);
         p.setPen(pal.color(QPalette::WindowText));
         p.drawText(QRect(0, y - 8, kLeftMargin - 4, 16), Qt::AlignRight | Qt::AlignVCenter,
-                   formatMicros(decade));
+                   decadeLabel(decade));
     }
     // Time axis: seconds before the newest column.
     if (columns > 0) {
         const double span = m_span > 0 ? m_span
                                        : m_model->headerData(columns - 1, Qt::Horizontal).toDouble() -
                                              m_model->headerData(0, Qt::Horizontal).toDouble();
-        const double step = span > 300 ? 60 : span > 120 ? 30 : span > 30 ? 10 : span > 10 ? 5 : span > 5 ? 2 : 1;
+        const double step = span > 300   ? 60
+                            : span > 120 ? 30
+                            : span > 30  ? 10
+                            : span > 10  ? 5
+                            : span > 5   ? 2
+                                         : 1;
         for (double s = 0; s <= span + 1e-9 && span > 0; s += step) {
             const int x = int(plot.right() - s / span * plot.width());
             p.setPen(grid);
