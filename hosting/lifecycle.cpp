@@ -90,6 +90,7 @@ void Supervisor::onRetiring(size_t processIndex, std::string_view payload)
     p.exitDetail = detail == fields.end() ? std::string() : detail->second;
     p.exitLog = log == fields.end() ? std::string() : log->second;
     p.retiringRequests = requests == fields.end() ? -1 : std::atoi(requests->second.c_str());
+    p.announcedExit = true;
     if (p.state != Process::State::Running || p.generation != m_generation || m_stopping) {
         if (!reason.empty() && p.stopReason.empty())
             p.stopReason = reason;
@@ -131,10 +132,17 @@ void Supervisor::processExited(size_t processIndex, int status, bool expected)
                             : WIFSIGNALED(status)
                                 ? std::string("was killed by signal ") + strsignal(WTERMSIG(status))
                                 : std::string("stopped");
-    if (expected) {
+    // A stopping process that exits cleanly, was killed past its drain, or announced its exit went
+    // as planned; one that dies otherwise while draining crashed, and its losses are the crash's.
+    const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (expected && (clean || p.announcedExit || !p.killReason.empty())) {
         e.reason = p.stopReason.empty() ? std::string("restart") : p.stopReason;
-        e.detail = p.exitDetail.empty() ? "process " + how + " after it was stopped (" + e.reason + ")"
-                                        : p.exitDetail;
+        e.detail =
+            !p.exitDetail.empty() ? p.exitDetail
+            : !p.killReason.empty()
+                ? "process was killed: it did not exit within graceful-timeout and shutdown-timeout (" +
+                      e.reason + ")"
+                : "process " + how + " after it was stopped (" + e.reason + ")";
         if (!m_options.quiet || e.requestsLost > 0)
             std::fprintf(stderr, "wsgi-engine: process %d of group '%s' (pid %d) %s (%s, %d requests lost)\n",
                          p.index + 1, p.groupName.c_str(), int(p.pid), how.c_str(), e.reason.c_str(),
@@ -142,8 +150,23 @@ void Supervisor::processExited(size_t processIndex, int status, bool expected)
         addEvent(std::move(e));
         return;
     }
+    if (expected) {
+        e.reason = std::string(
+            restartReasonName(WIFSIGNALED(status) ? RestartReason::CrashSignal : RestartReason::CrashExit));
+        e.detail = "process " + how + " while it was stopping (" + p.stopReason + ")";
+        countRestart(p.groupName, e.reason);
+        std::fprintf(
+            stderr,
+            "wsgi-engine: process %d of group '%s' (pid %d) %s while stopping (%s, %d requests lost)\n",
+            p.index + 1, p.groupName.c_str(), int(p.pid), how.c_str(), e.reason.c_str(), e.requestsLost);
+        addEvent(std::move(e));
+        return;
+    }
     if (p.generation != m_generation)
         return;
+    // Direct mode learns of requests late (batched measurements); connections it held count too.
+    const bool served = p.requests > 0 || (g.balance && g.balance[p.index].load() > 0 &&
+                                           g.balance[p.index].load() < INT32_MAX / 2);
     if (g.balance) // until the replacement runs, its slot must not hold the others back
         g.balance[p.index].store(INT32_MAX / 2);
     if (g.processes[size_t(p.index)] == processIndex)
@@ -158,7 +181,7 @@ void Supervisor::processExited(size_t processIndex, int status, bool expected)
             restartReasonName(WIFSIGNALED(status) ? RestartReason::CrashSignal : RestartReason::CrashExit));
     countRestart(p.groupName, e.reason);
     RestartBackoff& backoff = g.backoff[size_t(p.index)];
-    const int64_t delay = backoff.onExit(now - p.startedUs);
+    const int64_t delay = backoff.onExit(now - p.startedUs, served);
     e.detail = "process " + how + (p.started ? "" : " before it finished starting");
     std::fprintf(stderr,
                  "wsgi-engine: process %d of group '%s' (pid %d) %s (%s, %d requests lost); restarting in "
@@ -174,8 +197,8 @@ void Supervisor::processExited(size_t processIndex, int status, bool expected)
         t.pid = int(p.pid);
         t.backoffS = double(delay) / 1e6;
         t.detail = "process " + std::to_string(p.index + 1) + " died " + std::to_string(backoff.failures()) +
-                   " times in a row within " + std::to_string(RestartBackoff::kStableUs / 1000000) +
-                   " s of starting; next start in " + std::to_string(delay / 1000) + " ms";
+                   " times in a row at start-up (before serving a request); next start in " +
+                   std::to_string(delay / 1000) + " ms";
         std::fprintf(stderr, "wsgi-engine: restart storm: group '%s' %s\n", g.plan.name.c_str(),
                      t.detail.c_str());
         addEvent(std::move(t));
@@ -217,6 +240,7 @@ void Supervisor::checkLifecycle(int64_t now)
                 "and shutdown-timeout; killing it\n",
                 p.index + 1, p.groupName.c_str(), int(p.pid));
             kill(p.pid, SIGKILL);
+            p.killReason = p.stopReason;
             p.stopDeadlineUs = 0;
             continue;
         }

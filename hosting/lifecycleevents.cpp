@@ -59,10 +59,10 @@ Json eventsJson(const std::vector<const LifecycleEvent*>& events)
     return a;
 }
 
-int64_t RestartBackoff::onExit(int64_t livedUs)
+int64_t RestartBackoff::onExit(int64_t livedUs, bool servedRequests)
 {
-    if (livedUs >= kStableUs) {
-        // It stayed up: whatever came before is over, and it comes back soon.
+    if (livedUs >= kStableUs || servedRequests) {
+        // It got going: whatever came before is over, and it comes back soon.
         m_failures = 0;
         m_delayUs = 0;
         return kInitialUs;

@@ -56,20 +56,23 @@ private:
 Json eventJson(const LifecycleEvent& e);
 Json eventsJson(const std::vector<const LifecycleEvent*>& events);
 
-// A process slot's restart-storm back-off. A process that dies soon after it started waits twice as
-// long as last time before its next start, up to kMaxUs; one that stayed up kStableUs starts the
-// count over. Bounded, so a fixed application is back within kMaxUs.
+// A process slot's restart-storm back-off. A process that dies at start-up (before it served a
+// request, within kStableUs of starting) waits twice as long as the last one before the next start,
+// up to kMaxUs; any other death (a crash while serving, after many requests) starts the count over,
+// so a rare crash under load is restarted at once and never throttled. Bounded, so a fixed
+// application is back within kMaxUs.
 class RestartBackoff
 {
 public:
     static constexpr int64_t kInitialUs = 500 * 1000;
     static constexpr int64_t kMaxUs = 30 * 1000 * 1000;
     static constexpr int64_t kStableUs = 10 * 1000 * 1000;
-    static constexpr int kStormFailures = 3; // quick deaths in a row that make a storm
+    static constexpr int kStormFailures = 3; // start-up deaths in a row that make a storm
 
-    // The process lived `livedUs`; returns the delay before the slot's next start.
-    int64_t onExit(int64_t livedUs);
-    int failures() const { return m_failures; } // quick deaths in a row
+    // The process lived `livedUs` and had (or had not) served requests; returns the delay before
+    // the slot's next start.
+    int64_t onExit(int64_t livedUs, bool servedRequests);
+    int failures() const { return m_failures; } // start-up deaths in a row
     int64_t delayUs() const { return m_delayUs; }
     bool storming() const { return m_failures >= kStormFailures; }
 

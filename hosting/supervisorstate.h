@@ -147,7 +147,8 @@ struct Supervisor::Process
     int64_t lastActiveUs = 0;   // inactivity-timeout: when it last started or finished a request
     int64_t stopDeadlineUs = 0; // Stopping: killed if still alive then (graceful + shutdown-timeout)
     int requestsLost = 0;       // requests in flight on it that never got their whole response
-    std::string killReason;     // the supervisor killed it for this reason (startup-timeout)
+    std::string killReason; // the supervisor killed it for this reason (startup-timeout, a drain too long)
+    bool announcedExit = false; // it sent a Retiring frame: it exits on its own decision
     std::string exitDetail;     // from its Retiring frame: why it exits, and what it logged with it
     std::string exitLog;
     int retiringRequests = -1;  // direct mode: the requests in flight its Retiring frame reported

@@ -265,10 +265,11 @@ void Supervisor::channelFailed(Channel& ch, const std::string& why)
                 flushClient(c);
             }
         }
+        const bool cut = it != m_connections.end() && it->second->responseStarted;
         ch.connection = 0;
-        if (p.state == Process::State::Running)
-            std::fprintf(stderr, "wsgi-engine: request lost in group '%s' process pid %d: %s\n",
-                         m_groups[p.group]->plan.name.c_str(), int(p.pid), why.c_str());
+        std::fprintf(stderr, "wsgi-engine: request lost in group '%s' process pid %d: %s%s\n",
+                     m_groups[p.group]->plan.name.c_str(), int(p.pid), why.c_str(),
+                     cut ? " (its response was cut short)" : "");
     }
 }
 

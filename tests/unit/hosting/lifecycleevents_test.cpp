@@ -80,7 +80,7 @@ TEST(RestartBackoff, QuickDeathsDoubleTheDelayUpToTheBound)
     RestartBackoff b;
     std::vector<int64_t> delays;
     for (int i = 0; i < 10; ++i)
-        delays.push_back(b.onExit(200 * 1000));
+        delays.push_back(b.onExit(200 * 1000, false));
     EXPECT_EQ(delays[0], RestartBackoff::kInitialUs);
     EXPECT_EQ(delays[1], 2 * RestartBackoff::kInitialUs);
     EXPECT_EQ(delays[2], 4 * RestartBackoff::kInitialUs);
@@ -94,13 +94,29 @@ TEST(RestartBackoff, QuickDeathsDoubleTheDelayUpToTheBound)
 TEST(RestartBackoff, StormStartsAtTheThirdQuickDeathAndEndsOnceAProcessStaysUp)
 {
     RestartBackoff b;
-    b.onExit(100 * 1000);
-    b.onExit(100 * 1000);
+    b.onExit(100 * 1000, false);
+    b.onExit(100 * 1000, false);
     EXPECT_FALSE(b.storming());
-    b.onExit(100 * 1000);
+    b.onExit(100 * 1000, false);
     EXPECT_TRUE(b.storming());
-    EXPECT_EQ(b.onExit(RestartBackoff::kStableUs), RestartBackoff::kInitialUs);
+    EXPECT_EQ(b.onExit(RestartBackoff::kStableUs, false), RestartBackoff::kInitialUs);
     EXPECT_FALSE(b.storming());
     EXPECT_EQ(b.failures(), 0);
-    EXPECT_EQ(b.onExit(100 * 1000), RestartBackoff::kInitialUs) << "the count starts over";
+    EXPECT_EQ(b.onExit(100 * 1000, false), RestartBackoff::kInitialUs) << "the count starts over";
+}
+
+TEST(RestartBackoff, ACrashAfterServingRequestsIsNoStartUpDeath)
+{
+    // A rare crash under load (a process that lived a second and served requests) is restarted
+    // after the initial delay, however often it happens, and never throttled.
+    RestartBackoff b;
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(b.onExit(1000 * 1000, true), RestartBackoff::kInitialUs);
+    EXPECT_FALSE(b.storming());
+    b.onExit(100 * 1000, false);
+    b.onExit(100 * 1000, false);
+    b.onExit(100 * 1000, false);
+    EXPECT_TRUE(b.storming());
+    EXPECT_EQ(b.onExit(100 * 1000, true), RestartBackoff::kInitialUs) << "serving ends the storm";
+    EXPECT_FALSE(b.storming());
 }
