@@ -60,8 +60,15 @@ int main(int argc, char** argv)
     const QCommandLineOption historyIntervals(
         QStringLiteral("history-intervals"),
         QStringLiteral("Telemetry intervals kept (default 2400: 10 minutes at 4 Hz)."), QStringLiteral("N"));
-    parser.addOptions(
-        {screenshot, config, noEngine, attach, tokenFile, page, telemetry, reportLive, historyIntervals});
+    const QCommandLineOption shotName(
+        QStringLiteral("shot-name"),
+        QStringLiteral("With --screenshot: only the Monitor page, as NAME-timeline.png and NAME-gil.png."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption shotConnections(
+        QStringLiteral("shot-connections"),
+        QStringLiteral("With --screenshot: the load's connections (default 4)."), QStringLiteral("N"));
+    parser.addOptions({screenshot, config, noEngine, attach, tokenFile, page, telemetry, reportLive,
+                       historyIntervals, shotName, shotConnections});
     parser.addPositionalArgument(QStringLiteral("FILE.conf"),
                                  QStringLiteral("The configuration to open (default: the demo)."));
     parser.process(app);
@@ -148,7 +155,14 @@ int main(int argc, char** argv)
     // Tall enough that every page shows whole (the Apache page's form and charts need about 790 px).
     window.resize(1280, 960);
     window.show();
-    wsgi::studio::ScreenshotRun run(&window, {.directory = parser.value(screenshot)});
+    wsgi::studio::ScreenshotRun::Options shots{.directory = parser.value(screenshot)};
+    shots.monitorOnly = parser.value(shotName);
+    if (parser.isSet(shotConnections)) {
+        shots.connections = std::max(1, parser.value(shotConnections).toInt());
+        shots.renderAfterSeconds = 14; // long enough for a 30 s window to show the steady state
+        shots.loadSeconds = 40;
+    }
+    wsgi::studio::ScreenshotRun run(&window, shots);
     int exitCode = 1;
     QObject::connect(&run, &wsgi::studio::ScreenshotRun::finished, &app,
                      [&](int code, const QString& message) {

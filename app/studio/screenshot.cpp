@@ -12,6 +12,7 @@
 #include <QFutureWatcher>
 #include <QImage>
 #include <QPixmap>
+#include <QTabWidget>
 #include <QtConcurrent/QtConcurrentRun>
 #include <numeric>
 
@@ -136,6 +137,13 @@ void ScreenshotRun::beginRendering()
         return;
     }
     m_rendering = true;
+    if (!m_options.monitorOnly.isEmpty()) {
+        m_shots << m_options.monitorOnly + QStringLiteral("-timeline")
+                << m_options.monitorOnly + QStringLiteral("-gil");
+        widgets::applyPaletteChoice(widgets::PaletteChoice::Light);
+        renderNext();
+        return;
+    }
     // Monitor first, while the load is at its steadiest; the dark variant last.
     m_shots << QStringLiteral("monitor");
     for (int page = 0; page < int(MainWindow::Page::Count); ++page) {
@@ -151,6 +159,10 @@ void ScreenshotRun::beginRendering()
 void ScreenshotRun::renderNext()
 {
     if (m_done) {
+        return;
+    }
+    if (m_shots.isEmpty() && !m_options.monitorOnly.isEmpty()) {
+        finish(0, tr("wrote %1 images to %2").arg(m_written.size()).arg(m_options.directory));
         return;
     }
     if (m_shots.isEmpty()) {
@@ -172,7 +184,13 @@ void ScreenshotRun::renderNext()
     }
     const QString shot = m_shots.constFirst();
     const bool dark = shot.endsWith(QLatin1String("-dark"));
-    const QString pageName = dark ? shot.chopped(5) : shot;
+    QString pageName = dark ? shot.chopped(5) : shot;
+    if (!m_options.monitorOnly.isEmpty()) {
+        pageName = MainWindow::pageName(MainWindow::Page::Monitor);
+        auto* tabs = m_window->monitorPage()->findChild<QTabWidget*>(QStringLiteral("monitorTabs"));
+        if (tabs)
+            tabs->setCurrentIndex(shot.endsWith(QLatin1String("-gil")) ? 1 : 0);
+    }
     for (int page = 0; page < int(MainWindow::Page::Count); ++page) {
         if (MainWindow::pageName(MainWindow::Page(page)) == pageName) {
             m_window->showPage(MainWindow::Page(page));

@@ -27,6 +27,9 @@ public:
         double renderAfterSeconds = 8; // of load, so the charts hold a stretch of it
         int connections = 4;
         int timeoutMs = 90000; // the whole run, engine start included
+        // Non-empty: only the Monitor page, as <name>-timeline.png and <name>-gil.png (its Timeline and
+        // GIL wait tabs), for pictures of one configuration under load (README, docs/screenshots).
+        QString monitorOnly;
     };
 
     ScreenshotRun(MainWindow* window, const Options& options, QObject* parent = nullptr);

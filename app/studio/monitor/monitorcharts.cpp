@@ -46,10 +46,10 @@ MonitorCharts::MonitorCharts(TelemetryHistory* history, QWidget* parent) : QWidg
     capacity->setYRange(0, 100);
     capacity->setLegendVisible(true);
     capacity->setSeriesNames({tr("busy thread time")});
-    auto* cpu = addChart("cpuChart", tr("CPU"), tr("cores"));
+    auto* cpu = addChart("cpuChart", tr("CPU, total and per process"), tr("cores"));
     cpu->setModel(m_cpu, ProcessSeriesModel::TimeColumn, {ProcessSeriesModel::TotalColumn});
     cpu->setEmptyText(tr("No CPU figures (no /proc)"));
-    auto* rss = addChart("rssChart", tr("Memory (RSS)"), tr("MB"));
+    auto* rss = addChart("rssChart", tr("RSS, total and per process"), tr("MB"));
     rss->setModel(m_rss, ProcessSeriesModel::TimeColumn, {ProcessSeriesModel::TotalColumn});
     // One line per process beside the total: columns appear as processes do.
     const auto perProcess = [](charts::LineChart* chart, ProcessSeriesModel* model) {
@@ -61,7 +61,8 @@ MonitorCharts::MonitorCharts(TelemetryHistory* history, QWidget* parent) : QWidg
         for (int c = 0; c < model->processColumns(); ++c)
             names << model->headerData(ProcessSeriesModel::FirstProcessColumn + c, Qt::Horizontal).toString();
         chart->setSeriesNames(names);
-        chart->setLegendVisible(true);
+        // Past a few processes the legend's names are elided to bare swatches: the title says it.
+        chart->setLegendVisible(model->processColumns() <= 3);
     };
     connect(m_cpu, &QAbstractItemModel::columnsInserted, cpu, [=, this] { perProcess(cpu, m_cpu); });
     connect(m_cpu, &QAbstractItemModel::modelReset, cpu, [=, this] { perProcess(cpu, m_cpu); });

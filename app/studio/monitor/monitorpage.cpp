@@ -22,6 +22,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSlider>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -127,7 +128,10 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
         const int rowHeight = m_processModel->rowCount() > 0
                                   ? m_table->rowHeight(0)
                                   : m_table->verticalHeader()->defaultSectionSize();
-        const int chrome = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth() + 2;
+        int chrome = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth() + 2;
+        // A table wider than the page scrolls sideways: its scroll bar must not hide a row.
+        if (m_table->horizontalHeader()->length() > m_table->viewport()->width())
+            chrome += m_table->horizontalScrollBar()->sizeHint().height();
         const int wasMax = m_table->maximumHeight();
         const int fit = chrome + rows * rowHeight;
         m_table->setMinimumHeight(chrome + std::min(rows, 2) * rowHeight);
@@ -139,6 +143,7 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
     connect(m_processModel, &QAbstractItemModel::rowsInserted, this, fitTable);
     connect(m_processModel, &QAbstractItemModel::rowsRemoved, this, fitTable);
     connect(m_processModel, &QAbstractItemModel::modelReset, this, fitTable);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this, fitTable);
     fitTable();
     m_splitter->setSizes({m_table->maximumHeight(), 10000});
 
