@@ -102,6 +102,7 @@ inline constexpr const char* Include = "E-INCLUDE";
 inline constexpr const char* IncludeCycle = "E-INCLUDE-CYCLE";
 inline constexpr const char* ImportScript = "E-IMPORT-SCRIPT";
 inline constexpr const char* MonitorOff = "W-REQUEST-TIMEOUT-INERT";
+inline constexpr const char* LimitTooLow = "W-MEMORY-LIMIT-LOW";
 inline constexpr const char* EmbeddedRestricted = "E-EMBEDDED-RESTRICTED";
 inline constexpr const char* Embedded = "N-EMBEDDED-MODE";
 inline constexpr const char* GlobalSelector = "W-GLOBAL-PROCESS-GROUP";

@@ -193,6 +193,32 @@ void checkQuirks(const ImportedConfig& config, FindingSink& sink)
                 "leave deadlock-timeout at its default (300) or set it, e.g. deadlock-timeout=60");
         }
     }
+    // memory-limit and virtual-memory-limit are rlimits (RLIMIT_DATA, RLIMIT_AS; modwsgi.md section 1).
+    // On Linux both count every thread's stack (8 MiB each by default), so a limit set from a
+    // process's RSS stops it from starting its threads, or makes every request fail.
+    for (const DaemonGroup& g : config.engine.groups) {
+        for (const char* name : {"memory-limit", "virtual-memory-limit"}) {
+            const auto it = g.options.find(name);
+            if (it == g.options.end())
+                continue;
+            const long long limit = parseIntegerText(it->second).value;
+            const long long floor = (int64_t(std::max(1, g.threads)) * 8 + 32) * 1024 * 1024;
+            if (limit <= 0 || limit >= floor)
+                continue;
+            auto line = g.optionLines.find(name);
+            sink.warning(
+                codes::LimitTooLow,
+                SourceLocation{g.where.file, line == g.optionLines.end() ? g.where.line : line->second},
+                std::string(name) + "=" + it->second + " of daemon group '" + g.name + "' is below " +
+                    std::to_string(floor / (1024 * 1024)) + " MiB: it is an rlimit that counts each of " +
+                    std::to_string(std::max(1, g.threads)) +
+                    " thread stacks (8 MiB) and the interpreter, not the RSS, so the process may fail "
+                    "to start or every request fail with MemoryError",
+                "raise it to at least " + std::to_string(floor / (1024 * 1024)) +
+                    " MiB plus what the application needs; to recycle a leak, use maximum-requests or "
+                    "restart-interval");
+        }
+    }
     for (const InterpreterOptions& c : config.engine.containers)
         if (c.applicationGroup && c.applicationGroup->empty() && c.perInterpreterGil.value_or(false))
             sink.warning(codes::GilMainInterpreter, c.perInterpreterGilWhere,

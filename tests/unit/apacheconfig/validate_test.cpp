@@ -172,6 +172,20 @@ TEST(Validate, RequestTimeoutWithoutTheMonitorThread)
         0);
 }
 
+TEST(Validate, MemoryLimitBelowTheThreadStacksIsFlagged)
+{
+    // 5 threads: 5 x 8 MiB of stacks + 32 MiB = 72 MiB.
+    const ImportedConfig low = check("WSGIDaemonProcess app threads=5 \\\n  memory-limit=50000000\n");
+    const Finding* f = EXPECT_FINDING(low, Severity::Warning, "W-MEMORY-LIMIT-LOW", 2);
+    EXPECT_TRUE(contains(f->message, "below 72 MiB")) << f->message;
+    EXPECT_EQ(countCode(check("WSGIDaemonProcess app threads=5 virtual-memory-limit=40000000\n").findings,
+                        "W-MEMORY-LIMIT-LOW"),
+              1);
+    EXPECT_EQ(countCode(check("WSGIDaemonProcess app threads=5 memory-limit=1073741824\n").findings,
+                        "W-MEMORY-LIMIT-LOW"),
+              0);
+}
+
 TEST(Validate, QuotedSelectorsInTheSeedMatchNothing)
 {
     const ImportedConfig r =
