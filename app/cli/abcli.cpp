@@ -4,6 +4,7 @@
 #include "cli/terminal.h"
 #include "session/abresultjson.h"
 #include "session/abrun.h"
+#include "session/apacheserver.h"
 #include "session/enginelauncher.h"
 
 #include <QCoreApplication>
@@ -93,6 +94,13 @@ std::vector<OptionSpec> abCommonOptions()
          u"measured when the app supports --measure-cpu and shown as n/a otherwise."_s,
          {}},
         {{u"no-limit"_s}, {}, u"Do not measure the physical limit."_s, {}},
+        {{u"server"_s},
+         u"KINDS"_s,
+         u"Where the variants run, comma-separated: engine (the default), apache (Debian's Apache 2.4 + "
+         u"mod_wsgi 4.9 in daemon mode serving each variant's mod_wsgi 4.9 export, in a private ServerRoot "
+         u"on 127.0.0.1), or engine,apache: both, alternated, with a verdict on whether the ranking and the "
+         u"ratios between variants carry over from the engine to Apache."_s,
+         u"engine"_s},
         {{u"cooldown"_s}, u"S"_s, u"Pause between one engine stopping and the next starting."_s, u"1"_s},
         {{u"json"_s},
          {},
@@ -133,6 +141,21 @@ QString planFromOptions(const CommandOptions& options, AbPlan& plan)
         return u"--runtime-limit and --no-limit contradict each other"_s;
     if (options.isSet(u"runtime-limit"_s) && plan.load.path.contains(u'?'))
         return u"--runtime-limit measures the app's default request, which a query string in --path may change"_s;
+    plan.servers.clear();
+    for (const QString& name : options.value(u"server"_s).split(u',', Qt::SkipEmptyParts)) {
+        const std::optional<ServerKind> kind = serverKindFromName(name);
+        if (!kind)
+            return u"--server: unknown server kind '"_s + name.trimmed() +
+                   u"' (engine, apache or engine,apache)"_s;
+        if (!plan.runsOn(*kind))
+            plan.servers.push_back(*kind);
+    }
+    if (plan.servers.empty())
+        plan.servers = {ServerKind::Engine};
+    if (plan.runsOn(ServerKind::Apache)) {
+        if (const QString missing = apacheMissing({}); !missing.isEmpty())
+            return u"--server apache: "_s + missing;
+    }
     plan.limit = options.isSet(u"runtime-limit"_s) ? LimitMode::Require
                  : options.isSet(u"no-limit"_s)    ? LimitMode::Off
                                                    : LimitMode::Try;
@@ -195,11 +218,17 @@ ExitCode runAbPlan(const QString& command, const AbPlan& plan, const AbOutput& o
     const bool live = showProgress && stderrIsTerminal();
     if (showProgress) {
         const double perRun = plan.load.warmupSec + plan.load.durationSec + 3 + plan.cooldownMs / 1000.0;
-        const int runs = int(plan.variants.size()) * plan.repeats;
-        reportError(command, QString::number(plan.variants.size()) + u" variants x "_s +
-                                 QString::number(plan.repeats) + u" repeats, alternated, about "_s +
-                                 formatDuration(perRun * runs) +
-                                 u" (Ctrl-C stops and keeps what completed)"_s);
+        const int runs =
+            int(plan.variants.size()) * plan.repeats * int(std::max<size_t>(1, plan.servers.size()));
+        QStringList servers;
+        for (ServerKind server : plan.servers)
+            servers << serverKindTitle(server);
+        reportError(command,
+                    QString::number(plan.variants.size()) + u" variants x "_s +
+                        QString::number(plan.repeats) + u" repeats"_s +
+                        (plan.servers.size() > 1 ? u" on "_s + servers.join(u" and "_s) : QString()) +
+                        u", alternated, about "_s + formatDuration(perRun * runs) +
+                        u" (Ctrl-C stops and keeps what completed)"_s);
     }
     AbRun run(plan);
     run.setToolVersion(QCoreApplication::applicationVersion());
@@ -214,7 +243,7 @@ ExitCode runAbPlan(const QString& command, const AbPlan& plan, const AbOutput& o
             return;
         }
         // Not a terminal (a log, CI): one line per repeat, when its measured window starts.
-        const int runKey = p.round * 1000 + p.variantIndex;
+        const int runKey = p.round * 1000 + p.resultIndex;
         if (p.phase == AbProgress::Phase::Measuring && runKey != lastRun) {
             printError(formatAbProgress(p) + u'\n');
             lastRun = runKey;
@@ -223,7 +252,13 @@ ExitCode runAbPlan(const QString& command, const AbPlan& plan, const AbOutput& o
     QObject::connect(&run, &AbRun::variantFailed, &loop, [&](int index, const QString& reason) {
         if (live)
             printError(u"\r\x1b[K"_s);
-        reportError(command, u"variant '"_s + plan.variants[size_t(index)].name + u"' failed: "_s +
+        const AbVariantResult& failed = run.result().variants[size_t(index)];
+        const bool unsupported = failed.status == AbVariantResult::Status::Unsupported;
+        const QString where =
+            plan.servers.size() > 1 || unsupported ? u" on "_s + serverKindTitle(failed.server) : QString();
+        reportError(command, u"variant '"_s + failed.variant.name + u'\'' +
+                                 (unsupported ? QString(u" cannot run"_s + where + u": "_s)
+                                              : QString(where + u" failed: "_s)) +
                                  reason.section(u'\n', 0, 0) +
                                  (reason.contains(u'\n') ? u" (more below)"_s : QString()));
     });

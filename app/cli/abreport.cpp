@@ -55,19 +55,52 @@ QString renderAbTable(const std::vector<QStringList>& rows, bool markdown)
 QString renderAbReport(const AbResult& result, const AbSummary& summary, bool markdown)
 {
     const AbPlan& plan = result.plan;
-    QString out = renderAbTable(abTableRows(result, summary), markdown);
+    const bool severalServers = plan.servers.size() > 1;
     const QString bullet = markdown ? u"- "_s : u"  "_s;
-    out += u'\n';
-    out += u"Medians of "_s + QString::number(plan.repeats) +
-           u" repeats per variant, each in a fresh engine, "_s +
-           u"variants alternated; \u00b1 is half the min\u2013max range relative to the median. Load: "_s +
-           (plan.load.rate > 0 ? u"open loop at "_s + QString::number(plan.load.rate) + u" req/s over "_s
-                               : u"closed loop, "_s) +
-           QString::number(plan.load.concurrency) + u" connections, "_s +
-           QString::number(plan.load.warmupSec) + u" s warm-up + "_s +
-           QString::number(plan.load.durationSec) + u" s measured, GET "_s + plan.load.path +
-           u". rpm is the client's count; response, app, CPU, RSS and GIL p95 (at the engine's hand-off "_s
-           u"points, as mod_wsgi measures) come from the engine's telemetry over the same window.\n"_s;
+    QString out;
+    for (ServerKind server : plan.servers) {
+        if (severalServers) {
+            QString version;
+            for (const AbVariantResult& v : result.variants)
+                if (v.server == server && !v.serverVersion.isEmpty())
+                    version = v.serverVersion;
+            out += (markdown ? u"### "_s : QString()) + serverKindTitle(server).left(1).toUpper() +
+                   serverKindTitle(server).mid(1) +
+                   (version.isEmpty() ? QString() : u" ("_s + version + u')') +
+                   (markdown ? u"\n\n"_s : u":\n"_s);
+        }
+        out += renderAbTable(abTableRows(result, summary, server), markdown);
+        if (severalServers)
+            out += u'\n';
+    }
+    if (!severalServers)
+        out += u'\n';
+    out +=
+        u"Medians of "_s + QString::number(plan.repeats) +
+        u" repeats per variant, each in a fresh engine, "_s +
+        u"variants alternated; \u00b1 is half the min\u2013max range relative to the median. Load: "_s +
+        (plan.load.rate > 0 ? u"open loop at "_s + QString::number(plan.load.rate) + u" req/s over "_s
+                            : u"closed loop, "_s) +
+        QString::number(plan.load.concurrency) + u" connections, "_s + QString::number(plan.load.warmupSec) +
+        u" s warm-up + "_s + QString::number(plan.load.durationSec) + u" s measured, GET "_s +
+        plan.load.path +
+        u". rpm is the client's count; response, app, CPU, RSS and GIL p95 (at the engine's hand-off "_s
+        u"points, as mod_wsgi measures) come from the engine's telemetry over the same window."_s +
+        (plan.runsOn(ServerKind::Apache)
+             ? u" On Apache (each variant's mod_wsgi 4.9 export, daemon mode, a fresh private server per "_s
+               u"repeat) CPU total and RSS are its whole process tree's, from /proc; it has no telemetry for "_s
+               u"the other columns."_s
+             : QString()) +
+        u'\n';
+    if (summary.carryOver) {
+        const AbCarryOver& c = *summary.carryOver;
+        out += u"\nDoes it carry over to Apache? Each variant's throughput ratio to "_s +
+               (c.baseline.isEmpty() ? u"the baseline"_s : c.baseline) +
+               u" per server (paired by round), the difference engine/Apache, ranks:\n"_s;
+        if (!c.baseline.isEmpty())
+            out += renderAbTable(abCarryOverRows(c), markdown);
+        out += (markdown ? u"\n**"_s : u"\n"_s) + c.verdict + (markdown ? u"**\n"_s : u"\n"_s);
+    }
 
     if (plan.limit != LimitMode::Off && !result.limits.empty()) {
         out += u"\nPhysical limit = cores / CPU seconds per request (measured on each runtime with "_s
@@ -88,26 +121,36 @@ QString renderAbReport(const AbResult& result, const AbSummary& summary, bool ma
         if (s.ok && s.ratio)
             verdicts << bullet + s.verdict;
     if (!verdicts.isEmpty())
-        out += u"\nThroughput vs "_s + summary.baseline +
+        out += u"\nThroughput vs "_s + (severalServers ? u"each server's baseline"_s : summary.baseline) +
                u" (geometric mean of per-round ratios, 95% bootstrap CI):\n"_s + verdicts.join(u'\n') + u'\n';
 
     QStringList failures;
+    QStringList unsupported;
     QStringList notes;
     for (const AbVariantResult& v : result.variants) {
+        const QString name =
+            v.variant.name + (severalServers ? u" on "_s + serverKindTitle(v.server) : QString());
         if (v.status == AbVariantResult::Status::Failed) {
             QString reason = v.failure.trimmed();
             reason.replace(u'\n', u"\n"_s + QString(bullet.size() + 4, u' '));
-            failures << bullet + v.variant.name + u" (round "_s + QString::number(v.failedInRound) +
-                            u"): "_s + reason;
+            failures << bullet + name + u" (round "_s + QString::number(v.failedInRound) + u"): "_s + reason;
         }
+        if (v.status == AbVariantResult::Status::Unsupported)
+            unsupported << bullet + v.variant.name + u": "_s + v.failure;
+        for (const QString& note : v.exportNotes)
+            notes << bullet + name + u": export: "_s + note;
         for (const QString& warning : v.engineWarnings)
             notes << bullet + v.variant.name + u": engine "_s + warning;
         for (const AbRepeat& r : v.repeats)
             for (const QString& note : r.notes)
-                notes << bullet + v.variant.name + u" repeat "_s + QString::number(r.round) + u": "_s + note;
+                notes << bullet + name + u" repeat "_s + QString::number(r.round) + u": "_s + note;
     }
+    for (const QString& note : result.machineNotes)
+        notes << bullet + note;
     if (!failures.isEmpty())
         out += u"\nFailed:\n"_s + failures.join(u'\n') + u'\n';
+    if (!unsupported.isEmpty())
+        out += u"\nApache cannot run:\n"_s + unsupported.join(u'\n') + u'\n';
     if (!notes.isEmpty())
         out += u"\nNotes:\n"_s + notes.join(u'\n') + u'\n';
     if (result.cancelled)
@@ -143,8 +186,9 @@ QString renderAbReport(const AbResult& result, const AbSummary& summary, bool ma
 QString formatAbProgress(const AbProgress& p)
 {
     QString line = u"["_s + QString::number(p.variantIndex + 1) + u'/' + QString::number(p.variantCount) +
-                   u' ' + p.variant + u"] repeat "_s + QString::number(p.round) + u'/' +
-                   QString::number(p.rounds) + u": "_s + QString::fromLatin1(phaseName(p.phase));
+                   u' ' + p.variant + (p.server == ServerKind::Apache ? u" @Apache"_s : QString()) +
+                   u"] repeat "_s + QString::number(p.round) + u'/' + QString::number(p.rounds) + u": "_s +
+                   phaseName(p.phase, p.server);
     if (p.phase == AbProgress::Phase::WarmingUp || p.phase == AbProgress::Phase::Measuring)
         line += u' ' + QString::number(p.runElapsedSec, 'f', 0) + u'/' +
                 QString::number(p.runPlannedSec, 'f', 0) + u" s, "_s +

@@ -79,7 +79,8 @@ QJsonObject repeatJson(const AbRepeat& r)
     QJsonObject status;
     for (int i = 0; i < 5; ++i)
         status.insert(QString::number(i + 1) + u"xx"_s, double(w.statusClasses[size_t(i)]));
-    QJsonObject server{{u"samples"_s, w.samples},
+    QJsonObject server{{u"telemetry"_s, w.telemetry},
+                       {u"samples"_s, w.samples},
                        {u"covered_s"_s, w.coveredSec},
                        {u"processes"_s, w.processes},
                        {u"requests"_s, double(w.requests)},
@@ -112,6 +113,7 @@ QJsonObject repeatJson(const AbRepeat& r)
 QJsonObject variantJson(const AbVariantResult& v, const AbVariantSummary& s)
 {
     QJsonObject o{{u"name"_s, v.variant.name},
+                  {u"server"_s, QString::fromLatin1(serverKindName(v.server))},
                   {u"status"_s, QString::fromLatin1(statusName(v.status))},
                   {u"source"_s, v.variant.source == AbVariant::Source::Inline ? u"inline"_s : u"file"_s},
                   {u"config"_s, v.variant.configText},
@@ -131,6 +133,13 @@ QJsonObject variantJson(const AbVariantResult& v, const AbVariantSummary& s)
     if (v.status == AbVariantResult::Status::Failed) {
         o.insert(u"failure"_s, v.failure);
         o.insert(u"failed_in_round"_s, v.failedInRound);
+    } else if (v.status == AbVariantResult::Status::Unsupported) {
+        o.insert(u"failure"_s, v.failure);
+    }
+    if (v.server != ServerKind::Engine) {
+        o.insert(u"server_config"_s, v.serverConfig);
+        o.insert(u"export_notes"_s, QJsonArray::fromStringList(v.exportNotes));
+        o.insert(u"server_version"_s, v.serverVersion);
     }
     o.insert(u"summary"_s, QJsonObject{{u"repeats"_s, s.repeats},
                                        {u"rpm"_s, spreadJson(s.rpm)},
@@ -183,18 +192,46 @@ const char* verdictKindName(wsgi::ab::VerdictKind kind)
     return "insufficient";
 }
 
+QJsonObject carryOverJson(const AbCarryOver& c)
+{
+    QJsonArray rows;
+    for (const AbCarryOverRow& r : c.rows) {
+        QJsonObject row{{u"name"_s, r.name},
+                        {u"engine_ratio"_s, optional(r.engineRatio)},
+                        {u"apache_ratio"_s, optional(r.apacheRatio)},
+                        {u"difference"_s, optional(r.difference)},
+                        {u"engine_rank"_s, r.engineRank},
+                        {u"apache_rank"_s, r.apacheRank},
+                        {u"within"_s, r.within}};
+        if (!r.note.isEmpty())
+            row.insert(u"note"_s, r.note);
+        rows.append(row);
+    }
+    return {{u"baseline"_s, c.baseline},        {u"tolerance"_s, c.tolerance},
+            {u"same_ranking"_s, c.sameRanking}, {u"carries_over"_s, c.carriesOver},
+            {u"verdict"_s, c.verdict},          {u"variants"_s, rows}};
+}
+
 QJsonObject abResultToJson(const AbResult& result, const AbSummary& summary)
 {
     const AbPlan& plan = result.plan;
     QJsonObject machine = result.machine.toJson();
     machine.insert(u"load_average_1m_end"_s, result.loadAverageEnd);
+    machine.insert(u"front_end_cores"_s, optional(result.frontEndCores));
+    machine.insert(u"notes"_s, QJsonArray::fromStringList(result.machineNotes));
+    QJsonArray servers;
+    for (ServerKind server : plan.servers)
+        servers.append(QString::fromLatin1(serverKindName(server)));
+    QJsonObject baselines;
+    for (const auto& [server, name] : summary.baselines)
+        baselines.insert(QString::fromLatin1(serverKindName(server)), name);
     QJsonObject limits;
     for (const auto& [runtime, limit] : result.limits)
         limits.insert(runtime, limit.toJson());
     QJsonArray variants;
     for (size_t i = 0; i < result.variants.size(); ++i)
         variants.append(variantJson(result.variants[i], summary.variants[i]));
-    return {
+    QJsonObject document{
         {u"schema"_s, u"wsgi-studio-ab-result"_s},
         {u"version"_s, kAbResultJsonVersion},
         {u"kind"_s, plan.kind},
@@ -226,7 +263,15 @@ QJsonObject abResultToJson(const AbResult& result, const AbSummary& summary)
                      {u"seed"_s, double(wsgi::ab::kDefaultBootstrapSeed)},
                      {u"negligible_difference"_s, wsgi::ab::kNegligibleDifference}}},
         {u"variants"_s, variants},
+        {u"servers"_s, servers},
+        {u"baselines"_s, baselines},
     };
+    if (plan.runsOn(ServerKind::Apache))
+        document.insert(u"apache"_s,
+                        QJsonObject{{u"binary"_s, plan.apacheBinary}, {u"modules"_s, plan.apacheModules}});
+    if (summary.carryOver)
+        document.insert(u"carry_over"_s, carryOverJson(*summary.carryOver));
+    return document;
 }
 
 } // namespace wsgi::studio

@@ -9,7 +9,12 @@
 //   "tool": {"name": "wsgi-studio-cli", "version": "0.1.0"},
 //   "started_at": "2025-01-01T12:00:00Z", "finished_at": "...", "cancelled": false,
 //   "machine": {"cores", "online_cores", "cpu_model", "kernel", "hostname", "memory_bytes",
-//               "load_average_1m", "load_average_1m_end"},
+//               "load_average_1m", "load_average_1m_end",
+//               "front_end_cores": this program's CPU outside the load generator's threads while the
+//                                  load ran (a GUI painting), in cores, or null,
+//               "notes": [...]},
+//   "servers": ["engine", "apache"],  -- where every variant ran (absent: ["engine"])
+//   "apache": {"binary", "modules"},  -- when Apache ran ("" = Debian's paths)
 //   "app": "/abs/app.py", "engine": "/abs/wsgi-engine",
 //   "load": {"mode": "closed" | "open", "concurrency", "rate", "threads", "duration_s", "warmup_s",
 //            "path", "timeout_ms"},
@@ -17,12 +22,18 @@
 //   "physical_limits": {"3.11": {"runtime", "executable", "python", "free_threaded_build", "cores",
 //                       "requests_measured", "cpu_seconds_per_request", "requests_per_second",
 //                       "requests_per_minute", "error"?}},
-//   "baseline": "10x1",
+//   "baseline": "10x1",            -- the first server's; "baselines": {"engine": "10x1", "apache": "10x1"}
+//   "carry_over": {"baseline", "tolerance", "same_ranking", "carries_over", "verdict",
+//                  "variants": [{"name", "engine_ratio", "apache_ratio", "difference", "engine_rank",
+//                                "apache_rank", "within", "note"?}]}   -- engine and Apache both ran
 //   "statistics": {"ratio": "geometric mean of per-round throughput ratios (paired by round)",
 //                  "interval": "percentile bootstrap", "confidence": 0.95, "resamples": 10000,
 //                  "seed": 20240611, "negligible_difference": 0.03},
-//   "variants": [{
-//     "name", "status": "ok" | "failed" | "cancelled", "failure"?, "failed_in_round"?,
+//   "variants": [{                 -- one per (server, variant), server-major
+//     "name", "server": "engine" | "apache",
+//     "status": "ok" | "failed" | "cancelled" | "unsupported", "failure"? (also why unsupported),
+//     "failed_in_round"?, "server_config", "export_notes", "server_version" -- Apache only: the
+//                                   mod_wsgi 4.9 text it ran (@SERVER_ROOT@ = its private ServerRoot),
 //     "source": "inline" | "file", "options"?, "file"?, "config": "exact text the engine ran",
 //     "group", "runtime", "python", "gil_mode", "gil_enabled", "switch_interval", "processes",
 //     "threads", "engine_warnings": [...],
@@ -38,7 +49,8 @@
 //       "round", "engine_pid", "engine_started_at", "window": {"start", "end", "duration_s"},
 //       "client": {"requests_per_second", "requests_per_minute", "requests", "errors", "cpu_cores",
 //                  "latency_ms": {"mean", "p50", "p90", "p99", "p99_9", "max"}},
-//       "server": {"samples", "covered_s", "processes", "requests", "requests_per_second",
+//       "server": {"telemetry": false for Apache (only its process tree's CPU and RSS), "samples",
+//       "covered_s", "processes", "requests", "requests_per_second",
 //                  "response_ms", "application_ms", "queue_ms"   -- {"mean","p50","p95","p99"} | null,
 //                  "cpu_total_cores", "cpu_per_process_cores", "rss_bytes", "gil_applicable",
 //                  "gil_wait_ms", "gil_wait_full_ms"  -- {"count","mean","p50","p95","p99","max",

@@ -157,6 +157,8 @@ AbVariantResult::Status statusFromName(const QString& name)
         return AbVariantResult::Status::Failed;
     if (name == u"cancelled"_s)
         return AbVariantResult::Status::Cancelled;
+    if (name == u"unsupported"_s)
+        return AbVariantResult::Status::Unsupported;
     return AbVariantResult::Status::Pending;
 }
 
@@ -189,6 +191,7 @@ AbRepeat readRepeat(const Reader& r, QString* error)
     repeat.notes = r.strings(u"notes"_s);
     const Reader server = r.child(u"server"_s);
     ServerWindow& w = repeat.server;
+    w.telemetry = server.boolean(u"telemetry"_s, true);
     w.samples = server.integer(u"samples"_s);
     w.coveredSec = server.number(u"covered_s"_s);
     w.processes = server.integer(u"processes"_s);
@@ -209,6 +212,14 @@ AbRepeat readRepeat(const Reader& r, QString* error)
 void readVariant(const Reader& r, AbVariantResult& v, AbVariantSummary& s, QString* error)
 {
     v.variant.name = r.string(u"name"_s);
+    const QString server = r.string(u"server"_s, u"engine"_s);
+    if (const auto kind = serverKindFromName(server))
+        v.server = *kind;
+    else
+        r.fail(u"server"_s, u"\"engine\" or \"apache\""_s);
+    v.serverConfig = r.string(u"server_config"_s);
+    v.exportNotes = r.strings(u"export_notes"_s);
+    v.serverVersion = r.string(u"server_version"_s);
     v.status = statusFromName(r.string(u"status"_s));
     v.variant.source =
         r.string(u"source"_s) == u"file"_s ? AbVariant::Source::File : AbVariant::Source::Inline;
@@ -231,6 +242,7 @@ void readVariant(const Reader& r, AbVariantResult& v, AbVariantSummary& s, QStri
         v.repeats.push_back(readRepeat(r.element(repeats[i], u"repeats"_s, i), error));
 
     s.name = v.variant.name;
+    s.server = v.server;
     s.ok = (v.status == AbVariantResult::Status::Ok || v.status == AbVariantResult::Status::Cancelled) &&
            !v.repeats.empty(); // as summarizeAbResult counts a variant usable
     const Reader summary = r.child(u"summary"_s);
@@ -267,6 +279,31 @@ void readVariant(const Reader& r, AbVariantResult& v, AbVariantSummary& s, QStri
     s.verdictKind = verdictFromName(r.string(u"verdict_kind"_s));
 }
 
+AbCarryOver readCarryOver(const Reader& r)
+{
+    AbCarryOver c;
+    c.baseline = r.string(u"baseline"_s);
+    c.tolerance = r.number(u"tolerance"_s, c.tolerance);
+    c.sameRanking = r.boolean(u"same_ranking"_s);
+    c.carriesOver = r.boolean(u"carries_over"_s);
+    c.verdict = r.string(u"verdict"_s);
+    const QJsonArray rows = r.array(u"variants"_s);
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const Reader row = r.element(rows[i], u"variants"_s, i);
+        AbCarryOverRow out;
+        out.name = row.string(u"name"_s);
+        out.engineRatio = row.optionalNumber(u"engine_ratio"_s);
+        out.apacheRatio = row.optionalNumber(u"apache_ratio"_s);
+        out.difference = row.optionalNumber(u"difference"_s);
+        out.engineRank = row.integer(u"engine_rank"_s);
+        out.apacheRank = row.integer(u"apache_rank"_s);
+        out.within = row.boolean(u"within"_s);
+        out.note = row.string(u"note"_s);
+        c.rows.push_back(std::move(out));
+    }
+    return c;
+}
+
 } // namespace
 
 std::optional<AbDocument> abResultFromJson(const QJsonObject& document, QString& error)
@@ -300,6 +337,24 @@ std::optional<AbDocument> abResultFromJson(const QJsonObject& document, QString&
     result.machine.memoryBytes = machine.integer64(u"memory_bytes"_s);
     result.machine.loadAverage1 = machine.number(u"load_average_1m"_s, -1);
     result.loadAverageEnd = machine.number(u"load_average_1m_end"_s, -1);
+    result.frontEndCores = machine.optionalNumber(u"front_end_cores"_s);
+    result.machineNotes = machine.strings(u"notes"_s);
+    // Documents from before the server kinds ran everything on the engine.
+    plan.servers.clear();
+    const QJsonArray servers = top.array(u"servers"_s);
+    for (qsizetype i = 0; i < servers.size(); ++i) {
+        const auto kind = serverKindFromName(servers[i].toString());
+        if (!kind) {
+            top.fail(u"servers["_s + QString::number(i) + u']', u"\"engine\" or \"apache\""_s);
+            break;
+        }
+        plan.servers.push_back(*kind);
+    }
+    if (plan.servers.empty())
+        plan.servers = {ServerKind::Engine};
+    const Reader apache = top.child(u"apache"_s);
+    plan.apacheBinary = apache.string(u"binary"_s);
+    plan.apacheModules = apache.string(u"modules"_s);
     plan.appPath = top.string(u"app"_s);
     plan.enginePath = top.string(u"engine"_s);
     const Reader load = top.child(u"load"_s);
@@ -327,16 +382,29 @@ std::optional<AbDocument> abResultFromJson(const QJsonObject& document, QString&
         result.limits[it.key()] = limit;
     }
     doc.summary.baseline = top.string(u"baseline"_s);
+    const QJsonObject baselines = top.object(u"baselines"_s);
+    for (auto it = baselines.begin(); it != baselines.end(); ++it)
+        if (const auto kind = serverKindFromName(it.key()))
+            doc.summary.baselines[*kind] = it.value().toString();
+    if (baselines.isEmpty() && !doc.summary.baseline.isEmpty())
+        doc.summary.baselines[plan.servers.front()] = doc.summary.baseline;
+    if (top.present(u"carry_over"_s))
+        doc.summary.carryOver = readCarryOver(top.child(u"carry_over"_s));
     const QJsonArray variants = top.array(u"variants"_s);
     for (qsizetype i = 0; i < variants.size(); ++i) {
         AbVariantResult v;
         AbVariantSummary s;
         readVariant(top.element(variants[i], u"variants"_s, i), v, s, &error);
-        plan.variants.push_back(v.variant);
+        // Each variant is in the plan once, however many servers ran it.
+        if (std::none_of(plan.variants.begin(), plan.variants.end(),
+                         [&v](const AbVariant& p) { return p.name == v.variant.name; }))
+            plan.variants.push_back(v.variant);
         if (v.status == AbVariantResult::Status::Failed)
             ++doc.summary.failed;
         else if (v.status == AbVariantResult::Status::Ok)
             ++doc.summary.succeeded;
+        else if (v.status == AbVariantResult::Status::Unsupported)
+            ++doc.summary.unsupported;
         result.variants.push_back(std::move(v));
         doc.summary.variants.push_back(std::move(s));
     }

@@ -1,5 +1,6 @@
 #include "session/abrun.h"
 
+#include "session/apacheserver.h"
 #include "session/controlclient.h"
 #include "session/enginelauncher.h"
 #include "session/enginesession.h"
@@ -22,6 +23,8 @@ constexpr double kStartupEstimateSec = 3; // engine start + workers + stop, befo
 // The supervisor and the kernel's own work stay well below this; a compiler or another benchmark
 // does not.
 constexpr double kDisturbedOtherCores = 0.25;
+// The Python Debian's mod_wsgi 4.9 (libapache2-mod-wsgi-py3) embeds: the runtime of every Apache repeat.
+constexpr auto kApachePython = "3.11";
 
 double unixNow()
 {
@@ -89,15 +92,24 @@ QString phaseName(AbProgress::Phase phase, ServerKind server)
 
 AbRun::AbRun(AbPlan plan, QObject* parent) : QObject(parent), m_plan(std::move(plan))
 {
+    if (m_plan.servers.empty())
+        m_plan.servers = {ServerKind::Engine};
     m_result.plan = m_plan;
-    for (const AbVariant& v : m_plan.variants) {
-        AbVariantResult r;
-        r.variant = v;
-        m_result.variants.push_back(std::move(r));
+    const int variants = int(m_plan.variants.size());
+    for (ServerKind server : m_plan.servers) {
+        for (const AbVariant& v : m_plan.variants) {
+            AbVariantResult r;
+            r.variant = v;
+            r.server = server;
+            m_result.variants.push_back(std::move(r));
+        }
     }
+    // Within a round each variant runs on every server before the next variant: drift over the run
+    // then reaches both servers' figures of a variant alike.
     for (int round = 1; round <= m_plan.repeats; ++round)
-        for (int v = 0; v < int(m_plan.variants.size()); ++v)
-            m_schedule.emplace_back(round, v);
+        for (int v = 0; v < variants; ++v)
+            for (size_t server = 0; server < m_plan.servers.size(); ++server)
+                m_schedule.emplace_back(round, int(server) * variants + v);
     m_readyPoll.setInterval(kReadyPollMs);
     m_readyPoll.setSingleShot(true);
     m_readyDeadline.setSingleShot(true);
@@ -127,6 +139,7 @@ AbRun::~AbRun()
         m_loadThread.join();
     delete m_probe;
     delete m_session; // its destructor stops a running engine
+    delete m_apache;  // and this one a running Apache
 }
 
 void AbRun::start()
@@ -159,7 +172,8 @@ void AbRun::cancel()
 
 bool AbRun::variantFailedAlready(int variant) const
 {
-    return m_result.variants[size_t(variant)].status == AbVariantResult::Status::Failed;
+    const AbVariantResult::Status status = m_result.variants[size_t(variant)].status;
+    return status == AbVariantResult::Status::Failed || status == AbVariantResult::Status::Unsupported;
 }
 
 void AbRun::nextRun()
@@ -180,12 +194,102 @@ void AbRun::nextRun()
     m_repeat.round = m_round;
     m_pendingFailure.clear();
     m_progress.variant = current().variant.name;
-    m_progress.variantIndex = m_variant;
+    m_progress.server = current().server;
+    m_progress.resultIndex = m_variant;
+    m_progress.variantIndex = m_variant % std::max<int>(1, int(m_plan.variants.size()));
     m_progress.round = m_round;
     m_progress.runElapsedSec = 0;
     m_progress.requests = m_progress.errors = 0;
     m_progress.currentRate = 0;
-    startEngine();
+    if (current().server == ServerKind::Apache)
+        startApache();
+    else
+        startEngine();
+}
+
+void AbRun::startApache()
+{
+    setPhase(AbProgress::Phase::Starting);
+    AbVariantResult& r = current();
+    const ApacheInstall install{m_plan.apacheBinary, m_plan.apacheModules};
+    if (const QString missing = apacheMissing(install); !missing.isEmpty()) {
+        failVariant(missing);
+        return;
+    }
+    // The import scripts live inside each repeat's private ServerRoot (ApacheServer writes them).
+    const ApacheVariant exported =
+        exportForApache(r.variant, QString::fromLatin1(ApacheServer::kRootPlaceholder) + u"/scripts"_s,
+                        QString::fromLatin1(kApachePython));
+    if (!exported.supported) {
+        markUnsupported(exported.reason);
+        return;
+    }
+    m_apache = new ApacheServer(this);
+    ApacheServer::Options options;
+    options.install = install;
+    options.readyPath = m_plan.load.path.startsWith(u'/') ? m_plan.load.path : u'/' + m_plan.load.path;
+    options.startTimeoutMs = m_plan.startTimeoutMs + m_plan.readyTimeoutMs;
+    options.files = exported.files;
+    options.snippet = exported.text;
+    r.exportNotes = exported.notes;
+    r.processes = exported.processes;
+    r.threads = exported.threads;
+    r.switchInterval = exported.switchInterval;
+    r.variant.group = exported.group.isEmpty() ? r.variant.group : exported.group;
+    const uint64_t generation = m_generation;
+    connect(m_apache, &ApacheServer::ready, this, [this, generation] {
+        if (generation == m_generation)
+            onApacheReady();
+    });
+    connect(m_apache, &ApacheServer::failed, this, [this, generation](const QString& reason) {
+        if (generation == m_generation)
+            failVariant(u"Apache did not start: "_s + reason);
+    });
+    connect(m_apache, &ApacheServer::lost, this, [this, generation](const QString& reason) {
+        if (generation != m_generation)
+            return;
+        const QString why = u"Apache exited during repeat "_s + QString::number(m_round) + u": "_s + reason;
+        if (m_loadRunning) {
+            if (m_pendingFailure.isEmpty())
+                m_pendingFailure = why;
+            m_loadCancel = true;
+            return;
+        }
+        failVariant(why);
+    });
+    m_repeat.engineStartedAt = unixNow();
+    m_apache->start(options);
+    r.serverConfig = options.snippet;
+    setPhase(AbProgress::Phase::WaitingForWorkers);
+}
+
+void AbRun::onApacheReady()
+{
+    m_repeat.enginePid = m_apache->pid();
+    AbVariantResult& r = current();
+    r.serverVersion = m_apache->version();
+    r.runtime = QString::fromLatin1(kApachePython);
+    r.gilMode = u"shared"_s; // mod_wsgi 4.9 on 3.11: one GIL per process
+    r.gilEnabled = true;
+    if (!r.switchInterval)
+        r.switchInterval = 0.005; // CPython's default; mod_wsgi 4.9 leaves it
+    measureLimitThenLoad();
+}
+
+void AbRun::markUnsupported(const QString& reason)
+{
+    AbVariantResult& r = current();
+    r.status = AbVariantResult::Status::Unsupported;
+    r.failure = reason;
+    int skipped = 0;
+    for (size_t i = m_next; i < m_schedule.size(); ++i)
+        if (m_schedule[i].second == m_variant)
+            ++skipped;
+    m_progress.runsTotal -= skipped + 1;
+    Q_EMIT variantFailed(m_variant, reason);
+    ++m_generation;
+    teardown();
+    QTimer::singleShot(0, this, &AbRun::nextRun); // nothing was started: no cool-down
 }
 
 void AbRun::startEngine()
@@ -289,6 +393,12 @@ void AbRun::onReadinessStatus(const ControlReply& reply)
     for (const QString& warning : m_session->warnings())
         if (!r.engineWarnings.contains(warning))
             r.engineWarnings << warning;
+    measureLimitThenLoad();
+}
+
+void AbRun::measureLimitThenLoad()
+{
+    AbVariantResult& r = current();
     if (m_plan.limit != LimitMode::Off && !m_result.limits.count(r.runtime) &&
         m_plan.load.path.contains(u'?')) {
         // --measure-cpu measures the app's default request; a query string may ask for other work.
@@ -336,8 +446,9 @@ void AbRun::startLoad()
     m_progress.runElapsedSec = 0;
     setPhase(m_plan.load.warmupSec > 0 ? AbProgress::Phase::WarmingUp : AbProgress::Phase::Measuring);
     wsgi::loadgen::LoadSpec spec;
-    const QString url =
-        m_session->listenUrl() + (m_plan.load.path.startsWith(u'/') ? QString() : u"/"_s) + m_plan.load.path;
+    const bool apache = current().server == ServerKind::Apache;
+    const QString url = (apache ? m_apache->listenUrl() : m_session->listenUrl()) +
+                        (m_plan.load.path.startsWith(u'/') ? QString() : u"/"_s) + m_plan.load.path;
     spec.url = url.toStdString();
     spec.connections = m_plan.load.concurrency;
     spec.threads = std::min(m_plan.load.threads, m_plan.load.concurrency);
@@ -347,6 +458,17 @@ void AbRun::startLoad()
     spec.timeoutMs = m_plan.load.timeoutMs;
     m_loadCancel = false;
     m_loadRunning = true;
+    if (apache) {
+        // Apache has no telemetry: its process tree's CPU is read when the warm-up ends and again
+        // when the load stops.
+        const qint64 pid = m_apache->pid();
+        m_treeStart = {};
+        const uint64_t generation = m_generation;
+        QTimer::singleShot(int(m_plan.load.warmupSec * 1000), this, [this, pid, generation] {
+            if (generation == m_generation)
+                m_treeStart = sampleProcessTree(pid);
+        });
+    }
     const uint64_t generation = m_generation;
     const int onlineCores = std::max(m_result.machine.onlineCores, 1);
     m_loadThread = std::thread([this, spec, generation, onlineCores] {
@@ -443,6 +565,10 @@ void AbRun::onLoadFinished(const std::shared_ptr<LoadOutcome>& outcome, uint64_t
 void AbRun::collectTelemetry()
 {
     setPhase(AbProgress::Phase::Collecting);
+    if (current().server == ServerKind::Apache) {
+        collectApacheUsage();
+        return;
+    }
     for (const TelemetrySample& s : m_samples) {
         if (s.time > m_repeat.windowEnd) {
             finishRepeat();
@@ -488,6 +614,33 @@ void AbRun::finishRepeat()
         Q_EMIT repeatFinished(m_variant, m_round);
         endRun();
     });
+}
+
+void AbRun::collectApacheUsage()
+{
+    ServerWindow& w = m_repeat.server;
+    w.telemetry = false;
+    const ProcessTreeSample end = sampleProcessTree(m_apache->pid());
+    if (m_treeStart.processes.empty()) {
+        m_repeat.notes << u"Apache's processes could not be read at the window's start"_s;
+    } else {
+        const ProcessTreeUsage usage = treeUsage(m_treeStart, end);
+        w.cpuTotalCores = usage.cpuCores;
+        w.rssBytes = usage.rssBytes;
+        w.processes = usage.processes;
+        w.coveredSec = usage.seconds;
+    }
+    if (const auto other = m_repeat.otherCores(); other && *other > kDisturbedOtherCores)
+        m_repeat.notes << u"other work on the machine used "_s + QString::number(*other, 'f', 2) +
+                              u" cores during this repeat: its numbers are disturbed"_s;
+    AbVariantResult& r = current();
+    r.repeats.push_back(m_repeat);
+    if (int(r.repeats.size()) == m_plan.repeats)
+        r.status = AbVariantResult::Status::Ok;
+    m_runSecondsSpent += m_runClock.elapsed() / 1000.0;
+    ++m_runsMeasured;
+    Q_EMIT repeatFinished(m_variant, m_round);
+    endRun();
 }
 
 void AbRun::failVariant(const QString& reason)
@@ -542,6 +695,15 @@ void AbRun::endRun()
 
 void AbRun::stopEngine(std::function<void()> then)
 {
+    if (ApacheServer* apache = std::exchange(m_apache, nullptr)) {
+        apache->disconnect(this);
+        connect(apache, &ApacheServer::stopped, this, [apache, then] {
+            apache->deleteLater();
+            then();
+        });
+        apache->stop();
+        return;
+    }
     EngineSession* session = std::exchange(m_session, nullptr);
     if (!session) {
         then();
@@ -597,6 +759,16 @@ void AbRun::finishAll()
         m_session->deleteLater();
         m_session = nullptr;
     }
+    if (m_apache) {
+        m_apache->deleteLater(); // its destructor stops it
+        m_apache = nullptr;
+    }
+    if (m_plan.runsOn(ServerKind::Apache))
+        m_result.machineNotes
+            << u"Apache has no telemetry of the engine's kind: its CPU and RSS are its whole "_s
+               u"process tree's (the parent, the MPM children that proxy to mod_wsgi, the "_s
+               u"daemon processes) read from /proc over the measured window; response, "_s
+               u"application and GIL times are n/a"_s;
     for (AbVariantResult& r : m_result.variants) {
         if (r.status == AbVariantResult::Status::Pending)
             r.status = m_cancelled ? AbVariantResult::Status::Cancelled : AbVariantResult::Status::Failed;

@@ -10,11 +10,17 @@
 //   connect(&run, &AbRun::finished, ...);           // then run.result()
 //   run.start();                                     // cancel() any time: what completed is kept
 //
+// With AbPlan::servers = {Engine, Apache} every repeat of a variant also runs on Debian's Apache +
+// mod_wsgi 4.9 serving the variant's mod_wsgi 4.9 export (apacheserver.h), measured by the same load
+// generator; a variant Apache cannot run (free-threaded, a setting 4.9 cannot express) is Unsupported
+// there, with the reason.
+//
 // A variant whose engine does not start (rejected config, missing runtime), whose workers never
 // come up, or whose engine dies mid-run is marked failed with the engine's own words; its other
 // repeats are skipped and the other variants go on.
 
 #include "session/abresult.h"
+#include "session/apacheserver.h"
 
 #include "core/loadgen/loadgenerator.h"
 
@@ -95,6 +101,11 @@ private:
     void nextRun();
     void startEngine();
     void onEngineStarted();
+    void startApache();
+    void onApacheReady();
+    void markUnsupported(const QString& reason);
+    void measureLimitThenLoad();
+    void collectApacheUsage();
     void pollReadiness();
     void onReadinessStatus(const ControlReply& reply);
     void afterReady();
@@ -131,6 +142,8 @@ private:
     uint64_t m_generation = 0; // bumped per run: late callbacks of an earlier run are ignored
 
     EngineSession* m_session = nullptr; // the current run's engine
+    ApacheServer* m_apache = nullptr;   // or its Apache
+    ProcessTreeSample m_treeStart;      // Apache's processes when the warm-up ended
     PhysicalLimitProbe* m_probe = nullptr;
     std::vector<TelemetrySample> m_samples;
     AbRepeat m_repeat;

@@ -11,6 +11,13 @@
 
 namespace wsgi::studio {
 
+// The first server's table (the plan's only one, usually the engine).
 std::vector<QStringList> abTableRows(const AbResult& result, const AbSummary& summary);
+// One server's table: its variants and their ratios to that server's baseline. Apache has none of the
+// engine's telemetry, so its response, app, CPU/proc and GIL cells say "n/a"; a variant it cannot run
+// says "unsupported".
+std::vector<QStringList> abTableRows(const AbResult& result, const AbSummary& summary, ServerKind server);
+// Config | engine vs BASE | Apache vs BASE | difference | rank (engine/Apache) | within 5%
+std::vector<QStringList> abCarryOverRows(const AbCarryOver& carryOver);
 
 } // namespace wsgi::studio

@@ -121,10 +121,12 @@ ApacheVariant exportForApache(const AbVariant& variant, const QString& scriptDir
     const config::RenderResult rendered = config::renderSnippet(imported.model, render);
     out.supported = true;
     out.text = withoutListen(QString::fromStdString(rendered.text));
-    const QString root = QFileInfo(scriptDirectory).path();
+    const QString prefix = QString::fromLatin1(ApacheServer::kRootPlaceholder) + u'/';
     for (const config::GeneratedFile& f : rendered.files) {
-        const QString path = QString::fromStdString(f.path);
-        out.files.push_back({QDir(root).relativeFilePath(path), QString::fromStdString(f.content)});
+        QString path = QString::fromStdString(f.path);
+        if (path.startsWith(prefix))
+            path = path.mid(prefix.size());
+        out.files.push_back({path, QString::fromStdString(f.content)});
     }
     for (const config::Finding& f : rendered.findings)
         out.notes << QString::fromStdString(f.message);
@@ -312,7 +314,9 @@ void ApacheServer::start(const Options& options)
     for (const ApacheVariant::File& f : options.files)
         m_root->writeFile(f.relativePath.toStdString(), f.content.toStdString());
     m_port = freePort();
-    const std::string conf = m_root->writeConfig(options.snippet.toStdString(), m_port);
+    const QString root = QString::fromStdString(m_root->dir());
+    const std::string conf = m_root->writeConfig(
+        QString(options.snippet).replace(QString::fromLatin1(kRootPlaceholder), root).toStdString(), m_port);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_process.setStandardOutputFile(QString::fromStdString(m_root->path("server.out")));
     m_process.setProgram(options.install.binaryPath());

@@ -64,8 +64,9 @@ struct ApacheVariant
     std::optional<double> switchInterval;
 };
 
-// `scriptDirectory`: where the import scripts will be inside the server root (absolute, as the
-// WSGIImportScript lines name them). The mod_wsgi 4.9 Debian ships embeds `apachePython` ("3.11").
+// `scriptDirectory`: where the import scripts will be, as the WSGIImportScript lines name them:
+// "@SERVER_ROOT@/scripts" (ApacheServer::kRootPlaceholder) puts them inside each private ServerRoot,
+// and `files` are then relative to it. The mod_wsgi 4.9 Debian ships embeds `apachePython` ("3.11").
 ApacheVariant exportForApache(const AbVariant& variant, const QString& scriptDirectory,
                               const QString& apachePython = QStringLiteral("3.11"));
 
@@ -100,12 +101,15 @@ public:
     struct Options
     {
         ApacheInstall install;
-        QString snippet;
-        std::vector<ApacheVariant::File> files;
+        QString snippet;                         // kRootPlaceholder stands for the ServerRoot
+        std::vector<ApacheVariant::File> files;  // relative to the ServerRoot
         QString readyPath = QStringLiteral("/"); // answered (any status) = ready
         int startTimeoutMs = 30000;
         int stopTimeoutMs = 10000;
     };
+
+    // Replaced by the ServerRoot's directory in the snippet at start.
+    static constexpr const char* kRootPlaceholder = "@SERVER_ROOT@";
 
     explicit ApacheServer(QObject* parent = nullptr);
     ~ApacheServer() override; // stops a running server (blocking, at most stopTimeoutMs)
