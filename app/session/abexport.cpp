@@ -80,6 +80,60 @@ double limitRpm(const AbResult& result, const AbVariantResult& v)
 
 } // namespace
 
+std::vector<ServerKind> serversOf(const AbResult& result)
+{
+    return result.plan.servers.empty() ? std::vector<ServerKind>{ServerKind::Engine} : result.plan.servers;
+}
+
+ServerPart serverPart(const AbResult& result, const AbSummary& summary, ServerKind server)
+{
+    ServerPart part{result, summary};
+    if (serversOf(result).size() <= 1)
+        return part;
+    part.result.variants.clear();
+    part.summary.variants.clear();
+    part.summary.succeeded = part.summary.failed = part.summary.unsupported = 0;
+    for (size_t i = 0; i < result.variants.size() && i < summary.variants.size(); ++i) {
+        if (result.variants[i].server != server)
+            continue;
+        part.result.variants.push_back(result.variants[i]);
+        part.summary.variants.push_back(summary.variants[i]);
+        const auto status = result.variants[i].status;
+        if (status == AbVariantResult::Status::Ok)
+            ++part.summary.succeeded;
+        else if (status == AbVariantResult::Status::Failed)
+            ++part.summary.failed;
+        else if (status == AbVariantResult::Status::Unsupported)
+            ++part.summary.unsupported;
+    }
+    const auto baseline = summary.baselines.find(server);
+    part.summary.baseline = baseline != summary.baselines.end() ? baseline->second : QString();
+    part.result.plan.servers = {server};
+    part.summary.carryOver.reset();
+    return part;
+}
+
+std::vector<QStringList> carryOverRows(const AbCarryOver& c)
+{
+    const auto ratio = [](const std::optional<double>& r) {
+        return r ? QString::number(*r, 'f', 2) + u'x' : u"-"_s;
+    };
+    std::vector<QStringList> rows{{u"Config"_s, u"engine vs "_s + c.baseline, u"Apache vs "_s + c.baseline,
+                                   u"difference"_s, u"rank engine/Apache"_s,
+                                   u"within "_s + QString::number(std::lround(c.tolerance * 100)) + u'%'}};
+    for (const AbCarryOverRow& r : c.rows) {
+        const QString difference = r.difference ? (*r.difference >= 0 ? u"+"_s : QString()) +
+                                                      QString::number(*r.difference * 100, 'f', 1) + u'%'
+                                                : u"-"_s;
+        const QString rank = r.engineRank > 0 && r.apacheRank > 0
+                                 ? QString::number(r.engineRank) + u" / "_s + QString::number(r.apacheRank)
+                                 : u"-"_s;
+        rows.push_back({r.name, ratio(r.engineRatio), ratio(r.apacheRatio), difference, rank,
+                        !r.note.isEmpty() ? r.note : (r.within ? u"yes"_s : u"no"_s)});
+    }
+    return rows;
+}
+
 QString resultLabel(const AbVariantResult& variant)
 {
     return variant.server == ServerKind::Engine
@@ -97,9 +151,10 @@ std::optional<double> clientLatencyMs(const AbVariantResult& variant, double per
     return merged.percentile(percentile) / 1000.0;
 }
 
-QString abMarkdown(const AbResult& result, const AbSummary& summary)
+namespace {
+
+QString markdownTable(const std::vector<QStringList>& rows)
 {
-    const std::vector<QStringList> rows = abTableRows(result, summary);
     QString out;
     for (size_t r = 0; r < rows.size(); ++r) {
         QStringList cells;
@@ -108,6 +163,39 @@ QString abMarkdown(const AbResult& result, const AbSummary& summary)
         out += u"| "_s + cells.join(u" | "_s) + u" |\n"_s;
         if (r == 0)
             out += u"|"_s + QStringList(QList<QString>(rows[0].size(), u"---"_s)).join(u"|"_s) + u"|\n"_s;
+    }
+    return out;
+}
+
+QString htmlTable(const std::vector<QStringList>& rows, const QString& id)
+{
+    QString html = u"<table id=\""_s + id + u"\">\n"_s;
+    for (size_t r = 0; r < rows.size(); ++r) {
+        html += u"<tr>"_s;
+        for (const QString& cell : rows[r])
+            html +=
+                (r == 0 ? u"<th>"_s : u"<td>"_s) + cell.toHtmlEscaped() + (r == 0 ? u"</th>"_s : u"</td>"_s);
+        html += u"</tr>\n"_s;
+    }
+    return html + u"</table>\n"_s;
+}
+
+} // namespace
+
+QString abMarkdown(const AbResult& result, const AbSummary& summary)
+{
+    const std::vector<ServerKind> servers = serversOf(result);
+    QString out;
+    for (const ServerKind server : servers) {
+        const ServerPart part = serverPart(result, summary, server);
+        if (servers.size() > 1)
+            out += u"\n### "_s + serverKindTitle(server) + u"\n\n"_s;
+        out += markdownTable(abTableRows(part.result, part.summary));
+    }
+    if (summary.carryOver) {
+        out += u"\n### Does it carry over to Apache?\n\n"_s +
+               markdownTable(carryOverRows(*summary.carryOver)) + u"\n"_s + summary.carryOver->verdict +
+               u'\n';
     }
     out += u"\nMedians; \u00b1 is half the min\u2013max range relative to the median. Load: "_s +
            loadLine(result.plan) + u".\n\n"_s;
@@ -261,15 +349,22 @@ QString abHtml(const AbResult& result, const AbSummary& summary, const std::vect
             u". Started "_s + htmlEscape(result.startedAt.toString(Qt::ISODate)) + u" on "_s +
             QString::number(result.machine.cores) + u" cores ("_s + htmlEscape(result.machine.cpuModel) +
             u").</p>\n"_s;
-    const std::vector<QStringList> rows = abTableRows(result, summary);
-    html += u"<table id=\"results\">\n"_s;
-    for (size_t r = 0; r < rows.size(); ++r) {
-        html += u"<tr>"_s;
-        for (const QString& cell : rows[r])
-            html += (r == 0 ? u"<th>"_s : u"<td>"_s) + htmlEscape(cell) + (r == 0 ? u"</th>"_s : u"</td>"_s);
-        html += u"</tr>\n"_s;
+    const std::vector<ServerKind> servers = serversOf(result);
+    for (const ServerKind server : servers) {
+        const ServerPart part = serverPart(result, summary, server);
+        if (servers.size() > 1)
+            html += u"<h2>"_s + htmlEscape(serverKindTitle(server)) + u"</h2>\n"_s;
+        html += htmlTable(abTableRows(part.result, part.summary),
+                          server == servers.front()
+                              ? u"results"_s
+                              : u"results-"_s + QString::fromLatin1(serverKindName(server)));
     }
-    html += u"</table>\n<h2>Throughput</h2>\n"_s + abBarSvg(result, summary);
+    if (summary.carryOver)
+        html += u"<h2>Does it carry over to Apache?</h2>\n"_s +
+                htmlTable(carryOverRows(*summary.carryOver), u"carry-over"_s) + u"<p><b>"_s +
+                htmlEscape(summary.carryOver->verdict) + u"</b></p>\n"_s;
+    const ServerPart first = serverPart(result, summary, servers.front());
+    html += u"<h2>Throughput</h2>\n"_s + abBarSvg(first.result, first.summary);
     for (const ReportFigure& f : figures)
         html += u"<h2>"_s + htmlEscape(f.title) + u"</h2>\n<img alt=\""_s + htmlEscape(f.title) +
                 u"\" src=\"data:image/png;base64,"_s + QString::fromLatin1(f.png.toBase64()) + u"\">\n"_s;

@@ -37,6 +37,20 @@ QString abHtml(const AbResult& result, const AbSummary& summary,
 // "2x5" on the engine, "2x5 @ Apache" on another server: one label per (server, variant) entry.
 QString resultLabel(const AbVariantResult& variant);
 
+// One server's part of a result (an engine + Apache run holds both): its entries only, its baseline,
+// in plan order. A single-server result comes back whole.
+struct ServerPart
+{
+    AbResult result;
+    AbSummary summary;
+};
+ServerPart serverPart(const AbResult& result, const AbSummary& summary, ServerKind server);
+std::vector<ServerKind> serversOf(const AbResult& result); // plan.servers, engine when empty
+
+// Config | engine vs BASE | Apache vs BASE | difference | rank engine/Apache | within 5% (or why not
+// compared), header first.
+std::vector<QStringList> carryOverRows(const AbCarryOver& carryOver);
+
 // The client's latency percentile (0..100) over every repeat of a variant, merged; empty when no repeat
 // kept its latency histogram (a document saved without it).
 std::optional<double> clientLatencyMs(const AbVariantResult& variant, double percentile);

@@ -143,7 +143,10 @@ TEST(BenchmarkPage, RunsTwoVariantsShowsSavesAndExportsTheResult)
     EXPECT_FALSE(finished.front().front().toBool());
     std::printf("GUI thread during the run: max gap %.1f ms over %zu turns\n", probe.maxGapMs(),
                 probe.gapsMs().size());
-    EXPECT_LT(probe.maxGapMs(), 1000); // the run lives on the GUI thread; its load never blocks it
+    // The run lives on the GUI thread and its load generator never blocks it. The bound is loose: on a
+    // shared 2-core machine under a load average of 15+ the whole process is descheduled for a second at
+    // times; waiting for an engine to start or stop (seconds) would still show.
+    EXPECT_LT(probe.maxGapMs(), 2500);
 
     // Results: both variants, every repeat, in the seeds' table.
     pages::ResultsView* results = f.page.results();
@@ -240,8 +243,10 @@ TEST(BenchmarkPage, ACancelledRunKeepsItsCompletedRepeats)
         repeats += int(v.repeats.size());
     EXPECT_GE(repeats, kept);
     EXPECT_LT(repeats, 6);
-    EXPECT_GE(result.variants[0].repeats.size(), 1u);
-    EXPECT_GE(result.variants[1].repeats.size(), 1u);
+    for (const AbVariantResult& v : result.variants) {
+        EXPECT_NE(v.status, AbVariantResult::Status::Failed) << v.failure.toStdString();
+        EXPECT_GE(v.repeats.size(), 1u) << v.variant.name.toStdString();
+    }
     EXPECT_TRUE(f.page.progress()->planText().startsWith(u"Cancelled"_s))
         << f.page.progress()->planText().toStdString();
     // The completed repeats are in the table and in the history.

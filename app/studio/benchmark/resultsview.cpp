@@ -90,6 +90,16 @@ ResultsView::ResultsView(QWidget* parent) : QWidget(parent)
     m_headline->setWordWrap(true);
     m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_table = makeTable(m_model, QStringLiteral("resultTable"), this);
+    m_apacheModel = new models::AbResultModel(this);
+    m_apacheTitle =
+        new QLabel(tr("<b>The same variants on Apache + mod_wsgi</b> (no engine telemetry: CPU and RSS "
+                      "of its process tree only)"),
+                   this);
+    m_apacheTable = makeTable(m_apacheModel, QStringLiteral("apacheTable"), this);
+    m_carryOver = new QLabel(this);
+    m_carryOver->setObjectName(QStringLiteral("carryOver"));
+    m_carryOver->setWordWrap(true);
+    m_carryOver->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_attributionTable = makeTable(m_attribution, QStringLiteral("attributionTable"), this);
 
     m_bars = new charts::AbBarChart(this);
@@ -148,6 +158,9 @@ ResultsView::ResultsView(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_headline);
     layout->addWidget(m_table);
+    layout->addWidget(m_apacheTitle);
+    layout->addWidget(m_apacheTable);
+    layout->addWidget(m_carryOver);
     layout->addWidget(m_attributionTable);
     layout->addLayout(charts, 1);
     layout->addWidget(m_notes);
@@ -163,19 +176,48 @@ void ResultsView::setResult(const AbResult& result, const AbSummary& summary,
                             const QMap<QString, QString>& documentTexts)
 {
     m_documentTexts = documentTexts;
-    m_model->setResult(result, summary);
+    m_fullResult = result;
+    m_fullSummary = summary;
+    const std::vector<ServerKind> servers = serversOf(result);
+    const ServerPart first = serverPart(result, summary, servers.front());
+    m_model->setResult(first.result, first.summary);
+    const bool apache = servers.size() > 1 && result.plan.runsOn(ServerKind::Apache);
+    if (apache) {
+        const ServerPart part = serverPart(result, summary, ServerKind::Apache);
+        m_apacheModel->setResult(part.result, part.summary);
+        fitRows(m_apacheTable, 12);
+    } else {
+        m_apacheModel->clear();
+    }
+    m_apacheTitle->setVisible(apache);
+    m_apacheTable->setVisible(apache);
+    m_carryOver->setVisible(summary.carryOver.has_value());
+    if (summary.carryOver) {
+        QString html = QStringLiteral("<b>Does it carry over to Apache?</b> ") +
+                       summary.carryOver->verdict.toHtmlEscaped() +
+                       QStringLiteral("<table cellspacing=0 cellpadding=3 border=1>");
+        const auto rows = carryOverRows(*summary.carryOver);
+        for (size_t r = 0; r < rows.size(); ++r) {
+            html += QStringLiteral("<tr>");
+            for (const QString& cell : rows[r])
+                html += (r == 0 ? QStringLiteral("<th>") : QStringLiteral("<td>")) + cell.toHtmlEscaped();
+            html += QStringLiteral("</tr>");
+        }
+        m_carryOver->setText(html + QStringLiteral("</table>"));
+    }
     m_attribution->setResult(result);
     m_latency->setResult(result);
     fitRows(m_table, 12);
     fitRows(m_attributionTable, 12);
     m_useVariant->clear();
-    for (const AbVariantSummary& s : summary.variants)
+    for (const AbVariantSummary& s : first.summary.variants)
         m_useVariant->addItem(s.name);
     // The fastest completed variant is the one most people want to take.
     int best = -1;
-    for (int i = 0; i < int(summary.variants.size()); ++i)
-        if (summary.variants[size_t(i)].rpm && (best < 0 || summary.variants[size_t(i)].rpm->median >
-                                                                summary.variants[size_t(best)].rpm->median))
+    for (int i = 0; i < int(first.summary.variants.size()); ++i)
+        if (first.summary.variants[size_t(i)].rpm &&
+            (best < 0 || first.summary.variants[size_t(i)].rpm->median >
+                             first.summary.variants[size_t(best)].rpm->median))
             best = i;
     if (best >= 0)
         m_useVariant->setCurrentIndex(best);
@@ -187,6 +229,12 @@ void ResultsView::setResult(const AbResult& result, const AbSummary& summary,
 void ResultsView::clear()
 {
     m_model->clear();
+    m_apacheModel->clear();
+    m_apacheTitle->hide();
+    m_apacheTable->hide();
+    m_carryOver->hide();
+    m_fullResult = {};
+    m_fullSummary = {};
     m_attribution->clear();
     m_latency->clear();
     m_documentTexts.clear();
@@ -204,12 +252,17 @@ bool ResultsView::hasResult() const
 
 const AbResult& ResultsView::result() const
 {
-    return m_model->result();
+    return m_fullResult;
 }
 
 const AbSummary& ResultsView::summary() const
 {
-    return m_model->summary();
+    return m_fullSummary;
+}
+
+QString ResultsView::carryOverText() const
+{
+    return m_fullSummary.carryOver ? m_fullSummary.carryOver->verdict : QString();
 }
 
 void ResultsView::setCompact(bool compact)

@@ -60,6 +60,8 @@ public:
 
     QString configurationFor(const QString& variant) const;
     models::AbResultModel* resultModel() const { return m_model; }
+    models::AbResultModel* apacheModel() const { return m_apacheModel; }
+    QString carryOverText() const;
     models::AbAttributionModel* attributionModel() const { return m_attribution; }
     charts::AbBarChart* barChart() const { return m_bars; }
     QString headline() const;
@@ -71,7 +73,13 @@ private:
     void updateTexts();
     void exportWithDialog(Format format);
 
-    models::AbResultModel* m_model = nullptr;
+    models::AbResultModel* m_model = nullptr;       // the first server's (usually the engine's)
+    models::AbResultModel* m_apacheModel = nullptr; // Apache's, when the plan verified on it
+    QTableView* m_apacheTable = nullptr;
+    QLabel* m_apacheTitle = nullptr;
+    QLabel* m_carryOver = nullptr;
+    AbResult m_fullResult;
+    AbSummary m_fullSummary;
     models::AbAttributionModel* m_attribution = nullptr;
     models::AbLatencyModel* m_latency = nullptr;
     QTableView* m_table = nullptr;

@@ -163,3 +163,41 @@ TEST(AbExport, ClientLatencyMergesEveryRepeat)
     EXPECT_NEAR(*p99, 9.0, 0.3);
     EXPECT_FALSE(clientLatencyMs(AbVariantResult{}, 50));
 }
+
+TEST(AbExport, EngineAndApacheGetATableEachAndTheCarryOver)
+{
+    AbResult result = twoVariants();
+    result.plan.servers = {ServerKind::Engine, ServerKind::Apache};
+    for (const AbVariantResult& v : result.variants)
+        result.plan.variants.push_back(v.variant);
+    for (AbVariantResult v : std::vector<AbVariantResult>(result.variants)) {
+        v.server = ServerKind::Apache;
+        for (AbRepeat& r : v.repeats)
+            r.load.achievedRate *= 0.9; // Apache a little slower, the same ratio
+        result.variants.push_back(v);
+    }
+    const AbSummary summary = summarizeAbResult(result);
+    ASSERT_TRUE(summary.carryOver);
+    const ServerPart engine = serverPart(result, summary, ServerKind::Engine);
+    const ServerPart apache = serverPart(result, summary, ServerKind::Apache);
+    ASSERT_EQ(engine.result.variants.size(), 2u);
+    ASSERT_EQ(apache.result.variants.size(), 2u);
+    EXPECT_EQ(apache.result.variants[0].server, ServerKind::Apache);
+    EXPECT_EQ(apache.summary.baseline, u"current"_s);
+    EXPECT_EQ(abTableRows(engine.result, engine.summary).size(), 3u);
+
+    const auto rows = carryOverRows(*summary.carryOver);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0][1], u"engine vs current"_s);
+    EXPECT_EQ(rows[2][5], u"yes"_s) << rows[2].join(u" | "_s).toStdString(); // same ratio on both
+    const QString markdown = abMarkdown(result, summary);
+    EXPECT_TRUE(markdown.contains(u"### Apache + mod_wsgi"_s)) << markdown.toStdString();
+    EXPECT_TRUE(markdown.contains(u"Does it carry over to Apache?"_s));
+    EXPECT_TRUE(markdown.contains(summary.carryOver->verdict));
+    const QString html = abHtml(result, summary);
+    EXPECT_TRUE(html.contains(u"id=\"results-apache\""_s));
+    EXPECT_TRUE(html.contains(u"id=\"carry-over\""_s));
+    const QString csv = abCsv(result, summary);
+    EXPECT_EQ(csv.count(u",apache\n"_s), 2);
+    EXPECT_EQ(csv.count(u",engine\n"_s), 2);
+}
