@@ -5,12 +5,15 @@
 #include "guitestsupport.h"
 
 #include "session/telemetryhistory.h"
+#include "studio/charts/chartoverlay.h"
 #include "studio/charts/linechart.h"
 #include "studio/mainwindow.h"
 #include "studio/monitor/monitorcharts.h"
 #include "studio/monitor/monitorpage.h"
 
 #include <QAction>
+#include <QDialog>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -142,4 +145,52 @@ TEST(MonitorPage, ABrokenRecordingIsAnErrorNamingTheLineAndTheLiveViewStays)
     EXPECT_TRUE(message.contains(QStringLiteral("pid"))) << message.toStdString();
     EXPECT_FALSE(page->isReviewingRecording());
     EXPECT_TRUE(page->bannerText().contains(QStringLiteral("line 2")));
+}
+
+TEST(MonitorPage, ClickingARestartMarkerShowsWhatWasLoggedWithIt)
+{
+    QTemporaryDir dir;
+    auto options = guitest::demoOptions(dir);
+    options.startEngine = false;
+    MainWindow window(options);
+    window.resize(1280, 900);
+    window.show();
+    window.showPage(MainWindow::Page::Monitor);
+    TelemetrySample sample;
+    sample.intervalMs = 250;
+    ProcessTelemetry p;
+    p.group = "demo";
+    p.process = 1;
+    p.pid = 10;
+    p.requestThroughput = 5;
+    sample.processes = {p};
+    for (int i = 0; i < 8; ++i) {
+        sample.time = 1000 + i * 0.25;
+        sample.events.clear();
+        if (i == 4) {
+            EngineEvent e;
+            e.sequence = 1;
+            e.time = 1000.9;
+            e.reason = "request-timeout";
+            e.group = "demo";
+            e.process = 1;
+            e.pid = 10;
+            e.detail = "GET /slow ran 3.2 s > request-timeout 3 s";
+            e.log = "Thread 140 (request GET /slow, 3.2 s)\n  File \"app.py\", line 7, in slow";
+            sample.events = {e};
+        }
+        window.monitorPage()->acceptLiveSample(sample);
+    }
+    QCoreApplication::processEvents();
+    charts::LineChart* chart = window.monitorPage()->throughputChart();
+    ASSERT_EQ(chart->overlay()->markers().size(), 1);
+    Q_EMIT chart->markerClicked(chart->overlay()->markers().first().id);
+    auto* dialog = window.monitorPage()->findChild<QDialog*>(QStringLiteral("monitorEventDialog"));
+    ASSERT_TRUE(dialog);
+    EXPECT_TRUE(dialog->windowTitle().contains(QStringLiteral("request-timeout")))
+        << dialog->windowTitle().toStdString();
+    auto* log = dialog->findChild<QPlainTextEdit*>(QStringLiteral("monitorEventLog"));
+    ASSERT_TRUE(log);
+    EXPECT_TRUE(log->toPlainText().contains(QStringLiteral("line 7, in slow")));
+    dialog->close();
 }
