@@ -232,6 +232,16 @@ void Supervisor::reapChildren()
             }
             if (!m_stopping)
                 processExited(pi, status, expected);
+            // Its slots stay (their indexes are epoll tags) but its buffers go, so that a long run of
+            // recycles does not grow the supervisor (what it reported about its runtime stays for its last
+            // sample).
+            for (size_t ci : p.channels) {
+                m_channels[ci]->in = std::string();
+                m_channels[ci]->out = std::string();
+                m_channels[ci]->outOffset = 0;
+            }
+            p.controlIn = std::string();
+            p.exitLog = std::string();
             break;
         }
     }
