@@ -348,10 +348,11 @@ void ApacheServer::poll()
             return;
         probe->abort();
         m_state = State::Running;
-        // "AH00163: Apache/2.4.62 (Debian) mod_wsgi/4.9.4 Python/3.11 configured -- resuming ..."
+        // "AH00489: Apache/2.4.62 (Debian) mod_wsgi/4.9.4 Python/3.11 configured -- resuming ..." (AH00163 on
+        // a restart)
         QFile log(QString::fromStdString(m_root->path("error.log")));
         if (log.open(QIODevice::ReadOnly)) {
-            static const QRegularExpression configured(u"AH00163: (.*) configured"_s);
+            static const QRegularExpression configured(u"AH00(?:163|489): (.*) configured"_s);
             const auto match = configured.match(QString::fromUtf8(log.readAll()));
             if (match.hasMatch())
                 m_version = match.captured(1);
