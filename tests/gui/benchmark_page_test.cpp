@@ -290,3 +290,39 @@ TEST(BenchmarkPage, UseThisConfigurationIsOneUndoStepInTheWindow)
     EXPECT_EQ(page->variants()->drafts().back().name, u"from diagnosis"_s);
     EXPECT_EQ(page->variants()->drafts().back().reason, proposal.reason);
 }
+
+TEST(BenchmarkPage, RerunFromTheHistoryRunsTheIdenticalPlan)
+{
+    PageFixture f(false);
+    f.setValue<QSpinBox>(u"loadRepeats"_s, 1);
+    f.setValue<QSpinBox>(u"loadConnections"_s, 3);
+    QSignalSpy finished(&f.page, &BenchmarkPage::runFinished);
+    ASSERT_TRUE(f.page.run()) << f.page.statusText().toStdString();
+    ASSERT_TRUE(finished.wait(kRunDeadlineMs) || !finished.isEmpty());
+    const AbPlan first = f.page.results()->result().plan;
+    ASSERT_EQ(f.page.history()->model()->rowCount(), 1);
+
+    // The form changes afterwards; the rerun still runs what the saved run ran.
+    f.setValue<QSpinBox>(u"loadConnections"_s, 7);
+    f.page.variants()->clear();
+    f.page.history()->select({0});
+    finished.clear();
+    auto* rerun = f.page.findChild<QPushButton*>(u"historyRerun"_s);
+    ASSERT_TRUE(rerun && rerun->isEnabled());
+    rerun->click();
+    ASSERT_TRUE(f.page.isRunning()) << f.page.statusText().toStdString();
+    ASSERT_TRUE(finished.wait(kRunDeadlineMs) || !finished.isEmpty());
+    const AbResult& again = f.page.results()->result();
+    ASSERT_EQ(again.plan.variants.size(), first.variants.size());
+    for (size_t i = 0; i < first.variants.size(); ++i) {
+        EXPECT_EQ(again.plan.variants[i].name, first.variants[i].name);
+        EXPECT_EQ(again.plan.variants[i].configText, first.variants[i].configText);
+        EXPECT_EQ(again.variants[i].repeats.size(), 1u) << again.variants[i].failure.toStdString();
+    }
+    EXPECT_EQ(again.plan.load.concurrency, 3);
+    EXPECT_EQ(again.plan.repeats, first.repeats);
+    EXPECT_DOUBLE_EQ(again.plan.load.durationSec, first.load.durationSec);
+    EXPECT_EQ(f.page.history()->model()->rowCount(), 2);
+    // The form shows what ran.
+    EXPECT_EQ(f.page.findChild<QSpinBox*>(u"loadConnections"_s)->value(), 3);
+}
