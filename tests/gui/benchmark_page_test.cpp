@@ -15,6 +15,7 @@
 #include "studio/benchmark/loadsettingsform.h"
 #include "studio/benchmark/resultsview.h"
 #include "studio/benchmark/runprogress.h"
+#include "studio/benchmark/sweepbuilder.h"
 #include "studio/benchmark/variantlist.h"
 #include "studio/charts/abbarchart.h"
 #include "studio/models/abattributionmodel.h"
@@ -26,6 +27,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -325,4 +327,20 @@ TEST(BenchmarkPage, RerunFromTheHistoryRunsTheIdenticalPlan)
     EXPECT_EQ(f.page.history()->model()->rowCount(), 2);
     // The form shows what ran.
     EXPECT_EQ(f.page.findChild<QSpinBox*>(u"loadConnections"_s)->value(), 3);
+}
+
+TEST(BenchmarkPage, SweepBuilderCountsCellsAndNamesTheWrongField)
+{
+    pages::SweepBuilder builder({u"3.11"_s, u"3.13t"_s});
+    builder.setFields(u"1,2"_s, u"5"_s, u"5, 0.1"_s, u"3.11,3.13t"_s);
+    QString error;
+    const auto grid = builder.grid(error);
+    ASSERT_TRUE(grid) << error.toStdString();
+    // 3.11: 2 x 1 x 2 intervals; 3.13t has no GIL to switch: 2 x 1.
+    EXPECT_EQ(sweepCells(*grid).size(), 6u);
+    EXPECT_EQ(builder.findChild<QLabel*>(u"sweepSummary"_s)->text(), u"6 cell(s)"_s);
+    builder.setFields(u"1,x"_s, u"5"_s, {}, {});
+    EXPECT_FALSE(builder.grid(error));
+    EXPECT_TRUE(error.startsWith(u"Processes"_s)) << error.toStdString();
+    EXPECT_TRUE(builder.findChild<QLabel*>(u"sweepSummary"_s)->text().startsWith(u"Processes"_s));
 }
