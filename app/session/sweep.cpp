@@ -41,7 +41,15 @@ std::optional<double> medianRss(const AbVariantSummary& s)
 
 std::vector<size_t> sweepRanking(const AbSummary& summary, SweepRank by)
 {
-    return by == SweepRank::Throughput ? rankBy(summary, medianRpm, true) : rankBy(summary, medianRss, false);
+    std::vector<size_t> order =
+        by == SweepRank::Throughput ? rankBy(summary, medianRpm, true) : rankBy(summary, medianRss, false);
+    // With several servers the ranking is the first server's (the others' are in their tables and
+    // the carry-over): one cell, one place.
+    if (!summary.variants.empty()) {
+        const ServerKind first = summary.variants.front().server;
+        std::erase_if(order, [&summary, first](size_t i) { return summary.variants[i].server != first; });
+    }
+    return order;
 }
 
 QString switchIntervalLabel(double seconds)

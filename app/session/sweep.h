@@ -51,6 +51,7 @@ enum class SweepRank
 };
 // Indexes into summary.variants of the cells measured, best first; cells without the figure are left
 // out. Ties keep grid order.
+// Indices into summary.variants, best first; with several servers, the first server's cells only.
 std::vector<size_t> sweepRanking(const AbSummary& summary, SweepRank by);
 
 } // namespace wsgi::studio
