@@ -462,8 +462,11 @@ void MonitorPage::updateTable()
             }
         }
         m_processModel->setStatus(status);
-    } else {
+        m_tableHasPastStatus = true;
+    } else if (m_tableHasPastStatus) {
+        // Back to live: the newest status again (onStatus keeps it current from here on).
         m_processModel->setStatus(m_session->lastStatus());
+        m_tableHasPastStatus = false;
     }
     m_processModel->setSample(m_history->sampleAt(m_view.end));
 }

@@ -134,6 +134,7 @@ private:
     TelemetryHistory* m_history = nullptr;
     monitor::MonitorView m_view;
     bool m_reviewing = false;
+    bool m_tableHasPastStatus = false; // the table holds a paused/recorded status, not the newest
     QString m_recordingPath;
     QString m_recordingError;
     EngineStatus m_recordingStatus;
