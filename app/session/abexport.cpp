@@ -190,7 +190,8 @@ QString abMarkdown(const AbResult& result, const AbSummary& summary)
         const ServerPart part = serverPart(result, summary, server);
         if (servers.size() > 1)
             out += u"\n### "_s + serverKindTitle(server) + u"\n\n"_s;
-        out += markdownTable(abTableRows(part.result, part.summary));
+        out += markdownTable(servers.size() > 1 ? abTableRows(result, summary, server)
+                                                : abTableRows(part.result, part.summary));
     }
     if (summary.carryOver) {
         out += u"\n### Does it carry over to Apache?\n\n"_s +
@@ -354,7 +355,8 @@ QString abHtml(const AbResult& result, const AbSummary& summary, const std::vect
         const ServerPart part = serverPart(result, summary, server);
         if (servers.size() > 1)
             html += u"<h2>"_s + htmlEscape(serverKindTitle(server)) + u"</h2>\n"_s;
-        html += htmlTable(abTableRows(part.result, part.summary),
+        html += htmlTable(servers.size() > 1 ? abTableRows(result, summary, server)
+                                             : abTableRows(part.result, part.summary),
                           server == servers.front()
                               ? u"results"_s
                               : u"results-"_s + QString::fromLatin1(serverKindName(server)));

@@ -27,6 +27,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -343,4 +344,29 @@ TEST(BenchmarkPage, SweepBuilderCountsCellsAndNamesTheWrongField)
     EXPECT_FALSE(builder.grid(error));
     EXPECT_TRUE(error.startsWith(u"Processes"_s)) << error.toStdString();
     EXPECT_TRUE(builder.findChild<QLabel*>(u"sweepSummary"_s)->text().startsWith(u"Processes"_s));
+}
+
+TEST(BenchmarkPage, VerifyOnApacheShowsBothTablesAndTheCarryOver)
+{
+    if (!QFileInfo(u"/usr/sbin/apache2"_s).isExecutable() ||
+        !QFileInfo(u"/usr/lib/apache2/modules/mod_wsgi.so"_s).exists())
+        GTEST_SKIP() << "Debian's apache2 and libapache2-mod-wsgi-py3 are not installed";
+    PageFixture f(false);
+    f.setValue<QSpinBox>(u"loadRepeats"_s, 1);
+    f.page.findChild<QCheckBox*>(u"loadApache"_s)->setChecked(true);
+    EXPECT_TRUE(f.page.loadForm()->planText().contains(u"2 servers = 4 runs"_s))
+        << f.page.loadForm()->planText().toStdString();
+    QSignalSpy finished(&f.page, &BenchmarkPage::runFinished);
+    ASSERT_TRUE(f.page.run()) << f.page.statusText().toStdString();
+    ASSERT_TRUE(finished.wait(kRunDeadlineMs) || !finished.isEmpty());
+    const AbResult& result = f.page.results()->result();
+    ASSERT_EQ(result.variants.size(), 4u);
+    for (const AbVariantResult& v : result.variants)
+        EXPECT_EQ(v.status, AbVariantResult::Status::Ok)
+            << v.variant.name.toStdString() << ": " << v.failure.toStdString();
+    EXPECT_EQ(f.page.results()->resultModel()->rowCount(), 2); // the engine's table
+    ASSERT_EQ(f.page.results()->apacheModel()->rowCount(), 2);
+    EXPECT_EQ(f.page.results()->apacheModel()->index(0, 0).data().toString(), u"current"_s);
+    EXPECT_NE(f.page.results()->apacheModel()->index(0, 1).data().toString(), u"-"_s); // Apache's rpm
+    EXPECT_FALSE(f.page.results()->carryOverText().isEmpty());
 }

@@ -2,6 +2,7 @@
 
 #include "session/abexport.h"
 #include "session/abresultjson.h"
+#include "session/abtable.h"
 #include "studio/charts/abbarchart.h"
 #include "studio/charts/linechart.h"
 #include "studio/models/abattributionmodel.h"
@@ -184,7 +185,7 @@ void ResultsView::setResult(const AbResult& result, const AbSummary& summary,
     const bool apache = servers.size() > 1 && result.plan.runsOn(ServerKind::Apache);
     if (apache) {
         const ServerPart part = serverPart(result, summary, ServerKind::Apache);
-        m_apacheModel->setResult(part.result, part.summary);
+        m_apacheModel->setResult(part.result, part.summary, abTableRows(result, summary, ServerKind::Apache));
         fitRows(m_apacheTable, 12);
     } else {
         m_apacheModel->clear();

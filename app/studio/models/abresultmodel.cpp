@@ -18,6 +18,17 @@ void AbResultModel::setResult(const AbResult& result, const AbSummary& summary)
     endResetModel();
 }
 
+void AbResultModel::setResult(const AbResult& result, const AbSummary& summary, std::vector<QStringList> rows)
+{
+    beginResetModel();
+    m_result = result;
+    m_summary = summary;
+    m_rows = std::move(rows);
+    if (m_rows.size() != m_summary.variants.size() + 1)
+        m_rows = abTableRows(result, summary); // cells that do not match the entries are not shown
+    endResetModel();
+}
+
 void AbResultModel::clear()
 {
     beginResetModel();

@@ -31,6 +31,8 @@ public:
     explicit AbResultModel(QObject* parent = nullptr);
 
     void setResult(const AbResult& result, const AbSummary& summary);
+    // The same with the cells given (one server's table of a two-server result, in the entries' order).
+    void setResult(const AbResult& result, const AbSummary& summary, std::vector<QStringList> rows);
     void clear();
     const AbResult& result() const { return m_result; }
     const AbSummary& summary() const { return m_summary; }
