@@ -63,18 +63,17 @@ const std::vector<DaemonOptionSpec> kOptions = {
     {"memory-limit", K::Bytes64, 0, 0, S::Implemented, ""},
     {"virtual-memory-limit", K::Bytes64, 0, 0, S::Implemented, ""},
     {"inactivity-timeout", K::Seconds, 0, INT_MAX, S::Implemented, ""},
-    {"request-timeout", K::Seconds, 0, INT_MAX, S::NotImplemented,
-     "the stuck-request fail-safe (restart, stack dumps) is not implemented, so runs with slow requests "
-     "would behave differently"},
-    {"interrupt-timeout", K::Seconds, 0, INT_MAX, S::NotImplemented,
-     "it is part of the request-timeout fail-safe, which is not implemented"},
+    // The worker's monitor (hosting/worker/lifecyclemonitor.h): a request running past request-timeout
+    // x (1 + ln threads) restarts its process after its stacks are logged; with interrupt-timeout its
+    // thread first gets RequestTimeout (504); a GIL held past deadlock-timeout restarts it too.
+    {"request-timeout", K::Seconds, 0, INT_MAX, S::Implemented, ""},
+    {"interrupt-timeout", K::Seconds, 0, INT_MAX, S::Implemented, ""},
     {"graceful-timeout", K::Seconds, 0, INT_MAX, S::Implemented, ""},
     {"eviction-timeout", K::Seconds, 0, INT_MAX, S::Ignored,
      "it only applies to Apache's SIGUSR1 graceful restart; the engine's restart drains with "
      "graceful-timeout"},
     {"shutdown-timeout", K::Seconds, 0, INT_MAX, S::Implemented, ""},
-    {"deadlock-timeout", K::Seconds, 0, INT_MAX, S::Ignored,
-     "a fail-safe for a GIL blocked for minutes; it never fires in a healthy run"},
+    {"deadlock-timeout", K::Seconds, 0, INT_MAX, S::Implemented, ""},
     {"startup-timeout", K::Seconds, 0, INT_MAX, S::Implemented, ""},
     {"connect-timeout", K::Seconds, 0, INT_MAX, S::Ignored,
      "it bounds the Apache child's connect to the daemon socket, a hop the engine does not have"},
@@ -504,6 +503,12 @@ private:
             m_group.memoryLimitBytes = parseIntegerText(value).value;
         } else if (name == "virtual-memory-limit") {
             m_group.virtualMemoryLimitBytes = parseIntegerText(value).value;
+        } else if (name == "request-timeout") {
+            m_group.requestTimeoutSeconds = number;
+        } else if (name == "interrupt-timeout") {
+            m_group.interruptTimeoutSeconds = number;
+        } else if (name == "deadlock-timeout") {
+            m_group.deadlockTimeoutSeconds = number;
         } else if (name == "graceful-timeout") {
             m_group.gracefulTimeout = number;
         } else if (name == "shutdown-timeout") {

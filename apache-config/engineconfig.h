@@ -57,6 +57,9 @@ struct DaemonGroup
     int maximumRequests = 0;              // 0 = off
     int restartIntervalSeconds = 0;       // restart-interval=, 0 = off
     int inactivityTimeoutSeconds = 0;     // inactivity-timeout=, 0 = off
+    int requestTimeoutSeconds = 0;        // request-timeout=, 0 = off (scaled by threads, see the worker)
+    int interruptTimeoutSeconds = 0;      // interrupt-timeout=, 0 = restart without interrupting first
+    int deadlockTimeoutSeconds = 300;     // deadlock-timeout=, 0 = off
     int startupTimeoutSeconds = 0;        // startup-timeout=, 0 = off
     int cpuTimeLimitSeconds = 0;          // cpu-time-limit=, 0 = off
     int64_t memoryLimitBytes = 0;         // memory-limit= (RLIMIT_DATA), 0 = off

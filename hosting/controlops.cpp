@@ -532,13 +532,19 @@ void Supervisor::finishStackRequest(StackRequest& r, bool timedOut)
         proc.set("process", Json(int64_t(p.index + 1)));
         proc.set("pid", Json(int64_t(p.pid)));
         const bool answered = r.answered[pi];
-        proc.set("stacks", answered ? Json(text) : Json());
+        // The worker answers {"stacks": text, "threads": [...]} (contracts Wire 2).
+        std::string parseError;
+        const std::optional<Json> reply = answered ? Json::parse(text, parseError) : std::nullopt;
+        const bool structured = reply && reply->isObject();
+        const std::string stacks = structured ? (*reply)["stacks"].asString() : text;
+        proc.set("stacks", answered ? Json(stacks) : Json());
+        proc.set("threads", structured ? (*reply)["threads"] : Json::array());
         if (!answered)
             proc.set("error", Json("no answer within 10 s"));
         processes.push(std::move(proc));
         if (answered)
             std::fprintf(stderr, "wsgi-engine: stacks of group '%s' process %d (pid %d):\n%s\n",
-                         r.group.c_str(), p.index + 1, int(p.pid), text.c_str());
+                         r.group.c_str(), p.index + 1, int(p.pid), stacks.c_str());
     }
     Json result = Json::object();
     result.set("group", Json(r.group));

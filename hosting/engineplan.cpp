@@ -116,6 +116,17 @@ EnginePlan planEngine(const config::EngineConfig& config, const RuntimeCatalog& 
         spec.multiprocess = group.processesExplicit || group.processes > 1;
         spec.threads = g.threads;
         spec.gracefulTimeoutSeconds = group.gracefulTimeout;
+        // mod_wsgi starts the monitor that enforces request-timeout only when deadlock-timeout or
+        // inactivity-timeout is set (modwsgi.md section 5.1); the validator warns, the engine agrees.
+        const bool monitorRuns = group.deadlockTimeoutSeconds > 0 || group.inactivityTimeoutSeconds > 0;
+        spec.requestTimeoutSeconds = monitorRuns ? group.requestTimeoutSeconds : 0;
+        if (!monitorRuns && group.requestTimeoutSeconds > 0)
+            spec.notes.push_back(
+                "request-timeout=" + std::to_string(group.requestTimeoutSeconds) +
+                " is not enforced: with deadlock-timeout=0 and inactivity-timeout=0 mod_wsgi "
+                "starts no monitor thread, and neither does this engine");
+        spec.interruptTimeoutSeconds = group.interruptTimeoutSeconds;
+        spec.deadlockTimeoutSeconds = group.deadlockTimeoutSeconds;
         spec.runtime = runtime;
         spec.freeThreading = process.freeThreading;
         spec.switchInterval = process.switchInterval;

@@ -94,6 +94,8 @@ std::string WorkerSpec::encode() const
           std::to_string(listenBacklog), std::to_string(rt.headerSeconds),
           std::to_string(rt.headerMaxSeconds), std::to_string(rt.headerMinRate),
           std::to_string(rt.bodySeconds), std::to_string(rt.bodyMaxSeconds), std::to_string(rt.bodyMinRate)});
+    line({"fail-safes", std::to_string(requestTimeoutSeconds), std::to_string(interruptTimeoutSeconds),
+          std::to_string(deadlockTimeoutSeconds)});
     line({"runtime", runtime});
     line({"free-threading", freeThreading ? "1" : "0"});
     line({"switch-interval", optionalDouble(switchInterval)});
@@ -164,6 +166,11 @@ std::optional<WorkerSpec> WorkerSpec::decode(const std::string& text, std::strin
                 rt.bodySeconds = std::stoi(f[7]);
                 rt.bodyMaxSeconds = std::stoi(f[8]);
                 rt.bodyMinRate = std::stoi(f[9]);
+            } else if (key == "fail-safes") {
+                need(4);
+                spec.requestTimeoutSeconds = std::stoi(f[1]);
+                spec.interruptTimeoutSeconds = std::stoi(f[2]);
+                spec.deadlockTimeoutSeconds = std::stoi(f[3]);
             } else if (key == "runtime") {
                 need(2);
                 spec.runtime = f[1];

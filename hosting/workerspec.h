@@ -46,6 +46,11 @@ struct WorkerSpec
     int listenBacklog = 100;
     ReadTimeoutLimits readTimeouts;
     int maximumRequests = 0; // direct mode: the measurements go out at once when this many are done
+    // The worker's own fail-safes (mod_wsgi 6.0 defaults, seconds, 0 = off): request-timeout as
+    // configured (the worker scales it by threads), interrupt-timeout, deadlock-timeout.
+    int requestTimeoutSeconds = 0;
+    int interruptTimeoutSeconds = 0;
+    int deadlockTimeoutSeconds = 300;
     std::string runtime;
     bool freeThreading = false;           // disable the GIL (free-threaded build only)
     std::optional<double> switchInterval; // process-wide

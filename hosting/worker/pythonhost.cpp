@@ -53,6 +53,38 @@ def dump_stacks(label):
         lines.extend(l.rstrip('\n') for l in traceback.format_stack(frame))
     return '\n'.join(lines)
 
+class RequestTimeout(BaseException):
+    """Raised in a request thread whose request ran past request-timeout, when interrupt-timeout
+    gives it a chance to unwind (mod_wsgi.RequestTimeout). A BaseException, so that an
+    application's `except Exception` does not swallow it."""
+
+def thread_stacks():
+    # [(thread id, thread name, [(file, line, function), ... outermost first])] for the threads of
+    # this interpreter that run Python code, except the calling one. On a free-threaded build
+    # sys._current_frames() stops the world while it takes each thread's current frame.
+    import traceback
+    me = _thread_ident()
+    threading = sys.modules.get('threading')
+    active = getattr(threading, '_active', {}) if threading else {}
+    out = []
+    for ident, frame in sys._current_frames().items():
+        if ident == me:
+            continue
+        frames = [(f.filename, f.lineno or 0, f.name) for f in traceback.extract_stack(frame)]
+        t = active.get(ident)
+        out.append((ident, t.name if t is not None else '', frames))
+    return out
+
+def _thread_ident():
+    import _thread
+    return _thread.get_ident()
+
+def arm_deadlock_dump(seconds, fd):
+    # faulthandler's watchdog dumps every thread of the main interpreter to `fd` without taking the
+    # GIL once `seconds` pass without this being called again (each call restarts its timer).
+    import faulthandler
+    faulthandler.dump_traceback_later(seconds, repeat=False, file=fd, exit=False)
+
 class FileWrapper:
     def __init__(self, filelike, blksize=8192):
         self.filelike = filelike
@@ -123,7 +155,7 @@ bool setSwitchInterval(double seconds)
 }
 
 // sys._is_gil_enabled() on 3.13+, where an extension module without Py_mod_gil turns it back on.
-int gilEnabled()
+int gilEnabledNow()
 {
 #if PY_VERSION_HEX >= 0x030D0000
     const OwnedRef sys(PyImport_ImportModule("sys"));
@@ -261,7 +293,8 @@ bool PythonHost::start(std::string& error)
         }
     }
 
-    const bool gilOn = gilEnabled() != 0;
+    const bool gilOn = gilEnabledNow() != 0;
+    m_gilEnabled = gilOn;
     m_runtimeDescription = std::string("Python ") + Py_GetVersion();
     m_runtimeDescription = m_runtimeDescription.substr(0, m_runtimeDescription.find(' ', 7));
     m_runtimeDescription +=
@@ -320,6 +353,105 @@ std::string PythonHost::dumpStacks()
     return text;
 }
 
+namespace {
+
+// Converts thread_stacks()'s result; false (exception cleared) when it is not what it should be.
+bool appendStacks(PyObject* list, const Interpreter& interp, std::vector<ThreadStack>& out)
+{
+    if (!list || !PyList_Check(list))
+        return false;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); ++i) {
+        PyObject* item = PyList_GET_ITEM(list, i);
+        PyObject* frames =
+            PyTuple_Check(item) && PyTuple_GET_SIZE(item) == 3 ? PyTuple_GET_ITEM(item, 2) : nullptr;
+        if (!frames || !PyList_Check(frames))
+            return false;
+        ThreadStack t;
+        t.threadId = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(item, 0));
+        const char* name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(item, 1));
+        t.name = name ? name : "";
+        t.interpreter = interp.label();
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(frames); ++j) {
+            PyObject* f = PyList_GET_ITEM(frames, j);
+            const char* file = nullptr;
+            const char* function = nullptr;
+            int line = 0;
+            if (!PyArg_ParseTuple(f, "sis", &file, &line, &function))
+                return false;
+            t.frames.push_back({file, line, function});
+        }
+        bool seen = false;
+        for (auto& existing : out)
+            if (existing.threadId == t.threadId) {
+                seen = true; // Python < 3.12 lists every interpreter's threads each time
+                if (existing.frames.empty())
+                    existing = t;
+            }
+        if (!seen)
+            out.push_back(std::move(t));
+    }
+    return !PyErr_Occurred();
+}
+
+} // namespace
+
+std::vector<ThreadStack> PythonHost::pythonStacks()
+{
+    std::vector<ThreadStack> threads;
+    for (const auto& interp : m_interpreters) {
+        PyEval_RestoreThread(interp->ownerState);
+        {
+            PyObject* module = bootstrapModule();
+            const OwnedRef r(module ? PyObject_CallMethod(module, "thread_stacks", nullptr) : nullptr);
+            if (!appendStacks(r.get(), *interp, threads)) {
+                PyErr_Clear();
+                ThreadStack t;
+                t.name = "(all threads)";
+                t.interpreter = interp->label();
+                t.unreadable = "sys._current_frames() failed in this interpreter";
+                threads.push_back(std::move(t));
+            }
+        }
+        PyEval_SaveThread();
+    }
+    return threads;
+}
+
+std::vector<StackFrame> PythonHost::interruptThread(Interpreter& interp, uint64_t threadId,
+                                                    const std::function<bool()>& stillStuck, bool& raised)
+{
+    std::vector<StackFrame> frames;
+    raised = false;
+    PyEval_RestoreThread(interp.ownerState);
+    if (stillStuck()) {
+        {
+            PyObject* module = bootstrapModule();
+            const OwnedRef r(module ? PyObject_CallMethod(module, "thread_stacks", nullptr) : nullptr);
+            std::vector<ThreadStack> all;
+            if (appendStacks(r.get(), interp, all)) {
+                for (auto& t : all)
+                    if (t.threadId == threadId)
+                        frames = std::move(t.frames);
+            }
+            PyErr_Clear();
+        }
+        // PyThreadState_SetAsyncExc looks in the current interpreter only (3.12+), which is why the
+        // thread's own interpreter is the one made current above, as mod_wsgi 6 does.
+        raised = PyThreadState_SetAsyncExc(static_cast<unsigned long>(threadId), interp.requestTimeout) == 1;
+    }
+    PyEval_SaveThread();
+    return frames;
+}
+
+bool PythonHost::armDeadlockDump(int seconds, int fd)
+{
+    PyObject* module = bootstrapModule();
+    const OwnedRef r(module ? PyObject_CallMethod(module, "arm_deadlock_dump", "ii", seconds, fd) : nullptr);
+    if (!r)
+        PyErr_Clear();
+    return bool(r);
+}
+
 bool PythonHost::setUpInterpreter(Interpreter& interp)
 {
     if (!interp.types.create())
@@ -328,6 +460,7 @@ bool PythonHost::setUpInterpreter(Interpreter& interp)
     if (!module)
         return false;
     interp.types.fileWrapper = PyObject_GetAttrString(module, "FileWrapper");
+    interp.requestTimeout = PyObject_GetAttrString(module, "RequestTimeout");
     std::vector<std::string> paths = m_spec.pythonPath;
     paths.insert(paths.end(), interp.spec.pythonPath.begin(), interp.spec.pythonPath.end());
     if (!paths.empty()) {
@@ -344,7 +477,8 @@ bool PythonHost::setUpInterpreter(Interpreter& interp)
     interp.multiprocess = PyBool_FromLong(m_spec.multiprocess);
     interp.processGroup = PyUnicode_FromString(m_spec.group.c_str());
     interp.applicationGroup = PyUnicode_FromString(interp.spec.applicationGroup.c_str());
-    return interp.types.fileWrapper && interp.wsgiVersion && interp.processGroup && interp.applicationGroup;
+    return interp.types.fileWrapper && interp.requestTimeout && interp.wsgiVersion && interp.processGroup &&
+           interp.applicationGroup;
 }
 
 bool PythonHost::loadScript(Application& app)

@@ -6,8 +6,10 @@
 
 #include "environ.h"
 #include "hosting/workerspec.h"
+#include "threadstacks.h"
 #include "wsgitypes.h"
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,6 +32,8 @@ struct Interpreter
     PyObject* processGroup = nullptr;
     PyObject* applicationGroup = nullptr;
     EnvironKeys keys;
+    PyObject* requestTimeout = nullptr; // _wsgi_engine.RequestTimeout of this interpreter
+    std::string label() const { return isMain ? "main interpreter" : spec.applicationGroup; }
 };
 
 struct Application
@@ -62,6 +66,19 @@ public:
     std::string helloText() const { return m_hello; }
     // From the main thread, with no GIL held: the Python stack of every thread in every interpreter.
     std::string dumpStacks();
+    // From the main thread, with no GIL held: the Python frames of every other thread that runs
+    // Python code, interpreter by interpreter (request details are the caller's to add).
+    std::vector<ThreadStack> pythonStacks();
+    // From the main thread, with no GIL held: raises RequestTimeout in thread `threadId` of
+    // `interp` if `stillStuck()` (asked with that interpreter's GIL held) says it still runs the
+    // request that timed out. Returns that thread's frames, read under the same GIL hold.
+    std::vector<StackFrame> interruptThread(Interpreter& interp, uint64_t threadId,
+                                            const std::function<bool()>& stillStuck, bool& raised);
+    bool gilEnabled() const { return m_gilEnabled; }
+    // With the main interpreter's GIL held: (re)arms faulthandler's watchdog to write every thread's
+    // stack to `fd` if `seconds` pass before the next call.
+    bool armDeadlockDump(int seconds, int fd);
+    const std::vector<std::unique_ptr<Interpreter>>& interpreters() const { return m_interpreters; }
 
 private:
     bool setUpInterpreter(Interpreter& interp);
@@ -73,6 +90,7 @@ private:
     std::vector<std::unique_ptr<Application>> m_applications;
     std::string m_runtimeDescription;
     std::string m_hello;
+    bool m_gilEnabled = true;
 };
 
 } // namespace wsgi::worker

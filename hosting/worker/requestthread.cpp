@@ -73,6 +73,12 @@ void RequestThread::respondError(int status, const char* reason, const char* tex
     c.m_headersSent = true;
 }
 
+ThreadActivity RequestThread::activity() const
+{
+    std::lock_guard lock(m_activityLock);
+    return m_activity;
+}
+
 void RequestThread::execute(const hosting::RequestHead& head, RequestIo& io)
 {
     m_busy.store(true, std::memory_order_relaxed);
@@ -82,6 +88,17 @@ void RequestThread::execute(const hosting::RequestHead& head, RequestIo& io)
     const GilWaitCounters gilStart = gilWaitTotals();
 
     Application* app = m_host.application(head.mountIndex);
+    uint64_t serial = 0;
+    {
+        std::lock_guard lock(m_activityLock);
+        serial = ++m_activity.serial;
+        m_activity.startUs = threadStart;
+        if (m_activity.threadId == 0)
+            m_activity.threadId = PyThread_get_thread_ident();
+        m_activity.interpreter = app ? app->interpreter : nullptr;
+        m_activity.method = head.method;
+        m_activity.path = head.target.substr(0, head.target.find('?'));
+    }
     RequestContext& c = m_context;
     c.reset(&head, nullptr, &io);
     if (!app) {
@@ -95,6 +112,12 @@ void RequestThread::execute(const hosting::RequestHead& head, RequestIo& io)
         c.m_metrics.gilWaitHandoffUs += c.m_metrics.appStartUs - acquireStart;
         ++c.m_metrics.gilWaitCount;
         runApplication(*app);
+        if (m_interruptedSerial.load() == serial) {
+            // The RequestTimeout raised for this request may not have been delivered (the request
+            // ended first): dropped here, under the GIL it was raised with.
+            PyThreadState_SetAsyncExc(static_cast<unsigned long>(PyThread_get_thread_ident()), nullptr);
+            PyErr_Clear();
+        }
         PyEval_SaveThread();
     }
 
@@ -114,6 +137,10 @@ void RequestThread::execute(const hosting::RequestHead& head, RequestIo& io)
     io.finish(c.m_out, m);
     c.m_out.clear();
     ++c.generation; // objects the application kept stop working now
+    {
+        std::lock_guard lock(m_activityLock);
+        m_activity.startUs = 0;
+    }
     m_busy.store(false, std::memory_order_relaxed);
 }
 
@@ -204,8 +231,14 @@ void RequestThread::runApplication(Application& app)
                 ok = c.sendHead(0);
         }
     }
+    // RequestTimeout (raised by the monitor after request-timeout, see lifecyclemonitor.h) answers 504
+    // as mod_wsgi 6 does, if nothing of the response has left yet.
+    bool timedOut = false;
     if (!ok) {
-        std::fprintf(stderr, "%sException occurred processing WSGI script '%s'.\n", prefix.c_str(),
+        timedOut = interp.requestTimeout && PyErr_ExceptionMatches(interp.requestTimeout);
+        std::fprintf(stderr, "%s%s '%s'.\n", prefix.c_str(),
+                     timedOut ? "Request timed out (RequestTimeout raised) processing WSGI script"
+                              : "Exception occurred processing WSGI script",
                      app.mount->scriptPath.c_str());
         std::fflush(stderr);
         printAndClearException();
@@ -231,6 +264,8 @@ void RequestThread::runApplication(Application& app)
             c.m_responseHead.framing == hosting::BodyFraming::ContentLength && c.m_lengthLeft > 0;
         c.m_metrics.truncated = shortBody;
         c.m_metrics.keepAlive = c.m_responseHead.keepAlive && !shortBody;
+    } else if (!c.m_flushedAny && timedOut) {
+        respondError(504, "Gateway Timeout", "the request ran past request-timeout and was interrupted");
     } else if (!c.m_flushedAny) {
         respondError(500, "Internal Server Error",
                      "the WSGI application raised an exception; see the engine log");

@@ -9,6 +9,7 @@
 #include "requestio.h"
 
 #include <atomic>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -68,6 +69,17 @@ private:
     bool m_flushedAny = false; // some of the response has left: an error can only cut it short
 };
 
+// What the process's monitor sees of the request a thread runs (see lifecyclemonitor.h).
+struct ThreadActivity
+{
+    uint64_t serial = 0;   // counts the thread's requests: tells one request from the next
+    int64_t startUs = 0;   // CLOCK_MONOTONIC when the request took the thread; 0 while idle
+    uint64_t threadId = 0; // Python's id of the thread (threading.get_ident()); 0 before its first request
+    Interpreter* interpreter = nullptr;
+    std::string method;
+    std::string path; // without the query string
+};
+
 class RequestThread
 {
 public:
@@ -77,6 +89,12 @@ public:
     // Runs one request through its application and sends the response through `io`.
     void execute(const hosting::RequestHead& head, RequestIo& io);
     bool busy() const { return m_busy.load(std::memory_order_relaxed); }
+    int index() const { return m_index; }
+    ThreadActivity activity() const;
+    // Set (by the monitor, with the interpreter's GIL held) just before RequestTimeout is raised in
+    // this thread's request `serial`; the thread clears an exception still pending when that request
+    // ends, so that it cannot hit the next one.
+    void markInterrupted(uint64_t serial) { m_interruptedSerial.store(serial); }
 
 private:
     void runApplication(Application& app);
@@ -89,6 +107,9 @@ private:
     RequestContext m_context;
     std::vector<std::pair<Interpreter*, PyThreadState*>> m_threadStates;
     std::atomic<bool> m_busy{false};
+    mutable std::mutex m_activityLock;
+    ThreadActivity m_activity;
+    std::atomic<uint64_t> m_interruptedSerial{0};
     int64_t m_cpuMarkUs = 0; // this thread's CPU clock when its previous request ended
 };
 

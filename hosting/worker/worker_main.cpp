@@ -3,6 +3,7 @@
 
 #include "core/clock.h"
 #include "directserver.h"
+#include "lifecyclemonitor.h"
 #include "pythonhost.h"
 #include "requestthread.h"
 
@@ -110,6 +111,7 @@ int main(int argc, char** argv)
         }
         direct = std::make_unique<wsgi::worker::DirectServer>(*spec, std::move(listenFds), counts);
     }
+    wsgi::worker::ControlWriter writer(control);
     std::vector<std::unique_ptr<wsgi::worker::RequestThread>> workers;
     std::atomic<int> running{threads};
     std::vector<std::thread> pool;
@@ -135,26 +137,24 @@ int main(int argc, char** argv)
         const uint32_t active = uint32_t(direct->activeThreads());
         std::string payload(reinterpret_cast<const char*>(&active), sizeof active);
         payload += batch;
-        std::string frame;
-        wsgi::hosting::appendFrame(frame, wsgi::hosting::FrameType::Metrics, payload);
-        control.writeAll(frame);
+        writer.send(wsgi::hosting::FrameType::Metrics, payload);
     };
 
     // The main thread serves the control channel (hello, stack dumps) and waits for a stop signal,
     // or for every request channel to close (the supervisor went away).
-    {
-        std::string hello;
-        wsgi::hosting::appendFrame(hello, wsgi::hosting::FrameType::Hello, host.helloText());
-        control.writeAll(hello);
-    }
+    writer.send(wsgi::hosting::FrameType::Hello, host.helloText());
+    // request-timeout, interrupt-timeout and deadlock-timeout (see lifecyclemonitor.h).
+    wsgi::worker::LifecycleMonitor monitor(host, workers, writer);
+    monitor.start();
     const int signals = signalfd(-1, &stopSignals, SFD_CLOEXEC);
     int64_t drainDeadline = 0;
+    bool retiring = false; // the process decided to go (request-timeout): it drains, then exits
     int waitMs = 100;
     while (true) {
         pollfd fds[3] = {{signals, POLLIN, 0},
                          {direct ? direct->metricsDueFd() : -1, POLLIN, 0},
                          {drainDeadline ? -1 : controlFd, POLLIN, 0}};
-        poll(fds, 3, drainDeadline ? std::min(waitMs, 100) : waitMs);
+        poll(fds, 3, std::min(drainDeadline ? std::min(waitMs, 100) : waitMs, monitor.pollMs()));
         if (fds[0].revents & POLLIN) {
             signalfd_siginfo info{};
             if (read(signals, &info, sizeof info) == sizeof info && drainDeadline == 0) {
@@ -175,14 +175,27 @@ int main(int argc, char** argv)
             if (type == wsgi::hosting::FrameType::MetricsPull)
                 sendMetrics(true);
             if (type == wsgi::hosting::FrameType::DumpStacks) {
-                std::string reply;
-                wsgi::hosting::appendFrame(reply, wsgi::hosting::FrameType::StackDump, host.dumpStacks());
-                control.writeAll(reply);
+                // The text as before, and the same stacks structured with each thread's request.
+                wsgi::Json reply = wsgi::Json::object();
+                reply.set("stacks", wsgi::Json(host.dumpStacks()));
+                reply.set("threads", wsgi::worker::stacksJson(monitor.readStacks()));
+                writer.send(wsgi::hosting::FrameType::StackDump, reply.dump());
             }
         }
         if (running.load() == 0)
             break;
-        if (drainDeadline != 0) {
+        const int64_t now = wsgi::monotonicMicros();
+        if (!retiring && drainDeadline == 0 && monitor.check(now)) {
+            // As mod_wsgi: the requests that are not stuck get graceful-timeout to finish.
+            retiring = true;
+            drainDeadline = now + int64_t(spec->gracefulTimeoutSeconds) * 1000000;
+            if (direct)
+                direct->stop();
+        }
+        if (retiring) {
+            if (monitor.drainDone(now) || now > drainDeadline)
+                break;
+        } else if (drainDeadline != 0) {
             bool anyBusy = false;
             for (const auto& w : workers)
                 anyBusy = anyBusy || w->busy();

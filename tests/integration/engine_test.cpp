@@ -42,14 +42,14 @@ TEST(EngineConfig, MistakesAreRejectedWithFileLineAndNothingStarts)
 
 TEST(EngineConfig, UnimplementedDirectivesAndOptionsAreNamed)
 {
-    const auto r = runEngineCommand("WSGIDaemonProcess g threads=2 request-timeout=60\n"
+    const auto r = runEngineCommand("WSGIDaemonProcess g threads=2 chroot=/srv/jail\n"
                                     "WSGIScriptAlias / " +
                                     appPath("trivial.py") +
                                     " process-group=g\n"
                                     "WSGIImportScript /x.py process-group=g application-group=%{GLOBAL}\n");
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.output.find("engine.conf:1"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("request-timeout"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("chroot"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("engine.conf:3"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("WSGIImportScript"), std::string::npos) << r.output;
 }

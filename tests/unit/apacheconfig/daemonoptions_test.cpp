@@ -68,12 +68,12 @@ const std::vector<OptionCase> kEveryOption = {
     {"memory-limit", "1000000000", Expect::Field},
     {"virtual-memory-limit", "2000000000", Expect::Field},
     {"inactivity-timeout", "300", Expect::Field},
-    {"request-timeout", "60", Expect::Error},
-    {"interrupt-timeout", "5", Expect::Error},
+    {"request-timeout", "60", Expect::Field},
+    {"interrupt-timeout", "5", Expect::Field},
     {"graceful-timeout", "15", Expect::Field},
     {"eviction-timeout", "0", Expect::Note},
     {"shutdown-timeout", "5", Expect::Field},
-    {"deadlock-timeout", "60", Expect::Note},
+    {"deadlock-timeout", "60", Expect::Field},
     {"startup-timeout", "15", Expect::Field},
     {"connect-timeout", "15", Expect::Note},
     {"socket-timeout", "60", Expect::Field},
@@ -165,6 +165,9 @@ TEST(DaemonOptions, DefaultsAreModWsgis)
     EXPECT_EQ(g.gracefulTimeout, 15);
     EXPECT_EQ(g.shutdownTimeout, 5);
     EXPECT_EQ(g.maximumRequests, 0);
+    EXPECT_EQ(g.requestTimeoutSeconds, 0);
+    EXPECT_EQ(g.interruptTimeoutSeconds, 0);
+    EXPECT_EQ(g.deadlockTimeoutSeconds, 300);
     EXPECT_TRUE(g.options.empty());
     EXPECT_EQ(g.where.line, 1);
 }
