@@ -135,7 +135,10 @@ void Supervisor::processExited(size_t processIndex, int status, bool expected)
     // A stopping process that exits cleanly, was killed past its drain, or announced its exit went
     // as planned; one that dies otherwise while draining crashed, and its losses are the crash's.
     const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (expected && (clean || p.announcedExit || !p.killReason.empty())) {
+    // A process stopped before it said hello dies of the supervisor's own SIGTERM (its handler is
+    // installed only once Python is up) with no request taken: that is the stop, not a crash.
+    const bool stoppedWhileStarting = WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM && p.hello.empty();
+    if (expected && (clean || stoppedWhileStarting || p.announcedExit || !p.killReason.empty())) {
         e.reason = p.stopReason.empty() ? std::string("restart") : p.stopReason;
         e.detail =
             !p.exitDetail.empty() ? p.exitDetail
