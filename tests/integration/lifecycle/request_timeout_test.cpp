@@ -35,8 +35,10 @@ void expectRestartedForRequestTimeout(LifecycleEngine& e, int oldPid)
 {
     const Json s = e.waitStatus(
         [](const Json& st) {
+            // The count goes up when the process announces its exit, the event once it is gone.
             return LifecycleEngine::restarts(st, "request-timeout") == 1 &&
-                   LifecycleEngine::pids(st).size() == 1;
+                   LifecycleEngine::pids(st).size() == 1 &&
+                   !LifecycleEngine::events(st, "restart", "request-timeout").empty();
         },
         10s);
     EXPECT_EQ(LifecycleEngine::restarts(s, "request-timeout"), 1) << e.engine().log();
