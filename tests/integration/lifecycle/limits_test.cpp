@@ -3,6 +3,7 @@
 // the process (counted by reason, with an event and a log line); memory-limit and
 // virtual-memory-limit are rlimits, so an allocation past them fails inside the application.
 
+#include "lifecyclesupport.h"
 #include "lifecyclesupport_b.h"
 
 #include <gtest/gtest.h>
@@ -17,20 +18,11 @@ using namespace wsgi::testing;
 using wsgi::Json;
 using namespace std::chrono_literals;
 
-namespace {
-
-int pidFrom(const HttpResponse& r)
-{
-    return r.status == 200 ? std::atoi(r.body.c_str()) : 0;
-}
-
-} // namespace
-
 TEST(Limits, RestartIntervalRecyclesTheProcessWithoutLosingRequests)
 {
     LifecycleEngine e(faultsConfig("processes=1 threads=2 restart-interval=2 graceful-timeout=2"));
     ASSERT_TRUE(e.ok()) << e.engine().log();
-    const int first = pidFrom(httpGet(e.port(), "/pid"));
+    const int first = servingPid(e.port());
     ASSERT_GT(first, 0);
     SteadyLoad load(e.port(), 2, "/");
     const Json s = e.waitStatus(
@@ -43,7 +35,7 @@ TEST(Limits, RestartIntervalRecyclesTheProcessWithoutLosingRequests)
     EXPECT_EQ(event["requests_lost"].asInt(), 0);
     EXPECT_GE(LifecycleEngine::restarts(s, "restart-interval"), 1);
     EXPECT_EQ(LifecycleEngine::restarts(s, "crash-exit") + LifecycleEngine::restarts(s, "crash-signal"), 0);
-    EXPECT_NE(pidFrom(httpGet(e.port(), "/pid")), first);
+    EXPECT_NE(servingPid(e.port()), first);
     EXPECT_EQ(load.failed(), 0) << load.failures();
     EXPECT_GT(load.succeeded(), 10);
     EXPECT_NE(e.engine().log().find("recycling process 1 of group 'g' (pid " + std::to_string(first) +
@@ -56,12 +48,12 @@ TEST(Limits, InactivityTimeoutRestartsAnIdleProcessButNotABusyOne)
 {
     LifecycleEngine e(faultsConfig("processes=1 threads=2 inactivity-timeout=1"));
     ASSERT_TRUE(e.ok()) << e.engine().log();
-    const int first = pidFrom(httpGet(e.port(), "/pid"));
+    const int first = servingPid(e.port());
     ASSERT_GT(first, 0);
     // A request running longer than the timeout keeps the process: it is not idle.
     const HttpResponse slow = httpGet(e.port(), "/sleep?s=2.5");
     EXPECT_EQ(slow.status, 200);
-    EXPECT_EQ(pidFrom(httpGet(e.port(), "/pid")), first) << e.engine().log();
+    EXPECT_EQ(servingPid(e.port()), first) << e.engine().log();
     EXPECT_EQ(LifecycleEngine::restarts(e.status(), "inactivity"), 0);
     // Idle for the timeout: restarted once. Its replacement has served nothing, so it stays.
     const Json s =
@@ -82,7 +74,7 @@ TEST(Limits, CpuTimeLimitRecyclesASpinningProcessAndItsRequestCompletes)
 {
     LifecycleEngine e(faultsConfig("processes=1 threads=1 cpu-time-limit=1 graceful-timeout=5"));
     ASSERT_TRUE(e.ok()) << e.engine().log();
-    const int first = pidFrom(httpGet(e.port(), "/pid"));
+    const int first = servingPid(e.port());
     ASSERT_GT(first, 0);
     const HttpResponse spun = httpGet(e.port(), "/spin?s=2");
     EXPECT_EQ(spun.status, 200) << "graceful: the request that reached the limit finishes";
@@ -94,7 +86,7 @@ TEST(Limits, CpuTimeLimitRecyclesASpinningProcessAndItsRequestCompletes)
     EXPECT_EQ(events[0]["pid"].asInt(), first);
     EXPECT_EQ(events[0]["requests_lost"].asInt(), 0);
     EXPECT_EQ(LifecycleEngine::restarts(s, "cpu"), 1);
-    const int second = pidFrom(httpGet(e.port(), "/pid"));
+    const int second = servingPid(e.port());
     EXPECT_GT(second, 0);
     EXPECT_NE(second, first);
     EXPECT_NE(
@@ -127,7 +119,7 @@ TEST_P(MemoryLimits, AnAllocationPastTheLimitFailsAndTheProcessServesOn)
     const long long limit = base + 48LL * 1024 * 1024;
     LifecycleEngine e(faultsConfig("processes=1 threads=1 " + GetParam() + "=" + std::to_string(limit)));
     ASSERT_TRUE(e.ok()) << e.engine().log();
-    const int pid = pidFrom(httpGet(e.port(), "/pid"));
+    const int pid = servingPid(e.port());
     ASSERT_GT(pid, 0);
     int ok = 0, refused = 0;
     for (int i = 0; i < 8 && refused == 0; ++i) {
@@ -139,7 +131,7 @@ TEST_P(MemoryLimits, AnAllocationPastTheLimitFailsAndTheProcessServesOn)
     EXPECT_GE(ok, 1) << "the limit leaves room above the start";
     EXPECT_EQ(refused, 1) << "48 MiB above the start, 16 MiB at a time, fails within 8 requests";
     EXPECT_NE(e.engine().log().find("MemoryError"), std::string::npos) << e.engine().log();
-    EXPECT_EQ(pidFrom(httpGet(e.port(), "/pid")), pid) << "mod_wsgi does not restart for a memory limit";
+    EXPECT_EQ(servingPid(e.port()), pid) << "mod_wsgi does not restart for a memory limit";
 }
 
 INSTANTIATE_TEST_SUITE_P(Rlimits, MemoryLimits, ::testing::Values("memory-limit", "virtual-memory-limit"),

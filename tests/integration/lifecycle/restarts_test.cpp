@@ -2,6 +2,7 @@
 // crashes (exit, signal), reloads and operator restarts, in `status` (`restarts`, `recent_events`)
 // and in the `events` of telemetry, each event sent to a subscriber once.
 
+#include "lifecyclesupport.h"
 #include "lifecyclesupport_b.h"
 
 #include <gtest/gtest.h>
@@ -14,20 +15,11 @@ using namespace wsgi::testing;
 using wsgi::Json;
 using namespace std::chrono_literals;
 
-namespace {
-
-int pidFrom(const HttpResponse& r)
-{
-    return r.status == 200 ? std::atoi(r.body.c_str()) : 0;
-}
-
-} // namespace
-
 TEST(Restarts, ACrashIsCountedWithTheRequestsItTookDown)
 {
     LifecycleEngine e(faultsConfig("processes=1 threads=2"));
     ASSERT_TRUE(e.ok()) << e.engine().log();
-    const int pid = pidFrom(httpGet(e.port(), "/pid"));
+    const int pid = servingPid(e.port());
     ASSERT_GT(pid, 0);
     HttpResponse slow;
     std::thread bystander([&] { slow = httpGet(e.port(), "/sleep?s=5"); });
@@ -63,7 +55,7 @@ TEST(Restarts, AKillBySignalIsACrashSignal)
 {
     LifecycleEngine e(faultsConfig("processes=1 threads=1"));
     ASSERT_TRUE(e.ok()) << e.engine().log();
-    const int pid = pidFrom(httpGet(e.port(), "/pid"));
+    const int pid = servingPid(e.port());
     ASSERT_GT(pid, 0);
     ASSERT_EQ(kill(pid, SIGKILL), 0);
     const Json s = e.waitStatus(
@@ -83,7 +75,7 @@ TEST(Restarts, ReloadAndRestartMakeEventsThatTelemetryCarriesOnce)
     const std::string config = faultsConfig("processes=1 threads=2");
     LifecycleEngine e(config);
     ASSERT_TRUE(e.ok()) << e.engine().log();
-    const int first = pidFrom(httpGet(e.port(), "/pid"));
+    const int first = servingPid(e.port());
     auto sub = e.client();
     ASSERT_TRUE(parseJson(sub->request("subscribe", "\"interval_ms\":100"))["ok"].asBool());
 
@@ -141,7 +133,7 @@ TEST(Restarts, ARetiringProcessIsCountedByItsReasonNotAsACrash)
     if (!e.engine().started() || e.engine().log().find("request-timeout") != std::string::npos && !e.ok())
         GTEST_SKIP() << "this engine refuses request-timeout";
     ASSERT_TRUE(e.ok()) << e.engine().log();
-    const int pid = pidFrom(httpGet(e.port(), "/pid"));
+    const int pid = servingPid(e.port());
     const HttpResponse stuck = httpGet(e.port(), "/sleep?s=8");
     EXPECT_NE(stuck.status, 200);
     const Json s = e.waitStatus(
