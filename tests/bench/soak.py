@@ -77,12 +77,14 @@ class Tally:
         self.lost: collections.Counter[str] = collections.Counter()  # by group
         self.lost_routes: collections.Counter[str] = collections.Counter()
 
-    def add(self, group: str, path: str, status: int | None, error: str = "") -> None:
+    def add(self, group: str, path: str, status: int | None, error: str = "", body: bytes = b"") -> None:
         route = path.split("?")[0]
+        # The engine's own 500 for a request whose process went away is a loss even on /f/raise.
+        engine_500 = b"stopped before it responded" in body
         with self.lock:
             if status == 200:
                 self.outcomes[f"{group} 200"] += 1
-            elif status == 500 and route == "/f/raise":
+            elif status == 500 and route == "/f/raise" and not engine_500:
                 self.outcomes["faults 500 from /f/raise (an answer)"] += 1
             else:
                 what = f"HTTP {status}" if status is not None else f"no answer ({error})"
@@ -99,8 +101,8 @@ def client(port: int, group: str, stop: threading.Event, tally: Tally, seed: int
         try:
             conn.request("GET", path)
             response = conn.getresponse()
-            response.read()
-            tally.add(group, path, response.status)
+            body = response.read()
+            tally.add(group, path, response.status, body=body)
         except (OSError, http.client.HTTPException) as error:
             tally.add(group, path, None, type(error).__name__)
         finally:
