@@ -57,6 +57,18 @@ bool readFile(const std::string& path, std::string* out)
     return bool(in) || in.eof();
 }
 
+// Merges what the workers handed over since the last report into `interval` (cleared first) and
+// empties their shares, so each report covers its own interval only.
+void takeIntervalLatency(WorkerProgress* counters, int threadCount, Histogram* interval)
+{
+    interval->clear();
+    for (int t = 0; t < threadCount; ++t) {
+        std::lock_guard lock(counters[size_t(t)].latencyMutex);
+        interval->merge(counters[size_t(t)].latency);
+        counters[size_t(t)].latency.clear();
+    }
+}
+
 } // namespace
 
 std::string validateLoadSpec(const LoadSpec& spec)
@@ -174,6 +186,7 @@ LoadResult LoadGenerator::run(const LoadSpec& spec, const ProgressCallback& prog
     int64_t lastReport = t0;
     int64_t lastAll = 0;
     int64_t stopAt = 0;
+    Histogram interval; // reused: cleared, not reallocated, every report
     {
         std::unique_lock lock(mutex);
         // Wakes every 50 ms to notice cancellation; the workers bound the total time themselves.
@@ -196,6 +209,10 @@ LoadResult LoadGenerator::run(const LoadSpec& spec, const ProgressCallback& prog
                 p.warmingUp = now < measureStart;
                 p.currentRate = double(all - lastAll) * 1e6 / double(now - lastReport);
                 p.plannedSec = spec.warmupSec + spec.durationSec;
+                takeIntervalLatency(counters.get(), threadCount, &interval);
+                p.intervalAnswers = interval.count();
+                p.intervalP50Ms = interval.percentile(50) / 1000.0;
+                p.intervalP99Ms = interval.percentile(99) / 1000.0;
                 lastAll = all;
                 lastReport = now;
                 lock.unlock();

@@ -26,6 +26,12 @@ struct LoadProgress
     int64_t errors = 0;     // measured errors so far
     double currentRate = 0; // answers per second over the last report interval (warm-up included)
     double plannedSec = 0;  // warm-up + duration: the longest the run will take
+    // Client latency of the answers in the last report interval (warm-up included), from the
+    // generator's own samples (coordinated-omission corrected in open loop), milliseconds; 0 with
+    // intervalAnswers == 0. Answers reach the interval up to 10 ms after they arrive.
+    int64_t intervalAnswers = 0;
+    double intervalP50Ms = 0;
+    double intervalP99Ms = 0;
 };
 using ProgressCallback = std::function<void(const LoadProgress&)>;
 

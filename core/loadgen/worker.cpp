@@ -127,6 +127,7 @@ void Worker::run()
         fireTimers(now);
         if (now >= m_nextScanUs) {
             scan(now);
+            handOverIntervalLatency();
             m_nextScanUs = now + kScanIntervalUs;
         }
         if (m_finished == m_count)
@@ -155,6 +156,7 @@ void Worker::run()
     if (m_plan->openLoop)
         finalizeOpenLoop();
     publish();
+    handOverIntervalLatency();
 }
 
 void Worker::finalizeOpenLoop()
@@ -186,6 +188,18 @@ void Worker::publish()
     m_progress->measured.store(m_result.requests, std::memory_order_relaxed);
     m_progress->errors.store(errors, std::memory_order_relaxed);
     m_progress->all.store(m_result.responsesTotal, std::memory_order_relaxed);
+}
+
+void Worker::handOverIntervalLatency()
+{
+    if (m_intervalLatency.count() == 0)
+        return;
+    // try_lock: the generator holds it only to take the interval; the next scan hands over then.
+    std::unique_lock lock(m_progress->latencyMutex, std::try_to_lock);
+    if (!lock.owns_lock())
+        return;
+    m_progress->latency.merge(m_intervalLatency);
+    m_intervalLatency.clear();
 }
 
 void Worker::setWantWrite(Connection& c, bool want)
@@ -453,6 +467,9 @@ void Worker::completeResponse(Connection& c, int64_t now)
 {
     ++m_result.responsesTotal;
     c.state = Connection::State::Idle;
+    const int64_t corrected = c.timing.correctedLatency(now);
+    // The live figure covers warm-up answers too, like the progress report's current rate.
+    m_intervalLatency.record(corrected);
     if (!c.measured)
         return;
     ++m_result.requests;
@@ -460,7 +477,6 @@ void Worker::completeResponse(Connection& c, int64_t now)
         ++m_result.completedInWindow;
     m_result.status[size_t(statusClass(c.parser.statusCode()))]++;
     m_result.status[0] += c.parser.interimResponses();
-    const int64_t corrected = c.timing.correctedLatency(now);
     // Closed loop: both latencies are the same number; the generator copies the histogram once.
     if (m_plan->openLoop)
         m_result.latency.record(corrected);

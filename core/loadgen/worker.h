@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,11 @@ struct alignas(64) WorkerProgress
     std::atomic<int64_t> measured{0};
     std::atomic<int64_t> errors{0};
     std::atomic<int64_t> all{0};
+    // Latency of every answer (warm-up included) since the generator last took it: the worker
+    // hands its own interval histogram over every scan (so the hot path takes no lock), the
+    // generator merges and clears it once per progress report.
+    std::mutex latencyMutex;
+    Histogram latency;
 };
 
 // A worker's share of the result, merged by the generator.
@@ -103,6 +109,7 @@ private:
     bool inWindow(int64_t now) const; // errors not tied to a measured request count inside it
     void countError(ErrorKind kind, int64_t now);
     void publish();
+    void handOverIntervalLatency();
     int64_t waitTimeoutUs(int64_t now) const;
     void finalizeOpenLoop();
 
@@ -123,6 +130,7 @@ private:
     int64_t m_firstMeasuredSlot = 0;
     int64_t m_endSlot = 0; // open loop: one past the last slot to send
     int64_t m_nextScanUs = 0;
+    Histogram m_intervalLatency; // answers since the last hand-over to m_progress
     WorkerResult m_result;
 };
 
