@@ -46,7 +46,8 @@ QJsonValue timingMs(const wsgi::Histogram& h)
     return QJsonObject{{u"mean"_s, h.mean() / 1000},
                        {u"p50"_s, h.percentile(50) / 1000},
                        {u"p95"_s, h.percentile(95) / 1000},
-                       {u"p99"_s, h.percentile(99) / 1000}};
+                       {u"p99"_s, h.percentile(99) / 1000},
+                       {u"histogram"_s, fromCore(wsgi::histogramToJson(h))}};
 }
 
 QJsonValue gilJson(const wsgi::Histogram& h, bool applicable)

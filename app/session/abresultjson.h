@@ -51,7 +51,8 @@
 //                  "latency_ms": {"mean", "p50", "p90", "p99", "p99_9", "max"}},
 //       "server": {"telemetry": false for Apache (only its process tree's CPU and RSS), "samples",
 //       "covered_s", "processes", "requests", "requests_per_second",
-//                  "response_ms", "application_ms", "queue_ms"   -- {"mean","p50","p95","p99"} | null,
+//                  "response_ms", "application_ms", "queue_ms"   -- {"mean","p50","p95","p99",
+//                                                                     "histogram"} | null,
 //                  "cpu_total_cores", "cpu_per_process_cores", "rss_bytes", "gil_applicable",
 //                  "gil_wait_ms", "gil_wait_full_ms"  -- {"count","mean","p50","p95","p99","max",
 //                                                        "histogram"} | null,
@@ -82,9 +83,11 @@ const char* verdictKindName(wsgi::ab::VerdictKind kind); // "higher", "lower", "
 // A saved document read back (abresultjsonread.cpp): the plan, machine, limits and variants, and the
 // summary as it was saved (medians, spreads, ratios and verdicts are not recomputed, so a document
 // reads the same whichever version of the statistics opens it). Of each repeat: round, pid, window,
-// client rate, requests and CPU, machine and restart figures, notes, and the server window's scalars,
-// status counts and GIL histograms. The server's response/application/queue histograms and the load
-// generator's latency histogram were saved as percentiles only and come back empty.
+// machine and restart figures, notes, the load generator's whole result (its "loadgen" document:
+// latency histograms, status and error counts, timeline, CPU) and the server window's scalars, status
+// counts and histograms. Documents written before the server's response/application/queue
+// histograms were saved give those back empty; one without "loadgen" keeps the client's rate,
+// requests and CPU only.
 struct AbDocument
 {
     AbResult result;

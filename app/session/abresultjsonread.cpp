@@ -3,6 +3,7 @@
 
 #include "core/histogramjson.h"
 #include "core/json.h"
+#include "core/loadgen/loadresultjson.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -132,17 +133,21 @@ std::optional<wsgi::ab::Spread> spread(const Reader& parent, const QString& key)
     return s;
 }
 
+// Qt's JSON into core's, through text (the reverse of the writer's fromCore): the wire forms of
+// histograms and of the load generator's document belong to core, read with core's readers.
+std::optional<wsgi::Json> toCore(const QJsonObject& object, std::string& why)
+{
+    return wsgi::Json::parse(QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString(), why);
+}
+
 wsgi::Histogram histogram(const Reader& parent, const QString& key, QString* error)
 {
     wsgi::Histogram h;
     const QJsonObject o = parent.object(key);
     if (o.isEmpty() || !o.value(u"histogram"_s).isObject())
         return h;
-    // The histogram's wire form belongs to core: parse it with core's reader, not a copy of it.
-    const std::string text =
-        QJsonDocument(o.value(u"histogram"_s).toObject()).toJson(QJsonDocument::Compact).toStdString();
     std::string why;
-    const auto json = wsgi::Json::parse(text, why);
+    const auto json = toCore(o.value(u"histogram"_s).toObject(), why);
     if (!json || !wsgi::histogramFromJson(*json, h, why))
         if (error->isEmpty())
             *error = parent.where(key) + u".histogram: "_s + QString::fromStdString(why);
@@ -182,9 +187,19 @@ AbRepeat readRepeat(const Reader& r, QString* error)
     repeat.windowStart = window.number(u"start"_s);
     repeat.windowEnd = window.number(u"end"_s);
     const Reader client = r.child(u"client"_s);
-    repeat.load.achievedRate = client.number(u"requests_per_second"_s);
-    repeat.load.completedInWindow = client.integer64(u"requests"_s);
-    repeat.load.durationSec = repeat.windowEnd - repeat.windowStart;
+    if (r.present(u"loadgen"_s)) {
+        // The generator's own document: latencies bucket for bucket, so the latency curves and the
+        // client p50/p99 of a reopened result are the ones of the run.
+        std::string why;
+        const auto json = toCore(r.object(u"loadgen"_s), why);
+        if (!json || !wsgi::loadgen::loadResultFromJson(*json, repeat.load, why))
+            if (error->isEmpty())
+                *error = r.where(u"loadgen: "_s) + QString::fromStdString(why);
+    } else {
+        repeat.load.achievedRate = client.number(u"requests_per_second"_s);
+        repeat.load.completedInWindow = client.integer64(u"requests"_s);
+        repeat.load.durationSec = repeat.windowEnd - repeat.windowStart;
+    }
     repeat.clientCpuCores = client.optionalNumber(u"cpu_cores"_s);
     repeat.machineBusyCores = r.optionalNumber(u"machine_busy_cores"_s);
     repeat.workerRestarts = r.integer64(u"worker_restarts"_s);
@@ -200,6 +215,9 @@ AbRepeat readRepeat(const Reader& r, QString* error)
     w.cpuTotalCores = server.optionalNumber(u"cpu_total_cores"_s);
     w.cpuPerProcessCores = server.optionalNumber(u"cpu_per_process_cores"_s);
     w.rssBytes = server.optionalNumber(u"rss_bytes"_s);
+    w.requestTime = histogram(server, u"response_ms"_s, error);
+    w.applicationTime = histogram(server, u"application_ms"_s, error);
+    w.queueTime = histogram(server, u"queue_ms"_s, error);
     w.gilApplicable = server.boolean(u"gil_applicable"_s, true);
     w.gilWait = histogram(server, u"gil_wait_ms"_s, error);
     w.gilWaitFull = histogram(server, u"gil_wait_full_ms"_s, error);

@@ -47,7 +47,9 @@
 //   },
 //   "timeline": [                   // one entry per second from the window's start, by completion
 //                                   // time; the last in-window second may be partial
-//     {"second": 0, "requests": 12001, "errors": 0, "p50_us": 470.0, "p99_us": 1100.0}, ...
+//     {"second": 0, "requests": 12001, "errors": 0, "p50_us": 470.0, "p99_us": 1100.0,
+//      "histogram": {...}},         // that second's latencies, so the timeline can be read back
+//     ...
 //     {"second": 10, ..., "drain": true} // entries starting at or after duration_s: answers to
 //                                   // requests still in flight (or sent late) when the window closed
 //   ]
@@ -61,5 +63,12 @@ namespace wsgi::loadgen {
 inline constexpr int kLoadResultJsonVersion = 1;
 
 Json loadResultToJson(const LoadResult& result);
+
+// The reverse, for documents that embed this one (A/B results): everything the writer derived
+// (mode, totals, percentiles, cores) is recomputed from what it kept, so loadResultToJson of the
+// result gives the same document back. Absent fields take their defaults (a timeline second from
+// before "histogram" was written has no latencies); false with `error` naming the field when the
+// schema, the version or a field's type is wrong, leaving `out` unchanged.
+bool loadResultFromJson(const Json& json, LoadResult& out, std::string& error);
 
 } // namespace wsgi::loadgen

@@ -128,3 +128,55 @@ TEST(LoadgenJson, SummaryTableNamesEverything)
                              "bad_response 5", "1 late", "3 never sent"})
         EXPECT_NE(text.find(word), std::string::npos) << word << "\n" << text;
 }
+
+TEST(LoadgenJson, ReadsBackToTheSameDocument)
+{
+    for (const double rate : {1000.0, 0.0}) { // open loop, then closed loop (no schedule)
+        LoadResult r = sampleOpenLoop();
+        r.targetRate = rate;
+        r.workerCpuSec = {0.5, 0.25};
+        r.coordinatorCpuSec = 0.01;
+        r.runWallSec = 3.5;
+        const wsgi::Json written = roundTrip(r);
+        LoadResult back;
+        std::string error;
+        ASSERT_TRUE(loadResultFromJson(written, back, error)) << error;
+        EXPECT_EQ(loadResultToJson(back).dump(2), loadResultToJson(r).dump(2));
+        // Bucket for bucket, also each second of the timeline.
+        EXPECT_EQ(back.latency, r.latency);
+        EXPECT_EQ(back.latencyUncorrected, r.latencyUncorrected);
+        ASSERT_EQ(back.timeline.size(), 3u);
+        EXPECT_EQ(back.timeline[1].latency, r.timeline[1].latency);
+        EXPECT_EQ(back.errorCount(), 15);
+        EXPECT_EQ(back.status, r.status);
+        EXPECT_EQ(back.openLoop(), rate > 0);
+        EXPECT_DOUBLE_EQ(back.clientCpuCores(), r.clientCpuCores());
+    }
+}
+
+TEST(LoadgenJson, ReadingSaysWhichFieldIsWrong)
+{
+    LoadResult out;
+    out.url = "untouched";
+    std::string error;
+    EXPECT_FALSE(loadResultFromJson(wsgi::Json::object().set("schema", "other"), out, error));
+    EXPECT_NE(error.find("wsgi-loadgen-result"), std::string::npos) << error;
+
+    wsgi::Json bad = roundTrip(sampleOpenLoop());
+    bad.get("latency_us")->set("histogram", "none");
+    EXPECT_FALSE(loadResultFromJson(bad, out, error));
+    EXPECT_EQ(error.rfind("latency_us.histogram: ", 0), 0u) << error;
+
+    bad = roundTrip(sampleOpenLoop());
+    bad.get("errors")->set("timeout", "two");
+    EXPECT_FALSE(loadResultFromJson(bad, out, error));
+    EXPECT_EQ(error, "errors.timeout must be a number");
+    EXPECT_EQ(out.url, "untouched");
+
+    // A timeline second written before its histogram was: counts only, no latencies.
+    wsgi::Json old = roundTrip(sampleOpenLoop());
+    old.get("timeline")->elements()[1].remove("histogram");
+    ASSERT_TRUE(loadResultFromJson(old, out, error)) << error;
+    EXPECT_EQ(out.timeline[1].requests, 1000);
+    EXPECT_EQ(out.timeline[1].latency.count(), 0);
+}
