@@ -295,7 +295,8 @@ ExitCode runAbPlan(const QString& command, const AbPlan& plan, const AbOutput& o
     if (output.json) {
         printOut(QString::fromUtf8(json));
     } else {
-        printOut(renderAbReport(result, summary, output.markdown));
+        printOut(
+            abReport(result, summary, output.markdown ? AbReportFormat::Markdown : AbReportFormat::Text));
         if (extendText)
             printOut(extendText(result, summary, output.markdown));
     }

@@ -1,8 +1,8 @@
 #pragma once
-// How `ab` and `sweep` print a result: the seeds' table (Config | rpm | response | app | CPU/proc |
-// CPU total | RSS | GIL p95) plus the physical-limit and ratio columns, as aligned text or Markdown,
-// then the limits, verdicts, failures and notes; and the one-line progress report.
+// The one-line progress report of `ab` and `sweep`. The result itself is session/abexport.h's
+// abReport, the same text the Benchmark page exports.
 
+#include "session/abexport.h"
 #include "session/abresult.h"
 #include "session/abrun.h"
 #include "session/abtable.h"
@@ -13,12 +13,8 @@
 
 namespace wsgi::studio::cli {
 
-QString renderAbTable(const std::vector<QStringList>& rows, bool markdown);
-
-// Table, then limits, verdicts, failures, notes and machine line.
-QString renderAbReport(const AbResult& result, const AbSummary& summary, bool markdown);
-
-// "[2/5 2x5] repeat 1/3: measuring 4.0/12 s, 612 req/s; 1m 40s elapsed, about 2m 10s left"
+// "[2/5 2x5] repeat 1/3: measuring 4/12 s, 612 req/s, p50 3.1 ms p99 12 ms; 1m 40s elapsed, about
+// 2m 10s left" (p50/p99: the client latency of the last second)
 QString formatAbProgress(const AbProgress& progress);
 
 } // namespace wsgi::studio::cli

@@ -1,20 +1,33 @@
 #pragma once
-// An A/B result written for other tools and people: Markdown (the seeds' table, verdicts, failures and
-// notes), CSV (one row per variant, plain numbers in fixed units, for spreadsheets and scripts) and
-// one self-contained HTML report (the table, the verdicts, the throughput bars as inline SVG and any
-// figures the caller rendered, as PNG data URIs): it opens in a browser with nothing beside it.
-// The JSON document is abResultToJson's (abresultjson.h).
+// An A/B result written for other tools and people: the report as text or Markdown (the seeds' table,
+// verdicts, failures and notes; the CLI prints it, the page exports it), CSV (one row per variant, plain
+// numbers in fixed units, for spreadsheets and scripts) and one self-contained HTML report (the table, the
+// verdicts, the throughput bars as inline SVG and any figures the caller rendered, as PNG data URIs): it
+// opens in a browser with nothing beside it. The JSON document is abResultToJson's (abresultjson.h).
 
 #include "session/abresult.h"
+#include "session/abtable.h"
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <vector>
 
 namespace wsgi::studio {
 
-QString abMarkdown(const AbResult& result, const AbSummary& summary);
+// The report both front ends give: the seeds' table for each server, the load line, whether the
+// result carries over to Apache, the physical limits, verdicts, failures, notes and the machine.
+// `wsgi-studio-cli ab` prints it (text, or Markdown with --markdown); the page exports the Markdown.
+enum class AbReportFormat
+{
+    Text,    // aligned columns: names left, numbers right
+    Markdown // tables, ### headings, - bullets
+};
+QString abReport(const AbResult& result, const AbSummary& summary, AbReportFormat format);
+QString abMarkdown(const AbResult& result, const AbSummary& summary); // abReport(..., Markdown)
+// Rows (header first) as aligned text or a Markdown table.
+QString abTableText(const std::vector<QStringList>& rows, AbReportFormat format);
 
 // Header: variant,status,repeats,rpm_median,rpm_min,rpm_max,response_ms_median,app_ms_median,
 // cpu_per_process_cores,cpu_total_cores,rss_bytes,gil_wait_p95_ms,of_limit,client_p50_ms,client_p99_ms,
@@ -46,10 +59,6 @@ struct ServerPart
 };
 ServerPart serverPart(const AbResult& result, const AbSummary& summary, ServerKind server);
 std::vector<ServerKind> serversOf(const AbResult& result); // plan.servers, engine when empty
-
-// Config | engine vs BASE | Apache vs BASE | difference | rank engine/Apache | within 5% (or why not
-// compared), header first.
-std::vector<QStringList> carryOverRows(const AbCarryOver& carryOver);
 
 // The client's latency percentile (0..100) over every repeat of a variant, merged; empty when no repeat
 // kept its latency histogram (a document saved without it).

@@ -201,6 +201,8 @@ void AbRun::nextRun()
     m_progress.runElapsedSec = 0;
     m_progress.requests = m_progress.errors = 0;
     m_progress.currentRate = 0;
+    m_progress.intervalAnswers = 0;
+    m_progress.intervalP50Ms = m_progress.intervalP99Ms = 0;
     if (current().server == ServerKind::Apache)
         startApache();
     else
@@ -511,6 +513,9 @@ void AbRun::onLoadProgress(const wsgi::loadgen::LoadProgress& p)
     m_progress.requests = p.requests;
     m_progress.errors = p.errors;
     m_progress.currentRate = p.currentRate;
+    m_progress.intervalAnswers = p.intervalAnswers;
+    m_progress.intervalP50Ms = p.intervalP50Ms;
+    m_progress.intervalP99Ms = p.intervalP99Ms;
     if (m_progress.phase == AbProgress::Phase::WarmingUp && !p.warmingUp)
         setPhase(AbProgress::Phase::Measuring);
 }

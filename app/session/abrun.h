@@ -72,6 +72,11 @@ struct AbProgress
     double currentRate = 0;  // requests per second, last second
     int64_t requests = 0;    // measured so far in this repeat
     int64_t errors = 0;
+    // Client latency over the last progress interval (the load generator's own samples, warm-up
+    // included), ms; intervalAnswers == 0: nothing was answered in it, so there is no figure.
+    int64_t intervalAnswers = 0;
+    double intervalP50Ms = 0;
+    double intervalP99Ms = 0;
 };
 const char* phaseName(AbProgress::Phase phase); // "starting engine", "warming up", ...
 // The same for a server kind: "starting Apache", "waiting for Apache", "stopping Apache".

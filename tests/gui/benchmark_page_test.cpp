@@ -18,7 +18,9 @@
 #include "studio/benchmark/sweepbuilder.h"
 #include "studio/benchmark/variantlist.h"
 #include "studio/charts/abbarchart.h"
+#include "studio/charts/linechart.h"
 #include "studio/models/abattributionmodel.h"
+#include "studio/models/ablivemodel.h"
 #include "studio/models/abresultmodel.h"
 #include "studio/models/benchhistorymodel.h"
 #include "studio/monitor/monitorpage.h"
@@ -129,6 +131,20 @@ TEST(BenchmarkPage, RunsTwoVariantsShowsSavesAndExportsTheResult)
     QSignalSpy finished(&f.page, &BenchmarkPage::runFinished);
     guitest::EventLoopProbe probe;
     QStringList repeatLines;
+    // The live latency: every row the running chart's model takes, with its interval's p50/p99.
+    models::AbLiveModel* live = f.page.progress()->liveModel();
+    int latencyRows = 0;
+    double smallestP50 = 1e9, largestP99 = 0;
+    QObject::connect(live, &QAbstractItemModel::rowsInserted, [&](const QModelIndex&, int first, int) {
+        const QVariant p50 = live->index(first, models::AbLiveModel::P50Column).data();
+        const QVariant p99 = live->index(first, models::AbLiveModel::P99Column).data();
+        if (!p50.isValid() || !p99.isValid())
+            return;
+        ++latencyRows;
+        smallestP50 = std::min(smallestP50, p50.toDouble());
+        largestP99 = std::max(largestP99, p99.toDouble());
+        EXPECT_GE(p99.toDouble(), p50.toDouble());
+    });
     QObject::connect(&f.page, &BenchmarkPage::runStarted, [] {});
     ASSERT_TRUE(f.page.run()) << f.page.statusText().toStdString();
     EXPECT_TRUE(f.page.isRunning());
@@ -150,6 +166,17 @@ TEST(BenchmarkPage, RunsTwoVariantsShowsSavesAndExportsTheResult)
     // shared 2-core machine under a load average of 15+ the whole process is descheduled for a second at
     // times; waiting for an engine to start or stop (seconds) would still show.
     EXPECT_LT(probe.maxGapMs(), 2500);
+    // Every repeat reported its client latency at least once (1.3 s of load, a report a second): each
+    // request costs the demo app 1 ms of CPU and 1 ms of waiting, so p50 is at least 1 ms.
+    EXPECT_GE(latencyRows, 6);
+    EXPECT_GE(smallestP50, 1.0);
+    EXPECT_LT(largestP99, 5000);
+    QCoreApplication::processEvents();
+    auto* latencyChart = f.page.progress()->findChild<charts::LineChart*>(u"liveLatencyChart"_s);
+    ASSERT_NE(latencyChart, nullptr);
+    ASSERT_EQ(latencyChart->seriesCount(), 2);
+    EXPECT_EQ(latencyChart->seriesName(1), u"p99"_s);
+    EXPECT_EQ(latencyChart->pointCount(1), live->rowCount()); // the last repeat's rows stay shown
 
     // Results: both variants, every repeat, in the seeds' table.
     pages::ResultsView* results = f.page.results();

@@ -197,7 +197,7 @@ void ResultsView::setResult(const AbResult& result, const AbSummary& summary,
         QString html = QStringLiteral("<b>Does it carry over to Apache?</b> ") +
                        summary.carryOver->verdict.toHtmlEscaped() +
                        QStringLiteral("<table cellspacing=0 cellpadding=3 border=1>");
-        const auto rows = carryOverRows(*summary.carryOver);
+        const auto rows = abCarryOverRows(*summary.carryOver);
         for (size_t r = 0; r < rows.size(); ++r) {
             html += QStringLiteral("<tr>");
             for (const QString& cell : rows[r])

@@ -4,6 +4,7 @@
 #include "studio/charts/linechart.h"
 #include "studio/models/ablivemodel.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
 #include <QVBoxLayout>
@@ -37,6 +38,19 @@ RunProgress::RunProgress(QWidget* parent) : QWidget(parent)
     m_chart->setAxisTitles(tr("load time (s), warm-up included"), tr("requests/s"));
     m_chart->setTitle(tr("Current repeat: throughput"));
     m_chart->setEmptyText(tr("Throughput appears here once the load starts"));
+    m_chart->setLegendVisible(true); // side by side with the latency chart: plot areas line up
+    m_latencyChart = new charts::LineChart(this);
+    m_latencyChart->setObjectName(QStringLiteral("liveLatencyChart"));
+    m_latencyChart->setModel(m_live, models::AbLiveModel::ElapsedColumn,
+                             {models::AbLiveModel::P50Column, models::AbLiveModel::P99Column});
+    m_latencyChart->setSeriesNames({tr("p50"), tr("p99")});
+    m_latencyChart->setAxisTitles(tr("load time (s), warm-up included"), tr("latency (ms)"));
+    m_latencyChart->setTitle(tr("Current repeat: client latency of each second"));
+    m_latencyChart->setEmptyText(tr("Latency appears here once answers arrive"));
+    m_latencyChart->setLegendVisible(true);
+    auto* charts = new QHBoxLayout;
+    charts->addWidget(m_chart, 1);
+    charts->addWidget(m_latencyChart, 1);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_planLabel);
@@ -45,7 +59,7 @@ RunProgress::RunProgress(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_repeatLabel);
     layout->addWidget(m_repeat);
     layout->addWidget(m_failures);
-    layout->addWidget(m_chart, 1);
+    layout->addLayout(charts, 1);
 }
 
 void RunProgress::start(int runsTotal)
@@ -83,6 +97,8 @@ void RunProgress::setProgress(const AbProgress& p)
                     .arg(p.runPlannedSec, 0, 'f', 1)
                     .arg(p.currentRate, 0, 'f', 0)
                     .arg(p.errors);
+        if (p.intervalAnswers > 0)
+            line += tr(", p50 %1, p99 %2").arg(formatMs(p.intervalP50Ms), formatMs(p.intervalP99Ms));
         m_repeat->setValue(int(std::min(1.0, p.runElapsedSec / p.runPlannedSec) * 1000));
     } else if (p.phase == AbProgress::Phase::Starting) {
         m_repeat->setValue(0);

@@ -1,8 +1,9 @@
 #pragma once
 // A running plan: one bar for the whole plan (runs done of runs planned, elapsed and about how long is
 // left), one for the current repeat (variant, repeat k/N, phase, seconds of load), and a live chart of
-// the current repeat's throughput. AbRun reports about once a second; the chart's model keeps at most
-// four rows a second, so the page's repaint cost stays bounded whatever the load does.
+// the current repeat's throughput beside one of its client latency (p50 and p99 of each report's
+// interval). AbRun reports about once a second; the charts' model keeps at most four rows a second,
+// so the page's repaint cost stays bounded whatever the load does.
 
 #include "session/abrun.h"
 
@@ -44,6 +45,7 @@ private:
     QLabel* m_failures = nullptr;
     models::AbLiveModel* m_live = nullptr;
     charts::LineChart* m_chart = nullptr;
+    charts::LineChart* m_latencyChart = nullptr;
 };
 
 } // namespace wsgi::studio::pages

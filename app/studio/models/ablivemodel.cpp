@@ -21,7 +21,8 @@ void AbLiveModel::addProgress(const AbProgress& p)
         return;
     const int row = int(m_rows.size());
     beginInsertRows({}, row, row);
-    m_rows.push_back({p.runElapsedSec, p.currentRate, double(p.errors)});
+    m_rows.push_back({p.runElapsedSec, p.currentRate, double(p.errors), p.intervalAnswers > 0,
+                      p.intervalP50Ms, p.intervalP99Ms});
     endInsertRows();
 }
 
@@ -57,6 +58,10 @@ QVariant AbLiveModel::data(const QModelIndex& index, int role) const
         return row.rate;
     case ErrorsColumn:
         return row.errors;
+    case P50Column:
+        return row.hasLatency ? QVariant(row.p50Ms) : QVariant(); // no point rather than a fake 0
+    case P99Column:
+        return row.hasLatency ? QVariant(row.p99Ms) : QVariant();
     default:
         return {};
     }
@@ -73,6 +78,10 @@ QVariant AbLiveModel::headerData(int section, Qt::Orientation orientation, int r
         return tr("requests/s");
     case ErrorsColumn:
         return tr("errors");
+    case P50Column:
+        return tr("p50 (ms)");
+    case P99Column:
+        return tr("p99 (ms)");
     default:
         return {};
     }

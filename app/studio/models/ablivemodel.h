@@ -1,6 +1,7 @@
 #pragma once
 // The current repeat of a running A/B plan as it happens: one row per progress report kept (elapsed
-// seconds of the load generator, answers per second, errors so far), for the page's live chart.
+// seconds of the load generator, answers per second, errors so far, the client's p50/p99 over the
+// report's interval), for the page's live charts.
 // Reports arrive about once a second; rows are appended, never reset except when a new repeat starts,
 // so a chart reading this model repaints at most as often as rows arrive (bounded by `minIntervalSec`).
 
@@ -21,6 +22,8 @@ public:
         ElapsedColumn, // s, warm-up included
         RateColumn,    // answers/s over the last report interval
         ErrorsColumn,  // errors so far in this repeat
+        P50Column,     // ms, client latency over the last report interval; empty when nothing answered
+        P99Column,     // ms, the same
         ColumnCount
     };
 
@@ -45,6 +48,9 @@ private:
         double elapsed = 0;
         double rate = 0;
         double errors = 0;
+        bool hasLatency = false; // something was answered in the interval
+        double p50Ms = 0;
+        double p99Ms = 0;
     };
     std::vector<Row> m_rows;
     int m_variant = -1;

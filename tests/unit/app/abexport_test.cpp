@@ -186,7 +186,7 @@ TEST(AbExport, EngineAndApacheGetATableEachAndTheCarryOver)
     EXPECT_EQ(apache.summary.baseline, u"current"_s);
     EXPECT_EQ(abTableRows(engine.result, engine.summary).size(), 3u);
 
-    const auto rows = carryOverRows(*summary.carryOver);
+    const auto rows = abCarryOverRows(*summary.carryOver);
     ASSERT_EQ(rows.size(), 3u);
     EXPECT_EQ(rows[0][1], u"engine vs current"_s);
     EXPECT_EQ(rows[2][5], u"yes"_s) << rows[2].join(u" | "_s).toStdString(); // same ratio on both

@@ -3,6 +3,7 @@
 // the saved JSON document's shape.
 
 #include "cli/abreport.h"
+#include "session/abexport.h"
 #include "session/abresult.h"
 #include "session/abresultjson.h"
 
@@ -55,7 +56,14 @@ AbRepeat repeat(int round, double rps, double cpuTotal = 1.8, double rss = 30e6,
     r.load.completedInWindow = int64_t(rps * 10);
     r.load.requests = r.load.completedInWindow;
     r.load.status[1] = r.load.requests;
-    r.load.latency.record(5000, r.load.requests);
+    // p50 2 ms, p99 20 ms; closed loop, so one latency in both histograms.
+    r.load.latency.record(2000, r.load.requests * 95 / 100);
+    r.load.latency.record(20000, r.load.requests - r.load.requests * 95 / 100);
+    r.load.latencyUncorrected = r.load.latency;
+    r.load.errors[1] = 2;
+    r.load.timeline.resize(2);
+    r.load.timeline[1].requests = 7;
+    r.load.timeline[1].latency.record(3000, 7);
     r.server.samples = 9;
     r.server.coveredSec = 9;
     r.server.processes = 2;
@@ -65,6 +73,7 @@ AbRepeat repeat(int round, double rps, double cpuTotal = 1.8, double rss = 30e6,
     r.server.gilApplicable = gil;
     r.server.requestTime.record(16000, 100);
     r.server.applicationTime.record(12000, 100);
+    r.server.queueTime.record(700, 100);
     if (gil)
         r.server.gilWait.record(9000, 100);
     return r;
@@ -230,7 +239,7 @@ TEST(AbResult, TableRowsFollowTheSeedsColumns)
     EXPECT_EQ(rows[2][8], u"n/a"_s);
     EXPECT_EQ(rows[2][9], u"2.00x (2.00\u20132.00)"_s);
     EXPECT_EQ(rows[3][1], u"failed"_s);
-    const QString markdown = renderAbTable(rows, true);
+    const QString markdown = abTableText(rows, AbReportFormat::Markdown);
     EXPECT_TRUE(
         markdown.startsWith(u"| Config | rpm | response | app | CPU/proc | CPU total | RSS | GIL p95 | "
                             u"of limit | vs 10x1 |\n|---|---|---|---|---|---|---|---|---|---|\n"_s))
@@ -327,38 +336,6 @@ TEST(AbResult, WorkersAreReadyOnceEveryProcessReportedItsInterpreter)
     EXPECT_FALSE(r.switchInterval);
 }
 
-namespace {
-
-// What a saved document cannot give back (percentile summaries of histograms it did not keep, the
-// load generator's own document) is left out of the comparison; everything else must survive.
-QJsonObject withoutUnrestorable(QJsonObject doc)
-{
-    QJsonArray variants;
-    for (const QJsonValue& vv : doc.value(u"variants"_s).toArray()) {
-        QJsonObject v = vv.toObject();
-        QJsonArray repeats;
-        for (const QJsonValue& rv : v.value(u"repeats"_s).toArray()) {
-            QJsonObject r = rv.toObject();
-            r.remove(u"loadgen"_s);
-            QJsonObject client = r.value(u"client"_s).toObject();
-            client.remove(u"latency_ms"_s);
-            client.remove(u"errors"_s);
-            r.insert(u"client"_s, client);
-            QJsonObject server = r.value(u"server"_s).toObject();
-            for (const QString& key : {u"response_ms"_s, u"application_ms"_s, u"queue_ms"_s})
-                server.remove(key);
-            r.insert(u"server"_s, server);
-            repeats.append(r);
-        }
-        v.insert(u"repeats"_s, repeats);
-        variants.append(v);
-    }
-    doc.insert(u"variants"_s, variants);
-    return doc;
-}
-
-} // namespace
-
 TEST(AbResult, JsonDocumentReadsBackAndWritesTheSameDocument)
 {
     AbResult result = threeVariantResult();
@@ -379,13 +356,63 @@ TEST(AbResult, JsonDocumentReadsBackAndWritesTheSameDocument)
     QString error;
     const auto read = abResultFromJson(saved, error);
     ASSERT_TRUE(read) << error.toStdString();
-    EXPECT_EQ(withoutUnrestorable(abResultToJson(read->result, read->summary)), withoutUnrestorable(saved));
+    // Nothing is lost: the document written from what was read is the one saved, field for field.
+    EXPECT_EQ(abResultToJson(read->result, read->summary), saved);
     // The GUI's table from a loaded document is the table of the run.
     EXPECT_EQ(abTableRows(read->result, read->summary), abTableRows(result, summary));
     EXPECT_EQ(read->summary.failed, 1);
     EXPECT_EQ(read->summary.succeeded, 2);
-    EXPECT_EQ(read->result.variants[0].repeats[0].server.gilWait,
-              result.variants[0].repeats[0].server.gilWait);
+    // Every histogram comes back bucket for bucket, so the latency curves, the client p50/p99 and the
+    // server's p95s of a reopened result are the run's.
+    for (size_t v = 0; v < result.variants.size(); ++v) {
+        ASSERT_EQ(read->result.variants[v].repeats.size(), result.variants[v].repeats.size());
+        for (size_t k = 0; k < result.variants[v].repeats.size(); ++k) {
+            const AbRepeat& before = result.variants[v].repeats[k];
+            const AbRepeat& after = read->result.variants[v].repeats[k];
+            EXPECT_EQ(after.load.latency, before.load.latency);
+            EXPECT_EQ(after.load.latencyUncorrected, before.load.latencyUncorrected);
+            EXPECT_EQ(after.load.errorCount(), before.load.errorCount());
+            EXPECT_EQ(after.load.status, before.load.status);
+            EXPECT_EQ(after.server.requestTime, before.server.requestTime);
+            EXPECT_EQ(after.server.applicationTime, before.server.applicationTime);
+            EXPECT_EQ(after.server.queueTime, before.server.queueTime);
+            EXPECT_EQ(after.server.gilWait, before.server.gilWait);
+        }
+        for (const double percent : {50.0, 99.0})
+            EXPECT_EQ(clientLatencyMs(read->result.variants[v], percent),
+                      clientLatencyMs(result.variants[v], percent));
+    }
+    EXPECT_NEAR(*clientLatencyMs(read->result.variants[0], 99), 20.0, 0.6);
+    EXPECT_NEAR(*clientLatencyMs(read->result.variants[0], 50), 2.0, 0.1);
+    EXPECT_EQ(read->result.variants[1].repeats[0].load.timeline[1].latency,
+              result.variants[1].repeats[0].load.timeline[1].latency);
+}
+
+TEST(AbResult, AJsonDocumentWithoutTheHistogramsStillReads)
+{
+    // A document from before the server's histograms and the generator's document were read back:
+    // the table comes from the saved summary, the histograms stay empty.
+    const AbResult result = threeVariantResult();
+    QJsonObject saved = abResultToJson(result, summarizeAbResult(result));
+    QJsonArray variants;
+    for (const QJsonValue& vv : saved.value(u"variants"_s).toArray()) {
+        QJsonObject v = vv.toObject();
+        QJsonArray repeats;
+        for (const QJsonValue& rv : v.value(u"repeats"_s).toArray()) {
+            QJsonObject r = rv.toObject();
+            r.remove(u"loadgen"_s);
+            repeats.append(r);
+        }
+        v.insert(u"repeats"_s, repeats);
+        variants.append(v);
+    }
+    saved.insert(u"variants"_s, variants);
+    QString error;
+    const auto read = abResultFromJson(saved, error);
+    ASSERT_TRUE(read) << error.toStdString();
+    EXPECT_EQ(abTableRows(read->result, read->summary), abTableRows(result, summarizeAbResult(result)));
+    EXPECT_DOUBLE_EQ(read->result.variants[0].repeats[0].load.achievedRate, 500);
+    EXPECT_EQ(read->result.variants[0].repeats[0].load.latency.count(), 0);
 }
 
 TEST(AbResult, JsonDocumentsThatAreNotOursSayWhy)
