@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <sched.h>
 #include <set>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -159,6 +160,13 @@ Json Supervisor::statusJson() const
     engine.set("config_file", Json(m_options.configFile));
     engine.set("generation", Json(int64_t(m_generation)));
     engine.set("connections", Json(int64_t(m_connections.size())));
+    // The cores the engine may run on (its affinity, not the machine's count): what a remote
+    // studio's diagnosis weighs CPU use against.
+    cpu_set_t affinity;
+    CPU_ZERO(&affinity);
+    engine.set("cores", Json(int64_t(sched_getaffinity(0, sizeof affinity, &affinity) == 0
+                                         ? CPU_COUNT(&affinity)
+                                         : sysconf(_SC_NPROCESSORS_ONLN))));
     engine.set("listen", std::move(listen));
     Json status = Json::object();
     status.set("engine", std::move(engine));
@@ -239,13 +247,22 @@ void Supervisor::opSubscribe(uint64_t client, const Json& id, const Json& reques
                               "interval_ms must be between 100 and 10000, not " + std::to_string(interval));
         return;
     }
+    // A window that has just opened asks for its first sample sooner than the cadence: a short
+    // first interval is a real measurement of that interval, and the charts are not empty meanwhile.
+    const int64_t first = request["first_ms"].asInt(interval);
+    if (first < 10 || first > interval) {
+        m_control->replyError(client, id, "bad-interval",
+                              "first_ms must be between 10 and interval_ms (" + std::to_string(interval) +
+                                  "), not " + std::to_string(first));
+        return;
+    }
     std::erase_if(m_subscribers, [client](const auto& s) { return s->client == client; });
     auto s = std::make_unique<Subscriber>();
     s->client = client;
     s->intervalMs = int(interval);
     const int64_t now = monotonicMicros();
     s->sinceUs = now;
-    s->nextUs = now + interval * 1000;
+    s->nextUs = now + first * 1000;
     for (size_t pi = 0; pi < m_processes.size(); ++pi)
         if (m_processes[pi]->state != Process::State::Dead)
             s->intervals[pi].begin(now, readProcessCpu(m_processes[pi]->pid));

@@ -100,9 +100,12 @@ uint64_t ControlClient::requestStatus(ReplyHandler handler)
     });
 }
 
-uint64_t ControlClient::subscribe(int intervalMs, ReplyHandler handler)
+uint64_t ControlClient::subscribe(int intervalMs, ReplyHandler handler, int firstSampleMs)
 {
-    return enqueue(u"subscribe"_s, {{u"interval_ms"_s, intervalMs}}, std::move(handler));
+    QJsonObject arguments{{u"interval_ms"_s, intervalMs}};
+    if (firstSampleMs > 0)
+        arguments.insert(u"first_ms"_s, std::min(firstSampleMs, intervalMs));
+    return enqueue(u"subscribe"_s, arguments, std::move(handler));
 }
 
 uint64_t ControlClient::unsubscribe(ReplyHandler handler)

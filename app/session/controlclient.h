@@ -89,7 +89,9 @@ public:
     uint64_t request(const QString& op, const QJsonObject& arguments = {}, ReplyHandler handler = {});
     // These also emit their typed signal (statusAvailable) on success.
     uint64_t requestStatus(ReplyHandler handler = {});
-    uint64_t subscribe(int intervalMs, ReplyHandler handler = {});
+    // `firstSampleMs` (> 0): the first sample comes after that, not after a whole interval (a view
+    // that has just opened shows data at once; the sample covers just that shorter interval).
+    uint64_t subscribe(int intervalMs, ReplyHandler handler = {}, int firstSampleMs = 0);
     uint64_t unsubscribe(ReplyHandler handler = {});
     uint64_t reload(const QString& configText, ReplyHandler handler = {});
     uint64_t restartGroup(const QString& group, ReplyHandler handler = {});

@@ -495,6 +495,7 @@ Decoded<EngineStatus> decodeStatus(const QJsonObject& result)
         s.engine.configFile = er.string("config_file"_L1);
         s.engine.generation = er.integer("generation"_L1);
         s.engine.connections = er.integer("connections"_L1);
+        s.engine.cores = int(er.integer("cores"_L1)); // 0 from an engine that does not say
         const QJsonArray listen = er.array("listen"_L1);
         for (qsizetype i = 0; i < listen.size() && error.isEmpty(); ++i) {
             if (!listen[i].isString())

@@ -298,10 +298,13 @@ void EngineSession::onFirstStatus(const ControlReply& reply)
 
 void EngineSession::subscribeTelemetry()
 {
-    m_client.subscribe(m_telemetryMs, [this, epoch = m_epoch](const ControlReply& reply) {
-        if (epoch == m_epoch && !reply.ok && reply.error.kind == ControlError::Kind::Engine)
-            appendLog(u"the engine refused to stream telemetry: "_s + reply.error.message);
-    });
+    m_client.subscribe(
+        m_telemetryMs,
+        [this, epoch = m_epoch](const ControlReply& reply) {
+            if (epoch == m_epoch && !reply.ok && reply.error.kind == ControlError::Kind::Engine)
+                appendLog(u"the engine refused to stream telemetry: "_s + reply.error.message);
+        },
+        kFirstSampleMs);
 }
 
 void EngineSession::pollStatus()

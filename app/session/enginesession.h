@@ -74,6 +74,9 @@ public:
     using ReloadHandler = std::function<void(const ReloadOutcome&)>;
 
     static constexpr int kLogLimit = 2000; // lines kept
+    // The first telemetry sample of a subscription covers this much, not a whole interval: the
+    // charts show data as soon as the window opens (100 ms keeps /proc's 10 ms CPU ticks readable).
+    static constexpr int kFirstSampleMs = 100;
 
     explicit EngineSession(QObject* parent = nullptr);
     ~EngineSession() override; // a local engine still running is stopped

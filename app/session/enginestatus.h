@@ -73,6 +73,7 @@ struct EngineInfo
     std::string configFile;
     int64_t generation = 0;
     int64_t connections = 0;
+    int cores = 0;                   // the CPUs the engine may run on; 0 when not reported
     std::vector<std::string> listen; // "127.0.0.1:8080"
 };
 

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <sched.h>
 #include <set>
 #include <thread>
 
@@ -177,6 +179,47 @@ TEST_F(Control, SubscribersGetPerProcessTelemetry)
     EXPECT_EQ(seenByA, 20);
     const Json fromB = parse(b->readEvent(std::chrono::seconds(5)));
     EXPECT_EQ(fromB["interval_ms"].asInt(), 1000);
+}
+
+// A window that has just opened asks for its first sample sooner (first_ms); the ones after it
+// keep the interval, and each sample's period says how long it covered.
+TEST_F(Control, FirstSampleComesAfterFirstMsThenTheInterval)
+{
+    start(workloadConfig(1, 2));
+    auto c = client();
+    EXPECT_EQ(
+        parse(c->request("subscribe", "\"interval_ms\":1000,\"first_ms\":5"))["error"]["code"].asString(),
+        "bad-interval");
+    EXPECT_EQ(
+        parse(c->request("subscribe", "\"interval_ms\":1000,\"first_ms\":2000"))["error"]["code"].asString(),
+        "bad-interval");
+    const auto subscribed = std::chrono::steady_clock::now();
+    ASSERT_TRUE(parse(c->request("subscribe", "\"interval_ms\":1000,\"first_ms\":100"))["ok"].asBool());
+    const Json first = parse(c->readEvent(std::chrono::seconds(5)));
+    const auto firstAt = std::chrono::steady_clock::now();
+    const Json second = parse(c->readEvent(std::chrono::seconds(5)));
+    const auto secondAt = std::chrono::steady_clock::now();
+    ASSERT_EQ(first["event"].asString(), "telemetry");
+    ASSERT_EQ(second["event"].asString(), "telemetry");
+    // Well under the 1 s interval (the bound leaves room for a loaded machine), then the cadence.
+    EXPECT_LT(firstAt - subscribed, std::chrono::milliseconds(600));
+    EXPECT_GT(secondAt - firstAt, std::chrono::milliseconds(800));
+    const double firstPeriod = first["processes"].at(0)["sample_period"].asDouble();
+    EXPECT_GT(firstPeriod, 0.09);
+    EXPECT_LT(firstPeriod, 0.6);
+    EXPECT_NEAR(second["processes"].at(0)["sample_period"].asDouble(), 1.0, 0.3);
+}
+
+TEST_F(Control, StatusSaysHowManyCoresTheEngineMayUse)
+{
+    start(workloadConfig(1, 1));
+    const Json r = parse(client()->request("status"));
+    ASSERT_TRUE(r["ok"].asBool()) << r.dump();
+    cpu_set_t affinity;
+    CPU_ZERO(&affinity);
+    ASSERT_EQ(sched_getaffinity(0, sizeof affinity, &affinity), 0);
+    // The engine inherits this test's affinity.
+    EXPECT_EQ(r["result"]["engine"]["cores"].asInt(), CPU_COUNT(&affinity));
 }
 
 // Requests finish all the time while samples are cut (and, in direct mode, while the workers are

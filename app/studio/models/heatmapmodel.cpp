@@ -25,6 +25,16 @@ int lastBin()
 HeatmapModel::HeatmapModel(TelemetryHistory* history, QObject* parent)
     : QAbstractTableModel(parent), m_history(history)
 {
+    // Columns are cached by their interval's time: a history started over (a new engine, another
+    // recording) must not show a cached column from before under a time it reuses.
+    if (history) {
+        connect(history, &TelemetryHistory::cleared, this, [this] {
+            beginResetModel();
+            m_columns.clear();
+            m_maxCount = 0;
+            endResetModel();
+        });
+    }
 }
 
 int HeatmapModel::binCount()

@@ -441,6 +441,9 @@ void MonitorPage::onStatus(const EngineStatus& status)
         return;
     if (m_view.live)
         m_processModel->setStatus(status);
+    // The engine's host, which for an attached engine is not this machine.
+    if (status.engine.cores > 0)
+        m_diagnosis->setMachineCores(status.engine.cores);
     // Paused: the table keeps the instant shown; the newest status is applied on resuming.
     updateGroups();
 }

@@ -3,6 +3,7 @@
 #include "session/telemetryrecording.h"
 #include "studio/models/processtablemodel.h"
 #include "studio/models/timeseriesmodel.h"
+#include "studio/monitor/diagnosispanel.h"
 #include "studio/monitor/monitorcharts.h"
 #include "studio/monitor/monitorpage.h"
 
@@ -131,6 +132,8 @@ void MonitorPage::showRecording(Recording recording, const QString& path)
     m_recordingPath = QDir::toNativeSeparators(path);
     m_recordingError.clear();
     m_recordingStatus = recording.status;
+    if (recording.status.engine.cores > 0)
+        m_diagnosis->setMachineCores(recording.status.engine.cores);
     m_history->clear();
 
     m_processModel->clear();
