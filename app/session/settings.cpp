@@ -33,6 +33,14 @@ const std::array<Entry, size_t(Settings::Key::Count)>& table()
         {Settings::Key::LastAttachEndpoint, "connect/last_endpoint", QString()},
         {Settings::Key::LastAttachTokenFile, "connect/last_token_file", QString()},
         {Settings::Key::LastConfigDirectory, "files/last_directory", QString()},
+        {Settings::Key::BenchmarkLoadMode, "benchmark/load_mode", u"closed"_s},
+        {Settings::Key::BenchmarkConnections, "benchmark/connections", 10},
+        {Settings::Key::BenchmarkRate, "benchmark/rate", 200.0},
+        {Settings::Key::BenchmarkDurationSec, "benchmark/duration_s", 10.0},
+        {Settings::Key::BenchmarkWarmupSec, "benchmark/warmup_s", 2.0},
+        {Settings::Key::BenchmarkRepeats, "benchmark/repeats", 3},
+        {Settings::Key::BenchmarkPath, "benchmark/path", u"/"_s},
+        {Settings::Key::BenchmarkCooldownSec, "benchmark/cooldown_s", 1.0},
     }};
     static const bool ordered = [] {
         for (size_t i = 0; i < entries.size(); ++i)

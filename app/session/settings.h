@@ -41,6 +41,15 @@ public:
         LastAttachEndpoint,  // QString "HOST:PORT"
         LastAttachTokenFile, // QString
         LastConfigDirectory, // QString: where open/save dialogs start
+        // The Benchmark page's load form, as it was last left.
+        BenchmarkLoadMode,    // QString: "closed" (connections) or "open" (a constant rate)
+        BenchmarkConnections, // int
+        BenchmarkRate,        // double, requests/s (open loop)
+        BenchmarkDurationSec, // double, the measured window of each repeat
+        BenchmarkWarmupSec,   // double
+        BenchmarkRepeats,     // int
+        BenchmarkPath,        // QString, the request path
+        BenchmarkCooldownSec, // double, between engines
         Count
     };
     Q_ENUM(Key)

@@ -10,6 +10,7 @@
 #include "session/benchmarkhistory.h"
 #include "session/configdocument.h"
 #include "session/format.h"
+#include "session/settings.h"
 #include "studio/benchmark/benchmarkpage.h"
 #include "studio/benchmark/historypanel.h"
 #include "studio/benchmark/loadsettingsform.h"
@@ -31,9 +32,11 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -396,4 +399,188 @@ TEST(BenchmarkPage, VerifyOnApacheShowsBothTablesAndTheCarryOver)
     EXPECT_EQ(f.page.results()->apacheModel()->index(0, 0).data().toString(), u"current"_s);
     EXPECT_NE(f.page.results()->apacheModel()->index(0, 1).data().toString(), u"-"_s); // Apache's rpm
     EXPECT_FALSE(f.page.results()->carryOverText().isEmpty());
+}
+
+TEST(BenchmarkPage, TheLoadFormRemembersItsValuesAcrossSessions)
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(u"studio.ini"_s);
+    {
+        Settings settings(file);
+        pages::LoadSettingsForm form;
+        form.setSettings(&settings);
+        // A new settings file: the table's defaults.
+        EXPECT_EQ(form.plan().load.concurrency, 10);
+        EXPECT_EQ(form.plan().repeats, 3);
+        EXPECT_EQ(form.plan().load.rate, 0); // closed loop
+        form.findChild<QComboBox*>(u"loadMode"_s)->setCurrentIndex(1);
+        form.findChild<QSpinBox*>(u"loadConnections"_s)->setValue(48);
+        form.findChild<QDoubleSpinBox*>(u"loadRate"_s)->setValue(750);
+        form.findChild<QDoubleSpinBox*>(u"loadDuration"_s)->setValue(2.5);
+        form.findChild<QDoubleSpinBox*>(u"loadWarmup"_s)->setValue(0.5);
+        form.findChild<QSpinBox*>(u"loadRepeats"_s)->setValue(5);
+        form.findChild<QDoubleSpinBox*>(u"loadCooldown"_s)->setValue(0.2);
+        auto* path = form.findChild<QLineEdit*>(u"loadPath"_s);
+        path->selectAll();
+        QTest::keyClicks(path, u"/slow?x=1"_s); // typed, as a user would
+        settings.sync();
+    }
+    // The next session: a page on the same file starts where the last one left off.
+    Settings settings(file);
+    EXPECT_EQ(settings.get(Settings::Key::BenchmarkLoadMode).toString(), u"open"_s);
+    BenchmarkPage page;
+    page.setSettings(&settings);
+    const AbPlan plan = page.loadForm()->plan();
+    EXPECT_DOUBLE_EQ(plan.load.rate, 750);
+    EXPECT_EQ(plan.load.concurrency, 48);
+    EXPECT_DOUBLE_EQ(plan.load.durationSec, 2.5);
+    EXPECT_DOUBLE_EQ(plan.load.warmupSec, 0.5);
+    EXPECT_EQ(plan.repeats, 5);
+    EXPECT_EQ(plan.load.path, u"/slow?x=1"_s);
+    EXPECT_EQ(plan.cooldownMs, 200);
+    EXPECT_TRUE(page.findChild<QDoubleSpinBox*>(u"loadRate"_s)->isEnabled()); // open loop shown as such
+    // Back to closed loop: stored at once; the rate stays for the next time open loop is chosen.
+    page.findChild<QComboBox*>(u"loadMode"_s)->setCurrentIndex(0);
+    EXPECT_EQ(settings.get(Settings::Key::BenchmarkLoadMode).toString(), u"closed"_s);
+    EXPECT_DOUBLE_EQ(settings.get(Settings::Key::BenchmarkRate).toDouble(), 750);
+    EXPECT_EQ(page.loadForm()->plan().load.rate, 0);
+
+    // A page without settings starts from the defaults and writes nowhere.
+    BenchmarkPage fresh;
+    EXPECT_EQ(fresh.loadForm()->plan().load.concurrency, 10);
+    EXPECT_DOUBLE_EQ(fresh.loadForm()->plan().load.durationSec, 10);
+}
+
+namespace {
+
+AbRepeat syntheticRepeat(int round, double rps, bool telemetry)
+{
+    AbRepeat r;
+    r.round = round;
+    r.load.achievedRate = rps;
+    r.load.durationSec = 2;
+    r.load.completedInWindow = r.load.requests = int64_t(rps * 2);
+    r.load.status[1] = r.load.requests;
+    r.load.latency.record(3000, r.load.requests);
+    r.server.telemetry = telemetry;
+    r.server.samples = telemetry ? 2 : 0;
+    r.server.processes = 2;
+    r.server.cpuTotalCores = 1.5;
+    r.server.rssBytes = 40e6;
+    if (telemetry) {
+        r.server.cpuPerProcessCores = 0.75;
+        r.server.requestTime.record(2500, r.load.requests);
+        r.server.applicationTime.record(2000, r.load.requests);
+        r.server.gilWait.record(100, r.load.requests);
+    }
+    return r;
+}
+
+AbVariantResult syntheticVariant(const QString& name, ServerKind server, double rps)
+{
+    AbVariantResult v;
+    v.variant.name = name;
+    v.server = server;
+    v.status = AbVariantResult::Status::Ok;
+    v.runtime = u"3.11"_s;
+    for (int round = 1; round <= 3; ++round) // a little spread, the same in every round
+        v.repeats.push_back(
+            syntheticRepeat(round, rps * (1 + 0.01 * (round - 2)), server == ServerKind::Engine));
+    return v;
+}
+
+// An engine + Apache run: 1x4 is 1.2x current on both, the free-threaded variant runs on the engine
+// only.
+AbResult engineAndApacheResult()
+{
+    AbResult result;
+    result.plan.servers = {ServerKind::Engine, ServerKind::Apache};
+    result.plan.repeats = 3;
+    result.plan.load.durationSec = 2;
+    result.startedAt = QDateTime::fromSecsSinceEpoch(1700000000, Qt::UTC);
+    AbVariantResult ft = syntheticVariant(u"ft"_s, ServerKind::Engine, 700);
+    ft.runtime = u"3.13t"_s;
+    for (AbRepeat& r : ft.repeats)
+        r.server.gilApplicable = false;
+    AbVariantResult ftApache;
+    ftApache.variant.name = u"ft"_s;
+    ftApache.server = ServerKind::Apache;
+    ftApache.status = AbVariantResult::Status::Unsupported;
+    ftApache.failure = u"mod_wsgi 4.9 cannot run a free-threaded (3.13t) interpreter"_s;
+    result.variants = {syntheticVariant(u"current"_s, ServerKind::Engine, 500),
+                       syntheticVariant(u"1x4"_s, ServerKind::Engine, 600),
+                       ft,
+                       syntheticVariant(u"current"_s, ServerKind::Apache, 400),
+                       syntheticVariant(u"1x4"_s, ServerKind::Apache, 480),
+                       ftApache};
+    for (size_t i = 0; i < 3; ++i)
+        result.plan.variants.push_back(result.variants[i].variant);
+    return result;
+}
+
+std::vector<QStringList> modelRows(const models::AbResultModel* model)
+{
+    std::vector<QStringList> rows;
+    QStringList header;
+    for (int c = 0; c < model->columnCount(); ++c)
+        header << model->headerData(c, Qt::Horizontal).toString();
+    rows.push_back(header);
+    for (int r = 0; r < model->rowCount(); ++r) {
+        QStringList row;
+        for (int c = 0; c < model->columnCount(); ++c)
+            row << model->index(r, c).data().toString();
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+} // namespace
+
+TEST(BenchmarkPage, AnEngineAndApacheResultShowsBothTablesAndTheCarryOverAsTheCliDoes)
+{
+    const AbResult result = engineAndApacheResult();
+    const AbSummary summary = summarizeAbResult(result);
+    ASSERT_TRUE(summary.carryOver);
+    pages::ResultsView view;
+    view.setResult(result, summary);
+
+    // The engine's table and Apache's, each against its own server's baseline: the rows the CLI prints.
+    const auto engineRows = abTableRows(result, summary, ServerKind::Engine);
+    const auto apacheRows = abTableRows(result, summary, ServerKind::Apache);
+    EXPECT_EQ(modelRows(view.resultModel()), engineRows);
+    EXPECT_EQ(modelRows(view.apacheModel()), apacheRows);
+    ASSERT_EQ(view.apacheModel()->rowCount(), 3);
+    EXPECT_EQ(view.resultModel()->index(2, 0).data().toString(), u"ft"_s);
+    EXPECT_EQ(view.apacheModel()->index(2, 1).data().toString(), u"unsupported"_s);
+    EXPECT_EQ(engineRows[0].back(), u"vs current"_s);
+    EXPECT_EQ(apacheRows[0].back(), u"vs current"_s);
+    EXPECT_TRUE(apacheRows[2].back().startsWith(u"1.2"_s)) << apacheRows[2].join(u" | "_s).toStdString();
+    auto* apacheTable = view.findChild<QWidget*>(u"apacheTable"_s);
+    ASSERT_NE(apacheTable, nullptr);
+    EXPECT_FALSE(apacheTable->isHidden());
+
+    // The carry-over: the verdict (same ranking, ratios within 5%, ft not compared) and its table.
+    const QString cli = abReport(result, summary, AbReportFormat::Text);
+    EXPECT_EQ(view.carryOverText(), summary.carryOver->verdict);
+    EXPECT_TRUE(view.carryOverText().startsWith(u"carries over"_s)) << view.carryOverText().toStdString();
+    EXPECT_TRUE(view.carryOverText().contains(u"not compared: ft"_s)) << view.carryOverText().toStdString();
+    EXPECT_TRUE(cli.contains(summary.carryOver->verdict)) << cli.toStdString();
+    auto* carryOver = view.findChild<QLabel*>(u"carryOver"_s);
+    ASSERT_NE(carryOver, nullptr);
+    EXPECT_FALSE(carryOver->isHidden());
+    for (const QStringList& row : abCarryOverRows(*summary.carryOver))
+        for (const QString& cell : row) {
+            EXPECT_TRUE(carryOver->text().contains(cell.toHtmlEscaped())) << cell.toStdString();
+            EXPECT_TRUE(cli.contains(cell)) << cell.toStdString();
+        }
+    const auto carryRows = abCarryOverRows(*summary.carryOver);
+    ASSERT_EQ(carryRows.size(), 4u);
+    EXPECT_EQ(carryRows[2][4], u"1 / 1"_s); // 1x4 ranks first on both servers
+    // Each server counted on its own, and the variant Apache cannot run named with the reason.
+    const QString headline = view.headline();
+    EXPECT_TRUE(headline.contains(u"3 of 3 variant(s) completed on engine"_s)) << headline.toStdString();
+    EXPECT_TRUE(headline.contains(u"2 of 3 variant(s) completed on Apache + mod_wsgi"_s))
+        << headline.toStdString();
+    EXPECT_TRUE(headline.contains(u"Apache + mod_wsgi cannot run ft: mod_wsgi 4.9"_s))
+        << headline.toStdString();
 }

@@ -186,6 +186,11 @@ void BenchmarkPage::setEnginePath(const QString& path)
     m_enginePath = path;
 }
 
+void BenchmarkPage::setSettings(Settings* settings)
+{
+    m_load->setSettings(settings);
+}
+
 bool BenchmarkPage::isRunning() const
 {
     return m_abRun && !m_abRun->isFinished();

@@ -27,6 +27,7 @@ QT_END_NAMESPACE
 namespace wsgi::studio {
 class AbRun;
 class ConfigDocument;
+class Settings;
 struct AbDocument;
 } // namespace wsgi::studio
 
@@ -58,6 +59,8 @@ public:
     // Where runs are saved and listed (default: BenchmarkHistory's, in the user's data directory).
     void setHistoryDirectory(const QString& directory);
     void setEnginePath(const QString& path); // default: EngineLauncher::defaultEnginePath()
+    // The studio's settings: the load form restores its last values from them and keeps them there.
+    void setSettings(Settings* settings);
     // Tests shorten what a user never needs to (readiness and start timeouts, telemetry interval).
     void setPlanAdjustment(std::function<void(AbPlan&)> adjust) { m_adjust = std::move(adjust); }
 

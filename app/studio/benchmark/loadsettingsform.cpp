@@ -1,6 +1,7 @@
 #include "studio/benchmark/loadsettingsform.h"
 
 #include "session/format.h"
+#include "session/settings.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -29,38 +30,38 @@ LoadSettingsForm::LoadSettingsForm(QWidget* parent) : QWidget(parent)
     m_connections = new QSpinBox(this);
     m_connections->setObjectName(QStringLiteral("loadConnections"));
     m_connections->setRange(1, 4096);
-    m_connections->setValue(10);
+    m_connections->setValue(Settings::defaultValue(Settings::Key::BenchmarkConnections).toInt());
     m_rate = new QDoubleSpinBox(this);
     m_rate->setObjectName(QStringLiteral("loadRate"));
     m_rate->setRange(1, 1e6);
     m_rate->setDecimals(0);
-    m_rate->setValue(200);
+    m_rate->setValue(Settings::defaultValue(Settings::Key::BenchmarkRate).toDouble());
     m_rate->setSuffix(tr(" req/s"));
     m_duration = new QDoubleSpinBox(this);
     m_duration->setObjectName(QStringLiteral("loadDuration"));
     m_duration->setRange(0.5, 3600);
     m_duration->setDecimals(1);
-    m_duration->setValue(10);
+    m_duration->setValue(Settings::defaultValue(Settings::Key::BenchmarkDurationSec).toDouble());
     m_duration->setSuffix(tr(" s"));
     m_warmup = new QDoubleSpinBox(this);
     m_warmup->setObjectName(QStringLiteral("loadWarmup"));
     m_warmup->setRange(0, 600);
     m_warmup->setDecimals(1);
-    m_warmup->setValue(2);
+    m_warmup->setValue(Settings::defaultValue(Settings::Key::BenchmarkWarmupSec).toDouble());
     m_warmup->setSuffix(tr(" s"));
     m_repeats = new QSpinBox(this);
     m_repeats->setObjectName(QStringLiteral("loadRepeats"));
     m_repeats->setRange(1, 50);
-    m_repeats->setValue(3);
+    m_repeats->setValue(Settings::defaultValue(Settings::Key::BenchmarkRepeats).toInt());
     m_repeats->setToolTip(tr("Each repeat runs in a fresh engine; variants alternate (A B A B ...). "
                              "Three or more give a median and an interval."));
-    m_path = new QLineEdit(QStringLiteral("/"), this);
+    m_path = new QLineEdit(Settings::defaultValue(Settings::Key::BenchmarkPath).toString(), this);
     m_path->setObjectName(QStringLiteral("loadPath"));
     m_cooldown = new QDoubleSpinBox(this);
     m_cooldown->setObjectName(QStringLiteral("loadCooldown"));
     m_cooldown->setRange(0, 60);
     m_cooldown->setDecimals(1);
-    m_cooldown->setValue(1);
+    m_cooldown->setValue(Settings::defaultValue(Settings::Key::BenchmarkCooldownSec).toDouble());
     m_cooldown->setSuffix(tr(" s"));
     m_limit = new QCheckBox(tr("Measure the physical limit (cores / CPU per request)"), this);
     m_limit->setObjectName(QStringLiteral("loadLimit"));
@@ -100,8 +101,54 @@ LoadSettingsForm::LoadSettingsForm(QWidget* parent) : QWidget(parent)
     connect(m_path, &QLineEdit::textChanged, this, &LoadSettingsForm::changed);
     connect(m_limit, &QCheckBox::toggled, this, &LoadSettingsForm::changed);
     connect(m_apache, &QCheckBox::toggled, this, &LoadSettingsForm::updatePlan);
+    connect(this, &LoadSettingsForm::changed, this, &LoadSettingsForm::remember);
     updateMode();
     updatePlan();
+}
+
+void LoadSettingsForm::setSettings(Settings* settings)
+{
+    m_settings = settings;
+    if (settings)
+        restore();
+}
+
+void LoadSettingsForm::restore()
+{
+    // Filling the form must not write it back half-filled: changes are stored once it is complete.
+    Settings* settings = m_settings;
+    m_settings = nullptr;
+    using Key = Settings::Key;
+    // Out-of-range values (a hand-edited file) are clamped by the boxes.
+    m_mode->setCurrentIndex(settings->get(Key::BenchmarkLoadMode).toString() == QStringLiteral("open") ? 1
+                                                                                                       : 0);
+    m_connections->setValue(settings->get(Key::BenchmarkConnections).toInt());
+    m_rate->setValue(settings->get(Key::BenchmarkRate).toDouble());
+    m_duration->setValue(settings->get(Key::BenchmarkDurationSec).toDouble());
+    m_warmup->setValue(settings->get(Key::BenchmarkWarmupSec).toDouble());
+    m_repeats->setValue(settings->get(Key::BenchmarkRepeats).toInt());
+    const QString path = settings->get(Key::BenchmarkPath).toString().trimmed();
+    m_path->setText(path.isEmpty() ? QStringLiteral("/") : path);
+    m_cooldown->setValue(settings->get(Key::BenchmarkCooldownSec).toDouble());
+    m_settings = settings;
+    updatePlan();
+}
+
+void LoadSettingsForm::remember()
+{
+    if (!m_settings)
+        return;
+    using Key = Settings::Key;
+    // Settings::set writes only what differs, so storing the whole form on each change is cheap.
+    m_settings->set(Key::BenchmarkLoadMode,
+                    m_mode->currentIndex() == 1 ? QStringLiteral("open") : QStringLiteral("closed"));
+    m_settings->set(Key::BenchmarkConnections, m_connections->value());
+    m_settings->set(Key::BenchmarkRate, m_rate->value());
+    m_settings->set(Key::BenchmarkDurationSec, m_duration->value());
+    m_settings->set(Key::BenchmarkWarmupSec, m_warmup->value());
+    m_settings->set(Key::BenchmarkRepeats, m_repeats->value());
+    m_settings->set(Key::BenchmarkPath, m_path->text().trimmed());
+    m_settings->set(Key::BenchmarkCooldownSec, m_cooldown->value());
 }
 
 AbPlan LoadSettingsForm::plan() const

@@ -286,11 +286,28 @@ void ResultsView::updateTexts()
         if (!v.verdict.isEmpty())
             verdicts << v.verdict.toHtmlEscaped();
     QString head = r.cancelled ? tr("<b>Cancelled</b>: the repeats that completed are kept. ") : QString();
-    head += tr("%1 of %2 variant(s) completed, %3 repeat(s) each, started %4.")
-                .arg(s.succeeded)
-                .arg(s.variants.size())
-                .arg(r.plan.repeats)
-                .arg(r.startedAt.toLocalTime().toString(Qt::ISODate));
+    const std::vector<ServerKind> servers = serversOf(r);
+    if (servers.size() > 1) {
+        // Each server counted on its own: "4 of 4" would hide that Apache ran only one of two.
+        QStringList counts;
+        for (const ServerKind server : servers) {
+            const ServerPart part = serverPart(r, s, server);
+            counts << tr("%1 of %2 variant(s) completed on %3")
+                          .arg(part.summary.succeeded)
+                          .arg(part.summary.variants.size())
+                          .arg(serverKindTitle(server));
+        }
+        head += tr("%1, %2 repeat(s) each, started %3.")
+                    .arg(counts.join(QStringLiteral(", ")))
+                    .arg(r.plan.repeats)
+                    .arg(r.startedAt.toLocalTime().toString(Qt::ISODate));
+    } else {
+        head += tr("%1 of %2 variant(s) completed, %3 repeat(s) each, started %4.")
+                    .arg(s.succeeded)
+                    .arg(s.variants.size())
+                    .arg(r.plan.repeats)
+                    .arg(r.startedAt.toLocalTime().toString(Qt::ISODate));
+    }
     if (!verdicts.isEmpty())
         head += QStringLiteral("<br><b>") + verdicts.join(QStringLiteral("<br>")) + QStringLiteral("</b>");
     m_headline->setText(head);
@@ -298,12 +315,12 @@ void ResultsView::updateTexts()
     for (const AbVariantResult& v : r.variants) {
         if (v.status == AbVariantResult::Status::Failed)
             notes << tr("%1 failed in round %2: %3")
-                         .arg(v.variant.name)
+                         .arg(resultLabel(v))
                          .arg(v.failedInRound)
                          .arg(v.failure.section(QLatin1Char('\n'), 0, 1));
         for (const AbRepeat& rep : v.repeats)
             for (const QString& note : rep.notes)
-                notes << tr("%1, repeat %2: %3").arg(v.variant.name).arg(rep.round).arg(note);
+                notes << tr("%1, repeat %2: %3").arg(resultLabel(v)).arg(rep.round).arg(note);
     }
     m_notes->setText(notes.join(QLatin1Char('\n')));
     m_notes->setVisible(!notes.isEmpty());

@@ -126,3 +126,41 @@ TEST(Settings, MigratesAVersionOneFile)
     EXPECT_FALSE(QSettings(path, QSettings::IniFormat).contains(u"recent"_s)) << text.toStdString();
     EXPECT_TRUE(text.contains("version=2")) << text.toStdString();
 }
+
+TEST(Settings, TheBenchmarkLoadFormsValuesSurviveTheFileWithTheirTypes)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"studio.ini"_s);
+    {
+        Settings settings(path);
+        // The defaults are the load form's starting values.
+        EXPECT_EQ(settings.get(Key::BenchmarkLoadMode).toString(), u"closed"_s);
+        EXPECT_EQ(settings.get(Key::BenchmarkConnections).toInt(), 10);
+        EXPECT_DOUBLE_EQ(settings.get(Key::BenchmarkDurationSec).toDouble(), 10);
+        EXPECT_EQ(settings.get(Key::BenchmarkPath).toString(), u"/"_s);
+        settings.set(Key::BenchmarkLoadMode, u"open"_s);
+        settings.set(Key::BenchmarkConnections, 48);
+        settings.set(Key::BenchmarkRate, 750.0);
+        settings.set(Key::BenchmarkDurationSec, 2.5);
+        settings.set(Key::BenchmarkWarmupSec, 0.5);
+        settings.set(Key::BenchmarkRepeats, 5);
+        settings.set(Key::BenchmarkPath, u"/slow?x=1"_s);
+        settings.set(Key::BenchmarkCooldownSec, 0.2);
+        settings.sync();
+    }
+    Settings again(path);
+    const QVariant connections = again.get(Key::BenchmarkConnections);
+    EXPECT_EQ(connections.metaType().id(), QMetaType::Int);
+    EXPECT_EQ(connections.toInt(), 48);
+    const QVariant duration = again.get(Key::BenchmarkDurationSec);
+    EXPECT_EQ(duration.metaType().id(), QMetaType::Double);
+    EXPECT_DOUBLE_EQ(duration.toDouble(), 2.5);
+    EXPECT_EQ(again.get(Key::BenchmarkLoadMode).toString(), u"open"_s);
+    EXPECT_DOUBLE_EQ(again.get(Key::BenchmarkRate).toDouble(), 750);
+    EXPECT_DOUBLE_EQ(again.get(Key::BenchmarkWarmupSec).toDouble(), 0.5);
+    EXPECT_EQ(again.get(Key::BenchmarkRepeats).toInt(), 5);
+    EXPECT_EQ(again.get(Key::BenchmarkPath).toString(), u"/slow?x=1"_s);
+    EXPECT_DOUBLE_EQ(again.get(Key::BenchmarkCooldownSec).toDouble(), 0.2);
+    again.reset(Key::BenchmarkRepeats);
+    EXPECT_EQ(again.get(Key::BenchmarkRepeats).toInt(), 3);
+}
