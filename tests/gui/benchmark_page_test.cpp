@@ -227,9 +227,16 @@ TEST(BenchmarkPage, RunsTwoVariantsShowsSavesAndExportsTheResult)
         EXPECT_EQ(reopened->summary.variants[i].verdict, summary.variants[i].verdict);
         EXPECT_EQ(reopened->result.variants[i].variant.configText, result.variants[i].variant.configText);
         ASSERT_EQ(reopened->result.variants[i].repeats.size(), 3u);
-        for (size_t k = 0; k < 3; ++k)
+        for (size_t k = 0; k < 3; ++k) {
             EXPECT_DOUBLE_EQ(reopened->result.variants[i].repeats[k].load.achievedRate,
                              result.variants[i].repeats[k].load.achievedRate);
+            // The real load generator's histograms, bucket for bucket: the same curves and p50/p99.
+            EXPECT_EQ(reopened->result.variants[i].repeats[k].load.latency,
+                      result.variants[i].repeats[k].load.latency);
+            EXPECT_EQ(reopened->result.variants[i].repeats[k].server.queueTime,
+                      result.variants[i].repeats[k].server.queueTime);
+        }
+        EXPECT_EQ(clientLatencyMs(reopened->result.variants[i], 99), clientLatencyMs(result.variants[i], 99));
     }
     ASSERT_TRUE(f.page.history()->openPath(saved));
     EXPECT_EQ(abTableRows(f.page.results()->result(), f.page.results()->summary()), rows);
