@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -176,6 +177,10 @@ void ControlServer::acceptClients()
                     oldest = id;
             close(oldest);
         }
+        // Replies and samples are single writes that must go at once: with Nagle, a sample written
+        // soon after a reply waits for the client's delayed ACK of the reply (40 ms on Linux).
+        const int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         auto c = std::make_unique<Client>();
         c->id = m_nextClient++;
         c->fd = fd;

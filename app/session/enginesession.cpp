@@ -116,7 +116,8 @@ void EngineSession::setTelemetryInterval(int ms)
     if (ms == m_telemetryMs)
         return;
     m_telemetryMs = ms;
-    if (m_state != State::Ready)
+    // Connecting: the subscription went out with the first status request; this one replaces it.
+    if (m_state != State::Ready && m_state != State::Connecting)
         return;
     if (ms > 0)
         subscribeTelemetry();
@@ -255,6 +256,10 @@ void EngineSession::connectControl(const Endpoint& endpoint, const QString& toke
         if (epoch == m_epoch)
             onFirstStatus(reply);
     });
+    // Sent with the status request, not after its reply: the engine answers in order, so the
+    // status (and Ready) comes before the first sample, whose first_ms starts a round trip sooner.
+    if (m_telemetryMs > 0)
+        subscribeTelemetry();
 }
 
 void EngineSession::onFirstStatus(const ControlReply& reply)
@@ -292,8 +297,6 @@ void EngineSession::onFirstStatus(const ControlReply& reply)
         return; // a slot reacting to Ready stopped the session
     Q_EMIT statusAvailable(m_lastStatus);
     m_statusTimer.start();
-    if (m_telemetryMs > 0)
-        subscribeTelemetry();
 }
 
 void EngineSession::subscribeTelemetry()

@@ -29,7 +29,7 @@ const std::array<Entry, size_t(Settings::Key::Count)>& table()
         {Settings::Key::RecentFiles, "files/recent", QStringList()},
         {Settings::Key::LastPage, "window/last_page", u"connect"_s},
         {Settings::Key::Palette, "appearance/palette", u"system"_s},
-        {Settings::Key::TelemetryIntervalMs, "monitor/telemetry_interval_ms", 250},
+        {Settings::Key::TelemetryIntervalMs, "monitor/telemetry_interval_ms", 1000},
         {Settings::Key::LastAttachEndpoint, "connect/last_endpoint", QString()},
         {Settings::Key::LastAttachTokenFile, "connect/last_token_file", QString()},
         {Settings::Key::LastConfigDirectory, "files/last_directory", QString()},

@@ -97,15 +97,10 @@ int main(int argc, char** argv)
     if (!parser.isSet(screenshot)) {
         QElapsedTimer sinceStart;
         sinceStart.start();
+        options.firstPage = parser.value(page);
+        // The page shown first and the live Monitor come at once; the others while it is read.
+        options.deferPages = true;
         wsgi::studio::MainWindow window(options);
-        if (parser.isSet(page)) {
-            for (int p = 0; p < int(wsgi::studio::MainWindow::Page::Count); ++p) {
-                const auto which = wsgi::studio::MainWindow::Page(p);
-                if (wsgi::studio::MainWindow::pageName(which) == parser.value(page)) {
-                    window.showPage(which);
-                }
-            }
-        }
         window.show();
         if (parser.isSet(reportLive)) {
             // "Shown" = the throughput chart holds a point and the window has painted since: the

@@ -3,7 +3,6 @@
 #include "session/configdocument.h"
 #include "session/settings.h"
 #include "session/telemetryhistory.h"
-#include "studio/benchmark/benchmarkpage.h"
 #include "studio/models/logmodel.h"
 #include "studio/monitor/monitorpage.h"
 #include "studio/pages/connectpage.h"
@@ -11,43 +10,19 @@
 #include "studio/widgets/logview.h"
 #include "studio/widgets/messagebanner.h"
 
-#ifdef WSGI_STUDIO_HAVE_CONFIGURE_PAGE
-#include "studio/configure/configurepage.h"
-#include "studio/configure/issuesdock.h"
-#include "studio/configure/optionform.h"
-#endif
-#ifdef WSGI_STUDIO_HAVE_APACHE_PAGE
-#include "studio/apache/apachepage.h"
-#endif
-
 #include <QAction>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
-#include <QLabel>
 #include <QListWidget>
-#include <QScrollArea>
-#include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QVBoxLayout>
 
 namespace wsgi::studio {
 
 using widgets::EngineStatusBar;
 using widgets::MessageBanner;
-
-namespace {
-
-QWidget* missingPage(const QString& name, QWidget* parent)
-{
-    auto* label = new QLabel(MainWindow::tr("The %1 page is not part of this build.").arg(name), parent);
-    label->setAlignment(Qt::AlignCenter);
-    return label;
-}
-
-} // namespace
 
 QString MainWindow::pageName(Page page)
 {
@@ -110,114 +85,6 @@ MainWindow::MainWindow(const Options& options, QWidget* parent) : QMainWindow(pa
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::buildPages()
-{
-    m_connect = new pages::ConnectPage(m_session, this);
-    m_connect->setEngineActions(action(QStringLiteral("actionStart")), action(QStringLiteral("actionStop")),
-                                action(QStringLiteral("actionRestart")));
-    m_connect->setOpenAction(action(QStringLiteral("actionOpen")));
-    connect(m_connect, &pages::ConnectPage::openRequested, this, [this](const QString& path) {
-        if (maybeSave()) {
-            openFile(path);
-        }
-    });
-    connect(m_connect, &pages::ConnectPage::attachRequested, this, &MainWindow::attach);
-
-#ifdef WSGI_STUDIO_HAVE_CONFIGURE_PAGE
-    auto* configure = new ConfigurePage(m_document, m_session, this);
-    m_configure = configure;
-    connect(configure, &ConfigurePage::applied, this, [this](quint64, qint64 generation) {
-        m_appliedGeneration = generation;
-        m_statusBar->setConfigGeneration(generation, true);
-    });
-    connect(configure, &ConfigurePage::applyFailed, this, [this](const QString& message) {
-        statusBar()->showMessage(tr("Not applied: %1").arg(message), 10000);
-    });
-    // The runtimes the Connect page discovered are the choices for a group's python=.
-    connect(m_connect, &pages::ConnectPage::runtimesDiscovered, configure,
-            [configure](const QList<RuntimeInfo>& runtimes) {
-                QList<RuntimeChoice> choices;
-                for (const RuntimeInfo& r : runtimes) {
-                    choices.append({r.name, r.summary(), r.freeThreaded, r.perInterpreterGilPossible});
-                }
-                configure->setRuntimes(choices);
-            });
-#else
-    m_configure = missingPage(tr("Configure"), this);
-#endif
-    m_monitor = new pages::MonitorPage(m_session, m_history, this);
-    m_monitor->setUpdateInterval(m_options.telemetryIntervalMs > 0
-                                     ? m_options.telemetryIntervalMs
-                                     : m_settings->get(Settings::Key::TelemetryIntervalMs).toInt());
-    connect(m_monitor, &pages::MonitorPage::updateIntervalChosen, this,
-            [this](int ms) { m_settings->set(Settings::Key::TelemetryIntervalMs, ms); });
-    m_benchmark = new pages::BenchmarkPage(this);
-    m_benchmark->setDocument(m_document);
-    // The Monitor page's diagnosis proposes a variant: it lands on the Benchmark page, ready to run.
-    connect(m_monitor, &pages::MonitorPage::variantProposed, this, [this](const VariantProposal& proposal) {
-        m_benchmark->addProposedVariant(proposal);
-        showPage(Page::Benchmark);
-    });
-    // A benchmarked variant becomes the document as one undo step, for the Configure and Apache pages.
-    connect(m_benchmark, &pages::BenchmarkPage::useConfigurationRequested, this, [this](const QString& text) {
-        m_document->setText(text, tr("Use benchmarked configuration"));
-        statusBar()->showMessage(tr("The benchmarked configuration is now the document (Undo restores it)."),
-                                 8000);
-    });
-#ifdef WSGI_STUDIO_HAVE_APACHE_PAGE
-    m_apache = new ApachePage(m_document, m_session, this);
-#else
-    m_apache = missingPage(tr("Apache"), this);
-#endif
-    m_pages = {m_connect, m_configure, m_monitor, m_benchmark, m_apache};
-
-    m_stack = new QStackedWidget(this);
-    m_stack->setObjectName(QStringLiteral("pageStack"));
-    m_pageList = new QListWidget(this);
-    m_pageList->setObjectName(QStringLiteral("pageList"));
-    const QStringList titles = {tr("Start / Connect"), tr("Configure"), tr("Monitor"), tr("Benchmark"),
-                                tr("Apache")};
-    for (int i = 0; i < int(Page::Count); ++i) {
-        auto* item = new QListWidgetItem(titles[i], m_pageList);
-        item->setToolTip(tr("%1 (Ctrl+%2)").arg(titles[i]).arg(i + 1));
-        item->setSizeHint(QSize(0, m_pageList->fontMetrics().height() * 2 + 4));
-        // A page scrolls rather than forcing its minimum size on the window (small screens, HiDPI).
-        auto* scroll = new QScrollArea(m_stack);
-        scroll->setObjectName(pageName(Page(i)) + QStringLiteral("Scroll"));
-        scroll->setWidget(m_pages[i]);
-        scroll->setWidgetResizable(true);
-        scroll->setFrameShape(QFrame::NoFrame);
-        m_stack->addWidget(scroll);
-    }
-    m_pageList->setMinimumWidth(m_pageList->fontMetrics().horizontalAdvance(titles[0]) + 40);
-    m_pageList->setMaximumWidth(260);
-    m_pageList->setFrameShape(QFrame::NoFrame);
-    connect(m_pageList, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
-    m_pageList->setCurrentRow(0);
-
-    m_splitter = new QSplitter(Qt::Horizontal, this);
-    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
-    m_splitter->addWidget(m_pageList);
-    m_splitter->addWidget(m_stack);
-    m_splitter->setStretchFactor(1, 1);
-    m_splitter->setCollapsible(1, false);
-    m_splitter->setSizes({m_pageList->minimumWidth(), 1000});
-
-    m_banner = new MessageBanner(this);
-    auto* central = new QWidget(this);
-    auto* layout = new QVBoxLayout(central);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(0);
-    layout->addWidget(m_banner);
-    layout->addWidget(m_splitter, 1);
-    setCentralWidget(central);
-
-    m_statusBar = new EngineStatusBar(this);
-    m_statusBar->setObjectName(QStringLiteral("engineStatusBar"));
-    statusBar()->addPermanentWidget(m_statusBar);
-    statusBar()->setSizeGripEnabled(true);
-}
-
 void MainWindow::buildDocks()
 {
     m_logView = new widgets::LogView(this);
@@ -228,12 +95,6 @@ void MainWindow::buildDocks()
     m_logDock->setAllowedAreas(Qt::BottomDockWidgetArea | Qt::RightDockWidgetArea | Qt::LeftDockWidgetArea);
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
     resizeDocks({m_logDock}, {120}, Qt::Vertical);
-}
-
-QWidget* MainWindow::pageWidget(Page page) const
-{
-    const int index = int(page);
-    return index >= 0 && index < m_pages.size() ? m_pages[index] : nullptr;
 }
 
 MainWindow::Page MainWindow::currentPage() const
@@ -268,9 +129,13 @@ void MainWindow::connectSession()
     });
     connect(m_document, &ConfigDocument::dirtyChanged, this, &MainWindow::updateTitle);
     connect(m_document, &ConfigDocument::pathChanged, this, [this](const QString& path) {
-        m_connect->setDocumentPath(path);
+        if (m_connect)
+            m_connect->setDocumentPath(path);
         updateTitle();
     });
+    // A Configure page built later shows what it would have heard.
+    connect(m_document, &ConfigDocument::recoveryAvailable, this,
+            [this] { m_recoveryPending = !m_configure; });
 }
 
 void MainWindow::startEngine()

@@ -6,6 +6,7 @@
 // state are saved with a layout version, so a changed layout never restores garbage.
 
 #include "session/enginesession.h"
+#include "session/runtimes.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -17,6 +18,7 @@ class QAction;
 class QActionGroup;
 class QDockWidget;
 class QListWidget;
+class QScrollArea;
 class QMenu;
 class QSplitter;
 class QStackedWidget;
@@ -71,6 +73,11 @@ public:
         // Attach to this running engine at start instead of starting one (wsgi-studio --attach).
         std::optional<EngineSession::AttachOptions> attach;
         int historyIntervals = 0; // 0: TelemetryHistory's 10 minutes at 4 Hz
+        QString firstPage;        // pageName() of the page shown first; empty: the last one used
+        // Build only the Monitor page and the first page before the window shows; the others
+        // follow one per turn of the event loop (or at once when asked for). wsgi-studio does;
+        // tests that look inside every page at once build them all.
+        bool deferPages = false;
     };
 
     explicit MainWindow(const Options& options, QWidget* parent = nullptr);
@@ -85,8 +92,9 @@ public:
     widgets::EngineStatusBar* engineStatusBar() const { return m_statusBar; }
     widgets::MessageBanner* banner() const { return m_banner; }
     pages::MonitorPage* monitorPage() const { return m_monitor; }
-    pages::ConnectPage* connectPage() const { return m_connect; }
-    QWidget* pageWidget(Page page) const;
+    pages::ConnectPage* connectPage(); // built now if it was not yet
+    QWidget* pageWidget(Page page);    // built now if it was not yet
+    bool isPageBuilt(Page page) const;
 
     Page currentPage() const;
     void showPage(Page page);
@@ -109,10 +117,21 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
-    // mainwindow.cpp: pages, docks, the engine's state.
+    // mainwindowpages.cpp: the page list and stack, and each page's construction and wiring.
     void buildPages();
+    Page initialPage() const;
+    QWidget* ensurePage(Page page);
+    void buildNextDeferredPage();
+    QWidget* buildConnectPage();
+    QWidget* buildConfigurePage();
+    QWidget* buildMonitorPage();
+    QWidget* buildBenchmarkPage();
+    void giveRuntimesToConfigure();
+
+    // mainwindow.cpp: docks, the engine's state.
     void buildDocks();
     void connectSession();
     void onStateChanged(EngineSession::State state);
@@ -125,6 +144,7 @@ private:
     // mainwindowactions.cpp: menus, files, settings.
     void buildActions();
     void buildMenus();
+    void addConfigureMenus(); // the Configure page's undo and edit actions, once it is built
     QAction* makeAction(const char* objectName, const QString& text, const QKeySequence& shortcut,
                         const QString& tip = {});
     void openDialog();
@@ -153,7 +173,12 @@ private:
     widgets::EngineStatusBar* m_statusBar = nullptr;
     widgets::LogView* m_logView = nullptr;
     QDockWidget* m_logDock = nullptr;
-    QList<QWidget*> m_pages;
+    QList<QWidget*> m_pages; // by Page; nullptr until built
+    QList<QScrollArea*> m_scrolls;
+    bool m_deferredStarted = false;
+    bool m_recoveryPending = false; // the document reported a recovery before Configure was built
+    bool m_configureMenusAdded = false;
+    QList<RuntimeInfo> m_runtimes; // as the Connect page discovered them
     pages::ConnectPage* m_connect = nullptr;
     pages::MonitorPage* m_monitor = nullptr;
     pages::BenchmarkPage* m_benchmark = nullptr;
@@ -162,6 +187,8 @@ private:
 
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
+    QMenu* m_editMenu = nullptr;
+    QAction* m_afterLogToggle = nullptr; // the View menu's separator the issues toggle goes before
     QActionGroup* m_paletteGroup = nullptr;
     int64_t m_appliedGeneration = 0; // the generation a reload from this window made current
     UnsavedAnswer m_unsavedAnswer = UnsavedAnswer::Ask;

@@ -72,7 +72,7 @@ void MainWindow::buildActions()
                        tr("Attach to an engine by control address and token file")),
             &QAction::triggered, this, [this] {
                 showPage(Page::Connect);
-                if (auto* field = m_connect->findChild<QWidget*>(QStringLiteral("attachAddress"))) {
+                if (auto* field = connectPage()->findChild<QWidget*>(QStringLiteral("attachAddress"))) {
                     field->setFocus();
                 }
             });
@@ -107,15 +107,8 @@ void MainWindow::buildMenus()
     file->addAction(action(QStringLiteral("actionQuit")));
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-#ifdef WSGI_STUDIO_HAVE_CONFIGURE_PAGE
-    auto* configure = static_cast<ConfigurePage*>(m_configure);
-    edit->addAction(configure->undoAction());
-    edit->addAction(configure->redoAction());
-    edit->addSeparator();
-    for (QAction* a : configure->editActions()) {
-        edit->addAction(a);
-    }
-#else
+    m_editMenu = edit;
+#ifndef WSGI_STUDIO_HAVE_CONFIGURE_PAGE
     auto* undo = makeAction("actionUndo", tr("&Undo"), QKeySequence::Undo);
     auto* redo = makeAction("actionRedo", tr("&Redo"), QKeySequence::Redo);
     connect(undo, &QAction::triggered, m_document, &ConfigDocument::undo);
@@ -149,12 +142,7 @@ void MainWindow::buildMenus()
     toggleLog->setShortcut(QKeySequence(Qt::ALT | Qt::Key_L));
     toggleLog->setObjectName(QStringLiteral("actionToggleLog"));
     m_viewMenu->addAction(toggleLog);
-#ifdef WSGI_STUDIO_HAVE_CONFIGURE_PAGE
-    QAction* toggleIssues = static_cast<ConfigurePage*>(m_configure)->issuesDock()->toggleViewAction();
-    toggleIssues->setText(tr("Issues (Configure)"));
-    m_viewMenu->addAction(toggleIssues);
-#endif
-    m_viewMenu->addSeparator();
+    m_afterLogToggle = m_viewMenu->addSeparator();
     QMenu* paletteMenu = m_viewMenu->addMenu(tr("&Colours"));
     m_paletteGroup = new QActionGroup(this);
     const std::pair<widgets::PaletteChoice, QString> choices[] = {
@@ -174,6 +162,27 @@ void MainWindow::buildMenus()
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(action(QStringLiteral("actionShortcuts")));
     help->addAction(action(QStringLiteral("actionAbout")));
+    addConfigureMenus();
+}
+
+void MainWindow::addConfigureMenus()
+{
+#ifdef WSGI_STUDIO_HAVE_CONFIGURE_PAGE
+    auto* configure = qobject_cast<ConfigurePage*>(m_configure);
+    // Once both exist: the page may be built before the menus (all pages at once) or after them.
+    if (!configure || !m_editMenu || m_configureMenusAdded)
+        return;
+    m_configureMenusAdded = true;
+    m_editMenu->addAction(configure->undoAction());
+    m_editMenu->addAction(configure->redoAction());
+    m_editMenu->addSeparator();
+    for (QAction* a : configure->editActions()) {
+        m_editMenu->addAction(a);
+    }
+    QAction* toggleIssues = configure->issuesDock()->toggleViewAction();
+    toggleIssues->setText(tr("Issues (Configure)"));
+    m_viewMenu->insertAction(m_afterLogToggle, toggleIssues);
+#endif
 }
 
 bool MainWindow::openFile(const QString& path)
@@ -188,7 +197,8 @@ bool MainWindow::openFile(const QString& path)
         return false;
     }
     addRecentFile(path);
-    m_connect->setDocumentPath(m_document->path());
+    if (m_connect)
+        m_connect->setDocumentPath(m_document->path());
     if (m_document->isBroken()) {
         // The text is kept as it was; Configure lists what is wrong with it.
         statusBar()->showMessage(tr("%1 does not parse: its findings are on the Configure page").arg(path),
@@ -286,7 +296,8 @@ void MainWindow::addRecentFile(const QString& path)
 void MainWindow::updateRecentMenu()
 {
     const QStringList recent = m_settings->recentFiles();
-    m_connect->setRecentFiles(recent);
+    if (m_connect)
+        m_connect->setRecentFiles(recent);
     m_recentMenu->clear();
     for (int i = 0; i < recent.size(); ++i) {
         const QString& path = recent[i];
@@ -315,20 +326,15 @@ void MainWindow::setPaletteChoice(widgets::PaletteChoice choice)
 void MainWindow::loadSettings()
 {
     updateRecentMenu();
-    m_connect->setAttachFields(m_settings->get(Settings::Key::LastAttachEndpoint).toString(),
-                               m_settings->get(Settings::Key::LastAttachTokenFile).toString());
+    if (m_connect)
+        m_connect->setAttachFields(m_settings->get(Settings::Key::LastAttachEndpoint).toString(),
+                                   m_settings->get(Settings::Key::LastAttachTokenFile).toString());
     const QString palette = m_settings->get(Settings::Key::Palette).toString();
     for (QAction* a : m_paletteGroup->actions()) {
         a->setChecked(a->data().toString() == palette);
     }
     if (widgets::paletteChoiceFromName(palette) != widgets::PaletteChoice::System) {
         widgets::applyPaletteChoice(widgets::paletteChoiceFromName(palette));
-    }
-    const QString lastPage = m_settings->get(Settings::Key::LastPage).toString();
-    for (int i = 0; i < int(Page::Count); ++i) {
-        if (pageName(Page(i)) == lastPage) {
-            showPage(Page(i));
-        }
     }
     if (!m_options.restoreLayout) {
         resize(1280, 800);

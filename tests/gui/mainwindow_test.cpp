@@ -15,6 +15,7 @@
 
 #include <QAction>
 #include <QHeaderView>
+#include <QMenuBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -166,6 +167,53 @@ TEST(MainWindow, PagesSwitchByShortcutActionsAndTheLastOneIsRemembered)
     }
     MainWindow again(options);
     EXPECT_EQ(again.currentPage(), MainWindow::Page::Monitor);
+}
+
+// wsgi-studio builds the first page and the Monitor before the window shows and the others after:
+// each is there when asked for, wired as if built at once (menus, document, runtimes), and the
+// rest follow on their own.
+TEST(MainWindow, PagesNotShownFirstAreBuiltLaterAndWhenAskedFor)
+{
+    QTemporaryDir dir;
+    MainWindow::Options options = guitest::demoOptions(dir);
+    options.startEngine = false;
+    options.deferPages = true;
+    options.firstPage = QStringLiteral("monitor");
+    MainWindow window(options);
+    EXPECT_EQ(window.currentPage(), MainWindow::Page::Monitor);
+    EXPECT_TRUE(window.isPageBuilt(MainWindow::Page::Monitor));
+    EXPECT_FALSE(window.isPageBuilt(MainWindow::Page::Configure));
+    EXPECT_FALSE(window.isPageBuilt(MainWindow::Page::Benchmark));
+    EXPECT_FALSE(window.isPageBuilt(MainWindow::Page::Apache));
+
+    // Chosen before its turn: built now, showing the document opened before it existed.
+    window.action(QStringLiteral("actionPage2"))->trigger();
+    EXPECT_EQ(window.currentPage(), MainWindow::Page::Configure);
+    ASSERT_TRUE(window.isPageBuilt(MainWindow::Page::Configure));
+    // Its undo and edit actions joined the Edit menu, and the document's edits reach it.
+    QAction* undo = window.action(QStringLiteral("configureUndo"));
+    ASSERT_TRUE(undo);
+    ASSERT_TRUE(window.document()->setDaemonOption(QStringLiteral("demo"), QStringLiteral("threads"),
+                                                   QStringLiteral("7")));
+    EXPECT_TRUE(undo->isEnabled());
+    bool inEditMenu = false;
+    for (QAction* menu : window.menuBar()->actions())
+        if (menu->menu() && menu->text().remove(u'&') == QStringLiteral("Edit"))
+            inEditMenu = menu->menu()->actions().contains(undo);
+    EXPECT_TRUE(inEditMenu);
+
+    // The rest come on their own once the window has shown.
+    window.show();
+    EXPECT_TRUE(QTest::qWaitFor(
+        [&] {
+            for (int i = 0; i < int(MainWindow::Page::Count); ++i)
+                if (!window.isPageBuilt(MainWindow::Page(i)))
+                    return false;
+            return true;
+        },
+        5000));
+    window.setUnsavedAnswerForTesting(MainWindow::UnsavedAnswer::Discard);
+    EXPECT_TRUE(window.close());
 }
 
 TEST(MainWindow, ClosingWithUnsavedChangesAsksAndCancelKeepsTheWindow)

@@ -212,12 +212,14 @@ std::pair<double, double> LineChart::yRange() const
 
 void LineChart::rebuildSeries()
 {
-    for (QLineSeries* series : std::as_const(m_series)) {
+    // Lines that stay are kept (their points are replaced by refresh): a chart gaining a line per
+    // new process does not tear down and rebuild the others.
+    while (m_series.size() > m_yColumns.size()) {
+        QLineSeries* series = m_series.takeLast();
         m_chart->removeSeries(series);
         delete series;
     }
-    m_series.clear();
-    for (qsizetype i = 0; i < m_yColumns.size(); ++i) {
+    while (m_series.size() < m_yColumns.size()) {
         auto* series = new QLineSeries;
         m_chart->addSeries(series);
         series->attachAxis(m_xAxis);
@@ -301,8 +303,9 @@ void LineChart::refresh()
     const bool legend = m_legend.value_or(m_series.size() > 1);
     if (m_chart->legend()->isVisible() != legend)
         m_chart->legend()->setVisible(legend);
-    if (m_emptyLabel->isVisible() == anyPoint)
-        m_emptyLabel->setVisible(!anyPoint);
+    // isHidden, not isVisible: a chart on a tab not shown is invisible whatever its label says.
+    if (m_emptyLabel->isHidden() != anyPoint)
+        m_emptyLabel->setHidden(anyPoint);
 
     if (!anyPoint) {
         xMin = 0;

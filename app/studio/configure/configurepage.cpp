@@ -101,12 +101,7 @@ ConfigurePage::ConfigurePage(ConfigDocument* document, EngineSession* session, Q
     connect(document, &ConfigDocument::modelChanged, this, &ConfigurePage::onModelChanged);
     connect(document, &ConfigDocument::analysisAvailable, this, &ConfigurePage::onAnalysis);
     connect(document, &ConfigDocument::undoStateChanged, this, &ConfigurePage::updateUndoActions);
-    connect(document, &ConfigDocument::recoveryAvailable, this, [this] {
-        m_banner->setText(tr("Unsaved changes to this file were recovered from the last session."));
-        m_restoreButton->show();
-        m_discardButton->show();
-        m_bannerBox->show();
-    });
+    connect(document, &ConfigDocument::recoveryAvailable, this, &ConfigurePage::showRecoveryBanner);
     connect(m_form, &OptionForm::optionFocused, this, [this](const QString& group, const QString& option) {
         if (const int line = m_fieldMap.lineOf(group, option))
             m_preview->showLine(line);
@@ -143,6 +138,14 @@ ConfigurePage::ConfigurePage(ConfigDocument* document, EngineSession* session, Q
 }
 
 ConfigurePage::~ConfigurePage() = default;
+
+void ConfigurePage::showRecoveryBanner()
+{
+    m_banner->setText(tr("Unsaved changes to this file were recovered from the last session."));
+    m_restoreButton->show();
+    m_discardButton->show();
+    m_bannerBox->show();
+}
 
 QWidget* ConfigurePage::buildBanner()
 {

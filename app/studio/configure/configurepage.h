@@ -59,6 +59,9 @@ public:
     QAction* previousFindingAction() const { return m_previousAction; }
 
     void setRuntimes(const QList<RuntimeChoice>& runtimes);
+    // "Unsaved changes were recovered": shown when the document reports a recovery file (also by a
+    // window that built this page after the document was opened).
+    void showRecoveryBanner();
     // The text the engine runs now (for the diff); set on Ready from the document when not told.
     void setRunningText(const QString& text);
     QString runningText() const { return m_runningText; }

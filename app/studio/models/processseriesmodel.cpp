@@ -1,5 +1,6 @@
 #include "studio/models/processseriesmodel.h"
 
+#include <algorithm>
 #include <map>
 
 namespace wsgi::studio::models {
@@ -96,15 +97,21 @@ void ProcessSeriesModel::sync()
     const auto totals = m_history->series(metric, m_group, window);
     if (totals.isEmpty())
         return;
-    // New processes first (columns), then the new intervals (rows).
+    // New processes first (columns, in one insertion: a chart rebuilds its lines once for 16
+    // processes starting, not 16 times), then the new intervals (rows).
+    std::vector<std::pair<QString, int>> added;
     for (const auto& line : lines) {
         const auto key = std::make_pair(line.group, line.process);
-        if (m_columnOf.count(key))
-            continue;
+        if (!m_columnOf.count(key) && std::find(added.begin(), added.end(), key) == added.end())
+            added.push_back(key);
+    }
+    if (!added.empty()) {
         const int column = FirstProcessColumn + int(m_keys.size());
-        beginInsertColumns({}, column, column);
-        m_columnOf[key] = int(m_keys.size());
-        m_keys.push_back(key);
+        beginInsertColumns({}, column, column + int(added.size()) - 1);
+        for (const auto& key : added) {
+            m_columnOf[key] = int(m_keys.size());
+            m_keys.push_back(key);
+        }
         endInsertColumns();
     }
     std::map<double, Row> fresh;

@@ -83,8 +83,12 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
             m_table->resizeColumnsToContents();
     });
     fitColumns->start();
-    connect(m_processModel, &QAbstractItemModel::rowsInserted, m_table, &QTableView::resizeColumnsToContents);
-    connect(m_processModel, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
+    auto* fitColumnsSoon = new QTimer(this);
+    fitColumnsSoon->setSingleShot(true);
+    fitColumnsSoon->setInterval(0);
+    connect(fitColumnsSoon, &QTimer::timeout, m_table, &QTableView::resizeColumnsToContents);
+    connect(m_processModel, &QAbstractItemModel::rowsInserted, fitColumnsSoon, qOverload<>(&QTimer::start));
+    connect(m_processModel, &QAbstractItemModel::modelReset, fitColumnsSoon, qOverload<>(&QTimer::start));
     // Columns as wide as their contents: a stretched last column spreads a one-digit count over
     // half the window.
     m_table->horizontalHeader()->setStretchLastSection(false);
@@ -140,10 +144,18 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
         if (sizes.size() == 2 && sizes[0] + sizes[1] > fit && (sizes[0] > fit || sizes[0] >= wasMax))
             m_splitter->setSizes({fit, sizes[0] + sizes[1] - fit});
     };
-    connect(m_processModel, &QAbstractItemModel::rowsInserted, this, fitTable);
-    connect(m_processModel, &QAbstractItemModel::rowsRemoved, this, fitTable);
-    connect(m_processModel, &QAbstractItemModel::modelReset, this, fitTable);
-    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this, fitTable);
+    // Once per turn of the event loop: fitting columns to their contents resizes every section,
+    // and fitting the table on each of those measured the whole header again (16 rows x 25
+    // columns cost tens of milliseconds when the engine's processes first appeared).
+    auto* fitTableSoon = new QTimer(this);
+    fitTableSoon->setSingleShot(true);
+    fitTableSoon->setInterval(0);
+    connect(fitTableSoon, &QTimer::timeout, this, fitTable);
+    const auto scheduleFit = [fitTableSoon] { fitTableSoon->start(); };
+    connect(m_processModel, &QAbstractItemModel::rowsInserted, this, scheduleFit);
+    connect(m_processModel, &QAbstractItemModel::rowsRemoved, this, scheduleFit);
+    connect(m_processModel, &QAbstractItemModel::modelReset, this, scheduleFit);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this, scheduleFit);
     fitTable();
     m_splitter->setSizes({m_table->maximumHeight(), 10000});
 
@@ -481,8 +493,8 @@ void MonitorPage::updateBanner()
     m_recordButton->setText(isRecording() ? tr("Stop recording") : tr("Record..."));
     // Touched only when something changed: a label's setText relayouts the page, 4 times a second.
     const QString text = bannerText();
-    if (m_banner->isVisible() == text.isEmpty())
-        m_banner->setVisible(!text.isEmpty());
+    if (m_banner->isHidden() != text.isEmpty())
+        m_banner->setHidden(text.isEmpty());
     if (m_banner->text() != text)
         m_banner->setText(text);
     const QSignalBlocker blocker(m_scrub);

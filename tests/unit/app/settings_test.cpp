@@ -27,7 +27,7 @@ TEST(Settings, EveryKeyHasANameAndANewFileHasTheDefaultsAndTheVersion)
         EXPECT_FALSE(names.contains(name)) << name.toStdString();
         names << name;
     }
-    EXPECT_EQ(settings.get(Key::TelemetryIntervalMs).toInt(), 250);
+    EXPECT_EQ(settings.get(Key::TelemetryIntervalMs).toInt(), 1000);
     EXPECT_EQ(settings.get(Key::LastPage).toString(), u"connect"_s);
     EXPECT_EQ(settings.palette(), Settings::Palette::System);
     EXPECT_TRUE(settings.recentFiles().isEmpty());
@@ -58,7 +58,7 @@ TEST(Settings, ValuesSurviveTheFileWithTheirTypes)
     // One recent file is stored as a plain string in INI; it still comes back as a list.
     EXPECT_EQ(again.recentFiles(), QStringList{u"/a.conf"_s});
     again.reset(Key::TelemetryIntervalMs);
-    EXPECT_EQ(again.get(Key::TelemetryIntervalMs).toInt(), 250);
+    EXPECT_EQ(again.get(Key::TelemetryIntervalMs).toInt(), 1000);
 }
 
 TEST(Settings, RecentFilesNewestFirstAtMostTenWithoutDuplicates)
