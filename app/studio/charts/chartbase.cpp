@@ -12,6 +12,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QRegularExpression>
+#include <QShowEvent>
 #include <QVBoxLayout>
 
 namespace wsgi::studio::charts {
@@ -52,6 +53,12 @@ QString ChartBase::title() const
 
 QImage ChartBase::image() const
 {
+    if (m_staleWhileHidden || m_refreshPending) {
+        // Rendered while on a tab not shown (an export): brought up to date first.
+        auto* self = const_cast<ChartBase*>(this);
+        self->m_staleWhileHidden = false;
+        self->refresh();
+    }
     const qreal dpr = devicePixelRatioF();
     QImage image(size() * dpr, QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(dpr);
@@ -124,9 +131,24 @@ void ChartBase::followModel(QAbstractItemModel* model)
                   << connect(model, &QObject::destroyed, this, schedule);
 }
 
+void ChartBase::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_staleWhileHidden) {
+        m_staleWhileHidden = false;
+        scheduleRefresh();
+    }
+}
+
 void ChartBase::scheduleRefresh()
 {
     if (m_refreshPending) {
+        return;
+    }
+    // In a shown window but on a page or tab that is not: drawn when it is shown, not 4 times a
+    // second meanwhile. (A chart with no shown window, as in tests and off-screen renders, refreshes.)
+    if (window()->isVisible() && !isVisible()) {
+        m_staleWhileHidden = true;
         return;
     }
     m_refreshPending = true;

@@ -36,6 +36,7 @@ protected:
     ChartBase(QChart* chart, QWidget* parent); // takes ownership of `chart`
 
     void changeEvent(QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     // Reads `model` from now on (nullptr: none): resets, row changes, data, layout and header
     // changes and its destruction schedule a refresh.
     void followModel(QAbstractItemModel* model);
@@ -48,6 +49,7 @@ protected:
     QLabel* m_emptyLabel = nullptr;
     QPointer<QAbstractItemModel> m_model;
     bool m_refreshPending = false;
+    bool m_staleWhileHidden = false; // changes came while on a page or tab not shown
 
 private:
     void showContextMenu(const QPoint& pos);

@@ -51,6 +51,35 @@ void setRangeIfChanged(QValueAxis* axis, double min, double max)
         axis->setRange(min, max);
 }
 
+// At most 2 * buckets points: the first and last point, and in each of `buckets` equal runs of the
+// line its lowest and highest point in time order. A 10-minute window of 2400 intervals keeps every
+// spike a pixel column could show and costs a fraction of the drawing.
+QList<QPointF> decimated(const QList<QPointF>& points, int buckets)
+{
+    QList<QPointF> out;
+    out.reserve(2 * buckets + 2);
+    out.append(points.front());
+    const qsizetype inner = points.size() - 2;
+    for (int b = 0; b < buckets; ++b) {
+        const qsizetype from = 1 + inner * b / buckets;
+        const qsizetype to = 1 + inner * (b + 1) / buckets;
+        if (from >= to)
+            continue;
+        qsizetype lo = from, hi = from;
+        for (qsizetype i = from + 1; i < to; ++i) {
+            if (points[i].y() < points[lo].y())
+                lo = i;
+            if (points[i].y() > points[hi].y())
+                hi = i;
+        }
+        out.append(points[std::min(lo, hi)]);
+        if (lo != hi)
+            out.append(points[std::max(lo, hi)]);
+    }
+    out.append(points.back());
+    return out;
+}
+
 } // namespace
 
 LineChart::LineChart(QWidget* parent)
@@ -116,6 +145,14 @@ void LineChart::setSeriesNames(const QStringList& names)
 {
     m_names = names;
     scheduleRefresh();
+}
+
+void LineChart::setThinSeriesFrom(int first)
+{
+    if (first == m_thinFrom)
+        return;
+    m_thinFrom = first;
+    applyTheme();
 }
 
 void LineChart::setXEnd(std::optional<double> end)
@@ -274,9 +311,14 @@ void LineChart::refresh()
         }
         firstRow = std::max(0, lo - 1);
     }
+    // Every line is computed first and handed to its series after the axes are set: Qt Charts
+    // recomputes a line's geometry (and its hit-test outline) on each points or range change, so
+    // replacing points and then sliding the axis did that work two or three times per refresh.
+    QList<QList<QPointF>> lines(m_series.size());
+    const int maxPoints = std::max(64, 2 * m_view->width()); // a minimum and a maximum per pixel
     for (qsizetype s = 0; s < m_series.size(); ++s) {
         const int column = m_yColumns[s];
-        QList<QPointF> points;
+        QList<QPointF>& points = lines[s];
         points.reserve(rows - firstRow);
         for (int row = firstRow; row < rows; ++row) {
             const auto x = number(m_model->index(row, m_xColumn).data());
@@ -293,7 +335,8 @@ void LineChart::refresh()
             yMax = std::max(yMax, *y);
         }
         anyPoint = anyPoint || !points.isEmpty();
-        m_series[s]->replace(points);
+        if (points.size() > maxPoints)
+            points = decimated(points, maxPoints / 2);
         const QString name = s < m_names.size() ? m_names[s]
                              : m_model          ? m_model->headerData(column, Qt::Horizontal).toString()
                                                 : QString();
@@ -320,6 +363,10 @@ void LineChart::refresh()
         right = anyPoint ? shownRight : std::max(xMax, xMin + m_xWindow);
         left = right - m_xWindow;
     }
+    // Emptied before the axes move, filled after: one geometry pass per line.
+    for (QLineSeries* series : std::as_const(m_series))
+        if (series->count() > 0)
+            series->clear();
     setRangeIfChanged(m_xAxis, left, right);
     // Ticks anchored at round values, so a sliding window moves its labels instead of relabelling.
     const NiceAxis xNice = niceAxis(0, right - left, 7);
@@ -332,8 +379,6 @@ void LineChart::refresh()
         m_xAxis->setTickInterval(tick);
     setFormat(m_xAxis, xNice.decimals);
     m_overlay->update();
-    if (m_overlay->crosshair())
-        setCrosshair(m_overlay->crosshair());
     if (m_fixedY) {
         setRangeIfChanged(m_yAxis, m_fixedY->first, m_fixedY->second);
         const NiceAxis nice = niceAxis(m_fixedY->first, m_fixedY->second);
@@ -346,6 +391,11 @@ void LineChart::refresh()
             m_yAxis->setTickCount(nice.tickCount);
         setFormat(m_yAxis, nice.decimals);
     }
+    for (qsizetype s = 0; s < m_series.size(); ++s)
+        if (!lines[s].isEmpty())
+            m_series[s]->replace(lines[s]);
+    if (m_overlay->crosshair())
+        setCrosshair(m_overlay->crosshair());
 }
 
 void LineChart::applyTheme()
@@ -355,7 +405,7 @@ void LineChart::applyTheme()
     const QList<QColor> colors = seriesColors(pal);
     for (qsizetype i = 0; i < m_series.size(); ++i) {
         QPen pen(colors[i % colors.size()]);
-        pen.setWidthF(2.0);
+        pen.setWidthF(m_thinFrom >= 0 && i >= m_thinFrom ? 1.0 : 2.0);
         m_series[i]->setPen(pen);
     }
 }

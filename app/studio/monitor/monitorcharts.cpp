@@ -57,6 +57,7 @@ MonitorCharts::MonitorCharts(TelemetryHistory* history, QWidget* parent) : QWidg
         for (int c = 0; c < model->processColumns(); ++c)
             columns << ProcessSeriesModel::FirstProcessColumn + c;
         chart->setModel(model, ProcessSeriesModel::TimeColumn, columns);
+        chart->setThinSeriesFrom(1); // the total stands out; the processes are thin lines under it
         QStringList names{tr("total")};
         for (int c = 0; c < model->processColumns(); ++c)
             names << model->headerData(ProcessSeriesModel::FirstProcessColumn + c, Qt::Horizontal).toString();

@@ -91,6 +91,29 @@ TEST(LineChart, ConstantTimeWindowSlidesInsteadOfRescaling)
     EXPECT_DOUBLE_EQ(chart.xRange().second, 100);
 }
 
+// A long window (10 minutes at 4 Hz and more) is drawn with a low and a high point per pixel
+// column, not every interval: a spike of one interval still shows, and in its place in time.
+TEST(LineChart, LongLinesKeepTheirSpikesWithFewerPoints)
+{
+    QStandardItemModel model(0, 3);
+    charts::LineChart chart;
+    chart.resize(400, 200);
+    chart.setModel(&model, 0, {1});
+    for (int i = 0; i < 6000; ++i)
+        model.appendRow(row(i * 0.25, i == 4321 ? 50.0 : (i == 777 ? 0.0 : 1.0 + (i % 7) * 0.01), 0.0));
+    settle();
+    EXPECT_LT(chart.pointCount(0), 3000);
+    EXPECT_GT(chart.pointCount(0), 100);
+    EXPECT_GE(chart.yRange().second, 50.0);
+    // The newest point at or before the spike's time is the spike itself.
+    const QStringList at = chart.valuesAt(4321 * 0.25);
+    ASSERT_EQ(at.size(), 1);
+    EXPECT_TRUE(at.front().endsWith(QStringLiteral("50.0"))) << at.front().toStdString();
+    const QStringList dip = chart.valuesAt(777 * 0.25);
+    ASSERT_EQ(dip.size(), 1);
+    EXPECT_TRUE(dip.front().endsWith(QStringLiteral("0.00"))) << dip.front().toStdString();
+}
+
 TEST(LineChart, FixedYRange)
 {
     QStandardItemModel model(0, 3);
