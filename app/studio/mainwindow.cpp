@@ -62,6 +62,11 @@ MainWindow::MainWindow(const Options& options, QWidget* parent) : QMainWindow(pa
                              ? options.telemetryIntervalMs
                              : m_settings->get(Settings::Key::TelemetryIntervalMs).toInt();
     m_session->setTelemetryInterval(std::max(100, interval));
+    // Connecting first: the engine's hello and answers wait in the socket while the window is
+    // built, instead of the first round trips waiting for it.
+    if (options.attach) {
+        attach(*options.attach);
+    }
 
     buildActions();
     buildPages();
@@ -76,9 +81,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent) : QMainWindow(pa
     }
     updateTitle();
     updateEngineActions();
-    if (options.attach) {
-        attach(*options.attach);
-    } else if (options.startEngine) {
+    if (!options.attach && options.startEngine) {
         startEngine();
     }
 }
@@ -172,7 +175,8 @@ void MainWindow::attach(const EngineSession::AttachOptions& options)
         statusBar()->showMessage(tr("Stop the current engine before attaching to another one."), 6000);
         return;
     }
-    m_banner->dismiss();
+    if (m_banner)
+        m_banner->dismiss(); // (none yet when the window attaches as it opens)
     m_history->clear();
     m_settings->set(Settings::Key::LastAttachEndpoint, options.control.toString());
     m_settings->set(Settings::Key::LastAttachTokenFile, options.tokenFile);
