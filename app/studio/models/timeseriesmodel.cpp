@@ -72,6 +72,7 @@ std::vector<TimeSeriesModel::Row> TimeSeriesModel::rowsIn(const TimeWindow& wind
     };
     const TelemetryHistory& h = *m_history;
     put(h.series(HistoryMetric::RequestThroughput, m_group, window), ThroughputColumn, 1);
+    put(h.series(HistoryMetric::RequestThroughput, m_group, window), RpmColumn, 60);
     put(h.percentileSeries(TimingPhase::Request, 50, m_group, window), ResponseP50Column, 1e3);
     put(h.percentileSeries(TimingPhase::Request, 95, m_group, window), ResponseP95Column, 1e3);
     put(h.percentileSeries(TimingPhase::Request, 99, m_group, window), ResponseP99Column, 1e3);
@@ -207,6 +208,8 @@ QVariant TimeSeriesModel::headerData(int section, Qt::Orientation orientation, i
         return tr("queue p95 (ms)");
     case CpuCoresColumn:
         return tr("CPU total (cores)");
+    case RpmColumn:
+        return tr("throughput (rpm)");
     default:
         return {};
     }

@@ -37,6 +37,7 @@ public:
         QueueMeanColumn,       // ms
         QueueP95Column,        // ms
         CpuCoresColumn,        // cores (summed; above 1 under free-threading or with several processes)
+        RpmColumn,             // requests per minute (mod_wsgi's unit for throughput)
         ColumnCount
     };
 

@@ -21,8 +21,9 @@ MonitorCharts::MonitorCharts(TelemetryHistory* history, QWidget* parent) : QWidg
     connect(m_series, &QAbstractItemModel::rowsInserted, this, &MonitorCharts::syncOrigins);
     connect(m_series, &QAbstractItemModel::modelReset, this, &MonitorCharts::syncOrigins);
 
-    auto* throughput = addChart("throughputChart", tr("Throughput"), tr("requests/s"));
-    throughput->setModel(m_series, TimeSeriesModel::TimeColumn, {TimeSeriesModel::ThroughputColumn});
+    // In requests per minute, as mod_wsgi and its telemetry UI count throughput.
+    auto* throughput = addChart("throughputChart", tr("Throughput"), tr("rpm"));
+    throughput->setModel(m_series, TimeSeriesModel::TimeColumn, {TimeSeriesModel::RpmColumn});
     throughput->setLegendVisible(true);
     throughput->setSeriesNames({tr("all processes")});
     throughput->setEmptyText(tr("Waiting for telemetry"));

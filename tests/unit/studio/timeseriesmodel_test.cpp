@@ -50,6 +50,7 @@ TEST(TimeSeriesModel, AppendsARowPerIntervalWithPercentilesFromTheMergedHistogra
     EXPECT_DOUBLE_EQ(model.index(0, TimeSeriesModel::TimeColumn).data().toDouble(), 0);
     EXPECT_DOUBLE_EQ(model.index(1, TimeSeriesModel::TimeColumn).data().toDouble(), 0.25);
     EXPECT_DOUBLE_EQ(model.index(1, TimeSeriesModel::ThroughputColumn).data().toDouble(), 44);
+    EXPECT_DOUBLE_EQ(model.index(1, TimeSeriesModel::RpmColumn).data().toDouble(), 44 * 60);
     EXPECT_DOUBLE_EQ(model.index(0, TimeSeriesModel::CpuColumn).data().toDouble(), 25);
     EXPECT_DOUBLE_EQ(model.index(0, TimeSeriesModel::RssColumn).data().toDouble(), 2);
 
