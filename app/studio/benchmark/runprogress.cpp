@@ -100,6 +100,10 @@ void RunProgress::setProgress(const AbProgress& p)
         if (p.intervalAnswers > 0)
             line += tr(", p50 %1, p99 %2").arg(formatMs(p.intervalP50Ms), formatMs(p.intervalP99Ms));
         m_repeat->setValue(int(std::min(1.0, p.runElapsedSec / p.runPlannedSec) * 1000));
+        // The whole repeat's time on the axis from its first second: the lines grow to the right
+        // instead of the axis rescaling each second.
+        m_chart->setXWindow(p.runPlannedSec);
+        m_latencyChart->setXWindow(p.runPlannedSec);
     } else if (p.phase == AbProgress::Phase::Starting) {
         m_repeat->setValue(0);
     } else if (p.phase == AbProgress::Phase::Collecting || p.phase == AbProgress::Phase::Stopping) {
