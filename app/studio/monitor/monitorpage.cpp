@@ -102,20 +102,18 @@ MonitorPage::MonitorPage(EngineSession* session, TelemetryHistory* history, QWid
 
     m_charts = new monitor::MonitorCharts(history, this);
     connect(m_charts, &monitor::MonitorCharts::eventChosen, this, &MonitorPage::showEvent);
-    m_gil = new monitor::GilPanel(history, session, this);
-    m_heatmap = new monitor::HeatmapPanel(history, this);
-    m_diagnosis = new monitor::DiagnosisPanel(history, 0, this);
-    m_stacks = new monitor::StacksPanel(history, session, this);
-    connect(m_diagnosis, &monitor::DiagnosisPanel::variantProposed, this, &MonitorPage::variantProposed);
 
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("monitorTabs"));
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_charts, tr("&Timeline"));
-    m_tabs->addTab(m_gil, tr("&GIL wait"));
-    m_tabs->addTab(m_heatmap, tr("H&eatmap"));
-    m_tabs->addTab(m_diagnosis, tr("&Diagnosis"));
-    m_tabs->addTab(m_stacks, tr("&Stacks"));
+    // The other tabs' panels are built when first shown: the window opens on the timeline sooner.
+    for (const QString& title : {tr("&GIL wait"), tr("H&eatmap"), tr("&Diagnosis"), tr("&Stacks")}) {
+        auto* holder = new QWidget(m_tabs);
+        auto* holderLayout = new QVBoxLayout(holder);
+        holderLayout->setContentsMargins(0, 0, 0, 0);
+        m_tabs->addTab(holder, title);
+    }
     connect(m_tabs, &QTabWidget::currentChanged, this, &MonitorPage::pushViewToShownTab);
 
     m_splitter = new QSplitter(Qt::Vertical, this);
@@ -377,17 +375,67 @@ void MonitorPage::pushViewToShownTab()
     // Only the tab on screen follows every interval: the others compute when they are shown (with
     // the same view, so a pause still holds them at one instant). At 4 Hz with 16 processes a
     // hidden heatmap or diagnosis recomputing each time is most of the page's CPU.
-    QWidget* shown = m_tabs->currentWidget();
-    if (shown == m_charts)
+    switch (m_tabs->currentIndex()) {
+    case 0:
         m_charts->showView(m_view);
-    else if (shown == m_gil)
-        m_gil->showView(m_view);
-    else if (shown == m_heatmap)
-        m_heatmap->showView(m_view);
-    else if (shown == m_diagnosis)
-        m_diagnosis->showView(m_view);
-    else if (shown == m_stacks)
-        m_stacks->showView(m_view);
+        break;
+    case 1:
+        gilPanel()->showView(m_view);
+        break;
+    case 2:
+        heatmapPanel()->showView(m_view);
+        break;
+    case 3:
+        diagnosisPanel()->showView(m_view);
+        break;
+    case 4:
+        stacksPanel()->showView(m_view);
+        break;
+    default:
+        break;
+    }
+}
+
+QWidget* MonitorPage::tabHolder(int index) const
+{
+    return m_tabs->widget(index);
+}
+
+monitor::GilPanel* MonitorPage::gilPanel()
+{
+    if (!m_gil) {
+        m_gil = new monitor::GilPanel(m_history, m_session, tabHolder(1));
+        tabHolder(1)->layout()->addWidget(m_gil);
+    }
+    return m_gil;
+}
+
+monitor::HeatmapPanel* MonitorPage::heatmapPanel()
+{
+    if (!m_heatmap) {
+        m_heatmap = new monitor::HeatmapPanel(m_history, tabHolder(2));
+        tabHolder(2)->layout()->addWidget(m_heatmap);
+    }
+    return m_heatmap;
+}
+
+monitor::DiagnosisPanel* MonitorPage::diagnosisPanel()
+{
+    if (!m_diagnosis) {
+        m_diagnosis = new monitor::DiagnosisPanel(m_history, m_engineCores, tabHolder(3));
+        connect(m_diagnosis, &monitor::DiagnosisPanel::variantProposed, this, &MonitorPage::variantProposed);
+        tabHolder(3)->layout()->addWidget(m_diagnosis);
+    }
+    return m_diagnosis;
+}
+
+monitor::StacksPanel* MonitorPage::stacksPanel()
+{
+    if (!m_stacks) {
+        m_stacks = new monitor::StacksPanel(m_history, m_session, tabHolder(4));
+        tabHolder(4)->layout()->addWidget(m_stacks);
+    }
+    return m_stacks;
 }
 
 void MonitorPage::setPaused(bool paused)
@@ -454,8 +502,11 @@ void MonitorPage::onStatus(const EngineStatus& status)
     if (m_view.live)
         m_processModel->setStatus(status);
     // The engine's host, which for an attached engine is not this machine.
-    if (status.engine.cores > 0)
-        m_diagnosis->setMachineCores(status.engine.cores);
+    if (status.engine.cores > 0) {
+        m_engineCores = status.engine.cores;
+        if (m_diagnosis)
+            m_diagnosis->setMachineCores(m_engineCores);
+    }
     // Paused: the table keeps the instant shown; the newest status is applied on resuming.
     updateGroups();
 }

@@ -102,10 +102,11 @@ public:
     monitor::MonitorCharts* timeline() const { return m_charts; }
     charts::LineChart* throughputChart() const;
     charts::LineChart* responseChart() const;
-    monitor::GilPanel* gilPanel() const { return m_gil; }
-    monitor::HeatmapPanel* heatmapPanel() const { return m_heatmap; }
-    monitor::DiagnosisPanel* diagnosisPanel() const { return m_diagnosis; }
-    monitor::StacksPanel* stacksPanel() const { return m_stacks; }
+    // The tabs after Timeline are built when first shown (or asked for here).
+    monitor::GilPanel* gilPanel();
+    monitor::HeatmapPanel* heatmapPanel();
+    monitor::DiagnosisPanel* diagnosisPanel();
+    monitor::StacksPanel* stacksPanel();
     QTableView* processTable() const { return m_table; }
 
 Q_SIGNALS:
@@ -122,6 +123,7 @@ private:
     void setView(const monitor::MonitorView& view);
     void updateTable();
     void pushViewToShownTab();
+    QWidget* tabHolder(int index) const; // the tab's page, the panel inside it once built
     void updateBanner();
     void updateSummary();
     void showEvent(const EngineEvent& event);
@@ -147,6 +149,7 @@ private:
     monitor::HeatmapPanel* m_heatmap = nullptr;
     monitor::DiagnosisPanel* m_diagnosis = nullptr;
     monitor::StacksPanel* m_stacks = nullptr;
+    double m_engineCores = 0; // the engine host's cores, for a diagnosis built later
 
     QComboBox* m_groupBox = nullptr;
     QComboBox* m_windowBox = nullptr;

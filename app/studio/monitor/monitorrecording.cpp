@@ -132,8 +132,11 @@ void MonitorPage::showRecording(Recording recording, const QString& path)
     m_recordingPath = QDir::toNativeSeparators(path);
     m_recordingError.clear();
     m_recordingStatus = recording.status;
-    if (recording.status.engine.cores > 0)
-        m_diagnosis->setMachineCores(recording.status.engine.cores);
+    if (recording.status.engine.cores > 0) {
+        m_engineCores = recording.status.engine.cores;
+        if (m_diagnosis)
+            m_diagnosis->setMachineCores(m_engineCores);
+    }
     m_history->clear();
 
     m_processModel->clear();

@@ -20,7 +20,12 @@ LogView::LogView(QWidget* parent) : QWidget(parent)
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("logFilter"));
     m_filter->setPlaceholderText(tr("Filter the log (text)"));
-    m_filter->setClearButtonEnabled(true);
+    // The clear button shows only over text; its icon is looked up in the icon theme, which takes
+    // milliseconds the window's start should not wait for: enabled at the first keystroke.
+    connect(m_filter, &QLineEdit::textEdited, this, [this] {
+        if (!m_filter->isClearButtonEnabled())
+            m_filter->setClearButtonEnabled(true);
+    });
 
     m_copy = new QToolButton(this);
     m_copy->setObjectName(QStringLiteral("logCopy"));
