@@ -41,6 +41,8 @@ ControlClient::ControlClient(QObject* parent) : QObject(parent), m_deadlineTimer
         return true;
     }();
     Q_UNUSED(registered);
+    m_decoder = new ControlLineDecoder(this);
+    connect(m_decoder, &ControlLineDecoder::decoded, this, &ControlClient::onDecoded);
     m_deadlineTimer->setSingleShot(true);
     connect(m_deadlineTimer, &QTimer::timeout, this, &ControlClient::checkDeadlines);
 }
@@ -74,6 +76,7 @@ void ControlClient::disconnectFromEngine()
     m_pending.clear();
     m_outbox.clear();
     m_state = State::Disconnected;
+    ++m_lineEpoch; // what the decoder still has of this connection is dropped
     m_deadlineTimer->stop();
     if (m_socket) {
         // Deleted later: this may run inside one of the socket's own signals.
@@ -220,16 +223,30 @@ void ControlClient::handleLine(const QByteArray& line)
         Q_EMIT connected(m_hello);
         return;
     }
-    const auto message = decodeMessage(line);
+    m_decoder->decode(m_lineEpoch, line);
+}
+
+void ControlClient::onDecoded(const std::shared_ptr<const DecodedControlLine>& line)
+{
+    if (line->epoch != m_lineEpoch || m_state != State::Ready)
+        return; // from a connection that has ended since
+    const auto& message = line->message;
     if (!message) {
         // One bad line is reported and skipped: the stream is still in sync at the next newline.
         Q_EMIT errorOccurred({ControlError::Kind::Malformed, {}, message.error});
         return;
     }
-    if (message.value->kind == ControlMessage::Kind::Reply)
+    if (message.value->kind == ControlMessage::Kind::Reply) {
         handleReply(*message.value);
+        return;
+    }
+    Q_EMIT eventAvailable(message.value->object);
+    if (!line->telemetry)
+        return; // newer engines may send events this client does not know: not an error
+    if (*line->telemetry)
+        Q_EMIT telemetryAvailable(*line->telemetry->value);
     else
-        handleEvent(*message.value);
+        Q_EMIT errorOccurred({ControlError::Kind::Malformed, {}, line->telemetry->error});
 }
 
 void ControlClient::handleReply(const ControlMessage& message)
@@ -260,18 +277,6 @@ void ControlClient::handleReply(const ControlMessage& message)
     if (!message.ok)
         reply.error = {ControlError::Kind::Engine, message.errorCode, message.errorMessage};
     complete(id, reply);
-}
-
-void ControlClient::handleEvent(const ControlMessage& message)
-{
-    Q_EMIT eventAvailable(message.object);
-    if (message.event != u"telemetry"_s)
-        return; // newer engines may send events this client does not know: not an error
-    const auto sample = decodeTelemetry(message.object);
-    if (sample)
-        Q_EMIT telemetryAvailable(*sample.value);
-    else
-        Q_EMIT errorOccurred({ControlError::Kind::Malformed, {}, sample.error});
 }
 
 void ControlClient::complete(uint64_t id, const ControlReply& reply)
@@ -372,16 +377,30 @@ void ControlClient::onSocketError(QAbstractSocket::SocketError error)
         message = u"connection to "_s + m_endpoint.toString() + u" failed: "_s + m_socket->errorString();
         break;
     }
-    fail({ControlError::Kind::Connection, {}, message});
+    failAfterPendingLines({ControlError::Kind::Connection, {}, message});
 }
 
 void ControlClient::onSocketDisconnected()
 {
     // A close without an error (RemoteHostClosedError usually comes first and has already failed us).
     if (m_state != State::Disconnected)
-        fail({ControlError::Kind::Connection,
-              {},
-              u"the engine at "_s + m_endpoint.toString() + u" closed the connection"_s});
+        failAfterPendingLines({ControlError::Kind::Connection,
+                               {},
+                               u"the engine at "_s + m_endpoint.toString() + u" closed the connection"_s});
+}
+
+void ControlClient::failAfterPendingLines(const ControlError& error)
+{
+    if (m_state != State::Ready) {
+        fail(error); // before the hello nothing is with the decoder
+        return;
+    }
+    // The lines that came before the close are still being decoded: their replies and samples
+    // are delivered first, as they would have been had they been decoded here.
+    m_decoder->afterPending([this, epoch = m_lineEpoch, error] {
+        if (epoch == m_lineEpoch && m_state != State::Disconnected)
+            fail(error);
+    });
 }
 
 void ControlClient::fail(const ControlError& error)

@@ -9,6 +9,7 @@
 //   client.requestStatus();        // may be called before the hello: requests wait for it
 //   client.subscribe(1000);
 
+#include "session/controllinedecoder.h"
 #include "session/controlprotocol.h"
 #include "session/endpoint.h"
 #include "session/enginestatus.h"
@@ -122,13 +123,14 @@ private:
     void onSocketError(QAbstractSocket::SocketError error);
     void onSocketDisconnected();
     void handleLine(const QByteArray& line);
+    void onDecoded(const std::shared_ptr<const DecodedControlLine>& line);
     void handleReply(const ControlMessage& message);
-    void handleEvent(const ControlMessage& message);
     void complete(uint64_t id, const ControlReply& reply);
     void checkDeadlines();
     void armDeadlineTimer();
     // Ends the connection because of `error`: pending requests fail with it, then the signals.
     void fail(const ControlError& error);
+    void failAfterPendingLines(const ControlError& error); // the socket closed: after what it sent
     void flushOutbox();
 
     QTcpSocket* m_socket = nullptr;
@@ -144,6 +146,9 @@ private:
     std::chrono::steady_clock::time_point m_connectDeadline;
     std::chrono::milliseconds m_requestTimeout{10000};
     std::chrono::milliseconds m_connectTimeout{5000};
+    // Lines after the hello are decoded off this thread; each carries the connection's epoch.
+    ControlLineDecoder* m_decoder = nullptr;
+    quint64 m_lineEpoch = 0;
 };
 
 } // namespace wsgi::studio

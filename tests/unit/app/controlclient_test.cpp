@@ -9,6 +9,7 @@
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
+#include <QThread>
 
 #include <gtest/gtest.h>
 
@@ -303,6 +304,52 @@ TEST(ControlClient, PeerClosingFailsPendingRequestsOnce)
     EXPECT_EQ(errors.count(), 1);
     EXPECT_TRUE(lastError(errors).message.contains(u"closed the connection"_s));
     EXPECT_EQ(disconnected.count(), 1);
+}
+
+// Lines are decoded off the client's thread: what the engine sent before it closed is delivered
+// before the close, as it was sent.
+TEST(ControlClient, AReplySentJustBeforeThePeerClosesIsStillDelivered)
+{
+    FakeEngine engine;
+    engine.setResponder([](FakeEngine& e, const QJsonObject& request) {
+        e.reply(request, statusResultJson({ProcessSpec{}}));
+        e.closeClient();
+    });
+    ControlClient client;
+    QSignalSpy disconnected(&client, &ControlClient::disconnected);
+    QSignalSpy status(&client, &ControlClient::statusAvailable);
+    std::optional<ControlReply> reply;
+    client.connectToEngine(endpointOf(engine), kToken);
+    client.requestStatus([&](const ControlReply& r) { reply = r; });
+    ASSERT_TRUE(disconnected.wait(5000));
+    ASSERT_TRUE(reply);
+    EXPECT_TRUE(reply->ok) << reply->error.message.toStdString();
+    EXPECT_EQ(status.count(), 1);
+}
+
+TEST(ControlClient, SamplesArriveInTheOrderSentThroughADecoderThreadOfItsOwn)
+{
+    FakeEngine engine;
+    engine.setResponder([](FakeEngine& e, const QJsonObject& request) {
+        e.reply(request, {{u"interval_ms"_s, 100}});
+        for (int i = 1; i <= 200; ++i) {
+            ProcessSpec p;
+            p.pid = 1000 + i;
+            e.send(compact(telemetryEventJson({p}, 100)));
+        }
+    });
+    ControlClient client;
+    QSignalSpy samples(&client, &ControlClient::telemetryAvailable);
+    client.connectToEngine(endpointOf(engine), kToken);
+    client.subscribe(100);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return samples.count() == 200; }, 10000));
+    for (int i = 0; i < 200; ++i)
+        ASSERT_EQ(samples.at(i).at(0).value<TelemetrySample>().processes.at(0).pid, 1001 + i) << i;
+    // The decoder's own thread, not this one.
+    const QThread* decoder = client.findChild<QThread*>(u"control-decoder"_s);
+    ASSERT_TRUE(decoder);
+    EXPECT_NE(decoder, QThread::currentThread());
+    EXPECT_TRUE(decoder->isRunning());
 }
 
 TEST(ControlClient, RequestWhileDisconnectedFailsLater)
