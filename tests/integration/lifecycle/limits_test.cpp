@@ -121,15 +121,17 @@ TEST_P(MemoryLimits, AnAllocationPastTheLimitFailsAndTheProcessServesOn)
     ASSERT_TRUE(e.ok()) << e.engine().log();
     const int pid = servingPid(e.port());
     ASSERT_GT(pid, 0);
+    // Up to 16 x 16 MiB: the worker's own start can differ from the probe's by a malloc arena (a
+    // 64 MiB reservation of address space in direct mode), which must not let every request pass.
     int ok = 0, refused = 0;
-    for (int i = 0; i < 8 && refused == 0; ++i) {
+    for (int i = 0; i < 16 && refused == 0; ++i) {
         const HttpResponse r = httpGet(e.port(), "/leak?kb=16384");
         (r.status == 200 ? ok : refused) += 1;
         if (r.status != 200)
             EXPECT_EQ(r.status, 500);
     }
     EXPECT_GE(ok, 1) << "the limit leaves room above the start";
-    EXPECT_EQ(refused, 1) << "48 MiB above the start, 16 MiB at a time, fails within 8 requests";
+    EXPECT_EQ(refused, 1) << "48 MiB above the start, 16 MiB at a time, fails within 16 requests";
     EXPECT_NE(e.engine().log().find("MemoryError"), std::string::npos) << e.engine().log();
     EXPECT_EQ(servingPid(e.port()), pid) << "mod_wsgi does not restart for a memory limit";
 }
