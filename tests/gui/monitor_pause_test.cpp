@@ -8,6 +8,8 @@
 #include "studio/charts/chartoverlay.h"
 #include "studio/charts/linechart.h"
 #include "studio/mainwindow.h"
+#include "studio/monitor/diagnosispanel.h"
+#include "studio/monitor/gilpanel.h"
 #include "studio/monitor/monitorcharts.h"
 #include "studio/monitor/monitorpage.h"
 
@@ -15,6 +17,7 @@
 #include <QDialog>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -193,4 +196,38 @@ TEST(MonitorPage, ClickingARestartMarkerShowsWhatWasLoggedWithIt)
     ASSERT_TRUE(log);
     EXPECT_TRUE(log->toPlainText().contains(QStringLiteral("line 7, in slow")));
     dialog->close();
+}
+
+// The tabs after Timeline are built the first time they are shown, each into its own tab, and a
+// diagnosis built after the engine's status knows that engine's cores, not this machine's.
+TEST(MonitorPage, TabsAreBuiltWhenFirstShownAndKnowTheEnginesCores)
+{
+    QTemporaryDir dir;
+    auto options = guitest::demoOptions(dir);
+    options.startEngine = false;
+    MainWindow window(options);
+    window.show();
+    window.showPage(MainWindow::Page::Monitor);
+    pages::MonitorPage* page = window.monitorPage();
+    auto* tabs = page->findChild<QTabWidget*>(QStringLiteral("monitorTabs"));
+    ASSERT_TRUE(tabs);
+    ASSERT_EQ(tabs->count(), 5);
+    EXPECT_FALSE(page->findChild<monitor::GilPanel*>());
+    EXPECT_FALSE(page->findChild<monitor::DiagnosisPanel*>());
+
+    EngineStatus status;
+    status.engine.cores = 7;
+    Q_EMIT window.session()->statusAvailable(status);
+
+    tabs->setCurrentIndex(1);
+    auto* gil = page->findChild<monitor::GilPanel*>();
+    ASSERT_TRUE(gil);
+    EXPECT_TRUE(tabs->widget(1)->isAncestorOf(gil));
+    EXPECT_TRUE(gil->isVisible());
+    tabs->setCurrentIndex(3);
+    auto* diagnosis = page->findChild<monitor::DiagnosisPanel*>();
+    ASSERT_TRUE(diagnosis);
+    EXPECT_TRUE(tabs->widget(3)->isAncestorOf(diagnosis));
+    EXPECT_DOUBLE_EQ(diagnosis->machineCores(), 7);
+    EXPECT_EQ(page->diagnosisPanel(), diagnosis); // asked for again: the same panel
 }

@@ -30,6 +30,7 @@ public:
 
     void showView(const MonitorView& view);
     void setMachineCores(double cores);
+    double machineCores() const { return m_cores; }
     // As the row's button does.
     void propose(int row);
 

@@ -401,41 +401,48 @@ QWidget* MonitorPage::tabHolder(int index) const
     return m_tabs->widget(index);
 }
 
+namespace {
+
+// A tab's panel, built into its holder the first time it is asked for.
+template <typename Panel, typename Make> Panel* builtInTab(Panel*& panel, QWidget* holder, Make make)
+{
+    if (!panel) {
+        panel = make(holder);
+        holder->layout()->addWidget(panel);
+        panel->show(); // at once: a widget added to a shown parent would only show a turn later
+    }
+    return panel;
+}
+
+} // namespace
+
 monitor::GilPanel* MonitorPage::gilPanel()
 {
-    if (!m_gil) {
-        m_gil = new monitor::GilPanel(m_history, m_session, tabHolder(1));
-        tabHolder(1)->layout()->addWidget(m_gil);
-    }
-    return m_gil;
+    return builtInTab(m_gil, tabHolder(1), [this](QWidget* holder) {
+        return new monitor::GilPanel(m_history, m_session, holder);
+    });
 }
 
 monitor::HeatmapPanel* MonitorPage::heatmapPanel()
 {
-    if (!m_heatmap) {
-        m_heatmap = new monitor::HeatmapPanel(m_history, tabHolder(2));
-        tabHolder(2)->layout()->addWidget(m_heatmap);
-    }
-    return m_heatmap;
+    return builtInTab(m_heatmap, tabHolder(2),
+                      [this](QWidget* holder) { return new monitor::HeatmapPanel(m_history, holder); });
 }
 
 monitor::DiagnosisPanel* MonitorPage::diagnosisPanel()
 {
-    if (!m_diagnosis) {
-        m_diagnosis = new monitor::DiagnosisPanel(m_history, m_engineCores, tabHolder(3));
-        connect(m_diagnosis, &monitor::DiagnosisPanel::variantProposed, this, &MonitorPage::variantProposed);
-        tabHolder(3)->layout()->addWidget(m_diagnosis);
-    }
-    return m_diagnosis;
+    return builtInTab(m_diagnosis, tabHolder(3), [this](QWidget* holder) {
+        auto* panel = new monitor::DiagnosisPanel(m_history, m_engineCores, holder);
+        connect(panel, &monitor::DiagnosisPanel::variantProposed, this, &MonitorPage::variantProposed);
+        return panel;
+    });
 }
 
 monitor::StacksPanel* MonitorPage::stacksPanel()
 {
-    if (!m_stacks) {
-        m_stacks = new monitor::StacksPanel(m_history, m_session, tabHolder(4));
-        tabHolder(4)->layout()->addWidget(m_stacks);
-    }
-    return m_stacks;
+    return builtInTab(m_stacks, tabHolder(4), [this](QWidget* holder) {
+        return new monitor::StacksPanel(m_history, m_session, holder);
+    });
 }
 
 void MonitorPage::setPaused(bool paused)
