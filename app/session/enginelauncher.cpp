@@ -137,14 +137,11 @@ void EngineLauncher::start(const EngineLaunchSpec& spec)
     connect(m_process.get(), &QProcess::finished, this, &EngineLauncher::onFinished);
     connect(m_process.get(), &QProcess::errorOccurred, this, &EngineLauncher::onErrorOccurred);
     connect(m_process.get(), &QProcess::started, this, [this] { m_pid = m_process->processId(); });
-    QStringList arguments{u"--config"_s,
-                          m_configPath,
-                          u"--listen"_s,
-                          u"127.0.0.1:0"_s,
-                          u"--control"_s,
-                          u"127.0.0.1:0"_s,
-                          u"--control-token-file"_s,
-                          m_tokenFile};
+    QStringList arguments{
+        u"--config"_s, m_configPath, u"--control"_s, u"127.0.0.1:0"_s, u"--control-token-file"_s,
+        m_tokenFile};
+    if (!spec.listen.isEmpty())
+        arguments << u"--listen"_s << spec.listen;
     if (spec.quiet)
         arguments << u"--quiet"_s;
     arguments << spec.extraArguments;

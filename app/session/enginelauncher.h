@@ -37,6 +37,9 @@ struct EngineLaunchSpec
     QString configFile; // ... unless this is set: then the engine runs this file in place
     QString configName = QStringLiteral("engine.conf"); // the temp file's name: the engine's messages cite it
     QStringList extraArguments;                         // e.g. {"--default-runtime", "3.13"}
+    // --listen: any free port by default (A/B engines run side by side with whatever the user has);
+    // empty: the configuration's own Listen, as Apache would serve it.
+    QString listen = QStringLiteral("127.0.0.1:0");
     std::chrono::milliseconds startTimeout{30000};
     bool quiet = true; // --quiet: the engine logs only problems (which we collect)
 };

@@ -224,6 +224,7 @@ void EngineSession::beginLocal()
     if (!m_localOptions.configName.isEmpty())
         spec.configName = m_localOptions.configName;
     spec.extraArguments = m_localOptions.extraArguments;
+    spec.listen = m_localOptions.listen;
     spec.quiet = m_localOptions.quiet;
     spec.startTimeout = m_localOptions.startTimeout;
     launcher->start(spec);

@@ -63,6 +63,7 @@ public:
         QString configFile; // ... unless this is set: the engine runs this file in place
         QString configName; // the temp file's name (the engine's messages cite it); empty: engine.conf
         QStringList extraArguments;
+        QString listen = QStringLiteral("127.0.0.1:0"); // EngineLaunchSpec::listen; empty: the config's
         bool quiet = false; // --quiet: the engine logs only problems (A/B runs want that)
         std::chrono::milliseconds startTimeout{30000};
     };

@@ -149,6 +149,9 @@ void MainWindow::startEngine()
     }
     m_banner->dismiss();
     EngineSession::LocalOptions options;
+    // The window's engine serves where the configuration says (Listen), so what the operator
+    // configured is what they can point a browser or a load at; the status bar shows the address.
+    options.listen.clear();
     options.extraArguments = m_options.engineArguments;
     const QString path = m_document->path();
     if (!path.isEmpty() && !m_document->isBroken()) {

@@ -14,10 +14,13 @@
 #include "studio/widgets/messagebanner.h"
 
 #include <QAction>
+#include <QFile>
 #include <QHeaderView>
 #include <QMenuBar>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -120,6 +123,39 @@ TEST(MainWindow, ServesTelemetryRestartsAndNeverFreezes)
     ASSERT_TRUE(QTest::qWaitFor([&] { return table->rowCount() == 2; }, 10000));
 
     expectGuiThreadKeptTurning(probe);
+    window.session()->stop();
+    EXPECT_TRUE(waitForState(window, State::Idle, 15000));
+}
+
+// The window's local engine serves on the configuration's own Listen (what `bootstrap.sh run`
+// tells the user to open), not on a port of its choosing.
+TEST(MainWindow, TheLocalEngineServesOnTheConfigurationsListen)
+{
+    QTemporaryDir dir;
+    QTcpServer probe; // a port free right now
+    ASSERT_TRUE(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    const QString conf = dir.filePath(QStringLiteral("listen.conf"));
+    {
+        QFile file(conf);
+        ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral("Listen 127.0.0.1:%1\n"
+                                  "WSGIDaemonProcess g processes=1 threads=2\n"
+                                  "WSGIScriptAlias / " WSGI_SOURCE_DIR
+                                  "/resources/apps/workload.py process-group=g application-group=%{GLOBAL}\n")
+                       .arg(port)
+                       .toUtf8());
+    }
+    MainWindow::Options options = guitest::demoOptions(dir);
+    options.configFile = conf;
+    options.engineArguments.clear();
+    MainWindow window(options);
+    ASSERT_TRUE(waitForState(window, State::Ready)) << window.session()->lastError().toStdString();
+    EXPECT_EQ(window.session()->listenUrl(), QStringLiteral("http://127.0.0.1:%1").arg(port));
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, port);
+    EXPECT_TRUE(client.waitForConnected(5000)) << "nothing listens on the configured port";
     window.session()->stop();
     EXPECT_TRUE(waitForState(window, State::Idle, 15000));
 }
