@@ -304,8 +304,7 @@ TEST(BenchmarkPage, ACancelledRunKeepsItsCompletedRepeats)
 TEST(BenchmarkPage, UseThisConfigurationIsOneUndoStepInTheWindow)
 {
     QTemporaryDir dir;
-    MainWindow::Options options = guitest::demoOptions(dir);
-    options.startEngine = false;
+    auto options = guitest::windowOnlyOptions(dir);
     MainWindow window(options);
     auto* page = window.findChild<BenchmarkPage*>();
     ASSERT_NE(page, nullptr);

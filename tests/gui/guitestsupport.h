@@ -28,6 +28,14 @@ inline MainWindow::Options demoOptions(const QTemporaryDir& dir)
     return options;
 }
 
+// The same window without an engine: for what a window does on its own or with fed samples.
+inline MainWindow::Options windowOnlyOptions(const QTemporaryDir& dir)
+{
+    MainWindow::Options options = demoOptions(dir);
+    options.startEngine = false;
+    return options;
+}
+
 // A timer on the GUI thread every 10 ms; records how long each turn really took. A blocking call on
 // the GUI thread shows up as one long gap.
 class EventLoopProbe : public QObject

@@ -186,8 +186,7 @@ TEST(MainWindow, ALostEngineShowsItsLastLinesAndRestartBringsItBack)
 TEST(MainWindow, PagesSwitchByShortcutActionsAndTheLastOneIsRemembered)
 {
     QTemporaryDir dir;
-    MainWindow::Options options = guitest::demoOptions(dir);
-    options.startEngine = false;
+    auto options = guitest::windowOnlyOptions(dir);
     {
         MainWindow window(options);
         for (int i = 0; i < int(MainWindow::Page::Count); ++i) {
@@ -211,8 +210,7 @@ TEST(MainWindow, PagesSwitchByShortcutActionsAndTheLastOneIsRemembered)
 TEST(MainWindow, PagesNotShownFirstAreBuiltLaterAndWhenAskedFor)
 {
     QTemporaryDir dir;
-    MainWindow::Options options = guitest::demoOptions(dir);
-    options.startEngine = false;
+    auto options = guitest::windowOnlyOptions(dir);
     options.deferPages = true;
     options.firstPage = QStringLiteral("monitor");
     MainWindow window(options);
@@ -255,8 +253,7 @@ TEST(MainWindow, PagesNotShownFirstAreBuiltLaterAndWhenAskedFor)
 TEST(MainWindow, ClosingWithUnsavedChangesAsksAndCancelKeepsTheWindow)
 {
     QTemporaryDir dir;
-    MainWindow::Options options = guitest::demoOptions(dir);
-    options.startEngine = false;
+    auto options = guitest::windowOnlyOptions(dir);
     MainWindow window(options);
     window.show();
     ASSERT_TRUE(window.document()->setDaemonOption(QStringLiteral("demo"), QStringLiteral("threads"),

@@ -127,8 +127,7 @@ TEST(MonitorPage, PauseFreezesEveryViewScrubbingMovesItAndARecordingShowsTheSame
 TEST(MonitorPage, ABrokenRecordingIsAnErrorNamingTheLineAndTheLiveViewStays)
 {
     QTemporaryDir dir;
-    auto options = guitest::demoOptions(dir);
-    options.startEngine = false;
+    auto options = guitest::windowOnlyOptions(dir);
     MainWindow window(options);
     window.show();
     const QString path = dir.filePath(QStringLiteral("broken.jsonl"));
@@ -153,8 +152,7 @@ TEST(MonitorPage, ABrokenRecordingIsAnErrorNamingTheLineAndTheLiveViewStays)
 TEST(MonitorPage, ClickingARestartMarkerShowsWhatWasLoggedWithIt)
 {
     QTemporaryDir dir;
-    auto options = guitest::demoOptions(dir);
-    options.startEngine = false;
+    auto options = guitest::windowOnlyOptions(dir);
     MainWindow window(options);
     window.resize(1280, 900);
     window.show();
@@ -203,8 +201,7 @@ TEST(MonitorPage, ClickingARestartMarkerShowsWhatWasLoggedWithIt)
 TEST(MonitorPage, TabsAreBuiltWhenFirstShownAndKnowTheEnginesCores)
 {
     QTemporaryDir dir;
-    auto options = guitest::demoOptions(dir);
-    options.startEngine = false;
+    auto options = guitest::windowOnlyOptions(dir);
     MainWindow window(options);
     window.show();
     window.showPage(MainWindow::Page::Monitor);
