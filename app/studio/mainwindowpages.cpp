@@ -50,11 +50,12 @@ QWidget* missingPage(const QString& name, QWidget* parent)
 
 MainWindow::Page MainWindow::initialPage() const
 {
-    const QString name = m_options.firstPage.isEmpty() ? m_settings->get(Settings::Key::LastPage).toString()
-                                                       : m_options.firstPage;
-    for (int i = 0; i < int(Page::Count); ++i) {
-        if (pageName(Page(i)) == name)
-            return Page(i);
+    // The page asked for (--page), else the last one used (an unknown name counts as none).
+    for (const QString& name : {m_options.firstPage, m_settings->get(Settings::Key::LastPage).toString()}) {
+        for (int i = 0; i < int(Page::Count); ++i) {
+            if (!name.isEmpty() && pageName(Page(i)) == name)
+                return Page(i);
+        }
     }
     return Page::Connect;
 }
