@@ -170,6 +170,19 @@ def startup(args, control, token, workdir):
     return status, live, minimal
 
 
+def report_startup(args, control, token, workdir):
+    status_times, live_times, minimal_times = startup(args, control, token, workdir)
+    if live_times and minimal_times:
+        m = statistics.median(minimal_times)
+        st, lv = statistics.median(status_times), statistics.median(live_times)
+        print(f"start-up (medians of {len(live_times)}): minimal Qt window {m * 1000:.0f} ms; studio showing "
+              f"the engine's processes {st * 1000:.0f} ms = {st / m:.2f}x, its first telemetry point "
+              f"{lv * 1000:.0f} ms = {lv / m:.2f}x (target <= 2x)")
+        print("  the studio says: " + LAST_LINES.get("wsgi-studio: live data shown", ""))
+    else:
+        print("start-up: not measured (a program never reported being shown)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", type=Path, default=REPO / "build" / "bin" / "wsgi-engine")
@@ -181,6 +194,7 @@ def main():
     parser.add_argument("--measure", type=float, default=60, help="seconds of studio CPU measured (default 60)")
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--startup-only", action="store_true", help="only the start-up alternation")
     args = parser.parse_args()
     if args.quick:
         args.measure, args.startup_runs = 15, 2
@@ -196,6 +210,9 @@ def main():
             print(f"engine: {args.processes} processes x 1 thread, telemetry every 250 ms, light load "
                   f"{args.rate:.0f} requests/s; studio history {args.history_intervals} intervals "
                   f"({args.history_intervals / 4:.0f} s at 4 Hz)")
+            if args.startup_only:
+                report_startup(args, control, token, workdir)
+                return
             studio = subprocess.Popen(studio_argv(args, control, token), stdout=subprocess.PIPE,
                                       stderr=subprocess.DEVNULL, text=True, env=gui_env(workdir))
             if wait_line(studio, "wsgi-studio: live data shown", 60) is None:
@@ -219,16 +236,7 @@ def main():
             print("studio RSS once the history is full: " +
                   ", ".join(f"{m:.0f} s {r:.1f} MiB" for m, r in rss) +
                   f"  (change {rss[-1][1] - rss[0][1]:+.1f} MiB)")
-            status_times, live_times, minimal_times = startup(args, control, token, workdir)
-            if live_times and minimal_times:
-                m = statistics.median(minimal_times)
-                st, lv = statistics.median(status_times), statistics.median(live_times)
-                print(f"start-up (medians of {len(live_times)}): minimal Qt window {m * 1000:.0f} ms; studio showing "
-                      f"the engine's processes {st * 1000:.0f} ms = {st / m:.2f}x, its first telemetry point "
-                      f"{lv * 1000:.0f} ms = {lv / m:.2f}x (target <= 2x)")
-                print("  the studio says: " + LAST_LINES.get("wsgi-studio: live data shown", ""))
-            else:
-                print("start-up: not measured (a program never reported being shown)")
+            report_startup(args, control, token, workdir)
             print(f"(light load served {load.count} requests)")
         finally:
             load.close()
