@@ -17,8 +17,15 @@
 
 namespace wsgi::studio::charts {
 
-ChartBase::ChartBase(QChart* chart, QWidget* parent) : QWidget(parent), m_chart(chart)
+ChartBase::ChartBase(QWidget* parent) : QWidget(parent)
 {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+}
+
+ChartBase::ChartBase(QChart* chart, QWidget* parent) : ChartBase(parent)
+{
+    m_chart = chart;
     m_view = new QChartView(m_chart, this);
     m_view->setRenderHint(QPainter::Antialiasing);
     // One rectangle around what changed, not the exact region: a line moving across the plot
@@ -27,32 +34,41 @@ ChartBase::ChartBase(QChart* chart, QWidget* parent) : QWidget(parent), m_chart(
     m_view->setViewportUpdateMode(QGraphicsView::BoundingRectViewportUpdate);
     m_view->setFrameShape(QFrame::NoFrame);
     m_view->setMinimumSize(200, 130);
+    setCanvas(m_view);
+}
 
-    m_emptyLabel = new QLabel(m_view);
+void ChartBase::setCanvas(QWidget* canvas)
+{
+    m_canvas = canvas;
+    m_emptyLabel = new QLabel(canvas);
     m_emptyLabel->setAlignment(Qt::AlignCenter);
     m_emptyLabel->setForegroundRole(QPalette::PlaceholderText);
     m_emptyLabel->setAttribute(Qt::WA_TransparentForMouseEvents);
-    auto* overlay = new QVBoxLayout(m_view);
+    auto* overlay = new QVBoxLayout(canvas);
     overlay->addWidget(m_emptyLabel, 0, Qt::AlignCenter);
 
-    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(m_view, &QWidget::customContextMenuRequested, this, &ChartBase::showContextMenu);
-
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_view);
+    canvas->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(canvas, &QWidget::customContextMenuRequested, this, &ChartBase::showContextMenu);
+    layout()->addWidget(canvas);
 }
 
 ChartBase::~ChartBase() = default;
 
 void ChartBase::setTitle(const QString& title)
 {
-    m_chart->setTitle(title);
+    m_title = title;
+    showTitle(title);
+}
+
+void ChartBase::showTitle(const QString& title)
+{
+    if (m_chart)
+        m_chart->setTitle(title);
 }
 
 QString ChartBase::title() const
 {
-    return m_chart->title();
+    return m_title;
 }
 
 QImage ChartBase::image() const
@@ -87,11 +103,11 @@ void ChartBase::showContextMenu(const QPoint& pos)
     QMenu menu(this);
     QAction* save = menu.addAction(tr("Save chart as PNG..."));
     QAction* copy = menu.addAction(tr("Copy chart image"));
-    QAction* chosen = menu.exec(m_view->mapToGlobal(pos));
+    QAction* chosen = menu.exec(m_canvas->mapToGlobal(pos));
     if (chosen == copy) {
         QGuiApplication::clipboard()->setImage(image());
     } else if (chosen == save) {
-        QString name = m_chart->title().isEmpty() ? objectName() : m_chart->title();
+        QString name = m_title.isEmpty() ? objectName() : m_title;
         name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9]+")), QStringLiteral("-"));
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Save chart as PNG"), name.toLower() + QStringLiteral(".png"), tr("PNG images (*.png)"));

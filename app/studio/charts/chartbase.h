@@ -1,7 +1,8 @@
 #pragma once
-// What every model-reading chart shares: a QChart in a view with an "empty" caption over the plot,
-// colours that follow palette changes, and redraws coalesced to one per event-loop turn however
-// many model signals arrive (telemetry changes several rows several times a second).
+// What every model-reading chart shares: a canvas (a QChart in a view, or a widget that paints
+// itself) with an "empty" caption over the plot, colours that follow palette changes, a context
+// menu to save or copy the picture, and redraws coalesced to one per event-loop turn however many
+// model signals arrive (telemetry changes several rows several times a second).
 
 #include <QImage>
 #include <QList>
@@ -33,7 +34,10 @@ public:
     bool savePng(const QString& path, QString* error = nullptr) const;
 
 protected:
-    ChartBase(QChart* chart, QWidget* parent); // takes ownership of `chart`
+    ChartBase(QChart* chart, QWidget* parent); // takes ownership of `chart`, shown in a QChartView
+    explicit ChartBase(QWidget* parent);       // the subclass calls setCanvas
+    void setCanvas(QWidget* canvas);           // what is drawn: the empty caption sits over it
+    virtual void showTitle(const QString& title);
 
     void changeEvent(QEvent* event) override;
     void showEvent(QShowEvent* event) override;
@@ -44,8 +48,9 @@ protected:
     virtual void refresh() {}
     virtual void applyTheme() {}
 
-    QChart* m_chart;
+    QChart* m_chart = nullptr;
     QChartView* m_view = nullptr;
+    QWidget* m_canvas = nullptr;
     QLabel* m_emptyLabel = nullptr;
     QPointer<QAbstractItemModel> m_model;
     bool m_refreshPending = false;
@@ -54,6 +59,7 @@ protected:
 private:
     void showContextMenu(const QPoint& pos);
     QList<QMetaObject::Connection> m_connections;
+    QString m_title;
 };
 
 } // namespace wsgi::studio::charts

@@ -1,29 +1,26 @@
 #include "studio/charts/chartoverlay.h"
 
 #include "studio/charts/charttheme.h"
+#include "studio/charts/lineplot.h"
 
-#include <QChart>
-#include <QChartView>
 #include <QEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
-#include <QValueAxis>
 
 #include <cmath>
 
 namespace wsgi::studio::charts {
 
-ChartOverlay::ChartOverlay(QChart* chart, QChartView* view, QValueAxis* xAxis)
-    : QWidget(view->viewport()), m_chart(chart), m_view(view), m_xAxis(xAxis)
+ChartOverlay::ChartOverlay(LinePlot* plot) : QWidget(plot), m_plot(plot)
 {
     setAttribute(Qt::WA_TransparentForMouseEvents);
     setAttribute(Qt::WA_NoSystemBackground);
-    view->viewport()->setMouseTracking(true);
-    view->viewport()->installEventFilter(this);
-    setGeometry(view->viewport()->rect());
-    // The plot moves when axes relabel: follow it.
-    connect(chart, &QChart::plotAreaChanged, this, [this] { update(); });
+    plot->setMouseTracking(true);
+    plot->installEventFilter(this);
+    setGeometry(plot->rect());
+    // The plot area moves when the axes relabel: follow it.
+    connect(plot, &LinePlot::plotAreaChanged, this, [this] { update(); });
 }
 
 void ChartOverlay::setMarkers(QList<TimeMarker> markers)
@@ -43,24 +40,24 @@ void ChartOverlay::setCrosshair(std::optional<double> x, QStringList lines)
 
 QRectF ChartOverlay::plotRect() const
 {
-    return m_view->mapFromScene(m_chart->mapToScene(m_chart->plotArea())).boundingRect();
+    return m_plot->plotRect();
 }
 
 std::optional<double> ChartOverlay::pixelOf(double x) const
 {
-    const QRectF plot = plotRect();
-    const double span = m_xAxis->max() - m_xAxis->min();
-    if (span <= 0 || x < m_xAxis->min() || x > m_xAxis->max())
+    const LinePlot::Axis& axis = m_plot->xAxis();
+    if (axis.max - axis.min <= 0 || x < axis.min || x > axis.max)
         return std::nullopt;
-    return plot.left() + (x - m_xAxis->min()) / span * plot.width();
+    return m_plot->pixelX(x);
 }
 
 std::optional<double> ChartOverlay::xAt(double pixel) const
 {
     const QRectF plot = plotRect();
+    const LinePlot::Axis& axis = m_plot->xAxis();
     if (plot.width() <= 0 || pixel < plot.left() || pixel > plot.right())
         return std::nullopt;
-    return m_xAxis->min() + (pixel - plot.left()) / plot.width() * (m_xAxis->max() - m_xAxis->min());
+    return axis.min + (pixel - plot.left()) / plot.width() * (axis.max - axis.min);
 }
 
 int ChartOverlay::markerNear(double pixel, double tolerance) const
@@ -79,11 +76,11 @@ int ChartOverlay::markerNear(double pixel, double tolerance) const
 
 bool ChartOverlay::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched != m_view->viewport())
+    if (watched != m_plot)
         return QWidget::eventFilter(watched, event);
     switch (event->type()) {
     case QEvent::Resize:
-        setGeometry(m_view->viewport()->rect());
+        setGeometry(m_plot->rect());
         break;
     case QEvent::MouseMove: {
         const auto* e = static_cast<QMouseEvent*>(event);
@@ -91,11 +88,11 @@ bool ChartOverlay::eventFilter(QObject* watched, QEvent* event)
         const bool inPlot = plotRect().contains(e->position());
         Q_EMIT hovered(inPlot ? xAt(px) : std::nullopt);
         const int near = inPlot ? markerNear(px) : -1;
-        m_view->viewport()->setCursor(near >= 0 ? Qt::PointingHandCursor : Qt::CrossCursor);
+        m_plot->setCursor(near >= 0 ? Qt::PointingHandCursor : Qt::CrossCursor);
         if (near >= 0) {
             for (const TimeMarker& m : std::as_const(m_markers))
                 if (m.id == near)
-                    QToolTip::showText(e->globalPosition().toPoint(), m.tip, m_view);
+                    QToolTip::showText(e->globalPosition().toPoint(), m.tip, m_plot);
         }
         break;
     }

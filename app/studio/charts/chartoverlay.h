@@ -1,8 +1,8 @@
 #pragma once
 // What a time chart draws over its plot without touching the chart's series: vertical event markers
 // (restarts by family, config reloads) and a crosshair with the values at that instant. Painted on a
-// transparent child of the view, so a moving crosshair repaints a widget, not the chart's scene;
-// mouse events come from the view's viewport through an event filter.
+// transparent child of the plot, so a moving crosshair repaints a widget, not the chart's lines;
+// mouse events come from the plot through an event filter.
 
 #include <QColor>
 #include <QList>
@@ -12,13 +12,9 @@
 #include <functional>
 #include <optional>
 
-QT_BEGIN_NAMESPACE
-class QChart;
-class QChartView;
-class QValueAxis;
-QT_END_NAMESPACE
-
 namespace wsgi::studio::charts {
+
+class LinePlot;
 
 struct TimeMarker
 {
@@ -34,14 +30,14 @@ class ChartOverlay : public QWidget
 {
     Q_OBJECT
 public:
-    ChartOverlay(QChart* chart, QChartView* view, QValueAxis* xAxis);
+    explicit ChartOverlay(LinePlot* plot);
 
     void setMarkers(QList<TimeMarker> markers);
     const QList<TimeMarker>& markers() const { return m_markers; }
     // The crosshair at x (chart unit) with lines of text beside it; nullopt hides it.
     void setCrosshair(std::optional<double> x, QStringList lines = {});
     std::optional<double> crosshair() const { return m_crosshair; }
-    // Where x falls in viewport pixels (nullopt outside the plot), and back.
+    // Where x falls in the plot widget's pixels (nullopt outside the plot area), and back.
     std::optional<double> pixelOf(double x) const;
     std::optional<double> xAt(double pixel) const;
     int markerNear(double pixel, double tolerance = 4) const; // id, or -1
@@ -55,11 +51,9 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    QRectF plotRect() const; // viewport coordinates
+    QRectF plotRect() const; // the plot's coordinates (this overlay covers it exactly)
 
-    QChart* m_chart;
-    QChartView* m_view;
-    QValueAxis* m_xAxis;
+    LinePlot* m_plot;
     QList<TimeMarker> m_markers;
     std::optional<double> m_crosshair;
     QStringList m_lines;

@@ -1,19 +1,11 @@
 #include "studio/charts/linechart.h"
 
 #include "studio/charts/chartoverlay.h"
-#include "studio/charts/charttheme.h"
+#include "studio/charts/lineplot.h"
 #include "studio/charts/niceaxis.h"
 
 #include <QAbstractItemModel>
-#include <QChart>
-#include <QChartView>
-#include <QEvent>
-#include <QGraphicsLayout>
 #include <QLabel>
-#include <QLegend>
-#include <QLineSeries>
-#include <QVBoxLayout>
-#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -36,19 +28,16 @@ std::optional<double> number(const QVariant& value)
     return result;
 }
 
-// Qt Charts relayouts an axis' labels on every setter call, changed or not: set only what changed
-// (7 charts at 4 Hz spent most of their time re-laying out identical label text).
-void setFormat(QValueAxis* axis, int decimals)
+// Ticks every `step` on the multiples of it inside [min, max] (a sliding window moves its labels
+// instead of relabelling them).
+QList<double> ticksEvery(double min, double max, double step)
 {
-    const QString format = QStringLiteral("%.") + QString::number(decimals) + QStringLiteral("f");
-    if (axis->labelFormat() != format)
-        axis->setLabelFormat(format);
-}
-
-void setRangeIfChanged(QValueAxis* axis, double min, double max)
-{
-    if (axis->min() != min || axis->max() != max)
-        axis->setRange(min, max);
+    QList<double> ticks;
+    if (!(step > 0) || !(max >= min))
+        return ticks;
+    for (double k = std::ceil(min / step - 1e-9); k * step <= max + step * 1e-9 && ticks.size() < 64; ++k)
+        ticks << k * step;
+    return ticks;
 }
 
 // At most 2 * buckets points: the first and last point, and in each of `buckets` equal runs of the
@@ -82,28 +71,15 @@ QList<QPointF> decimated(const QList<QPointF>& points, int buckets)
 
 } // namespace
 
-LineChart::LineChart(QWidget* parent)
-    : ChartBase(new QChart, parent), m_xAxis(new QValueAxis) // the chart owns its axes
-      ,
-      m_yAxis(new QValueAxis)
+LineChart::LineChart(QWidget* parent) : ChartBase(parent), m_plot(new LinePlot(this))
 {
-    m_chart->addAxis(m_xAxis, Qt::AlignBottom);
-    m_chart->addAxis(m_yAxis, Qt::AlignLeft);
-    // Legends on top in every chart, so plot areas of charts side by side line up.
-    m_chart->legend()->setAlignment(Qt::AlignTop);
-    m_chart->setMargins(QMargins(4, 4, 8, 4));
-    m_chart->layout()->setContentsMargins(0, 0, 0, 0);
-    m_xAxis->setLabelFormat(QStringLiteral("%.0f"));
-    m_xAxis->setRange(0, 60);
-    m_yAxis->setRange(0, 1);
-
+    m_plot->setAxes({0, 60, ticksEvery(0, 60, 10), 0}, {0, 1, ticksEvery(0, 1, 0.25), 2});
+    setCanvas(m_plot);
     setEmptyText(tr("No data yet"));
 
-    m_overlay = new ChartOverlay(m_chart, m_view, m_xAxis);
+    m_overlay = new ChartOverlay(m_plot);
     connect(m_overlay, &ChartOverlay::hovered, this, &LineChart::hovered);
     connect(m_overlay, &ChartOverlay::markerClicked, this, &LineChart::markerClicked);
-
-    applyTheme();
 }
 
 LineChart::~LineChart() = default;
@@ -119,8 +95,12 @@ void LineChart::setModel(QAbstractItemModel* model, int xColumn, const QList<int
 
 void LineChart::setAxisTitles(const QString& x, const QString& y)
 {
-    m_xAxis->setTitleText(x);
-    m_yAxis->setTitleText(y);
+    m_plot->setAxisTitles(x, y);
+}
+
+void LineChart::showTitle(const QString& title)
+{
+    m_plot->setTitle(title);
 }
 
 void LineChart::setYRange(double min, double max)
@@ -138,7 +118,7 @@ void LineChart::setXWindow(double span)
 void LineChart::setLegendVisible(bool visible)
 {
     m_legend = visible;
-    m_chart->legend()->setVisible(visible);
+    m_plot->setLegendVisible(visible);
 }
 
 void LineChart::setSeriesNames(const QStringList& names)
@@ -152,7 +132,7 @@ void LineChart::setThinSeriesFrom(int first)
     if (first == m_thinFrom)
         return;
     m_thinFrom = first;
-    applyTheme();
+    rebuildSeries();
 }
 
 void LineChart::setXEnd(std::optional<double> end)
@@ -204,15 +184,15 @@ void LineChart::refreshMarkers()
 QStringList LineChart::valuesAt(double x) const
 {
     QStringList lines;
-    for (const QLineSeries* series : std::as_const(m_series)) {
-        const QList<QPointF> points = series->points();
+    for (const LinePlot::Line& line : m_plot->lines()) {
+        const QList<QPointF>& points = line.points;
         // The newest point at or before x: what the engine reported for the interval under the cursor.
         const auto it = std::upper_bound(points.begin(), points.end(), x,
                                          [](double v, const QPointF& p) { return v < p.x(); });
         if (it == points.begin())
             continue;
         const double y = std::prev(it)->y();
-        lines << series->name() + QStringLiteral(": ") + QString::number(y, 'f', std::abs(y) < 10 ? 2 : 1);
+        lines << line.name + QStringLiteral(": ") + QString::number(y, 'f', std::abs(y) < 10 ? 2 : 1);
     }
     return lines;
 }
@@ -224,46 +204,38 @@ void LineChart::setCrosshair(std::optional<double> x)
 
 int LineChart::seriesCount() const
 {
-    return int(m_series.size());
+    return int(m_plot->lines().size());
 }
 
 int LineChart::pointCount(int series) const
 {
-    return series >= 0 && series < m_series.size() ? int(m_series[series]->count()) : 0;
+    const auto& lines = m_plot->lines();
+    return series >= 0 && series < lines.size() ? int(lines[series].points.size()) : 0;
 }
 
 QString LineChart::seriesName(int series) const
 {
-    return series >= 0 && series < m_series.size() ? m_series[series]->name() : QString();
+    const auto& lines = m_plot->lines();
+    return series >= 0 && series < lines.size() ? lines[series].name : QString();
 }
 
 std::pair<double, double> LineChart::xRange() const
 {
-    return {m_xAxis->min(), m_xAxis->max()};
+    return {m_plot->xAxis().min, m_plot->xAxis().max};
 }
 
 std::pair<double, double> LineChart::yRange() const
 {
-    return {m_yAxis->min(), m_yAxis->max()};
+    return {m_plot->yAxis().min, m_plot->yAxis().max};
 }
 
 void LineChart::rebuildSeries()
 {
-    // Lines that stay are kept (their points are replaced by refresh): a chart gaining a line per
-    // new process does not tear down and rebuild the others.
-    while (m_series.size() > m_yColumns.size()) {
-        QLineSeries* series = m_series.takeLast();
-        m_chart->removeSeries(series);
-        delete series;
-    }
-    while (m_series.size() < m_yColumns.size()) {
-        auto* series = new QLineSeries;
-        m_chart->addSeries(series);
-        series->attachAxis(m_xAxis);
-        series->attachAxis(m_yAxis);
-        m_series << series;
-    }
-    applyTheme();
+    QList<LinePlot::Line>& lines = m_plot->lines();
+    lines.resize(m_yColumns.size());
+    for (qsizetype i = 0; i < lines.size(); ++i)
+        lines[i].width = m_thinFrom >= 0 && i >= m_thinFrom ? 1.0 : 2.0;
+    m_plot->linesChanged();
 }
 
 void LineChart::refresh()
@@ -279,13 +251,14 @@ void LineChart::refresh()
     // share a time column keep the same axis even when one series starts later.
     // Rows are in time order, so the first and last rows with a time bound it (no scan of 2400
     // rows per chart per refresh).
-    for (int row = 0; row < rows && !m_series.isEmpty(); ++row) {
+    QList<LinePlot::Line>& series = m_plot->lines();
+    for (int row = 0; row < rows && !series.isEmpty(); ++row) {
         if (const auto x = number(m_model->index(row, m_xColumn).data())) {
             xMin = *x;
             break;
         }
     }
-    for (int row = rows - 1; row >= 0 && !m_series.isEmpty(); --row) {
+    for (int row = rows - 1; row >= 0 && !series.isEmpty(); --row) {
         if (const auto x = number(m_model->index(row, m_xColumn).data())) {
             xMax = *x;
             break;
@@ -311,14 +284,13 @@ void LineChart::refresh()
         }
         firstRow = std::max(0, lo - 1);
     }
-    // Every line is computed first and handed to its series after the axes are set: Qt Charts
-    // recomputes a line's geometry (and its hit-test outline) on each points or range change, so
-    // replacing points and then sliding the axis did that work two or three times per refresh.
-    QList<QList<QPointF>> lines(m_series.size());
-    const int maxPoints = std::max(64, 2 * m_view->width()); // a minimum and a maximum per pixel
-    for (qsizetype s = 0; s < m_series.size(); ++s) {
+    // A minimum and a maximum per pixel column of the plot.
+    const int maxPoints = std::max(64, 2 * int(std::max(m_plot->plotRect().width(), qreal(width()))));
+    bool namesChanged = false;
+    for (qsizetype s = 0; s < series.size(); ++s) {
         const int column = m_yColumns[s];
-        QList<QPointF>& points = lines[s];
+        QList<QPointF>& points = series[s].points;
+        points.clear();
         points.reserve(rows - firstRow);
         for (int row = firstRow; row < rows; ++row) {
             const auto x = number(m_model->index(row, m_xColumn).data());
@@ -340,12 +312,12 @@ void LineChart::refresh()
         const QString name = s < m_names.size() ? m_names[s]
                              : m_model          ? m_model->headerData(column, Qt::Horizontal).toString()
                                                 : QString();
-        if (m_series[s]->name() != name)
-            m_series[s]->setName(name);
+        if (series[s].name != name) {
+            series[s].name = name;
+            namesChanged = true;
+        }
     }
-    const bool legend = m_legend.value_or(m_series.size() > 1);
-    if (m_chart->legend()->isVisible() != legend)
-        m_chart->legend()->setVisible(legend);
+    m_plot->setLegendVisible(m_legend.value_or(series.size() > 1));
     // isHidden, not isVisible: a chart on a tab not shown is invisible whatever its label says.
     if (m_emptyLabel->isHidden() != anyPoint)
         m_emptyLabel->setHidden(anyPoint);
@@ -363,51 +335,29 @@ void LineChart::refresh()
         right = anyPoint ? shownRight : std::max(xMax, xMin + m_xWindow);
         left = right - m_xWindow;
     }
-    // Emptied before the axes move, filled after: one geometry pass per line.
-    for (QLineSeries* series : std::as_const(m_series))
-        if (series->count() > 0)
-            series->clear();
-    setRangeIfChanged(m_xAxis, left, right);
     // Ticks anchored at round values, so a sliding window moves its labels instead of relabelling.
     const NiceAxis xNice = niceAxis(0, right - left, 7);
-    if (m_xAxis->tickType() != QValueAxis::TicksDynamic)
-        m_xAxis->setTickType(QValueAxis::TicksDynamic);
-    if (m_xAxis->tickAnchor() != 0)
-        m_xAxis->setTickAnchor(0);
-    const double tick = (xNice.max - xNice.min) / std::max(1, xNice.tickCount - 1);
-    if (m_xAxis->tickInterval() != tick)
-        m_xAxis->setTickInterval(tick);
-    setFormat(m_xAxis, xNice.decimals);
-    m_overlay->update();
+    const double xStep = (xNice.max - xNice.min) / std::max(1, xNice.tickCount - 1);
+    const LinePlot::Axis x{left, right, ticksEvery(left, right, xStep), xNice.decimals};
+    LinePlot::Axis y;
     if (m_fixedY) {
-        setRangeIfChanged(m_yAxis, m_fixedY->first, m_fixedY->second);
         const NiceAxis nice = niceAxis(m_fixedY->first, m_fixedY->second);
-        setFormat(m_yAxis, nice.decimals);
+        const double step = (nice.max - nice.min) / std::max(1, nice.tickCount - 1);
+        y = {m_fixedY->first, m_fixedY->second, ticksEvery(m_fixedY->first, m_fixedY->second, step),
+             nice.decimals};
     } else {
         // Headroom above the peak so the line never runs along the frame.
         const NiceAxis nice = anyPoint ? niceAxis(yMin, yMax > 0 ? yMax * 1.08 : 1) : niceAxis(0, 1);
-        setRangeIfChanged(m_yAxis, nice.min, nice.max);
-        if (m_yAxis->tickCount() != nice.tickCount)
-            m_yAxis->setTickCount(nice.tickCount);
-        setFormat(m_yAxis, nice.decimals);
+        const double step = (nice.max - nice.min) / std::max(1, nice.tickCount - 1);
+        y = {nice.min, nice.max, ticksEvery(nice.min, nice.max, step), nice.decimals};
     }
-    for (qsizetype s = 0; s < m_series.size(); ++s)
-        if (!lines[s].isEmpty())
-            m_series[s]->replace(lines[s]);
+    m_plot->setAxes(x, y);
+    if (namesChanged)
+        m_plot->linesChanged();
+    m_plot->update(); // the points changed even where the axes did not
+    m_overlay->update();
     if (m_overlay->crosshair())
         setCrosshair(m_overlay->crosshair());
-}
-
-void LineChart::applyTheme()
-{
-    const QPalette pal = palette();
-    applyPalette(m_chart, pal);
-    const QList<QColor> colors = seriesColors(pal);
-    for (qsizetype i = 0; i < m_series.size(); ++i) {
-        QPen pen(colors[i % colors.size()]);
-        pen.setWidthF(m_thinFrom >= 0 && i >= m_thinFrom ? 1.0 : 2.0);
-        m_series[i]->setPen(pen);
-    }
 }
 
 } // namespace wsgi::studio::charts

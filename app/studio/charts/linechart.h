@@ -10,13 +10,12 @@
 
 QT_BEGIN_NAMESPACE
 class QAbstractItemModel;
-class QLineSeries;
-class QValueAxis;
 QT_END_NAMESPACE
 
 namespace wsgi::studio::charts {
 
 class ChartOverlay;
+class LinePlot;
 
 class LineChart : public ChartBase
 {
@@ -67,11 +66,9 @@ private:
     void refresh() override;
     void refreshMarkers();
     void rebuildSeries();
-    void applyTheme() override;
+    void showTitle(const QString& title) override;
 
-    QValueAxis* m_xAxis = nullptr;
-    QValueAxis* m_yAxis = nullptr;
-    QList<QLineSeries*> m_series;
+    LinePlot* m_plot = nullptr;
     int m_xColumn = 0;
     QList<int> m_yColumns;
     std::optional<std::pair<double, double>> m_fixedY;

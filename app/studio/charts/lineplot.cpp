@@ -1,0 +1,288 @@
+#include "studio/charts/lineplot.h"
+
+#include "studio/charts/charttheme.h"
+
+#include <QEvent>
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+
+namespace wsgi::studio::charts {
+
+namespace {
+
+constexpr qreal kMargin = 4;      // around everything
+constexpr qreal kRightMargin = 8; // room for the last x label's right half
+constexpr qreal kGap = 4;         // between a label and what it labels
+constexpr qreal kTick = 4;        // tick marks outside the plot
+constexpr qreal kLegendMarker = 9;
+
+QFont boldFont(QFont font)
+{
+    font.setBold(true);
+    return font;
+}
+
+} // namespace
+
+LinePlot::LinePlot(QWidget* parent) : QWidget(parent)
+{
+    setAttribute(Qt::WA_OpaquePaintEvent); // every pixel is painted: no background fill first
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+}
+
+void LinePlot::setTitle(const QString& title)
+{
+    if (title == m_title)
+        return;
+    m_title = title;
+    invalidateLayout();
+}
+
+void LinePlot::setAxisTitles(const QString& x, const QString& y)
+{
+    if (x == m_xTitle && y == m_yTitle)
+        return;
+    m_xTitle = x;
+    m_yTitle = y;
+    invalidateLayout();
+}
+
+void LinePlot::setAxes(const Axis& x, const Axis& y)
+{
+    if (x == m_x && y == m_y)
+        return;
+    // Only the y labels' width (and so the plot's left edge) depends on the values.
+    const bool yLabelsChanged = y.decimals != m_y.decimals || y.ticks != m_y.ticks;
+    m_x = x;
+    m_y = y;
+    if (yLabelsChanged)
+        invalidateLayout();
+    else
+        update();
+}
+
+void LinePlot::setLegendVisible(bool visible)
+{
+    if (visible == m_legend)
+        return;
+    m_legend = visible;
+    invalidateLayout();
+}
+
+void LinePlot::linesChanged()
+{
+    // The legend's items depend on the names; a layout is cheap, so it is redone when it shows.
+    if (m_legend)
+        invalidateLayout();
+    else
+        update();
+}
+
+QRectF LinePlot::plotRect() const
+{
+    return layout().plot;
+}
+
+double LinePlot::pixelX(double x) const
+{
+    const QRectF plot = plotRect();
+    const double span = m_x.max - m_x.min;
+    return span > 0 ? plot.left() + (x - m_x.min) / span * plot.width() : plot.left();
+}
+
+double LinePlot::pixelY(double y) const
+{
+    const QRectF plot = plotRect();
+    const double span = m_y.max - m_y.min;
+    return span > 0 ? plot.bottom() - (y - m_y.min) / span * plot.height() : plot.bottom();
+}
+
+QString LinePlot::label(const Axis& axis, double value) const
+{
+    // -0.0 would print as "-0".
+    return QString::number(std::abs(value) < 1e-12 ? 0.0 : value, 'f', axis.decimals);
+}
+
+void LinePlot::invalidateLayout()
+{
+    m_layoutValid = false;
+    update();
+    Q_EMIT plotAreaChanged();
+}
+
+const LinePlot::Layout& LinePlot::layout() const
+{
+    if (!m_layoutValid) {
+        m_layout = computeLayout();
+        m_layoutValid = true;
+    }
+    return m_layout;
+}
+
+LinePlot::Layout LinePlot::computeLayout() const
+{
+    Layout l;
+    const QFontMetricsF fm(font());
+    const QFontMetricsF bold(boldFont(font()));
+    const QRectF all = QRectF(rect()).adjusted(kMargin, kMargin, -kRightMargin, -kMargin);
+    qreal top = all.top();
+    if (!m_title.isEmpty()) {
+        l.title = QRectF(all.left(), top, all.width(), fm.height());
+        top += fm.height() + kGap;
+    }
+    if (m_legend && !m_lines.isEmpty()) {
+        // Items flow in rows, each row centred.
+        const qreal rowHeight = std::max(fm.height(), kLegendMarker) + 2;
+        QList<QRectF> row;
+        qreal rowWidth = 0;
+        const auto flush = [&] {
+            const qreal shift = all.left() + (all.width() - rowWidth) / 2;
+            for (QRectF r : std::as_const(row))
+                l.legendItems << r.translated(shift, top);
+            row.clear();
+            rowWidth = 0;
+            top += rowHeight;
+        };
+        for (const Line& line : m_lines) {
+            const qreal width = kLegendMarker + kGap + fm.horizontalAdvance(line.name);
+            const qreal advance = (row.isEmpty() ? 0 : 3 * kGap) + width;
+            if (!row.isEmpty() && rowWidth + advance > all.width())
+                flush();
+            const qreal x = rowWidth + (row.isEmpty() ? 0 : 3 * kGap);
+            row << QRectF(x, 0, width, rowHeight);
+            rowWidth = x + width;
+        }
+        flush();
+        top += kGap;
+    }
+    qreal yLabelWidth = 0;
+    for (double tick : m_y.ticks)
+        yLabelWidth = std::max(yLabelWidth, fm.horizontalAdvance(label(m_y, tick)));
+    const qreal yTitleWidth = m_yTitle.isEmpty() ? 0 : bold.height() + kGap;
+    const qreal left = all.left() + yTitleWidth + yLabelWidth + kGap + kTick;
+    const qreal xTitleHeight = m_xTitle.isEmpty() ? 0 : bold.height() + kGap;
+    const qreal bottom = all.bottom() - xTitleHeight - fm.height() - kGap - kTick;
+    // Half a label's height above the top tick, so its label is not cut.
+    top = std::max(top, all.top() + fm.height() / 2);
+    l.plot = QRectF(QPointF(left, top), QPointF(all.right(), std::max(top + 1, bottom)));
+    l.yTitleX = all.left() + bold.ascent();
+    l.xTitleY = all.bottom() - bold.descent();
+    return l;
+}
+
+void LinePlot::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    m_layoutValid = false;
+    Q_EMIT plotAreaChanged();
+}
+
+void LinePlot::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        invalidateLayout();
+}
+
+void LinePlot::paintEvent(QPaintEvent*)
+{
+    const Layout& l = layout();
+    const QPalette pal = palette();
+    const QColor base = pal.color(QPalette::Base);
+    const QColor text = pal.color(QPalette::WindowText);
+    const QColor grid = mixColors(base, text, 0.15);
+    const QColor axisLine = mixColors(base, text, 0.45);
+    const QList<QColor> colors = seriesColors(pal);
+    const QFontMetricsF fm(font());
+
+    QPainter p(this);
+    p.fillRect(rect(), pal.color(QPalette::Window));
+    p.fillRect(l.plot, base);
+
+    // Grid and tick labels.
+    p.setPen(text);
+    if (!m_title.isEmpty())
+        p.drawText(l.title, Qt::AlignCenter, fm.elidedText(m_title, Qt::ElideRight, l.title.width()));
+    for (double tick : m_x.ticks) {
+        const qreal x = std::round(pixelX(tick)) + 0.5;
+        p.setPen(grid);
+        p.drawLine(QPointF(x, l.plot.top()), QPointF(x, l.plot.bottom()));
+        p.setPen(axisLine);
+        p.drawLine(QPointF(x, l.plot.bottom()), QPointF(x, l.plot.bottom() + kTick));
+        p.setPen(text);
+        const QString s = label(m_x, tick);
+        const qreal w = fm.horizontalAdvance(s);
+        p.drawText(QPointF(x - w / 2, l.plot.bottom() + kTick + kGap / 2 + fm.ascent()), s);
+    }
+    for (double tick : m_y.ticks) {
+        const qreal y = std::round(pixelY(tick)) + 0.5;
+        p.setPen(grid);
+        p.drawLine(QPointF(l.plot.left(), y), QPointF(l.plot.right(), y));
+        p.setPen(axisLine);
+        p.drawLine(QPointF(l.plot.left() - kTick, y), QPointF(l.plot.left(), y));
+        p.setPen(text);
+        const QString s = label(m_y, tick);
+        const qreal w = fm.horizontalAdvance(s);
+        p.drawText(QPointF(l.plot.left() - kTick - kGap - w, y - fm.height() / 2 + fm.ascent()), s);
+    }
+    p.setPen(QPen(axisLine, 1));
+    p.drawRect(l.plot.adjusted(0.5, 0.5, -0.5, -0.5));
+
+    // Axis titles, bold as the units they name.
+    p.setFont(boldFont(font()));
+    const QFontMetricsF bold(p.font());
+    p.setPen(text);
+    if (!m_xTitle.isEmpty())
+        p.drawText(QPointF(l.plot.center().x() - bold.horizontalAdvance(m_xTitle) / 2, l.xTitleY), m_xTitle);
+    if (!m_yTitle.isEmpty()) {
+        p.save();
+        p.translate(l.yTitleX, l.plot.center().y() + bold.horizontalAdvance(m_yTitle) / 2);
+        p.rotate(-90);
+        p.drawText(QPointF(0, 0), m_yTitle);
+        p.restore();
+    }
+    p.setFont(font());
+
+    // The legend: a square of the line's colour and its name.
+    for (qsizetype i = 0; i < l.legendItems.size() && i < m_lines.size(); ++i) {
+        const QRectF item = l.legendItems[i];
+        const QRectF marker(item.left(), item.center().y() - kLegendMarker / 2, kLegendMarker, kLegendMarker);
+        p.fillRect(marker, colors[i % colors.size()]);
+        p.setPen(text);
+        p.drawText(QPointF(marker.right() + kGap, item.center().y() - fm.height() / 2 + fm.ascent()),
+                   m_lines[i].name);
+    }
+
+    // The lines, clipped to the plot; later lines (per process) under the first (the total) would
+    // hide it, so they are drawn first.
+    p.setClipRect(l.plot);
+    p.setRenderHint(QPainter::Antialiasing);
+    QPolygonF polyline;
+    for (qsizetype i = m_lines.size() - 1; i >= 0; --i) {
+        const Line& line = m_lines[i];
+        if (line.points.isEmpty())
+            continue;
+        polyline.resize(0);
+        polyline.reserve(line.points.size());
+        for (const QPointF& point : line.points)
+            polyline << QPointF(pixelX(point.x()), pixelY(point.y()));
+        QPen pen(colors[i % colors.size()], line.width);
+        pen.setJoinStyle(Qt::RoundJoin);
+        pen.setCapStyle(Qt::FlatCap);
+        p.setPen(pen);
+        if (polyline.size() == 1) {
+            // A first interval's point alone: a dot, so a chart with data never looks empty.
+            p.setPen(Qt::NoPen);
+            p.setBrush(pen.color());
+            p.drawEllipse(polyline.front(), line.width + 1, line.width + 1);
+            p.setBrush(Qt::NoBrush);
+        } else
+            p.drawPolyline(polyline);
+    }
+}
+
+} // namespace wsgi::studio::charts
