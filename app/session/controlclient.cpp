@@ -2,7 +2,6 @@
 
 #include <QLoggingCategory>
 #include <QPointer>
-#include <QTcpSocket>
 #include <QTimer>
 
 #include <algorithm>
@@ -41,8 +40,12 @@ ControlClient::ControlClient(QObject* parent) : QObject(parent), m_deadlineTimer
         return true;
     }();
     Q_UNUSED(registered);
-    m_decoder = new ControlLineDecoder(this);
-    connect(m_decoder, &ControlLineDecoder::decoded, this, &ControlClient::onDecoded);
+    m_connection = new ControlConnection(this);
+    connect(m_connection, &ControlConnection::socketConnected, this,
+            [this] { m_state = State::AwaitingHello; });
+    connect(m_connection, &ControlConnection::helloReceived, this, &ControlClient::onHello);
+    connect(m_connection, &ControlConnection::lineDecoded, this, &ControlClient::onDecoded);
+    connect(m_connection, &ControlConnection::failed, this, &ControlClient::fail);
     m_deadlineTimer->setSingleShot(true);
     connect(m_deadlineTimer, &QTimer::timeout, this, &ControlClient::checkDeadlines);
 }
@@ -50,6 +53,7 @@ ControlClient::ControlClient(QObject* parent) : QObject(parent), m_deadlineTimer
 ControlClient::~ControlClient()
 {
     disconnectFromEngine();
+    delete m_connection; // its thread stops here, before any of this object is gone
 }
 
 void ControlClient::connectToEngine(const Endpoint& endpoint, const QByteArray& token)
@@ -58,33 +62,19 @@ void ControlClient::connectToEngine(const Endpoint& endpoint, const QByteArray& 
     m_endpoint = endpoint;
     m_token = token;
     m_hello = {};
-    m_buffer.clear();
     m_state = State::Connecting;
-    m_socket = new QTcpSocket(this);
-    connect(m_socket, &QTcpSocket::connected, this, &ControlClient::onConnected);
-    connect(m_socket, &QTcpSocket::readyRead, this, &ControlClient::onReadyRead);
-    connect(m_socket, &QTcpSocket::errorOccurred, this, &ControlClient::onSocketError);
-    connect(m_socket, &QTcpSocket::disconnected, this, &ControlClient::onSocketDisconnected);
     m_connectDeadline = std::chrono::steady_clock::now() + m_connectTimeout;
     armDeadlineTimer();
     qCDebug(lcControl) << "connecting to" << endpoint.toString();
-    m_socket->connectToHost(endpoint.host, endpoint.port);
+    m_connection->open(endpoint);
 }
 
 void ControlClient::disconnectFromEngine()
 {
     m_pending.clear();
-    m_outbox.clear();
     m_state = State::Disconnected;
-    ++m_lineEpoch; // what the decoder still has of this connection is dropped
     m_deadlineTimer->stop();
-    if (m_socket) {
-        // Deleted later: this may run inside one of the socket's own signals.
-        m_socket->disconnect(this);
-        m_socket->abort();
-        m_socket->deleteLater();
-        m_socket = nullptr;
-    }
+    m_connection->close(); // what it still has in flight is dropped, not delivered
 }
 
 uint64_t ControlClient::request(const QString& op, const QJsonObject& arguments, ReplyHandler handler)
@@ -156,80 +146,25 @@ uint64_t ControlClient::enqueue(const QString& op, const QJsonObject& arguments,
                             std::chrono::steady_clock::now() + m_requestTimeout};
     const QByteArray line = encodeRequest(id, m_token, op, arguments);
     qCDebug(lcControl) << "request" << id << op;
-    if (m_state == State::Ready)
-        m_socket->write(line);
-    else
-        m_outbox.push_back(line);
+    m_connection->send(line); // before the hello, the connection holds it until the hello checks out
     armDeadlineTimer();
     return id;
 }
 
-void ControlClient::onConnected()
+void ControlClient::onHello(const ControlHello& hello)
 {
-    // Each request is one small write: without this, one sent soon after another waits for the
-    // engine's delayed ACK (40 ms on Linux).
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_state = State::AwaitingHello;
-}
-
-void ControlClient::onReadyRead()
-{
-    // A handler may disconnect (or delete) us in the middle of a batch of lines.
-    QPointer<ControlClient> self(this);
-    while (self && m_socket) {
-        m_buffer += m_socket->readAll();
-        if (m_buffer.isEmpty())
-            return;
-        qsizetype start = 0;
-        while (self && m_socket) {
-            const qsizetype nl = m_buffer.indexOf('\n', start);
-            if (nl < 0)
-                break;
-            QByteArray line = m_buffer.mid(start, nl - start);
-            start = nl + 1;
-            if (line.endsWith('\r'))
-                line.chop(1);
-            if (!line.trimmed().isEmpty())
-                handleLine(line);
-        }
-        if (!self || !m_socket)
-            return;
-        m_buffer.remove(0, start);
-        if (m_buffer.size() > kControlMaxLine) {
-            fail({ControlError::Kind::Malformed,
-                  {},
-                  u"the engine at "_s + m_endpoint.toString() + u" sent a line longer than "_s +
-                      QString::number(kControlMaxLine / (1024 * 1024)) + u" MiB; closing the connection"_s});
-            return;
-        }
-        if (m_socket->bytesAvailable() == 0)
-            return;
-    }
-}
-
-void ControlClient::handleLine(const QByteArray& line)
-{
-    if (m_state != State::Ready) {
-        const auto hello = decodeHello(line);
-        if (!hello) {
-            fail({ControlError::Kind::Protocol, {}, m_endpoint.toString() + u": "_s + hello.error});
-            return;
-        }
-        m_hello = *hello.value;
-        m_state = State::Ready;
-        qCDebug(lcControl) << "hello from engine pid" << m_hello.pid;
-        flushOutbox();
-        armDeadlineTimer();
-        Q_EMIT connected(m_hello);
-        return;
-    }
-    m_decoder->decode(m_lineEpoch, line);
+    // The connection has checked the hello and sent what was queued for it.
+    m_hello = hello;
+    m_state = State::Ready;
+    qCDebug(lcControl) << "hello from engine pid" << m_hello.pid;
+    armDeadlineTimer();
+    Q_EMIT connected(m_hello);
 }
 
 void ControlClient::onDecoded(const std::shared_ptr<const DecodedControlLine>& line)
 {
-    if (line->epoch != m_lineEpoch || m_state != State::Ready)
-        return; // from a connection that has ended since
+    if (m_state != State::Ready)
+        return; // the connection drops what came on one that has ended; this is a last guard
     const auto& message = line->message;
     if (!message) {
         // One bad line is reported and skipped: the stream is still in sync at the next newline.
@@ -354,55 +289,6 @@ void ControlClient::checkDeadlines()
         armDeadlineTimer();
 }
 
-void ControlClient::onSocketError(QAbstractSocket::SocketError error)
-{
-    if (m_state == State::Disconnected)
-        return;
-    QString message;
-    switch (error) {
-    case QAbstractSocket::ConnectionRefusedError:
-        message = u"connection refused at "_s + m_endpoint.toString() +
-                  u" (is the engine running with --control on that port?)"_s;
-        break;
-    case QAbstractSocket::HostNotFoundError:
-        message = u"cannot resolve host '"_s + m_endpoint.host + u"'"_s;
-        break;
-    case QAbstractSocket::RemoteHostClosedError:
-        message =
-            m_state == State::Ready
-                ? u"the engine at "_s + m_endpoint.toString() + u" closed the connection"_s
-                : u"the peer at "_s + m_endpoint.toString() + u" closed the connection before its hello"_s;
-        break;
-    default:
-        message = u"connection to "_s + m_endpoint.toString() + u" failed: "_s + m_socket->errorString();
-        break;
-    }
-    failAfterPendingLines({ControlError::Kind::Connection, {}, message});
-}
-
-void ControlClient::onSocketDisconnected()
-{
-    // A close without an error (RemoteHostClosedError usually comes first and has already failed us).
-    if (m_state != State::Disconnected)
-        failAfterPendingLines({ControlError::Kind::Connection,
-                               {},
-                               u"the engine at "_s + m_endpoint.toString() + u" closed the connection"_s});
-}
-
-void ControlClient::failAfterPendingLines(const ControlError& error)
-{
-    if (m_state != State::Ready) {
-        fail(error); // before the hello nothing is with the decoder
-        return;
-    }
-    // The lines that came before the close are still being decoded: their replies and samples
-    // are delivered first, as they would have been had they been decoded here.
-    m_decoder->afterPending([this, epoch = m_lineEpoch, error] {
-        if (epoch == m_lineEpoch && m_state != State::Disconnected)
-            fail(error);
-    });
-}
-
 void ControlClient::fail(const ControlError& error)
 {
     std::map<uint64_t, Pending> pending;
@@ -421,13 +307,6 @@ void ControlClient::fail(const ControlError& error)
         Q_EMIT errorOccurred(error);
     if (self)
         Q_EMIT disconnected();
-}
-
-void ControlClient::flushOutbox()
-{
-    for (const QByteArray& line : m_outbox)
-        m_socket->write(line);
-    m_outbox.clear();
 }
 
 } // namespace wsgi::studio

@@ -2,6 +2,8 @@
 // A connection to one engine's control endpoint. It checks the hello, sends requests with the token,
 // matches replies by id, times requests out, and turns status replies and telemetry events into
 // typed signals. It never reconnects on its own: whoever owns it decides what a lost engine means.
+// The socket itself runs on a thread of its own (ControlConnection): the hello is checked and requests
+// are sent while this thread is busy; everything is still called and delivered on this thread.
 //
 //   ControlClient client;
 //   connect(&client, &ControlClient::telemetryAvailable, page, &MonitorPage::addSample);
@@ -9,13 +11,14 @@
 //   client.requestStatus();        // may be called before the hello: requests wait for it
 //   client.subscribe(1000);
 
+#include "session/controlconnection.h"
+#include "session/controlerror.h"
 #include "session/controllinedecoder.h"
 #include "session/controlprotocol.h"
 #include "session/endpoint.h"
 #include "session/enginestatus.h"
 #include "session/telemetrysample.h"
 
-#include <QAbstractSocket>
 #include <QByteArray>
 #include <QJsonObject>
 #include <QObject>
@@ -26,25 +29,9 @@
 #include <map>
 #include <vector>
 
-class QTcpSocket;
 class QTimer;
 
 namespace wsgi::studio {
-
-struct ControlError
-{
-    enum class Kind
-    {
-        Connection, // refused, unreachable, closed by the peer
-        Protocol,   // not a wsgi-engine control endpoint, or another protocol version
-        Timeout,    // no hello or no reply in time
-        Engine,     // the engine answered ok:false; `code` says why ("unauthorized", ...)
-        Malformed,  // the engine sent a line this client could not decode
-    };
-    Kind kind = Kind::Connection;
-    QString code; // the engine's error code, for Kind::Engine
-    QString message;
-};
 
 struct ControlReply
 {
@@ -118,11 +105,7 @@ private:
 
     uint64_t enqueue(const QString& op, const QJsonObject& arguments, ReplyHandler handler,
                      std::function<void(const ControlReply&)> onSuccess = {});
-    void onConnected();
-    void onReadyRead();
-    void onSocketError(QAbstractSocket::SocketError error);
-    void onSocketDisconnected();
-    void handleLine(const QByteArray& line);
+    void onHello(const ControlHello& hello);
     void onDecoded(const std::shared_ptr<const DecodedControlLine>& line);
     void handleReply(const ControlMessage& message);
     void complete(uint64_t id, const ControlReply& reply);
@@ -130,25 +113,19 @@ private:
     void armDeadlineTimer();
     // Ends the connection because of `error`: pending requests fail with it, then the signals.
     void fail(const ControlError& error);
-    void failAfterPendingLines(const ControlError& error); // the socket closed: after what it sent
-    void flushOutbox();
 
-    QTcpSocket* m_socket = nullptr;
+    // The socket, on its own thread; what it reports arrives here in order, decoded.
+    ControlConnection* m_connection = nullptr;
     QTimer* m_deadlineTimer = nullptr;
     State m_state = State::Disconnected;
     Endpoint m_endpoint;
     QByteArray m_token; // never logged, never put in a message
     ControlHello m_hello;
-    QByteArray m_buffer;
     uint64_t m_nextId = 1;
     std::map<uint64_t, Pending> m_pending;
-    std::vector<QByteArray> m_outbox; // requests made before the hello
     std::chrono::steady_clock::time_point m_connectDeadline;
     std::chrono::milliseconds m_requestTimeout{10000};
     std::chrono::milliseconds m_connectTimeout{5000};
-    // Lines after the hello are decoded off this thread; each carries the connection's epoch.
-    ControlLineDecoder* m_decoder = nullptr;
-    quint64 m_lineEpoch = 0;
 };
 
 } // namespace wsgi::studio

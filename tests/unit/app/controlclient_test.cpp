@@ -327,7 +327,7 @@ TEST(ControlClient, AReplySentJustBeforeThePeerClosesIsStillDelivered)
     EXPECT_EQ(status.count(), 1);
 }
 
-TEST(ControlClient, SamplesArriveInTheOrderSentThroughADecoderThreadOfItsOwn)
+TEST(ControlClient, SamplesArriveInTheOrderSentThroughAConnectionThreadOfItsOwn)
 {
     FakeEngine engine;
     engine.setResponder([](FakeEngine& e, const QJsonObject& request) {
@@ -345,11 +345,11 @@ TEST(ControlClient, SamplesArriveInTheOrderSentThroughADecoderThreadOfItsOwn)
     ASSERT_TRUE(QTest::qWaitFor([&] { return samples.count() == 200; }, 10000));
     for (int i = 0; i < 200; ++i)
         ASSERT_EQ(samples.at(i).at(0).value<TelemetrySample>().processes.at(0).pid, 1001 + i) << i;
-    // The decoder's own thread, not this one.
-    const QThread* decoder = client.findChild<QThread*>(u"control-decoder"_s);
-    ASSERT_TRUE(decoder);
-    EXPECT_NE(decoder, QThread::currentThread());
-    EXPECT_TRUE(decoder->isRunning());
+    // The connection's own thread (socket and decoding), not this one.
+    const QThread* connection = client.findChild<QThread*>(u"control-connection"_s);
+    ASSERT_TRUE(connection);
+    EXPECT_NE(connection, QThread::currentThread());
+    EXPECT_TRUE(connection->isRunning());
 }
 
 TEST(ControlClient, RequestWhileDisconnectedFailsLater)
