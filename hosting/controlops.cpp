@@ -289,7 +289,6 @@ void Supervisor::recordTelemetry(size_t process, const RequestMetrics& m, int64_
 
 void Supervisor::publishTelemetry(Subscriber& s, int64_t nowUs)
 {
-    static const double ticksPerSecond = double(sysconf(_SC_CLK_TCK));
     Json processes = Json::array();
     for (auto it = s.intervals.begin(); it != s.intervals.end();) {
         const size_t pi = it->first;
@@ -326,10 +325,9 @@ void Supervisor::publishTelemetry(Subscriber& s, int64_t nowUs)
         j.set("capacity_utilization",
               Json(double(interval.busyUs()) / 1e6 / period / std::max(1, p.threads)));
         if (cpu.ok && interval.cpuAtStart().ok) {
-            const double user =
-                double(cpu.userTicks - interval.cpuAtStart().userTicks) / ticksPerSecond / period;
-            const double system =
-                double(cpu.systemTicks - interval.cpuAtStart().systemTicks) / ticksPerSecond / period;
+            const auto [userSeconds, systemSeconds] = cpuSecondsBetween(interval.cpuAtStart(), cpu);
+            const double user = userSeconds / period;
+            const double system = systemSeconds / period;
             j.set("cpu_user_utilization", Json(user));
             j.set("cpu_system_utilization", Json(system));
             j.set("cpu_utilization", Json(user + system));

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <time.h>
 #include <unistd.h>
 
 namespace wsgi::hosting {
@@ -63,8 +64,24 @@ ProcessCpu readProcessCpu(pid_t pid)
         else if (line.rfind("VmHWM:", 0) == 0)
             cpu.peakRssBytes = std::atoll(line.c_str() + 6) * 1024;
     }
+    clockid_t clock;
+    timespec ts{};
+    if (clock_getcpuclockid(pid, &clock) == 0 && clock_gettime(clock, &ts) == 0)
+        cpu.cpuNs = int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
     cpu.ok = true;
     return cpu;
+}
+
+std::pair<double, double> cpuSecondsBetween(const ProcessCpu& from, const ProcessCpu& to)
+{
+    static const double ticksPerSecond = double(sysconf(_SC_CLK_TCK));
+    const double user = double(to.userTicks - from.userTicks) / ticksPerSecond;
+    const double system = double(to.systemTicks - from.systemTicks) / ticksPerSecond;
+    if (from.cpuNs < 0 || to.cpuNs < from.cpuNs)
+        return {user, system};
+    const double total = double(to.cpuNs - from.cpuNs) / 1e9;
+    const double userShare = user + system > 0 ? user / (user + system) : 1.0;
+    return {total * userShare, total * (1 - userShare)};
 }
 
 void ProcessInterval::begin(int64_t nowUs, const ProcessCpu& cpu)

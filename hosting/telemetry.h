@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include <sys/types.h>
 
@@ -31,13 +32,19 @@ const char* phaseName(Phase p); // mod_wsgi's name: "queue_time", "application_t
 
 struct ProcessCpu
 {
-    int64_t userTicks = 0;
+    int64_t userTicks = 0; // clock ticks (10 ms): the split between user and system time
     int64_t systemTicks = 0;
+    // The process's CPU time to the nanosecond (its CPU-time clock), -1 when it cannot be read:
+    // a first interval of a few tens of milliseconds would be mostly rounding in ticks.
+    int64_t cpuNs = -1;
     int64_t rssBytes = 0;
     int64_t peakRssBytes = 0;
     bool ok = false;
 };
 ProcessCpu readProcessCpu(pid_t pid); // from /proc/<pid>/stat and /proc/<pid>/status
+// User and system CPU of an interval in seconds: the precise total split in the ticks' proportion
+// (ticks alone when either end has no precise reading).
+std::pair<double, double> cpuSecondsBetween(const ProcessCpu& from, const ProcessCpu& to);
 
 class ProcessInterval
 {
