@@ -76,8 +76,9 @@ public:
 
     static constexpr int kLogLimit = 2000; // lines kept
     // The first telemetry sample of a subscription covers this much, not a whole interval: the
-    // charts show data as soon as the window opens (100 ms keeps /proc's 10 ms CPU ticks readable).
-    static constexpr int kFirstSampleMs = 100;
+    // charts show data as soon as the window opens. The engine reads CPU time to the nanosecond,
+    // so even this short interval's CPU figures are measured, not 10 ms ticks rounded.
+    static constexpr int kFirstSampleMs = 25;
 
     explicit EngineSession(QObject* parent = nullptr);
     ~EngineSession() override; // a local engine still running is stopped

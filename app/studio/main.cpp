@@ -3,13 +3,11 @@
 // wsgi-studio --attach 127.0.0.1:PORT --token-file FILE [--page monitor] [--report-live]: attach to a
 // running engine; --report-live prints "wsgi-studio: engine status shown after N ms" once the Monitor
 // page has drawn the engine's processes and "live data shown after N ms" once it has drawn its first
-// telemetry (benchmarks time start-up by them).
+// telemetry (benchmarks time start-up by them: StartupReport).
 #include "session/endpoint.h"
-#include "studio/charts/linechart.h"
 #include "studio/mainwindow.h"
-#include "studio/models/processtablemodel.h"
-#include "studio/monitor/monitorpage.h"
 #include "studio/screenshot.h"
+#include "studio/startupreport.h"
 #include "studio/widgets/studioicon.h"
 
 #include <QApplication>
@@ -23,7 +21,6 @@
 #include <QTimer>
 
 #include <cstdio>
-#include <memory>
 
 int main(int argc, char** argv)
 {
@@ -105,34 +102,8 @@ int main(int argc, char** argv)
         options.deferPages = true;
         wsgi::studio::MainWindow window(options);
         window.show();
-        if (parser.isSet(reportLive)) {
-            // Two instants, each once the window has painted it: the engine's processes in the
-            // table (its status, the first answer), then the throughput chart's first point (the
-            // first telemetry interval, EngineSession::kFirstSampleMs long).
-            auto* probe = new QTimer(&window);
-            probe->setInterval(2);
-            auto statusShown = std::make_shared<bool>(false);
-            QObject::connect(probe, &QTimer::timeout, &window, [&window, probe, &sinceStart, statusShown] {
-                auto* monitor = window.monitorPage();
-                if (!*statusShown && monitor->processModel()->rowCount() > 0 && monitor->isVisible()) {
-                    *statusShown = true;
-                    window.repaint();
-                    std::printf("wsgi-studio: engine status shown after %lld ms\n",
-                                qint64(sinceStart.elapsed()));
-                    std::fflush(stdout);
-                }
-                const auto* chart = monitor->throughputChart();
-                if (*statusShown && chart && chart->pointCount(0) > 0 && chart->isVisible()) {
-                    probe->stop();
-                    window.repaint();
-                    std::printf(
-                        "wsgi-studio: live data shown after %lld ms (its first telemetry interval: %d ms)\n",
-                        qint64(sinceStart.elapsed()), wsgi::studio::EngineSession::kFirstSampleMs);
-                    std::fflush(stdout);
-                }
-            });
-            probe->start();
-        }
+        if (parser.isSet(reportLive))
+            new wsgi::studio::StartupReport(&window, sinceStart);
         return QApplication::exec();
     }
 

@@ -32,6 +32,7 @@ public:
     // `error` when the file cannot be written. The context menu's "Save chart as PNG..." uses it.
     QImage image() const;
     bool savePng(const QString& path, QString* error = nullptr) const;
+    QWidget* canvas() const { return m_canvas; } // the widget the chart is painted on
 
 protected:
     ChartBase(QChart* chart, QWidget* parent); // takes ownership of `chart`, shown in a QChartView
