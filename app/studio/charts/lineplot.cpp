@@ -15,7 +15,7 @@ namespace wsgi::studio::charts {
 namespace {
 
 constexpr qreal kMargin = 4;      // around everything
-constexpr qreal kRightMargin = 8; // room for the last x label's right half
+constexpr qreal kRightMargin = 8; // at least, right of the plot
 constexpr qreal kGap = 4;         // between a label and what it labels
 constexpr qreal kTick = 4;        // tick marks outside the plot
 constexpr qreal kLegendMarker = 9;
@@ -55,11 +55,19 @@ void LinePlot::setAxes(const Axis& x, const Axis& y)
 {
     if (x == m_x && y == m_y)
         return;
-    // Only the y labels' width (and so the plot's left edge) depends on the values.
-    const bool yLabelsChanged = y.decimals != m_y.decimals || y.ticks != m_y.ticks;
+    // The plot's edges depend on the labels' widths: on the y labels, and on how long the x
+    // labels are (a sliding window moves them every refresh without changing their length).
+    const auto longestLabel = [this](const Axis& axis) {
+        qsizetype longest = 0;
+        for (double tick : axis.ticks)
+            longest = std::max(longest, label(axis, tick).size());
+        return longest;
+    };
+    const bool labelsChanged =
+        y.decimals != m_y.decimals || y.ticks != m_y.ticks || longestLabel(x) != longestLabel(m_x);
     m_x = x;
     m_y = y;
-    if (yLabelsChanged)
+    if (labelsChanged)
         invalidateLayout();
     else
         update();
@@ -128,7 +136,12 @@ LinePlot::Layout LinePlot::computeLayout() const
     Layout l;
     const QFontMetricsF fm(font());
     const QFontMetricsF bold(boldFont(font()));
-    const QRectF all = QRectF(rect()).adjusted(kMargin, kMargin, -kRightMargin, -kMargin);
+    // A label on the plot's right edge is centred on it: half of it needs room outside.
+    qreal xLabelWidth = 0;
+    for (double tick : m_x.ticks)
+        xLabelWidth = std::max(xLabelWidth, fm.horizontalAdvance(label(m_x, tick)));
+    const qreal right = std::max(kRightMargin, std::ceil(xLabelWidth / 2) + 2);
+    const QRectF all = QRectF(rect()).adjusted(kMargin, kMargin, -right, -kMargin);
     qreal top = all.top();
     if (!m_title.isEmpty()) {
         l.title = QRectF(all.left(), top, all.width(), fm.height());

@@ -1,5 +1,7 @@
+#include "studio/charts/charttheme.h"
 #include "studio/charts/histogramchart.h"
 #include "studio/charts/linechart.h"
+#include "studio/charts/lineplot.h"
 #include "studio/charts/niceaxis.h"
 #include "studio/models/histogrammodel.h"
 
@@ -164,4 +166,43 @@ TEST(FormatMicros, PicksTheUnit)
     EXPECT_EQ(charts::formatMicros(850), QStringLiteral("850 µs"));
     EXPECT_EQ(charts::formatMicros(1200), QStringLiteral("1.20 ms"));
     EXPECT_EQ(charts::formatMicros(2.5e6), QStringLiteral("2.50 s"));
+}
+
+// The line is drawn where the axes say: a horizontal line at y = 75 on a 0..100 axis runs a quarter
+// of the way down the plot in the first series colour, and the plot leaves room for every label.
+TEST(LinePlot, DrawsTheLineWhereTheAxesPutIt)
+{
+    QStandardItemModel model(0, 3);
+    charts::LineChart chart;
+    chart.resize(400, 260);
+    chart.setTitle(QStringLiteral("Throughput (rpm)"));
+    chart.setAxisTitles(QStringLiteral("time (s)"), QStringLiteral("rpm"));
+    chart.setYRange(0, 100);
+    chart.setXWindow(30);
+    chart.setModel(&model, 0, {1});
+    for (int i = 0; i <= 30; ++i)
+        model.appendRow(row(double(i), 75.0, 0.0));
+    chart.show(); // laid out at its size
+    settle();
+    auto* plot = qobject_cast<charts::LinePlot*>(chart.canvas());
+    ASSERT_NE(plot, nullptr);
+    const QRectF area = plot->plotRect();
+    EXPECT_GT(area.left(), 20);                                       // y labels and title on the left
+    EXPECT_LT(area.right(), plot->width() - 8);                       // half of the last x label on the right
+    EXPECT_LT(area.bottom(), plot->height() - 20);                    // x labels and title below
+    EXPECT_NEAR(plot->pixelY(75), area.top() + area.height() / 4, 1); // up is up
+    EXPECT_NEAR(plot->pixelX(15), area.center().x(), 1);
+
+    const QImage image = chart.image();
+    const QColor line = charts::seriesColors(chart.palette()).front();
+    const qreal dpr = image.devicePixelRatio();
+    const double lineY = area.top() + area.height() / 4;
+    const QColor at = image.pixelColor(QPoint(int(area.center().x() * dpr), int(lineY * dpr)));
+    EXPECT_LT(std::abs(at.red() - line.red()) + std::abs(at.green() - line.green()) +
+                  std::abs(at.blue() - line.blue()),
+              60)
+        << at.name().toStdString() << " vs " << line.name().toStdString();
+    // Off the line (where y = 50 would be), the plot's background.
+    const QColor off = image.pixelColor(QPoint(int(area.center().x() * dpr), int(area.center().y() * dpr)));
+    EXPECT_NE(off.name(), line.name());
 }
