@@ -1,5 +1,5 @@
-// A main window with one label: prints "minimal window shown after N ms" at its first paint and
-// quits. tests/bench/studio_monitor.py times it beside the studio's start to live data.
+// A main window with one label: prints "minimal window shown after N ms" once its first paint is
+// on the screen, and quits. tests/bench/studio_monitor.py times it beside the studio's start to live data.
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -23,9 +23,13 @@ protected:
         if (m_reported)
             return;
         m_reported = true;
-        std::printf("minimal window shown after %lld ms\n", static_cast<long long>(m_clock->elapsed()));
-        std::fflush(stdout);
-        QTimer::singleShot(0, qApp, &QApplication::quit);
+        // Reported on the next turn of the event loop, after this paint has been flushed to the
+        // screen: the studio's StartupReport counts the same way.
+        QTimer::singleShot(0, qApp, [clock = m_clock] {
+            std::printf("minimal window shown after %lld ms\n", static_cast<long long>(clock->elapsed()));
+            std::fflush(stdout);
+            QApplication::quit();
+        });
     }
 
 private:
