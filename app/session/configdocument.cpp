@@ -422,10 +422,10 @@ void ConfigDocument::scheduleAnalysis()
 
 bool ConfigDocument::analysisRunning() const
 {
-    for (const auto& job : m_jobs)
-        if (job->isRunning())
-            return true;
-    return m_analysisTimer.isActive();
+    // A job counts until its result has been handled here: a future that has finished on its worker
+    // thread still has its finished signal queued for this thread, and until that is delivered its
+    // findings (or its being dropped as stale) are not visible yet.
+    return !m_jobs.empty() || m_analysisTimer.isActive();
 }
 
 void ConfigDocument::analyseNow()
