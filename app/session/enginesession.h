@@ -78,7 +78,7 @@ public:
     // The first telemetry sample of a subscription covers this much, not a whole interval: the
     // charts show data as soon as the window opens. The engine reads CPU time to the nanosecond,
     // so even this short interval's CPU figures are measured, not 10 ms ticks rounded.
-    static constexpr int kFirstSampleMs = 25;
+    static constexpr int kFirstSampleMs = 15;
 
     explicit EngineSession(QObject* parent = nullptr);
     ~EngineSession() override; // a local engine still running is stopped

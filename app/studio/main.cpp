@@ -11,11 +11,14 @@
 #include "studio/widgets/studioicon.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QImageReader>
+#include <QThreadPool>
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
@@ -29,6 +32,14 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("wsgi-studio"));
     QApplication::setApplicationVersion(QStringLiteral(WSGI_STUDIO_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("wsgi-studio"));
+    // Qt loads its image-format plugins the first time it has to detect an image's format, which
+    // the menu bar's own icon does while the window is built. Loaded on another core meanwhile,
+    // they are there when the menu bar asks.
+    QThreadPool::globalInstance()->start([] {
+        QByteArray png("\x89PNG\r\n\x1a\n", 8);
+        QBuffer buffer(&png);
+        QImageReader(&buffer).format();
+    });
     QApplication::setWindowIcon(wsgi::studio::widgets::studioIcon());
 
     QCommandLineParser parser;

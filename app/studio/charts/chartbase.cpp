@@ -173,7 +173,13 @@ void ChartBase::scheduleRefresh()
     }
     m_refreshPending = true;
     QMetaObject::invokeMethod(
-        this, [this] { refresh(); }, Qt::QueuedConnection);
+        this, [this] { refreshIfPending(); }, Qt::QueuedConnection);
+}
+
+void ChartBase::refreshIfPending()
+{
+    if (m_refreshPending)
+        refresh(); // clears m_refreshPending
 }
 
 } // namespace wsgi::studio::charts

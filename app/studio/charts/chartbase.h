@@ -33,6 +33,10 @@ public:
     QImage image() const;
     bool savePng(const QString& path, QString* error = nullptr) const;
     QWidget* canvas() const { return m_canvas; } // the widget the chart is painted on
+    // Brings the drawing up to date now instead of on the next turn of the event loop. A page that
+    // has updated every model of an instant calls it, so the paint that follows already shows that
+    // instant (a queued refresh would run only after it, and cost a second paint).
+    void refreshIfPending();
 
 protected:
     ChartBase(QChart* chart, QWidget* parent); // takes ownership of `chart`, shown in a QChartView

@@ -147,6 +147,8 @@ void MonitorCharts::showView(const MonitorView& view)
     for (charts::LineChart* chart : std::as_const(m_charts)) {
         chart->setXWindow(view.windowSeconds);
         chart->setXEnd(end);
+        // The models took this instant's sample before the view moved to it.
+        chart->refreshIfPending();
     }
 }
 

@@ -26,13 +26,6 @@ MessageBanner::MessageBanner(QWidget* parent) : QFrame(parent)
     m_text = new QLabel(this);
     m_text->setWordWrap(true);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_details = new QPlainTextEdit(this);
-    m_details->setReadOnly(true);
-    m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_details->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_details->setMaximumHeight(m_details->fontMetrics().lineSpacing() * 7 + 12);
-    m_details->setObjectName(QStringLiteral("bannerDetails"));
-
     m_close = new QToolButton(this);
     m_close->setText(tr("Dismiss"));
     m_close->setToolTip(tr("Hide this message"));
@@ -45,12 +38,27 @@ MessageBanner::MessageBanner(QWidget* parent) : QFrame(parent)
     head->addLayout(m_buttons);
     head->addWidget(m_close);
 
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(10, 6, 10, 8);
-    layout->addLayout(head);
-    layout->addWidget(m_text);
-    layout->addWidget(m_details);
+    m_layout = new QVBoxLayout(this);
+    m_layout->setContentsMargins(10, 6, 10, 8);
+    m_layout->addLayout(head);
+    m_layout->addWidget(m_text);
     hide();
+}
+
+QPlainTextEdit* MessageBanner::detailsBox()
+{
+    // Built with the first message that has details: the window opens without the cost of a text
+    // editor and a monospace font nobody sees yet.
+    if (!m_details) {
+        m_details = new QPlainTextEdit(this);
+        m_details->setReadOnly(true);
+        m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        m_details->setLineWrapMode(QPlainTextEdit::NoWrap);
+        m_details->setMaximumHeight(m_details->fontMetrics().lineSpacing() * 7 + 12);
+        m_details->setObjectName(QStringLiteral("bannerDetails"));
+        m_layout->addWidget(m_details);
+    }
+    return m_details;
 }
 
 void MessageBanner::showMessage(Kind kind, const QString& title, const QString& text,
@@ -60,9 +68,12 @@ void MessageBanner::showMessage(Kind kind, const QString& title, const QString& 
     m_title->setText(title);
     m_text->setText(text);
     m_text->setVisible(!text.isEmpty());
-    m_details->setPlainText(details.join(QLatin1Char('\n')));
-    m_details->setVisible(!details.isEmpty());
-    m_details->moveCursor(QTextCursor::End); // the last lines say why
+    if (!details.isEmpty() || m_details) {
+        QPlainTextEdit* box = detailsBox();
+        box->setPlainText(details.join(QLatin1Char('\n')));
+        box->setVisible(!details.isEmpty());
+        box->moveCursor(QTextCursor::End); // the last lines say why
+    }
     applyColors();
     show();
 }
@@ -101,7 +112,7 @@ QString MessageBanner::text() const
 
 QStringList MessageBanner::details() const
 {
-    const QString text = m_details->toPlainText();
+    const QString text = m_details ? m_details->toPlainText() : QString();
     return text.isEmpty() ? QStringList() : text.split(QLatin1Char('\n'));
 }
 

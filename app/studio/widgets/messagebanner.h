@@ -12,6 +12,7 @@ class QHBoxLayout;
 class QLabel;
 class QPlainTextEdit;
 class QToolButton;
+class QVBoxLayout;
 QT_END_NAMESPACE
 
 namespace wsgi::studio::widgets {
@@ -47,11 +48,13 @@ protected:
 
 private:
     void applyColors();
+    QPlainTextEdit* detailsBox();
 
     Kind m_kind = Kind::Information;
     QLabel* m_title = nullptr;
     QLabel* m_text = nullptr;
-    QPlainTextEdit* m_details = nullptr;
+    QVBoxLayout* m_layout = nullptr;
+    QPlainTextEdit* m_details = nullptr; // built with the first details: detailsBox()
     QHBoxLayout* m_buttons = nullptr;
     QList<QToolButton*> m_actionButtons;
     QToolButton* m_close = nullptr;

@@ -34,8 +34,10 @@ QPixmap render(int size)
 
 QIcon studioIcon()
 {
+    // The window manager's sizes (title bar, task switcher); launchers and docks use the installed
+    // SVG. Every size here is drawn, and sent to the X server, as the window opens.
     QIcon icon;
-    for (const int size : {16, 22, 32, 48, 64, 128, 256}) {
+    for (const int size : {16, 32, 48, 64, 128}) {
         icon.addPixmap(render(size));
     }
     return icon;
