@@ -62,6 +62,7 @@ void ControlClient::connectToEngine(const Endpoint& endpoint, const QByteArray& 
     m_endpoint = endpoint;
     m_token = token;
     m_hello = {};
+    m_lastStatusResult = {};
     m_state = State::Connecting;
     m_connectDeadline = std::chrono::steady_clock::now() + m_connectTimeout;
     armDeadlineTimer();
@@ -86,8 +87,10 @@ uint64_t ControlClient::requestStatus(ReplyHandler handler)
 {
     return enqueue(u"status"_s, {}, std::move(handler), [this](const ControlReply& reply) {
         const auto status = decodeStatus(reply.result);
-        if (status)
+        if (status) {
+            m_lastStatusResult = reply.result;
             Q_EMIT statusAvailable(*status.value);
+        }
         else
             Q_EMIT errorOccurred({ControlError::Kind::Malformed, {}, status.error});
     });

@@ -68,6 +68,9 @@ public:
     State state() const { return m_state; }
     const Endpoint& endpoint() const { return m_endpoint; }
     const ControlHello& hello() const { return m_hello; }
+    // The newest status reply of this connection as the engine sent it (empty before the first):
+    // what a recording's header starts with.
+    const QJsonObject& lastStatusResult() const { return m_lastStatusResult; }
 
     // Every request returns its id. With a handler, the handler gets the outcome, failures included;
     // without one, a failure goes to errorOccurred. errorOccurred also carries whatever is not one
@@ -121,6 +124,7 @@ private:
     Endpoint m_endpoint;
     QByteArray m_token; // never logged, never put in a message
     ControlHello m_hello;
+    QJsonObject m_lastStatusResult;
     uint64_t m_nextId = 1;
     std::map<uint64_t, Pending> m_pending;
     std::chrono::steady_clock::time_point m_connectDeadline;

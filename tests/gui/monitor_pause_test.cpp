@@ -108,8 +108,8 @@ TEST(MonitorPage, PauseFreezesEveryViewScrubbingMovesItAndARecordingShowsTheSame
     } else {
         // Recording started inside the window: at least the process table (the instant's figures)
         // must agree.
-        EXPECT_EQ(reopened.section(QStringLiteral("\n\n"), 1),
-                  pausedFigures.section(QStringLiteral("\n\n"), 1));
+        EXPECT_EQ(reopened.section(QStringLiteral("\n\n"), 1).toStdString(),
+                  pausedFigures.section(QStringLiteral("\n\n"), 1).toStdString());
     }
 
     // Live again: the engine's own figures come back and follow new intervals.

@@ -1,8 +1,6 @@
 #include "studio/charts/chartbase.h"
 
 #include <QAbstractItemModel>
-#include <QChart>
-#include <QChartView>
 #include <QClipboard>
 #include <QDir>
 #include <QEvent>
@@ -21,20 +19,6 @@ ChartBase::ChartBase(QWidget* parent) : QWidget(parent)
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-}
-
-ChartBase::ChartBase(QChart* chart, QWidget* parent) : ChartBase(parent)
-{
-    m_chart = chart;
-    m_view = new QChartView(m_chart, this);
-    m_view->setRenderHint(QPainter::Antialiasing);
-    // One rectangle around what changed, not the exact region: a line moving across the plot
-    // leaves a region of many rectangles, and clipping every span of every line and label to it
-    // was a fifth of the studio's CPU while monitoring.
-    m_view->setViewportUpdateMode(QGraphicsView::BoundingRectViewportUpdate);
-    m_view->setFrameShape(QFrame::NoFrame);
-    m_view->setMinimumSize(200, 130);
-    setCanvas(m_view);
 }
 
 void ChartBase::setCanvas(QWidget* canvas)
@@ -60,11 +44,7 @@ void ChartBase::setTitle(const QString& title)
     showTitle(title);
 }
 
-void ChartBase::showTitle(const QString& title)
-{
-    if (m_chart)
-        m_chart->setTitle(title);
-}
+void ChartBase::showTitle(const QString&) {}
 
 QString ChartBase::title() const
 {

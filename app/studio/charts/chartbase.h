@@ -1,6 +1,5 @@
 #pragma once
-// What every model-reading chart shares: a canvas (a QChart in a view, or a widget that paints
-// itself) with an "empty" caption over the plot, colours that follow palette changes, a context
+// What every model-reading chart shares: a canvas (a widget that paints itself) with an "empty" caption over the plot, colours that follow palette changes, a context
 // menu to save or copy the picture, and redraws coalesced to one per event-loop turn however many
 // model signals arrive (telemetry changes several rows several times a second).
 
@@ -12,8 +11,6 @@
 
 QT_BEGIN_NAMESPACE
 class QAbstractItemModel;
-class QChart;
-class QChartView;
 class QLabel;
 QT_END_NAMESPACE
 
@@ -39,9 +36,8 @@ public:
     void refreshIfPending();
 
 protected:
-    ChartBase(QChart* chart, QWidget* parent); // takes ownership of `chart`, shown in a QChartView
-    explicit ChartBase(QWidget* parent);       // the subclass calls setCanvas
-    void setCanvas(QWidget* canvas);           // what is drawn: the empty caption sits over it
+    explicit ChartBase(QWidget* parent); // the subclass calls setCanvas
+    void setCanvas(QWidget* canvas);     // what is drawn: the empty caption sits over it
     virtual void showTitle(const QString& title);
 
     void changeEvent(QEvent* event) override;
@@ -53,8 +49,6 @@ protected:
     virtual void refresh() {}
     virtual void applyTheme() {}
 
-    QChart* m_chart = nullptr;
-    QChartView* m_view = nullptr;
     QWidget* m_canvas = nullptr;
     QLabel* m_emptyLabel = nullptr;
     QPointer<QAbstractItemModel> m_model;

@@ -1,7 +1,7 @@
 #include "studio/charts/chartoverlay.h"
 
 #include "studio/charts/charttheme.h"
-#include "studio/charts/lineplot.h"
+#include "studio/charts/plotcanvas.h"
 
 #include <QEvent>
 #include <QMouseEvent>
@@ -12,7 +12,7 @@
 
 namespace wsgi::studio::charts {
 
-ChartOverlay::ChartOverlay(LinePlot* plot) : QWidget(plot), m_plot(plot)
+ChartOverlay::ChartOverlay(PlotCanvas* plot) : QWidget(plot), m_plot(plot)
 {
     setAttribute(Qt::WA_TransparentForMouseEvents);
     setAttribute(Qt::WA_NoSystemBackground);
@@ -20,7 +20,7 @@ ChartOverlay::ChartOverlay(LinePlot* plot) : QWidget(plot), m_plot(plot)
     plot->installEventFilter(this);
     setGeometry(plot->rect());
     // The plot area moves when the axes relabel: follow it.
-    connect(plot, &LinePlot::plotAreaChanged, this, [this] { update(); });
+    connect(plot, &PlotCanvas::plotAreaChanged, this, [this] { update(); });
 }
 
 void ChartOverlay::setMarkers(QList<TimeMarker> markers)
@@ -45,7 +45,7 @@ QRectF ChartOverlay::plotRect() const
 
 std::optional<double> ChartOverlay::pixelOf(double x) const
 {
-    const LinePlot::Axis& axis = m_plot->xAxis();
+    const PlotCanvas::Axis& axis = m_plot->xAxis();
     if (axis.max - axis.min <= 0 || x < axis.min || x > axis.max)
         return std::nullopt;
     return m_plot->pixelX(x);
@@ -54,7 +54,7 @@ std::optional<double> ChartOverlay::pixelOf(double x) const
 std::optional<double> ChartOverlay::xAt(double pixel) const
 {
     const QRectF plot = plotRect();
-    const LinePlot::Axis& axis = m_plot->xAxis();
+    const PlotCanvas::Axis& axis = m_plot->xAxis();
     if (plot.width() <= 0 || pixel < plot.left() || pixel > plot.right())
         return std::nullopt;
     return axis.min + (pixel - plot.left()) / plot.width() * (axis.max - axis.min);

@@ -14,7 +14,7 @@
 
 namespace wsgi::studio::charts {
 
-class LinePlot;
+class PlotCanvas;
 
 struct TimeMarker
 {
@@ -30,7 +30,7 @@ class ChartOverlay : public QWidget
 {
     Q_OBJECT
 public:
-    explicit ChartOverlay(LinePlot* plot);
+    explicit ChartOverlay(PlotCanvas* plot);
 
     void setMarkers(QList<TimeMarker> markers);
     const QList<TimeMarker>& markers() const { return m_markers; }
@@ -53,7 +53,7 @@ protected:
 private:
     QRectF plotRect() const; // the plot's coordinates (this overlay covers it exactly)
 
-    LinePlot* m_plot;
+    PlotCanvas* m_plot;
     QList<TimeMarker> m_markers;
     std::optional<double> m_crosshair;
     QStringList m_lines;

@@ -1,8 +1,5 @@
 #include "studio/charts/charttheme.h"
 
-#include <QAbstractAxis>
-#include <QChart>
-#include <QLegend>
 
 namespace wsgi::studio::charts {
 
@@ -27,34 +24,6 @@ QList<QColor> seriesColors(const QPalette& palette)
     }
     return {QColor(0x00, 0x5f, 0xa8), QColor(0xd5, 0x5e, 0x00), QColor(0x00, 0x86, 0x5a),
             QColor(0xb0, 0x3a, 0x80), QColor(0x8a, 0x7a, 0x00), QColor(0x50, 0x50, 0xb0)};
-}
-
-void applyPalette(QChart* chart, const QPalette& palette)
-{
-    const QColor base = palette.color(QPalette::Base);
-    const QColor window = palette.color(QPalette::Window);
-    const QColor text = palette.color(QPalette::WindowText);
-    const QColor grid = mixColors(base, text, 0.15);
-    const QColor minorGrid = mixColors(base, text, 0.07);
-    const QColor axisLine = mixColors(base, text, 0.45);
-
-    chart->setBackgroundBrush(window);
-    chart->setBackgroundPen(Qt::NoPen);
-    chart->setBackgroundRoundness(0);
-    chart->setPlotAreaBackgroundBrush(base);
-    chart->setPlotAreaBackgroundPen(QPen(axisLine, 1));
-    chart->setPlotAreaBackgroundVisible(true);
-    chart->setTitleBrush(text);
-    chart->legend()->setLabelColor(text);
-    const auto axes = chart->axes();
-    for (QAbstractAxis* axis : axes) {
-        axis->setLabelsColor(text);
-        axis->setTitleBrush(text);
-        axis->setGridLineColor(grid);
-        axis->setMinorGridLineColor(minorGrid);
-        axis->setLinePenColor(axisLine);
-        axis->setShadesVisible(false);
-    }
 }
 
 } // namespace wsgi::studio::charts

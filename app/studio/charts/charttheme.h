@@ -1,14 +1,10 @@
 #pragma once
 // Chart colours taken from the widget's QPalette, so charts read well in light and dark palettes
-// and follow a palette switch at run time instead of Qt Charts' fixed built-in themes.
+// and follow a palette switch at run time.
 
 #include <QColor>
 #include <QList>
 #include <QPalette>
-
-QT_BEGIN_NAMESPACE
-class QChart;
-QT_END_NAMESPACE
 
 namespace wsgi::studio::charts {
 
@@ -19,8 +15,5 @@ bool isDark(const QPalette& palette);
 // `a` moved towards `b` by t (0 = a, 1 = b), channel by channel: tints and muted lines that follow
 // whatever palette is active.
 QColor mixColors(const QColor& a, const QColor& b, double t);
-
-// Background, plot area, titles, axis labels and grid lines from `palette`.
-void applyPalette(QChart* chart, const QPalette& palette);
 
 } // namespace wsgi::studio::charts

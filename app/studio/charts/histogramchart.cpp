@@ -1,23 +1,12 @@
 #include "studio/charts/histogramchart.h"
 
-#include "studio/charts/charttheme.h"
 #include "studio/charts/niceaxis.h"
+#include "studio/charts/plotcanvas.h"
 
 #include <QAbstractItemModel>
-#include <QAreaSeries>
-#include <QChart>
-#include <QChartView>
-#include <QCursor>
-#include <QEvent>
-#include <QGraphicsLayout>
+#include <QHelpEvent>
 #include <QLabel>
-#include <QLegend>
-#include <QLegendMarker>
-#include <QLineSeries>
-#include <QLogValueAxis>
 #include <QToolTip>
-#include <QVBoxLayout>
-#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -43,86 +32,14 @@ QString formatMicros(double us)
     return significant(us / 1e6) + QStringLiteral(" s");
 }
 
-HistogramChart::HistogramChart(QWidget* parent)
-    : ChartBase(new QChart, parent), m_xAxis(new QLogValueAxis), m_yAxis(new QValueAxis),
-      m_barOutline(new QLineSeries)
+HistogramChart::HistogramChart(QWidget* parent) : ChartBase(parent), m_plot(new PlotCanvas(this))
 {
-    m_chart->addAxis(m_xAxis, Qt::AlignBottom);
-    m_chart->addAxis(m_yAxis, Qt::AlignLeft);
-    m_chart->legend()->setAlignment(Qt::AlignTop);
-    m_chart->setMargins(QMargins(4, 4, 8, 4));
-    m_chart->layout()->setContentsMargins(0, 0, 0, 0);
-    m_xAxis->setBase(10);
-    m_xAxis->setMinorTickCount(8);
-    m_xAxis->setLabelFormat(QStringLiteral("%g"));
-    m_xAxis->setRange(1, 1000);
-    m_yAxis->setRange(0, 1);
-    m_yAxis->setLabelFormat(QStringLiteral("%.0f"));
-
-    // Bands first, so the chart draws them behind the bars; the unused ones stay hidden.
-    for (int i = 0; i < kMaxBands; ++i) {
-        auto* band = new QAreaSeries(new QLineSeries(this), new QLineSeries(this));
-        m_chart->addSeries(band);
-        band->attachAxis(m_xAxis);
-        band->attachAxis(m_yAxis);
-        band->setVisible(false);
-        m_chart->legend()->markers(band).constFirst()->setVisible(false);
-        m_bandSeries << band;
-    }
-    m_bars = new QAreaSeries(m_barOutline);
-    m_bars->setName(tr("count"));
-    m_chart->addSeries(m_bars);
-    m_bars->attachAxis(m_xAxis);
-    m_bars->attachAxis(m_yAxis);
-    // The bars are the chart; only the percentile markers need a legend entry.
-    m_chart->legend()->markers(m_bars).constFirst()->setVisible(false);
-    connect(m_bars, &QAreaSeries::hovered, this, [this](const QPointF& point, bool inside) {
-        if (!inside || !m_model) {
-            QToolTip::hideText();
-            return;
-        }
-        const double scale = m_unit == QStringLiteral("ms") ? 1000.0 : 1.0;
-        const double us = point.x() * scale;
-        qint64 total = 0;
-        qint64 below = 0;
-        qint64 count = 0;
-        double lower = 0;
-        double upper = 0;
-        for (int row = 0; row < m_model->rowCount(); ++row) {
-            const double lo = m_model->index(row, m_lowerColumn).data().toDouble();
-            const double hi = m_model->index(row, m_upperColumn).data().toDouble();
-            const qint64 n = m_model->index(row, m_countColumn).data().toLongLong();
-            total += n;
-            if (us >= lo && us < hi) {
-                count = n;
-                lower = lo;
-                upper = hi;
-                below = total;
-            }
-        }
-        if (count == 0 || total == 0) {
-            QToolTip::hideText();
-            return;
-        }
-        QToolTip::showText(QCursor::pos(),
-                           tr("%1 – %2\n%3 samples (%4 %)\n%5 % at or below %2")
-                               .arg(formatMicros(lower), formatMicros(upper))
-                               .arg(count)
-                               .arg(100.0 * double(count) / double(total), 0, 'f', 1)
-                               .arg(100.0 * double(below) / double(total), 0, 'f', 1),
-                           this);
-    });
-
-    m_baseline = new QLineSeries;
-    m_chart->addSeries(m_baseline);
-    m_baseline->attachAxis(m_xAxis);
-    m_baseline->attachAxis(m_yAxis);
-    m_baseline->setVisible(false);
-
+    setCanvas(m_plot);
+    m_plot->setLegendVisible(true);
+    m_plot->installEventFilter(this); // tool tips over the bars
     setEmptyText(tr("No samples yet"));
-
     setAxisTitles(tr("time"), tr("count"));
-    applyTheme();
+    refresh();
 }
 
 HistogramChart::~HistogramChart() = default;
@@ -157,26 +74,30 @@ void HistogramChart::setBaselineColumn(int column, const QString& name)
 
 int HistogramChart::bandCount() const
 {
-    return int(std::count_if(m_bandSeries.begin(), m_bandSeries.end(),
-                             [](const QAreaSeries* s) { return s->isVisible(); }));
+    return m_bandCount;
 }
 
 int HistogramChart::baselinePointCount() const
 {
-    return m_baseline->isVisible() ? int(m_baseline->count()) : 0;
+    return m_baselinePoints;
 }
 
 std::pair<double, double> HistogramChart::xRangeUs() const
 {
     const double scale = m_unit == QStringLiteral("ms") ? 1000.0 : 1.0;
-    return {m_xAxis->min() * scale, m_xAxis->max() * scale};
+    return {m_plot->xAxis().min * scale, m_plot->xAxis().max * scale};
 }
 
 void HistogramChart::setAxisTitles(const QString& x, const QString& y)
 {
     m_xTitle = x;
-    m_xAxis->setTitleText(x + QStringLiteral(" (") + m_unit + tr(", log scale)"));
-    m_yAxis->setTitleText(y);
+    m_yTitle = y;
+    m_plot->setAxisTitles(x + QStringLiteral(" (") + m_unit + tr(", log scale)"), y);
+}
+
+void HistogramChart::showTitle(const QString& title)
+{
+    m_plot->setTitle(title);
 }
 
 int HistogramChart::barCount() const
@@ -191,11 +112,54 @@ QString HistogramChart::unit() const
 
 QStringList HistogramChart::markerNames() const
 {
-    QStringList names;
-    for (const QLineSeries* series : m_markerSeries) {
-        names << series->name();
+    return m_markerNames;
+}
+
+bool HistogramChart::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_plot && event->type() == QEvent::ToolTip) {
+        showBinTip(static_cast<QHelpEvent*>(event)->pos());
+        return true;
     }
-    return names;
+    return ChartBase::eventFilter(watched, event);
+}
+
+void HistogramChart::showBinTip(const QPoint& pos)
+{
+    if (!m_model || !m_plot->plotRect().contains(pos)) {
+        QToolTip::hideText();
+        return;
+    }
+    const double scale = m_unit == QStringLiteral("ms") ? 1000.0 : 1.0;
+    const double us = m_plot->valueX(pos.x()) * scale;
+    qint64 total = 0;
+    qint64 below = 0;
+    qint64 count = 0;
+    double lower = 0;
+    double upper = 0;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const double lo = m_model->index(row, m_lowerColumn).data().toDouble();
+        const double hi = m_model->index(row, m_upperColumn).data().toDouble();
+        const qint64 n = m_model->index(row, m_countColumn).data().toLongLong();
+        total += n;
+        if (us >= lo && us < hi) {
+            count = n;
+            lower = lo;
+            upper = hi;
+            below = total;
+        }
+    }
+    if (count == 0 || total == 0) {
+        QToolTip::hideText();
+        return;
+    }
+    QToolTip::showText(m_plot->mapToGlobal(pos),
+                       tr("%1 – %2\n%3 samples (%4 %)\n%5 % at or below %2")
+                           .arg(formatMicros(lower), formatMicros(upper))
+                           .arg(count)
+                           .arg(100.0 * double(count) / double(total), 0, 'f', 1)
+                           .arg(100.0 * double(below) / double(total), 0, 'f', 1),
+                       m_plot);
 }
 
 void HistogramChart::refresh()
@@ -232,13 +196,14 @@ void HistogramChart::refresh()
         if (base > 0) {
             baseline.append({lower, upper, base});
         }
-        minUs = bins.size() + baseline.size() == 1 ? lower : std::min(minUs, lower);
+        minUs = minUs > 0 ? std::min(minUs, lower) : lower;
         maxUs = std::max(maxUs, upper);
         maxCount = std::max({maxCount, count, base});
     }
+    const bool anyData = !bins.isEmpty() || !baseline.isEmpty();
     // Bands show where waits would pile up even where there are none yet: that they are empty is
     // the finding after a shorter switch interval. Up to the start of k4+.
-    if (!bins.isEmpty() || !baseline.isEmpty()) {
+    if (anyData) {
         for (const HistogramBand& band : std::as_const(m_bands)) {
             maxUs = std::max(maxUs, std::min(band.upperUs, band.lowerUs * 1.5));
         }
@@ -247,130 +212,88 @@ void HistogramChart::refresh()
         maxUs = std::max(maxUs, marker.valueUs * 1.05);
     }
     m_barCount = int(bins.size());
-    m_emptyLabel->setVisible(bins.isEmpty() && baseline.isEmpty());
+    m_emptyLabel->setVisible(!anyData);
 
     m_unit = maxUs > 2000 ? QStringLiteral("ms") : QStringLiteral("µs");
     const double scale = m_unit == QStringLiteral("ms") ? 1e-3 : 1.0;
-    setAxisTitles(m_xTitle, m_yAxis->titleText());
+    setAxisTitles(m_xTitle, m_yTitle);
 
-    // Each bar is a rectangle of the one area series, narrowed by 3 % on each side (equal on a log
-    // axis) so neighbouring bins stay apart.
-    QList<QPointF> outline;
-    outline.reserve(bins.size() * 4);
+    // The x axis in whole decades, at least two, so the ticks are 1-10-100 and bars never touch
+    // the frame; the minor grid at 2..9 of each decade.
+    PlotCanvas::Axis x;
+    x.log = true;
+    x.min = 1;
+    x.max = 1000;
+    if (anyData && minUs > 0) {
+        x.min = std::pow(10.0, std::floor(std::log10(minUs * scale)));
+        x.max = std::max(std::pow(10.0, std::ceil(std::log10(maxUs * scale))), x.min * 100);
+    }
+    for (double decade = x.min; decade <= x.max * 1.000001; decade *= 10) {
+        x.ticks << decade;
+        for (int k = 2; k <= 9 && decade * k < x.max; ++k)
+            x.minorTicks << decade * k;
+    }
+    const NiceAxis yNice = niceAxis(0, maxCount > 0 ? maxCount * 1.1 : 1);
+    PlotCanvas::Axis y{0, yNice.max, {}, yNice.decimals};
+    for (int i = 0; i < yNice.tickCount; ++i)
+        y.ticks << yNice.min + i * (yNice.max - yNice.min) / std::max(1, yNice.tickCount - 1);
+    m_plot->setAxes(x, y);
+
+    // Each bar narrowed by 3 % on each side (equal on a log axis) so neighbouring bins stay apart.
+    QList<PlotCanvas::Bar> bars;
+    bars.reserve(bins.size());
     for (const Bin& bin : std::as_const(bins)) {
         const double left = bin.lower * scale * 1.03;
-        const double right = std::max(left * 1.001, bin.upper * scale / 1.03);
-        outline << QPointF(left, 0) << QPointF(left, bin.count) << QPointF(right, bin.count)
-                << QPointF(right, 0);
+        bars.append({left, std::max(left * 1.001, bin.upper * scale / 1.03), bin.count});
     }
-    m_barOutline->replace(outline);
-    // The baseline as one outline: up each bin's left edge, across its top, down its right edge.
-    QList<QPointF> baseOutline;
+    m_plot->setBars(bars);
+
+    // Bands span the plot's height; only the ones that reach into the axis range are drawn, the
+    // first (one missed hand-off) and every other one stronger so neighbours stay apart.
+    QList<PlotCanvas::Band> bands;
+    for (qsizetype i = 0; anyData && i < m_bands.size(); ++i) {
+        const HistogramBand& band = m_bands[i];
+        if (band.upperUs * scale <= x.min || band.lowerUs * scale >= x.max)
+            continue;
+        bands.append({band.label, std::max(x.min, band.lowerUs * scale), std::min(x.max, band.upperUs * scale),
+                      i % 2 == 0 ? 0.13 : 0.06});
+    }
+    m_plot->setBands(bands);
+    m_bandCount = int(bands.size());
+
+    // Lines: the percentile markers (dashed; p50, p95, p99 green, orange, magenta, apart from the
+    // blue bars in both palettes) and the baseline as one outline in the text colour, up each bin's
+    // left edge, across its top, down its right edge: it reads as "what it was".
+    QList<PlotCanvas::Line>& lines = m_plot->lines();
+    lines.clear();
+    m_markerNames.clear();
+    const int markerColors[] = {2, 1, 3, 4};
+    for (qsizetype i = 0; !bins.isEmpty() && i < m_markers.size(); ++i) {
+        const HistogramMarker& marker = m_markers[i];
+        const double at = std::max(0.5, marker.valueUs) * scale;
+        PlotCanvas::Line line;
+        line.name = marker.label + QLatin1Char(' ') + formatMicros(marker.valueUs);
+        line.width = 2;
+        line.style = Qt::DashLine;
+        line.colorIndex = markerColors[i % 4];
+        line.points = {QPointF(at, 0), QPointF(at, yNice.max)};
+        m_markerNames << line.name;
+        lines.append(line);
+    }
+    PlotCanvas::Line base;
+    base.name = m_baselineName.isEmpty() ? tr("baseline") : m_baselineName;
+    base.width = 1.5;
+    base.textInk = true;
     for (const Bin& bin : std::as_const(baseline)) {
         const double left = bin.lower * scale;
         const double right = bin.upper * scale;
-        baseOutline << QPointF(left, 0) << QPointF(left, bin.count) << QPointF(right, bin.count)
+        base.points << QPointF(left, 0) << QPointF(left, bin.count) << QPointF(right, bin.count)
                     << QPointF(right, 0);
     }
-    m_baseline->replace(baseOutline);
-    m_baseline->setVisible(!baseOutline.isEmpty());
-    m_baseline->setName(m_baselineName.isEmpty() ? tr("baseline") : m_baselineName);
-    m_chart->legend()->markers(m_baseline).constFirst()->setVisible(!baseOutline.isEmpty());
-
-    const NiceAxis yNice = niceAxis(0, maxCount > 0 ? maxCount * 1.1 : 1);
-    m_yAxis->setRange(0, yNice.max);
-    m_yAxis->setTickCount(yNice.tickCount);
-    m_yAxis->setLabelFormat(QStringLiteral("%.") + QString::number(yNice.decimals) + QStringLiteral("f"));
-    if (bins.isEmpty() && baseline.isEmpty()) {
-        m_xAxis->setRange(1, 1000);
-    } else {
-        // Whole decades, at least two, so the ticks are 1-10-100 and bars never touch the frame.
-        const double low = std::pow(10.0, std::floor(std::log10(minUs * scale)));
-        double high = std::pow(10.0, std::ceil(std::log10(maxUs * scale)));
-        high = std::max(high, low * 100);
-        m_xAxis->setRange(low, high);
-    }
-
-    // Bands span the plot's height; only the ones that reach into the axis range are shown.
-    for (int i = 0; i < kMaxBands; ++i) {
-        QAreaSeries* series = m_bandSeries[i];
-        const bool show = i < m_bands.size() && (!bins.isEmpty() || !baseline.isEmpty()) &&
-                          m_bands[i].upperUs * scale > m_xAxis->min() &&
-                          m_bands[i].lowerUs * scale < m_xAxis->max();
-        series->setVisible(show);
-        // Showing a series shows its legend marker again; the bands are explained in the header.
-        for (QLegendMarker* marker : m_chart->legend()->markers(series)) {
-            marker->setVisible(false);
-        }
-        if (!show) {
-            continue;
-        }
-        const double left = std::max(m_xAxis->min(), m_bands[i].lowerUs * scale);
-        const double right = std::min(m_xAxis->max(), m_bands[i].upperUs * scale);
-        series->upperSeries()->replace({QPointF(left, yNice.max), QPointF(right, yNice.max)});
-        series->lowerSeries()->replace({QPointF(left, 0), QPointF(right, 0)});
-        series->setName(m_bands[i].label);
-    }
-
-    // Marker series are kept and only moved: adding and removing series relayouts the legend, which
-    // at the telemetry rate costs the GUI thread more than everything else here.
-    const qsizetype wanted = bins.isEmpty() ? 0 : m_markers.size();
-    while (m_markerSeries.size() > wanted) {
-        QLineSeries* series = m_markerSeries.takeLast();
-        m_chart->removeSeries(series);
-        delete series;
-    }
-    bool added = false;
-    while (m_markerSeries.size() < wanted) {
-        auto* series = new QLineSeries;
-        m_chart->addSeries(series);
-        series->attachAxis(m_xAxis);
-        series->attachAxis(m_yAxis);
-        m_markerSeries << series;
-        added = true;
-    }
-    for (qsizetype i = 0; i < wanted; ++i) {
-        const HistogramMarker& marker = m_markers[i];
-        const double x = std::max(0.5, marker.valueUs) * scale;
-        m_markerSeries[i]->setName(marker.label + QLatin1Char(' ') + formatMicros(marker.valueUs));
-        m_markerSeries[i]->replace({QPointF(x, 0), QPointF(x, yNice.max)});
-    }
-    m_chart->legend()->setVisible(!m_markerSeries.isEmpty() || !baseOutline.isEmpty());
-    if (added) {
-        applyTheme();
-    }
-}
-
-void HistogramChart::applyTheme()
-{
-    const QPalette pal = palette();
-    applyPalette(m_chart, pal);
-    const QList<QColor> colors = seriesColors(pal);
-    QColor barColor = colors[0];
-    QPen outlinePen(barColor);
-    outlinePen.setWidthF(1.0);
-    m_bars->setPen(outlinePen);
-    barColor.setAlphaF(0.55f);
-    m_bars->setBrush(barColor);
-    // The baseline in the text colour: it reads as "what it was" over the coloured bars.
-    QPen basePen(pal.color(QPalette::WindowText));
-    basePen.setWidthF(1.5);
-    m_baseline->setPen(basePen);
-    // Alternate bands: a tint of the text colour over the plot, the first (one missed hand-off) stronger.
-    for (int i = 0; i < kMaxBands; ++i) {
-        QColor tint =
-            mixColors(pal.color(QPalette::Base), pal.color(QPalette::Text), i % 2 == 0 ? 0.13 : 0.06);
-        m_bandSeries[i]->setBrush(tint);
-        m_bandSeries[i]->setPen(Qt::NoPen);
-    }
-    // p50, p95, p99: green, orange, magenta; distinct from the blue bars in both palettes.
-    const QList<QColor> markerColors = {colors[2], colors[1], colors[3], colors[4]};
-    for (qsizetype i = 0; i < m_markerSeries.size(); ++i) {
-        QPen pen(markerColors[i % markerColors.size()]);
-        pen.setWidthF(2.0);
-        pen.setStyle(Qt::DashLine);
-        m_markerSeries[i]->setPen(pen);
-    }
+    m_baselinePoints = int(base.points.size());
+    if (!base.points.isEmpty())
+        lines.append(base);
+    m_plot->linesChanged();
 }
 
 } // namespace wsgi::studio::charts

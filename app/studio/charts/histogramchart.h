@@ -1,20 +1,16 @@
 #pragma once
-// A latency histogram on a logarithmic time axis: one bar per model row (a bin with its bounds in
-// microseconds and a count), percentile markers as dashed vertical lines named in the legend. The
-// unit (µs or ms) follows the data so sub-millisecond GIL waits keep readable labels.
+// A latency histogram on a logarithmic time axis with decade ticks: one bar per model row (a bin
+// with its bounds in microseconds and a count), percentile markers as dashed vertical lines named
+// in the legend, optional shaded bands and a baseline outline. The unit (µs or ms) follows the
+// data so sub-millisecond GIL waits keep readable labels. Hovering a bar tells its bin's share.
 
 #include "studio/charts/chartbase.h"
 
 #include <utility>
 
-QT_BEGIN_NAMESPACE
-class QAreaSeries;
-class QLineSeries;
-class QLogValueAxis;
-class QValueAxis;
-QT_END_NAMESPACE
-
 namespace wsgi::studio::charts {
+
+class PlotCanvas;
 
 struct HistogramMarker
 {
@@ -56,23 +52,25 @@ public:
     int baselinePointCount() const;  // points of the baseline outline; 0 without one
     std::pair<double, double> xRangeUs() const;
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void refresh() override;
-    void applyTheme() override;
+    void showTitle(const QString& title) override;
+    void showBinTip(const QPoint& pos); // the bin under `pos` on the canvas: bounds, count, share
 
-    QLogValueAxis* m_xAxis = nullptr;
-    QValueAxis* m_yAxis = nullptr;
-    QLineSeries* m_barOutline = nullptr;
-    QAreaSeries* m_bars = nullptr;
-    QList<QLineSeries*> m_markerSeries;
+    PlotCanvas* m_plot = nullptr;
     QList<HistogramMarker> m_markers;
     QList<HistogramBand> m_bands;
-    QList<QAreaSeries*> m_bandSeries;
-    QLineSeries* m_baseline = nullptr;
     int m_baselineColumn = -1;
     QString m_baselineName;
     QString m_xTitle;
+    QString m_yTitle;
     QString m_unit = QStringLiteral("µs");
+    QStringList m_markerNames;
+    int m_bandCount = 0;
+    int m_baselinePoints = 0;
     int m_lowerColumn = 0;
     int m_upperColumn = 1;
     int m_countColumn = 2;

@@ -1,7 +1,7 @@
 #include "studio/charts/linechart.h"
 
 #include "studio/charts/chartoverlay.h"
-#include "studio/charts/lineplot.h"
+#include "studio/charts/plotcanvas.h"
 #include "studio/charts/niceaxis.h"
 
 #include <QAbstractItemModel>
@@ -71,7 +71,7 @@ QList<QPointF> decimated(const QList<QPointF>& points, int buckets)
 
 } // namespace
 
-LineChart::LineChart(QWidget* parent) : ChartBase(parent), m_plot(new LinePlot(this))
+LineChart::LineChart(QWidget* parent) : ChartBase(parent), m_plot(new PlotCanvas(this))
 {
     m_plot->setAxes({0, 60, ticksEvery(0, 60, 10), 0}, {0, 1, ticksEvery(0, 1, 0.25), 2});
     setCanvas(m_plot);
@@ -184,7 +184,7 @@ void LineChart::refreshMarkers()
 QStringList LineChart::valuesAt(double x) const
 {
     QStringList lines;
-    for (const LinePlot::Line& line : m_plot->lines()) {
+    for (const PlotCanvas::Line& line : m_plot->lines()) {
         const QList<QPointF>& points = line.points;
         // The newest point at or before x: what the engine reported for the interval under the cursor.
         const auto it = std::upper_bound(points.begin(), points.end(), x,
@@ -231,7 +231,7 @@ std::pair<double, double> LineChart::yRange() const
 
 void LineChart::rebuildSeries()
 {
-    QList<LinePlot::Line>& lines = m_plot->lines();
+    QList<PlotCanvas::Line>& lines = m_plot->lines();
     lines.resize(m_yColumns.size());
     for (qsizetype i = 0; i < lines.size(); ++i)
         lines[i].width = m_thinFrom >= 0 && i >= m_thinFrom ? 1.0 : 2.0;
@@ -251,7 +251,7 @@ void LineChart::refresh()
     // share a time column keep the same axis even when one series starts later.
     // Rows are in time order, so the first and last rows with a time bound it (no scan of 2400
     // rows per chart per refresh).
-    QList<LinePlot::Line>& series = m_plot->lines();
+    QList<PlotCanvas::Line>& series = m_plot->lines();
     for (int row = 0; row < rows && !series.isEmpty(); ++row) {
         if (const auto x = number(m_model->index(row, m_xColumn).data())) {
             xMin = *x;
@@ -338,8 +338,8 @@ void LineChart::refresh()
     // Ticks anchored at round values, so a sliding window moves its labels instead of relabelling.
     const NiceAxis xNice = niceAxis(0, right - left, 7);
     const double xStep = (xNice.max - xNice.min) / std::max(1, xNice.tickCount - 1);
-    const LinePlot::Axis x{left, right, ticksEvery(left, right, xStep), xNice.decimals};
-    LinePlot::Axis y;
+    const PlotCanvas::Axis x{left, right, ticksEvery(left, right, xStep), xNice.decimals};
+    PlotCanvas::Axis y;
     if (m_fixedY) {
         const NiceAxis nice = niceAxis(m_fixedY->first, m_fixedY->second);
         const double step = (nice.max - nice.min) / std::max(1, nice.tickCount - 1);

@@ -15,7 +15,7 @@ QT_END_NAMESPACE
 namespace wsgi::studio::charts {
 
 class ChartOverlay;
-class LinePlot;
+class PlotCanvas;
 
 class LineChart : public ChartBase
 {
@@ -68,7 +68,7 @@ private:
     void rebuildSeries();
     void showTitle(const QString& title) override;
 
-    LinePlot* m_plot = nullptr;
+    PlotCanvas* m_plot = nullptr;
     int m_xColumn = 0;
     QList<int> m_yColumns;
     std::optional<std::pair<double, double>> m_fixedY;

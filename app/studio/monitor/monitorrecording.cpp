@@ -39,9 +39,9 @@ bool MonitorPage::startRecording(const QString& path, QString* error)
     }
     QPointer<MonitorPage> self(this);
     const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
-    // Started at once with the last status known, so no sample is missed while status is asked.
-    QJsonObject pending;
-    if (!m_recorder->start(path, pending, now, error)) {
+    // Started at once with the last status known (the session asks every second), so no sample is
+    // missed while a fresh one is asked for.
+    if (!m_recorder->start(path, m_session->client()->lastStatusResult(), now, error)) {
         m_recordingError = m_recorder->lastError();
         updateBanner();
         return false;
@@ -49,7 +49,7 @@ bool MonitorPage::startRecording(const QString& path, QString* error)
     m_session->client()->requestStatus([self, path, now](const ControlReply& reply) {
         if (!self || !reply.ok || !self->m_recorder->isRecording() || self->m_recorder->samplesWritten() > 0)
             return;
-        // No sample yet: rewrite the header with the real status (the common case at 250 ms+).
+        // No sample yet: rewrite the header with the fresh status (the common case at 250 ms+).
         QString ignored;
         self->m_recorder->start(path, reply.result, now, &ignored);
     });

@@ -1,8 +1,8 @@
 #include "studio/charts/charttheme.h"
 #include "studio/charts/histogramchart.h"
 #include "studio/charts/linechart.h"
-#include "studio/charts/lineplot.h"
 #include "studio/charts/niceaxis.h"
+#include "studio/charts/plotcanvas.h"
 #include "studio/models/histogrammodel.h"
 
 #include <QCoreApplication>
@@ -10,6 +10,8 @@
 #include <QTest>
 
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 using namespace wsgi::studio;
 
@@ -170,7 +172,7 @@ TEST(FormatMicros, PicksTheUnit)
 
 // The line is drawn where the axes say: a horizontal line at y = 75 on a 0..100 axis runs a quarter
 // of the way down the plot in the first series colour, and the plot leaves room for every label.
-TEST(LinePlot, DrawsTheLineWhereTheAxesPutIt)
+TEST(PlotCanvas, DrawsTheLineWhereTheAxesPutIt)
 {
     QStandardItemModel model(0, 3);
     charts::LineChart chart;
@@ -184,7 +186,7 @@ TEST(LinePlot, DrawsTheLineWhereTheAxesPutIt)
         model.appendRow(row(double(i), 75.0, 0.0));
     chart.show(); // laid out at its size
     settle();
-    auto* plot = qobject_cast<charts::LinePlot*>(chart.canvas());
+    auto* plot = qobject_cast<charts::PlotCanvas*>(chart.canvas());
     ASSERT_NE(plot, nullptr);
     const QRectF area = plot->plotRect();
     EXPECT_GT(area.left(), 20);                                       // y labels and title on the left
@@ -205,4 +207,55 @@ TEST(LinePlot, DrawsTheLineWhereTheAxesPutIt)
     // Off the line (where y = 50 would be), the plot's background.
     const QColor off = image.pixelColor(QPoint(int(area.center().x() * dpr), int(area.center().y() * dpr)));
     EXPECT_NE(off.name(), line.name());
+}
+
+// A histogram on the log axis: decades evenly spaced, a bin's bar between its bounds in the bar
+// colour, the space between bars the plot's background, the band shaded and the marker named.
+TEST(PlotCanvas, HistogramBarsSitOnTheLogAxis)
+{
+    models::HistogramModel model;
+    charts::HistogramChart chart;
+    chart.resize(500, 300);
+    chart.setModel(&model, models::HistogramModel::LowerColumn, models::HistogramModel::UpperColumn,
+                   models::HistogramModel::CountColumn);
+    wsgi::Histogram waits;
+    for (int i = 0; i < 100; ++i)
+        waits.record(20); // one bin around 20 µs
+    for (int i = 0; i < 50; ++i)
+        waits.record(300);
+    model.setHistogram(waits);
+    chart.setBands({{QStringLiteral("1×s"), 200, 400}});
+    chart.setMarkers({{QStringLiteral("p50"), 20}});
+    chart.show();
+    settle();
+    auto* plot = qobject_cast<charts::PlotCanvas*>(chart.canvas());
+    ASSERT_NE(plot, nullptr);
+    EXPECT_EQ(chart.barCount(), 2);
+    EXPECT_EQ(chart.bandCount(), 1);
+    EXPECT_EQ(chart.markerNames(), QStringList{QStringLiteral("p50 20.0 µs")});
+    EXPECT_TRUE(plot->xAxis().log);
+    EXPECT_DOUBLE_EQ(plot->xAxis().min, 10); // whole decades around the data
+    EXPECT_DOUBLE_EQ(plot->xAxis().max, 1000);
+    EXPECT_EQ(plot->xAxis().ticks, (QList<double>{10, 100, 1000}));
+    EXPECT_NEAR(plot->pixelX(100), plot->plotRect().center().x(), 1); // a decade is a decade
+    EXPECT_NEAR(plot->valueX(plot->pixelX(37)), 37, 0.01);
+
+    const QImage image = chart.image();
+    const qreal dpr = image.devicePixelRatio();
+    const auto colourAt = [&](double x, double y) {
+        return image.pixelColor(QPoint(int(plot->pixelX(x) * dpr), int(plot->pixelY(y) * dpr)));
+    };
+    const auto near = [](const QColor& a, const QColor& b) {
+        return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) + std::abs(a.blue() - b.blue()) < 90;
+    };
+    const QColor bar = charts::seriesColors(chart.palette()).front();
+    const QColor base = chart.palette().color(QPalette::Base);
+    // The tall bin's bar, a little above the axis; beside it, nothing but the plot.
+    const charts::PlotCanvas::Bar tall = plot->bars().front();
+    const double middle = std::sqrt(tall.left * tall.right);
+    EXPECT_TRUE(near(colourAt(middle, 10), charts::mixColors(base, bar, 0.55)))
+        << colourAt(middle, 10).name().toStdString();
+    EXPECT_EQ(colourAt(65, 10).name(), base.name());
+    // Inside the band but above the 300 µs bar: the band's tint, not the plain plot.
+    EXPECT_NE(colourAt(350, 90).name(), base.name());
 }

@@ -1,8 +1,10 @@
 #pragma once
-// The drawing of a line chart with QPainter: title, legend, axes with ticks and titles, grid and
-// lines, colours from the widget's palette. It holds what to draw and nothing else; LineChart
-// reads the model and decides what that is. Drawn directly rather than through a graphics scene:
-// a window of seven charts lays out and paints in a few milliseconds, at start-up and at 4 Hz.
+// The drawing of a chart with QPainter: title, legend, axes (linear, or logarithmic with decade
+// ticks) with ticks and titles, grid, shaded bands, bars and lines, colours from the widget's
+// palette. It holds what to draw and nothing else; LineChart and HistogramChart read their models
+// and decide what that is. Drawn directly rather than through a graphics scene (or Qt Charts, which
+// costs every start of the studio its loading): a window of seven charts lays out and paints in a
+// few milliseconds, at start-up and at 4 Hz.
 
 #include <QColor>
 #include <QList>
@@ -15,7 +17,7 @@
 
 namespace wsgi::studio::charts {
 
-class LinePlot : public QWidget
+class PlotCanvas : public QWidget
 {
     Q_OBJECT
 public:
@@ -25,6 +27,8 @@ public:
         double max = 1;
         QList<double> ticks; // where grid lines and labels go, inside [min, max]
         int decimals = 0;
+        bool log = false;         // base 10 (min > 0): labels as 0.1, 1, 10, 100
+        QList<double> minorTicks; // fainter grid lines without labels
         friend bool operator==(const Axis&, const Axis&) = default;
     };
     struct Line
@@ -32,9 +36,31 @@ public:
         QString name;
         qreal width = 2;
         QList<QPointF> points; // in axis units, in x order
+        Qt::PenStyle style = Qt::SolidLine;
+        int colorIndex = -1;   // into the palette's series colours; -1: the line's own index
+        bool textInk = false;  // in the text colour instead (a baseline: "what it was")
+        bool inLegend = true;  // named lines are listed in the legend unless this is false
+    };
+    // A span of the x axis shaded across the plot's height, behind the grid; the label sits at its
+    // top where it fits. `tint`: how far from the plot's base colour towards the text colour.
+    struct Band
+    {
+        QString label;
+        double from = 0;
+        double to = 0;
+        double tint = 0.1;
+        friend bool operator==(const Band&, const Band&) = default;
+    };
+    // A bar from 0 to `height` over [left, right), in axis units, in the first series colour.
+    struct Bar
+    {
+        double left = 0;
+        double right = 0;
+        double height = 0;
+        friend bool operator==(const Bar&, const Bar&) = default;
     };
 
-    explicit LinePlot(QWidget* parent = nullptr);
+    explicit PlotCanvas(QWidget* parent = nullptr);
 
     void setTitle(const QString& title);
     QString title() const { return m_title; }
@@ -48,11 +74,16 @@ public:
     QList<Line>& lines() { return m_lines; }
     const QList<Line>& lines() const { return m_lines; }
     void linesChanged(); // after editing lines(): names may move the plot (legend), points repaint
+    void setBands(const QList<Band>& bands);
+    const QList<Band>& bands() const { return m_bands; }
+    void setBars(const QList<Bar>& bars);
+    const QList<Bar>& bars() const { return m_bars; }
 
     // The plot area in this widget's coordinates (inside the axes, under the legend).
     QRectF plotRect() const;
     double pixelX(double x) const;
     double pixelY(double y) const;
+    double valueX(qreal pixel) const; // the inverse of pixelX
 
     QSize minimumSizeHint() const override { return {200, 130}; }
 
@@ -69,7 +100,8 @@ private:
     {
         QRectF plot;
         QRectF title;
-        QList<QRectF> legendItems; // one per line, marker and name
+        QList<QRectF> legendItems; // marker and name, one per entry of legendLines
+        QList<qsizetype> legendLines; // the lines listed, in order
         qreal yTitleX = 0;
         qreal xTitleY = 0;
     };
@@ -85,6 +117,8 @@ private:
     Axis m_y;
     bool m_legend = false;
     QList<Line> m_lines;
+    QList<Band> m_bands;
+    QList<Bar> m_bars;
     mutable Layout m_layout;
     mutable bool m_layoutValid = false;
 };

@@ -1,4 +1,4 @@
-#include "studio/charts/lineplot.h"
+#include "studio/charts/plotcanvas.h"
 
 #include "studio/charts/charttheme.h"
 
@@ -28,13 +28,13 @@ QFont boldFont(QFont font)
 
 } // namespace
 
-LinePlot::LinePlot(QWidget* parent) : QWidget(parent)
+PlotCanvas::PlotCanvas(QWidget* parent) : QWidget(parent)
 {
     setAttribute(Qt::WA_OpaquePaintEvent); // every pixel is painted: no background fill first
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
 }
 
-void LinePlot::setTitle(const QString& title)
+void PlotCanvas::setTitle(const QString& title)
 {
     if (title == m_title)
         return;
@@ -42,7 +42,7 @@ void LinePlot::setTitle(const QString& title)
     invalidateLayout();
 }
 
-void LinePlot::setAxisTitles(const QString& x, const QString& y)
+void PlotCanvas::setAxisTitles(const QString& x, const QString& y)
 {
     if (x == m_xTitle && y == m_yTitle)
         return;
@@ -51,7 +51,7 @@ void LinePlot::setAxisTitles(const QString& x, const QString& y)
     invalidateLayout();
 }
 
-void LinePlot::setAxes(const Axis& x, const Axis& y)
+void PlotCanvas::setAxes(const Axis& x, const Axis& y)
 {
     if (x == m_x && y == m_y)
         return;
@@ -73,7 +73,7 @@ void LinePlot::setAxes(const Axis& x, const Axis& y)
         update();
 }
 
-void LinePlot::setLegendVisible(bool visible)
+void PlotCanvas::setLegendVisible(bool visible)
 {
     if (visible == m_legend)
         return;
@@ -81,7 +81,23 @@ void LinePlot::setLegendVisible(bool visible)
     invalidateLayout();
 }
 
-void LinePlot::linesChanged()
+void PlotCanvas::setBands(const QList<Band>& bands)
+{
+    if (bands == m_bands)
+        return;
+    m_bands = bands;
+    update();
+}
+
+void PlotCanvas::setBars(const QList<Bar>& bars)
+{
+    if (bars == m_bars)
+        return;
+    m_bars = bars;
+    update();
+}
+
+void PlotCanvas::linesChanged()
 {
     // The legend's items depend on the names; a layout is cheap, so it is redone when it shows.
     if (m_legend)
@@ -90,39 +106,65 @@ void LinePlot::linesChanged()
         update();
 }
 
-QRectF LinePlot::plotRect() const
+QRectF PlotCanvas::plotRect() const
 {
     return layout().plot;
 }
 
-double LinePlot::pixelX(double x) const
+namespace {
+
+// Where `v` lies between the axis's ends, 0..1 (beyond them outside that), in its scale.
+double fraction(const PlotCanvas::Axis& axis, double v)
 {
-    const QRectF plot = plotRect();
-    const double span = m_x.max - m_x.min;
-    return span > 0 ? plot.left() + (x - m_x.min) / span * plot.width() : plot.left();
+    if (axis.log) {
+        if (axis.min <= 0 || axis.max <= axis.min)
+            return 0;
+        return (std::log10(std::max(v, 1e-300)) - std::log10(axis.min)) /
+               (std::log10(axis.max) - std::log10(axis.min));
+    }
+    const double span = axis.max - axis.min;
+    return span > 0 ? (v - axis.min) / span : 0;
 }
 
-double LinePlot::pixelY(double y) const
+} // namespace
+
+double PlotCanvas::pixelX(double x) const
 {
     const QRectF plot = plotRect();
-    const double span = m_y.max - m_y.min;
-    return span > 0 ? plot.bottom() - (y - m_y.min) / span * plot.height() : plot.bottom();
+    return plot.left() + fraction(m_x, x) * plot.width();
 }
 
-QString LinePlot::label(const Axis& axis, double value) const
+double PlotCanvas::valueX(qreal pixel) const
 {
+    const QRectF plot = plotRect();
+    const double t = plot.width() > 0 ? (pixel - plot.left()) / plot.width() : 0;
+    if (m_x.log && m_x.min > 0 && m_x.max > m_x.min)
+        return std::pow(10.0, std::log10(m_x.min) + t * (std::log10(m_x.max) - std::log10(m_x.min)));
+    return m_x.min + t * (m_x.max - m_x.min);
+}
+
+double PlotCanvas::pixelY(double y) const
+{
+    const QRectF plot = plotRect();
+    return plot.bottom() - fraction(m_y, y) * plot.height();
+}
+
+QString PlotCanvas::label(const Axis& axis, double value) const
+{
+    if (axis.log)
+        return QString::number(value, 'g', 6); // 0.1, 1, 10, 1000
     // -0.0 would print as "-0".
     return QString::number(std::abs(value) < 1e-12 ? 0.0 : value, 'f', axis.decimals);
 }
 
-void LinePlot::invalidateLayout()
+void PlotCanvas::invalidateLayout()
 {
     m_layoutValid = false;
     update();
     Q_EMIT plotAreaChanged();
 }
 
-const LinePlot::Layout& LinePlot::layout() const
+const PlotCanvas::Layout& PlotCanvas::layout() const
 {
     if (!m_layoutValid) {
         m_layout = computeLayout();
@@ -131,7 +173,7 @@ const LinePlot::Layout& LinePlot::layout() const
     return m_layout;
 }
 
-LinePlot::Layout LinePlot::computeLayout() const
+PlotCanvas::Layout PlotCanvas::computeLayout() const
 {
     Layout l;
     const QFontMetricsF fm(font());
@@ -147,7 +189,10 @@ LinePlot::Layout LinePlot::computeLayout() const
         l.title = QRectF(all.left(), top, all.width(), fm.height());
         top += fm.height() + kGap;
     }
-    if (m_legend && !m_lines.isEmpty()) {
+    for (qsizetype i = 0; m_legend && i < m_lines.size(); ++i)
+        if (m_lines[i].inLegend && !m_lines[i].name.isEmpty())
+            l.legendLines << i;
+    if (!l.legendLines.isEmpty()) {
         // Items flow in rows, each row centred.
         const qreal rowHeight = std::max(fm.height(), kLegendMarker) + 2;
         QList<QRectF> row;
@@ -160,8 +205,8 @@ LinePlot::Layout LinePlot::computeLayout() const
             rowWidth = 0;
             top += rowHeight;
         };
-        for (const Line& line : m_lines) {
-            const qreal width = kLegendMarker + kGap + fm.horizontalAdvance(line.name);
+        for (qsizetype index : std::as_const(l.legendLines)) {
+            const qreal width = kLegendMarker + kGap + fm.horizontalAdvance(m_lines[index].name);
             const qreal advance = (row.isEmpty() ? 0 : 3 * kGap) + width;
             if (!row.isEmpty() && rowWidth + advance > all.width())
                 flush();
@@ -187,21 +232,21 @@ LinePlot::Layout LinePlot::computeLayout() const
     return l;
 }
 
-void LinePlot::resizeEvent(QResizeEvent* event)
+void PlotCanvas::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
     m_layoutValid = false;
     Q_EMIT plotAreaChanged();
 }
 
-void LinePlot::changeEvent(QEvent* event)
+void PlotCanvas::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
     if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
         invalidateLayout();
 }
 
-void LinePlot::paintEvent(QPaintEvent*)
+void PlotCanvas::paintEvent(QPaintEvent*)
 {
     const Layout& l = layout();
     const QPalette pal = palette();
@@ -216,10 +261,29 @@ void LinePlot::paintEvent(QPaintEvent*)
     p.fillRect(rect(), pal.color(QPalette::Window));
     p.fillRect(l.plot, base);
 
+    // Bands behind everything else in the plot, each label at its band's top if it fits.
+    for (const Band& band : m_bands) {
+        const qreal left = std::clamp(pixelX(band.from), l.plot.left(), l.plot.right());
+        const qreal right = std::clamp(pixelX(band.to), l.plot.left(), l.plot.right());
+        if (right <= left)
+            continue;
+        const QRectF area(QPointF(std::round(left), l.plot.top()), QPointF(std::round(right), l.plot.bottom()));
+        p.fillRect(area, mixColors(base, text, band.tint));
+        if (!band.label.isEmpty() && fm.horizontalAdvance(band.label) + 2 * kGap <= area.width()) {
+            p.setPen(mixColors(base, text, 0.7));
+            p.drawText(area.adjusted(0, kGap / 2, 0, 0), Qt::AlignHCenter | Qt::AlignTop, band.label);
+        }
+    }
+
     // Grid and tick labels.
     p.setPen(text);
     if (!m_title.isEmpty())
         p.drawText(l.title, Qt::AlignCenter, fm.elidedText(m_title, Qt::ElideRight, l.title.width()));
+    p.setPen(mixColors(base, text, 0.07));
+    for (double tick : m_x.minorTicks) {
+        const qreal x = std::round(pixelX(tick)) + 0.5;
+        p.drawLine(QPointF(x, l.plot.top()), QPointF(x, l.plot.bottom()));
+    }
     for (double tick : m_x.ticks) {
         const qreal x = std::round(pixelX(tick)) + 0.5;
         p.setPen(grid);
@@ -260,19 +324,47 @@ void LinePlot::paintEvent(QPaintEvent*)
     }
     p.setFont(font());
 
-    // The legend: a square of the line's colour and its name.
-    for (qsizetype i = 0; i < l.legendItems.size() && i < m_lines.size(); ++i) {
+    const auto lineColor = [&](qsizetype index) {
+        const Line& line = m_lines[index];
+        if (line.textInk)
+            return text;
+        const qsizetype c = line.colorIndex >= 0 ? line.colorIndex : index;
+        return colors[c % colors.size()];
+    };
+    // The legend: a square of the line's colour (a stroke in its dash for a dashed or text-coloured
+    // line) and its name.
+    for (qsizetype i = 0; i < l.legendItems.size() && i < l.legendLines.size(); ++i) {
         const QRectF item = l.legendItems[i];
+        const Line& line = m_lines[l.legendLines[i]];
         const QRectF marker(item.left(), item.center().y() - kLegendMarker / 2, kLegendMarker, kLegendMarker);
-        p.fillRect(marker, colors[i % colors.size()]);
+        if (line.style == Qt::SolidLine && !line.textInk) {
+            p.fillRect(marker, lineColor(l.legendLines[i]));
+        } else {
+            QPen pen(lineColor(l.legendLines[i]), 2, line.style);
+            p.setPen(pen);
+            p.drawLine(QPointF(marker.left(), marker.center().y()), QPointF(marker.right(), marker.center().y()));
+        }
         p.setPen(text);
-        p.drawText(QPointF(marker.right() + kGap, item.center().y() - fm.height() / 2 + fm.ascent()),
-                   m_lines[i].name);
+        p.drawText(QPointF(marker.right() + kGap, item.center().y() - fm.height() / 2 + fm.ascent()), line.name);
     }
 
     // The lines, clipped to the plot; later lines (per process) under the first (the total) would
     // hide it, so they are drawn first.
     p.setClipRect(l.plot);
+    // Bars on whole pixels, so neighbours stay crisp and apart.
+    if (!m_bars.isEmpty()) {
+        QColor fill = colors[0];
+        fill.setAlphaF(0.55f);
+        p.setPen(QPen(colors[0], 1));
+        p.setBrush(fill);
+        for (const Bar& bar : m_bars) {
+            const qreal left = std::round(pixelX(bar.left));
+            const qreal right = std::max(left + 1, std::round(pixelX(bar.right)));
+            const qreal top = std::round(pixelY(bar.height));
+            p.drawRect(QRectF(QPointF(left + 0.5, top + 0.5), QPointF(right - 0.5, std::round(l.plot.bottom()) - 0.5)));
+        }
+        p.setBrush(Qt::NoBrush);
+    }
     p.setRenderHint(QPainter::Antialiasing);
     QPolygonF polyline;
     for (qsizetype i = m_lines.size() - 1; i >= 0; --i) {
@@ -283,7 +375,7 @@ void LinePlot::paintEvent(QPaintEvent*)
         polyline.reserve(line.points.size());
         for (const QPointF& point : line.points)
             polyline << QPointF(pixelX(point.x()), pixelY(point.y()));
-        QPen pen(colors[i % colors.size()], line.width);
+        QPen pen(lineColor(i), line.width, line.style);
         pen.setJoinStyle(Qt::RoundJoin);
         pen.setCapStyle(Qt::FlatCap);
         p.setPen(pen);
