@@ -90,8 +90,7 @@ uint64_t ControlClient::requestStatus(ReplyHandler handler)
         if (status) {
             m_lastStatusResult = reply.result;
             Q_EMIT statusAvailable(*status.value);
-        }
-        else
+        } else
             Q_EMIT errorOccurred({ControlError::Kind::Malformed, {}, status.error});
     });
 }

@@ -18,9 +18,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImageReader>
-#include <QThreadPool>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <cstdio>

@@ -5,6 +5,7 @@
 #include "studio/benchmark/benchmarkscreenshot.h"
 #include "studio/mainwindow.h"
 #include "studio/models/processtablemodel.h"
+#include "studio/monitor/heatmappanel.h"
 #include "studio/monitor/monitorpage.h"
 #include "studio/widgets/palettes.h"
 
@@ -145,7 +146,7 @@ void ScreenshotRun::beginRendering()
         return;
     }
     // Monitor first, while the load is at its steadiest; the dark variant last.
-    m_shots << QStringLiteral("monitor");
+    m_shots << QStringLiteral("monitor") << QStringLiteral("monitor-heatmap");
     for (int page = 0; page < int(MainWindow::Page::Count); ++page) {
         if (MainWindow::Page(page) != MainWindow::Page::Monitor) {
             m_shots << MainWindow::pageName(MainWindow::Page(page));
@@ -185,11 +186,17 @@ void ScreenshotRun::renderNext()
     const QString shot = m_shots.constFirst();
     const bool dark = shot.endsWith(QLatin1String("-dark"));
     QString pageName = dark ? shot.chopped(5) : shot;
-    if (!m_options.monitorOnly.isEmpty()) {
+    const bool heatmap = shot.endsWith(QLatin1String("-heatmap"));
+    if (!m_options.monitorOnly.isEmpty() || heatmap)
         pageName = MainWindow::pageName(MainWindow::Page::Monitor);
+    if (pageName == MainWindow::pageName(MainWindow::Page::Monitor)) {
+        // The timeline, the GIL wait, or the heatmap with its newest interval chosen (as a click
+        // on that column would).
         auto* tabs = m_window->monitorPage()->findChild<QTabWidget*>(QStringLiteral("monitorTabs"));
         if (tabs)
-            tabs->setCurrentIndex(shot.endsWith(QLatin1String("-gil")) ? 1 : 0);
+            tabs->setCurrentIndex(shot.endsWith(QLatin1String("-gil")) ? 1 : heatmap ? 2 : 0);
+        if (heatmap)
+            m_window->monitorPage()->heatmapPanel()->selectNewestColumn();
     }
     for (int page = 0; page < int(MainWindow::Page::Count); ++page) {
         if (MainWindow::pageName(MainWindow::Page(page)) == pageName) {

@@ -49,7 +49,8 @@ TEST(Screenshot, RendersEveryPageWithLiveData)
     ASSERT_EQ(studio.exitStatus(), QProcess::NormalExit) << output.toStdString();
     ASSERT_EQ(studio.exitCode(), 0) << output.toStdString();
 
-    for (const char* page : {"connect", "configure", "monitor", "benchmark", "apache", "monitor-dark"}) {
+    for (const char* page :
+         {"connect", "configure", "monitor", "monitor-heatmap", "benchmark", "apache", "monitor-dark"}) {
         const QString path = QDir(dir.path()).filePath(QLatin1String(page) + QStringLiteral(".png"));
         const QImage image(path);
         ASSERT_FALSE(image.isNull()) << path.toStdString();

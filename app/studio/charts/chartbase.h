@@ -1,7 +1,8 @@
 #pragma once
-// What every model-reading chart shares: a canvas (a widget that paints itself) with an "empty" caption over the plot, colours that follow palette changes, a context
-// menu to save or copy the picture, and redraws coalesced to one per event-loop turn however many
-// model signals arrive (telemetry changes several rows several times a second).
+// What every model-reading chart shares: a canvas (a widget that paints itself) with an "empty" caption over
+// the plot, colours that follow palette changes, a context menu to save or copy the picture, and redraws
+// coalesced to one per event-loop turn however many model signals arrive (telemetry changes several rows
+// several times a second).
 
 #include <QImage>
 #include <QList>

@@ -1,6 +1,5 @@
 #include "studio/charts/charttheme.h"
 
-
 namespace wsgi::studio::charts {
 
 bool isDark(const QPalette& palette)

@@ -225,7 +225,10 @@ void HeatmapChart::paintEvent(QPaintEvent*)
         p.setPen(grid);
         p.drawLine(plot.left(), y, plot.right(), y);
         p.setPen(pal.color(QPalette::WindowText));
-        p.drawText(QRect(0, y - 8, kLeftMargin - 4, 16), Qt::AlignRight | Qt::AlignVCenter,
+        // A label on the plot's lower edge sits above it: centred, it ran into the time axis's first.
+        const QRect label = y > plot.bottom() - 8 ? QRect(0, y - 16, kLeftMargin - 4, 16)
+                                                  : QRect(0, y - 8, kLeftMargin - 4, 16);
+        p.drawText(label, Qt::AlignRight | (y > plot.bottom() - 8 ? Qt::AlignBottom : Qt::AlignVCenter),
                    decadeLabel(decade));
     }
     // Time axis: seconds before the newest column.

@@ -255,8 +255,8 @@ void HistogramChart::refresh()
         const HistogramBand& band = m_bands[i];
         if (band.upperUs * scale <= x.min || band.lowerUs * scale >= x.max)
             continue;
-        bands.append({band.label, std::max(x.min, band.lowerUs * scale), std::min(x.max, band.upperUs * scale),
-                      i % 2 == 0 ? 0.13 : 0.06});
+        bands.append({band.label, std::max(x.min, band.lowerUs * scale),
+                      std::min(x.max, band.upperUs * scale), i % 2 == 0 ? 0.13 : 0.06});
     }
     m_plot->setBands(bands);
     m_bandCount = int(bands.size());

@@ -1,8 +1,8 @@
 #include "studio/charts/linechart.h"
 
 #include "studio/charts/chartoverlay.h"
-#include "studio/charts/plotcanvas.h"
 #include "studio/charts/niceaxis.h"
+#include "studio/charts/plotcanvas.h"
 
 #include <QAbstractItemModel>
 #include <QLabel>

@@ -267,7 +267,8 @@ void PlotCanvas::paintEvent(QPaintEvent*)
         const qreal right = std::clamp(pixelX(band.to), l.plot.left(), l.plot.right());
         if (right <= left)
             continue;
-        const QRectF area(QPointF(std::round(left), l.plot.top()), QPointF(std::round(right), l.plot.bottom()));
+        const QRectF area(QPointF(std::round(left), l.plot.top()),
+                          QPointF(std::round(right), l.plot.bottom()));
         p.fillRect(area, mixColors(base, text, band.tint));
         if (!band.label.isEmpty() && fm.horizontalAdvance(band.label) + 2 * kGap <= area.width()) {
             p.setPen(mixColors(base, text, 0.7));
@@ -342,10 +343,12 @@ void PlotCanvas::paintEvent(QPaintEvent*)
         } else {
             QPen pen(lineColor(l.legendLines[i]), 2, line.style);
             p.setPen(pen);
-            p.drawLine(QPointF(marker.left(), marker.center().y()), QPointF(marker.right(), marker.center().y()));
+            p.drawLine(QPointF(marker.left(), marker.center().y()),
+                       QPointF(marker.right(), marker.center().y()));
         }
         p.setPen(text);
-        p.drawText(QPointF(marker.right() + kGap, item.center().y() - fm.height() / 2 + fm.ascent()), line.name);
+        p.drawText(QPointF(marker.right() + kGap, item.center().y() - fm.height() / 2 + fm.ascent()),
+                   line.name);
     }
 
     // The lines, clipped to the plot; later lines (per process) under the first (the total) would
@@ -361,7 +364,8 @@ void PlotCanvas::paintEvent(QPaintEvent*)
             const qreal left = std::round(pixelX(bar.left));
             const qreal right = std::max(left + 1, std::round(pixelX(bar.right)));
             const qreal top = std::round(pixelY(bar.height));
-            p.drawRect(QRectF(QPointF(left + 0.5, top + 0.5), QPointF(right - 0.5, std::round(l.plot.bottom()) - 0.5)));
+            p.drawRect(QRectF(QPointF(left + 0.5, top + 0.5),
+                              QPointF(right - 0.5, std::round(l.plot.bottom()) - 0.5)));
         }
         p.setBrush(Qt::NoBrush);
     }

@@ -37,9 +37,9 @@ public:
         qreal width = 2;
         QList<QPointF> points; // in axis units, in x order
         Qt::PenStyle style = Qt::SolidLine;
-        int colorIndex = -1;   // into the palette's series colours; -1: the line's own index
-        bool textInk = false;  // in the text colour instead (a baseline: "what it was")
-        bool inLegend = true;  // named lines are listed in the legend unless this is false
+        int colorIndex = -1;  // into the palette's series colours; -1: the line's own index
+        bool textInk = false; // in the text colour instead (a baseline: "what it was")
+        bool inLegend = true; // named lines are listed in the legend unless this is false
     };
     // A span of the x axis shaded across the plot's height, behind the grid; the label sits at its
     // top where it fits. `tint`: how far from the plot's base colour towards the text colour.
@@ -100,7 +100,7 @@ private:
     {
         QRectF plot;
         QRectF title;
-        QList<QRectF> legendItems; // marker and name, one per entry of legendLines
+        QList<QRectF> legendItems;    // marker and name, one per entry of legendLines
         QList<qsizetype> legendLines; // the lines listed, in order
         qreal yTitleX = 0;
         qreal xTitleY = 0;

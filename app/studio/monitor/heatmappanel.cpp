@@ -112,10 +112,13 @@ void HeatmapPanel::showView(const MonitorView& view)
             column = c;
     }
     m_chart->selectColumn(column);
-    if (column < 0 && m_selectedTime > 0) {
+    const bool hadSelection = m_selectedTime > 0;
+    if (column < 0)
         m_selectedTime = 0;
+    // Shown again: its age ("N s before the newest") moves on with every interval that comes in,
+    // and one that has left the window is cleared.
+    if (hadSelection)
         showInterval();
-    }
 }
 
 void HeatmapPanel::selectColumn(int column)
@@ -123,6 +126,12 @@ void HeatmapPanel::selectColumn(int column)
     m_chart->selectColumn(column);
     m_selectedTime = m_model->columnTime(column);
     showInterval();
+}
+
+void HeatmapPanel::selectNewestColumn()
+{
+    if (m_model->columnCount() > 0)
+        selectColumn(m_model->columnCount() - 1);
 }
 
 QString HeatmapPanel::intervalText() const

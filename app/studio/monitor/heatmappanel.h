@@ -34,6 +34,7 @@ public:
     TimingPhase phase() const;
     // As a click on column `column` does: that interval's histogram below the map.
     void selectColumn(int column);
+    void selectNewestColumn();                             // the last interval of the map, if it has one
     double selectedTime() const { return m_selectedTime; } // 0: none
 
     models::HeatmapModel* model() const { return m_model; }

@@ -246,7 +246,8 @@ TEST(PlotCanvas, HistogramBarsSitOnTheLogAxis)
         return image.pixelColor(QPoint(int(plot->pixelX(x) * dpr), int(plot->pixelY(y) * dpr)));
     };
     const auto near = [](const QColor& a, const QColor& b) {
-        return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) + std::abs(a.blue() - b.blue()) < 90;
+        return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) + std::abs(a.blue() - b.blue()) <
+               90;
     };
     const QColor bar = charts::seriesColors(chart.palette()).front();
     const QColor base = chart.palette().color(QPalette::Base);
