@@ -166,7 +166,8 @@ GilContention gilContentionFromBands(const std::array<int64_t, 5>& bands)
     const int64_t fallbackEvents = bands[2] + bands[3] + bands[4];
     if (fallbackEvents < kGilContentionMinEvents) {
         out.reason = "not enough data: " + primaryWhy + ", " + std::to_string(fallbackEvents) +
-                     " events in c2..c4+; a fit needs " + std::to_string(kGilContentionMinEvents);
+                     (fallbackEvents == 1 ? " event" : " events") + " in c2..c4+; a fit needs " +
+                     std::to_string(kGilContentionMinEvents);
         return out;
     }
     const Fit fit = fitGeometricDecay(bands, 2);

@@ -192,15 +192,16 @@ void GilPanel::refresh()
         for (const HistoryPoint& p : cpu)
             peak = std::max(peak, p.value);
         const double mean = seriesMean(cpu);
-        m_noGil->setText(tr("<b>no GIL (free-threaded)</b>: %1, %2 process(es) of %3 threads. CPU %4 cores "
-                            "(%5 per process, peak %6) over the last %7 s.")
-                             .arg(who)
-                             .arg(shape.processes)
-                             .arg(shape.threadsPerProcess)
-                             .arg(mean, 0, 'f', 2)
-                             .arg(mean / std::max(1, shape.processes), 0, 'f', 2)
-                             .arg(peak, 0, 'f', 2)
-                             .arg(m_view.windowSeconds));
+        m_noGil->setText(
+            tr("<b>no GIL (free-threaded)</b>: %1, %2 of %3 threads. CPU %4 cores "
+               "(%5 per process, peak %6) over the last %7 s.")
+                .arg(who)
+                .arg(shape.processes == 1 ? tr("1 process") : tr("%1 processes").arg(shape.processes))
+                .arg(shape.threadsPerProcess)
+                .arg(mean, 0, 'f', 2)
+                .arg(mean / std::max(1, shape.processes), 0, 'f', 2)
+                .arg(peak, 0, 'f', 2)
+                .arg(m_view.windowSeconds));
         m_header->setText(
             tr("Requests never wait for a GIL here; threads of one process run Python at once."));
         m_freeze->setEnabled(false);
@@ -247,7 +248,8 @@ void GilPanel::refresh()
     if (merged.count() > 0 && shape.switchInterval)
         second += QStringLiteral(" · ") + shapeText(m_model->contention());
     if (shape.withoutGil > 0)
-        second += tr(" · %1 free-threaded process(es) not shown").arg(shape.withoutGil);
+        second += shape.withoutGil == 1 ? tr(" · 1 free-threaded process not shown")
+                                        : tr(" · %1 free-threaded processes not shown").arg(shape.withoutGil);
     lines << second;
     if (m_model->hasBaseline()) {
         const wsgi::Histogram& b = m_model->baseline();
