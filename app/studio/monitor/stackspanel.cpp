@@ -119,9 +119,10 @@ void StacksPanel::setDump(const StackDump& dump)
         threads += int(p.threads.size());
         failed += p.error.empty() ? 0 : 1;
     }
-    QString status = tr("%1 · %2 process(es), %3 threads, at %4")
+    const qsizetype processes = qsizetype(dump.processes.size());
+    QString status = tr("%1 · %2, %3 threads, at %4")
                          .arg(QString::fromStdString(dump.group))
-                         .arg(dump.processes.size())
+                         .arg(processes == 1 ? tr("1 process") : tr("%1 processes").arg(processes))
                          .arg(threads)
                          .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
     if (failed > 0)
