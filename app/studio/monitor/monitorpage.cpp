@@ -597,8 +597,8 @@ void MonitorPage::updateSummary()
         return;
     const ProcessTotals totals = m_processModel->totals();
     QString summary =
-        tr("%1 processes · %2 of %3 threads busy · %4 requests/s (%5 rpm) · CPU %6 cores · RSS %7")
-            .arg(totals.processes)
+        tr("%1 · %2 of %3 threads busy · %4 requests/s (%5 rpm) · CPU %6 cores · RSS %7")
+            .arg(totals.processes == 1 ? tr("1 process") : tr("%1 processes").arg(totals.processes))
             .arg(totals.activeThreads)
             .arg(totals.threads)
             .arg(totals.requestsPerMinute / 60, 0, 'f', 1)
