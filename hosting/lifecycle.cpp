@@ -104,6 +104,7 @@ void Supervisor::onRetiring(size_t processIndex, std::string_view payload)
     const GroupPlan& plan = m_groups[p.group]->plan;
     p.stopDeadlineUs =
         monotonicMicros() + int64_t(plan.gracefulTimeoutSeconds + plan.shutdownTimeoutSeconds + 1) * 1000000;
+    closeChannelsOfStoppingProcess(p);
     spawnProcess(p.group, p.index);
 }
 

@@ -259,6 +259,7 @@ void Supervisor::beginShutdown()
         if (p->state == Process::State::Running) {
             p->state = Process::State::Stopping;
             kill(p->pid, SIGTERM);
+            closeChannelsOfStoppingProcess(*p);
         }
     }
 }

@@ -102,6 +102,10 @@ private:
     void flushChannel(Channel& ch);
     void resumeChannelInput(Channel& ch);
     void cancelRequest(Channel& ch); // the request's response is no longer wanted
+    // A stopping process's channels end once idle: the worker's threads see the end of their
+    // channel and return, so the process exits only after every request sent to it is answered.
+    void closeChannelsOfStoppingProcess(Process& p);
+    void closeChannelWhenIdle(Channel& ch);
     void dispatch(size_t group);
     Channel* idleChannel(Group& g);
 

@@ -111,10 +111,12 @@ struct Supervisor::Channel
     UniqueFd fd;
     size_t process = 0;
     bool alive = true;
-    uint64_t connection = 0; // 0 = idle
-    int64_t startedUs = 0;   // when the current request was handed to the thread
-    bool bodyOpen = false;   // a Body stream was started and not yet ended with BodyEnd/Abort
-    bool cancelled = false;  // Cancel was sent for the current request
+    uint64_t connection = 0;    // 0 = idle
+    int64_t startedUs = 0;      // when the current request was handed to the thread
+    bool bodyOpen = false;      // a Body stream was started and not yet ended with BodyEnd/Abort
+    bool cancelled = false;     // Cancel was sent for the current request
+    bool closeWhenIdle = false; // its process is stopping: the write side ends once idle and flushed
+    bool writeShut = false;
     std::string in;
     std::string out;
     size_t outOffset = 0;

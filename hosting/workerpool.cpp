@@ -109,6 +109,11 @@ void Supervisor::flushChannel(Channel& ch)
         }
         ch.outOffset += size_t(n);
     }
+    if (ch.alive && ch.closeWhenIdle && !ch.writeShut && ch.connection == 0 &&
+        ch.outOffset == ch.out.size()) {
+        ::shutdown(ch.fd.get(), SHUT_WR);
+        ch.writeShut = true;
+    }
     const uint32_t want =
         (ch.interest & uint32_t(EPOLLIN)) | (ch.outOffset < ch.out.size() ? uint32_t(EPOLLOUT) : 0u);
     if (ch.alive && want != ch.interest) {
@@ -218,7 +223,9 @@ void Supervisor::handleFrame(Channel& ch, FrameType type, std::string_view paylo
             c->heldEnd = metrics.value_or(RequestMetrics{});
             releaseHold(*c); // what was held back, if anything, then the end of the response
         }
-        if (process.generation == m_generation) {
+        if (process.state != Process::State::Running) {
+            closeChannelWhenIdle(ch);
+        } else if (process.generation == m_generation) {
             // maximum-requests: the process is replaced once it has served that many, gracefully.
             const int limit = m_groups[process.group]->plan.maximumRequests;
             if (limit > 0 && process.state == Process::State::Running &&
@@ -271,6 +278,20 @@ void Supervisor::channelFailed(Channel& ch, const std::string& why)
                      m_groups[p.group]->plan.name.c_str(), int(p.pid), why.c_str(),
                      cut ? " (its response was cut short)" : "");
     }
+}
+
+void Supervisor::closeChannelsOfStoppingProcess(Process& p)
+{
+    for (size_t ci : p.channels)
+        closeChannelWhenIdle(*m_channels[ci]);
+}
+
+void Supervisor::closeChannelWhenIdle(Channel& ch)
+{
+    // Signalled alone, the worker could not tell a request frame still in its channel from none,
+    // and would exit idle with one just sent to it (a lost request).
+    ch.closeWhenIdle = true;
+    flushChannel(ch);
 }
 
 void Supervisor::resumeChannelInput(Channel& ch)

@@ -265,6 +265,7 @@ void Supervisor::retireProcess(size_t processIndex, const std::string& reason)
     p.stopDeadlineUs =
         monotonicMicros() + int64_t(plan.gracefulTimeoutSeconds + plan.shutdownTimeoutSeconds + 1) * 1000000;
     kill(p.pid, SIGTERM);
+    closeChannelsOfStoppingProcess(p);
 }
 
 void Supervisor::onDirectMetrics(size_t processIndex, std::string_view payload)

@@ -149,6 +149,10 @@ int main(int argc, char** argv)
     const int signals = signalfd(-1, &stopSignals, SFD_CLOEXEC);
     int64_t drainDeadline = 0;
     bool retiring = false; // the process decided to go (request-timeout): it drains, then exits
+    // Proxy mode, stopped by the supervisor: it ends each channel once that channel's request is
+    // answered, so the threads returning (running reaching 0) is the drain's end. A request frame
+    // can be in a channel unread when the signal arrives; no thread is busy then, yet it is owed.
+    bool supervisorDrains = false;
     int waitMs = 100;
     while (true) {
         pollfd fds[3] = {{signals, POLLIN, 0},
@@ -159,6 +163,7 @@ int main(int argc, char** argv)
             signalfd_siginfo info{};
             if (read(signals, &info, sizeof info) == sizeof info && drainDeadline == 0) {
                 drainDeadline = wsgi::monotonicMicros() + int64_t(spec->gracefulTimeoutSeconds) * 1000000;
+                supervisorDrains = !direct && pid_t(info.ssi_pid) == getppid();
                 if (direct)
                     direct->stop(); // no new connections; threads finish what they run
             }
@@ -201,7 +206,7 @@ int main(int argc, char** argv)
                 anyBusy = anyBusy || w->busy();
             // Direct mode's threads return once they have served the requests already sent to this
             // process (running reaches 0 above), not merely when none is running one this moment.
-            if ((!anyBusy && !direct) || wsgi::monotonicMicros() > drainDeadline)
+            if ((!anyBusy && !direct && !supervisorDrains) || wsgi::monotonicMicros() > drainDeadline)
                 break;
         }
     }

@@ -91,8 +91,9 @@ TEST(ApacheExport, SaveWritesHeaderAndImportScripts)
     EXPECT_TRUE(text.contains(u"for mod_wsgi 4.9"_s));
     EXPECT_TRUE(text.contains(u"python=3.13"_s)); // named in the stripped list ...
     for (const QString& line : text.split(u'\n'))
-        if (line.startsWith(u"WSGIDaemonProcess"_s))
+        if (line.startsWith(u"WSGIDaemonProcess"_s)) {
             EXPECT_FALSE(line.contains(u"python="_s)); // ... and not on the line Apache reads
+        }
     EXPECT_TRUE(text.contains(u"WSGIImportScript "_s + dir.path()));
     EXPECT_FALSE(QDir(dir.path()).entryList({u"*.py"_s}).isEmpty()); // the script that sets the interval
 }

@@ -55,8 +55,9 @@ protected:
     void waitForAnalysis()
     {
         QSignalSpy done(&m_doc, &ConfigDocument::analysisAvailable);
-        if (m_doc.findingsRevision() != m_doc.revision() || m_doc.analysisRunning())
+        if (m_doc.findingsRevision() != m_doc.revision() || m_doc.analysisRunning()) {
             ASSERT_TRUE(done.wait(5000));
+        }
         QCoreApplication::processEvents();
     }
     QLineEdit* field(const QString& option) const

@@ -252,8 +252,9 @@ TEST(MonitorGil, TwoByFiveAtFiveMsPilesUpAtMultiplesAndPointOneMsPullsThemIn)
             if (d.verdict == Verdict::GilBound) {
                 diagnosis.propose(0);
                 EXPECT_EQ(proposed.count(), 1);
-                if (proposed.count() == 1)
+                if (proposed.count() == 1) {
                     EXPECT_EQ(proposed.at(0).at(0).value<VariantProposal>().name, QStringLiteral("4x3"));
+                }
             } else if (last) {
                 ADD_FAILURE() << "2x5 on the CPU-bound workload is not diagnosed GIL-bound";
             }
@@ -320,8 +321,9 @@ TEST(MonitorGil, TwoByFiveAtFiveMsPilesUpAtMultiplesAndPointOneMsPullsThemIn)
             EXPECT_GT(slow.p95, 3000) << "2x5 at 5 ms waits several ms";
             EXPECT_GT(share(slow, 1), 0.15) << "waits of one switch interval or more";
             EXPECT_EQ(slow.bands.size(), 5);
-            if (slow.bands.size() == 5)
+            if (slow.bands.size() == 5) {
                 EXPECT_GT(slow.bands[1].count, slow.bands[3].count) << "bumps shrink as cycles add up";
+            }
             // The median moves by an order of magnitude; the tail less so on a loaded machine, where the
             // scheduler's own delays (several ms) set it.
             EXPECT_LT(fast.p50, slow.p50 / 4) << "0.1 ms pulls the waits in";

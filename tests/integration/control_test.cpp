@@ -170,8 +170,8 @@ TEST_F(Control, SubscribersGetPerProcessTelemetry)
                 const Json& bands = p["gil_contention"]["bands"];
                 ASSERT_EQ(bands.size(), 5u);
                 int64_t inBands = 0;
-                for (const Json& b : bands.elements())
-                    inBands += b.asInt();
+                for (const Json& band : bands.elements())
+                    inBands += band.asInt();
                 EXPECT_EQ(inBands, p["request_count"].asInt());
             }
         }

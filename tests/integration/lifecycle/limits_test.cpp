@@ -26,7 +26,8 @@ TEST(Limits, RestartIntervalRecyclesTheProcessWithoutLosingRequests)
     ASSERT_GT(first, 0);
     SteadyLoad load(e.port(), 2, "/");
     const Json s = e.waitStatus(
-        [](const Json& s) { return !LifecycleEngine::events(s, "restart", "restart-interval").empty(); }, 8s);
+        [](const Json& st) { return !LifecycleEngine::events(st, "restart", "restart-interval").empty(); },
+        8s);
     load.stop();
     ASSERT_FALSE(LifecycleEngine::events(s, "restart", "restart-interval").empty()) << e.engine().log();
     const Json event = LifecycleEngine::events(s, "restart", "restart-interval").front();
@@ -57,10 +58,10 @@ TEST(Limits, InactivityTimeoutRestartsAnIdleProcessButNotABusyOne)
     EXPECT_EQ(LifecycleEngine::restarts(e.status(), "inactivity"), 0);
     // Idle for the timeout: restarted once. Its replacement has served nothing, so it stays.
     const Json s =
-        e.waitStatus([](const Json& s) { return LifecycleEngine::restarts(s, "inactivity") >= 1; }, 6s);
+        e.waitStatus([](const Json& st) { return LifecycleEngine::restarts(st, "inactivity") >= 1; }, 6s);
     ASSERT_EQ(LifecycleEngine::restarts(s, "inactivity"), 1) << e.engine().log();
     const Json after = e.waitStatus(
-        [](const Json& s) { return !LifecycleEngine::events(s, "restart", "inactivity").empty(); }, 4s);
+        [](const Json& st) { return !LifecycleEngine::events(st, "restart", "inactivity").empty(); }, 4s);
     const auto events = LifecycleEngine::events(after, "restart", "inactivity");
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0]["pid"].asInt(), first);
@@ -79,8 +80,8 @@ TEST(Limits, CpuTimeLimitRecyclesASpinningProcessAndItsRequestCompletes)
     const HttpResponse spun = httpGet(e.port(), "/spin?s=2");
     EXPECT_EQ(spun.status, 200) << "graceful: the request that reached the limit finishes";
     EXPECT_EQ(spun.body, "spun");
-    const Json s =
-        e.waitStatus([](const Json& s) { return !LifecycleEngine::events(s, "restart", "cpu").empty(); }, 8s);
+    const Json s = e.waitStatus(
+        [](const Json& st) { return !LifecycleEngine::events(st, "restart", "cpu").empty(); }, 8s);
     const auto events = LifecycleEngine::events(s, "restart", "cpu");
     ASSERT_EQ(events.size(), 1u) << e.engine().log();
     EXPECT_EQ(events[0]["pid"].asInt(), first);
@@ -127,8 +128,9 @@ TEST_P(MemoryLimits, AnAllocationPastTheLimitFailsAndTheProcessServesOn)
     for (int i = 0; i < 16 && refused == 0; ++i) {
         const HttpResponse r = httpGet(e.port(), "/leak?kb=16384");
         (r.status == 200 ? ok : refused) += 1;
-        if (r.status != 200)
+        if (r.status != 200) {
             EXPECT_EQ(r.status, 500);
+        }
     }
     EXPECT_GE(ok, 1) << "the limit leaves room above the start";
     EXPECT_EQ(refused, 1) << "48 MiB above the start, 16 MiB at a time, fails within 16 requests";
@@ -137,8 +139,8 @@ TEST_P(MemoryLimits, AnAllocationPastTheLimitFailsAndTheProcessServesOn)
 }
 
 INSTANTIATE_TEST_SUITE_P(Rlimits, MemoryLimits, ::testing::Values("memory-limit", "virtual-memory-limit"),
-                         [](const auto& info) {
-                             return info.param == "memory-limit" ? "Data" : "AddressSpace";
+                         [](const auto& test) {
+                             return test.param == "memory-limit" ? "Data" : "AddressSpace";
                          });
 
 TEST(Limits, StartupTimeoutRestartsAProcessWhoseScriptDoesNotLoad)
@@ -152,7 +154,8 @@ TEST(Limits, StartupTimeoutRestartsAProcessWhoseScriptDoesNotLoad)
     LifecycleEngine e(faultsConfig("processes=1 threads=1 startup-timeout=1", script), "");
     ASSERT_TRUE(e.ok()) << e.engine().log();
     const Json s = e.waitStatus(
-        [](const Json& s) { return !LifecycleEngine::events(s, "restart", "startup-timeout").empty(); }, 8s);
+        [](const Json& st) { return !LifecycleEngine::events(st, "restart", "startup-timeout").empty(); },
+        8s);
     std::filesystem::remove_all(dir);
     const auto events = LifecycleEngine::events(s, "restart", "startup-timeout");
     ASSERT_FALSE(events.empty()) << e.engine().log();

@@ -27,7 +27,7 @@ TEST(Restarts, ACrashIsCountedWithTheRequestsItTookDown)
     const HttpResponse crashed = httpGet(e.port(), "/exit");
     bystander.join();
     const Json s = e.waitStatus(
-        [](const Json& s) { return !LifecycleEngine::events(s, "restart", "crash-exit").empty(); }, 5s);
+        [](const Json& st) { return !LifecycleEngine::events(st, "restart", "crash-exit").empty(); }, 5s);
     const auto events = LifecycleEngine::events(s, "restart", "crash-exit");
     ASSERT_EQ(events.size(), 1u) << e.engine().log();
     EXPECT_EQ(events[0]["pid"].asInt(), pid);
@@ -45,7 +45,7 @@ TEST(Restarts, ACrashIsCountedWithTheRequestsItTookDown)
     }
     EXPECT_NE(e.engine().log().find("(crash-exit, "), std::string::npos) << e.engine().log();
     // Served again by the replacement.
-    const Json back = e.waitStatus([](const Json& s) { return LifecycleEngine::pids(s).size() == 1; }, 5s);
+    const Json back = e.waitStatus([](const Json& st) { return LifecycleEngine::pids(st).size() == 1; }, 5s);
     ASSERT_EQ(LifecycleEngine::pids(back).size(), 1u) << e.engine().log();
     EXPECT_NE(LifecycleEngine::pids(back)[0], pid);
     EXPECT_EQ(httpGet(e.port(), "/").status, 200);
@@ -59,7 +59,7 @@ TEST(Restarts, AKillBySignalIsACrashSignal)
     ASSERT_GT(pid, 0);
     ASSERT_EQ(kill(pid, SIGKILL), 0);
     const Json s = e.waitStatus(
-        [](const Json& s) { return !LifecycleEngine::events(s, "restart", "crash-signal").empty(); }, 5s);
+        [](const Json& st) { return !LifecycleEngine::events(st, "restart", "crash-signal").empty(); }, 5s);
     const auto events = LifecycleEngine::events(s, "restart", "crash-signal");
     ASSERT_EQ(events.size(), 1u) << e.engine().log();
     EXPECT_EQ(events[0]["pid"].asInt(), pid);
@@ -84,7 +84,7 @@ TEST(Restarts, ReloadAndRestartMakeEventsThatTelemetryCarriesOnce)
         escaped += c == '\n' ? std::string("\\n") : c == '"' ? std::string("\\\"") : std::string(1, c);
     ASSERT_TRUE(e.request("reload", "\"config\":\"" + escaped + "\"")["ok"].asBool()) << e.engine().log();
     const Json afterReload = e.waitStatus(
-        [](const Json& s) { return !LifecycleEngine::events(s, "restart", "reload").empty(); }, 8s);
+        [](const Json& st) { return !LifecycleEngine::events(st, "restart", "reload").empty(); }, 8s);
     const auto reloads = LifecycleEngine::events(afterReload, "reload");
     ASSERT_EQ(reloads.size(), 1u);
     EXPECT_EQ(reloads[0]["generation"].asInt(), 1);
@@ -96,7 +96,7 @@ TEST(Restarts, ReloadAndRestartMakeEventsThatTelemetryCarriesOnce)
 
     ASSERT_TRUE(e.request("restart", "\"group\":\"g\"")["ok"].asBool());
     const Json afterRestart = e.waitStatus(
-        [](const Json& s) { return !LifecycleEngine::events(s, "restart", "restart").empty(); }, 8s);
+        [](const Json& st) { return !LifecycleEngine::events(st, "restart", "restart").empty(); }, 8s);
     ASSERT_EQ(LifecycleEngine::events(afterRestart, "restart", "restart").size(), 1u) << e.engine().log();
     EXPECT_EQ(LifecycleEngine::restarts(afterRestart, "restart"), 1);
     EXPECT_EQ(LifecycleEngine::restarts(afterRestart, "reload"), 1);
@@ -130,14 +130,15 @@ TEST(Restarts, ARetiringProcessIsCountedByItsReasonNotAsACrash)
 {
     // The worker announces its own exit (request-timeout) with a Retiring frame before it goes.
     LifecycleEngine e(faultsConfig("processes=1 threads=1 request-timeout=1 graceful-timeout=1"));
-    if (!e.engine().started() || e.engine().log().find("request-timeout") != std::string::npos && !e.ok())
+    if (!e.engine().started() || (e.engine().log().find("request-timeout") != std::string::npos && !e.ok()))
         GTEST_SKIP() << "this engine refuses request-timeout";
     ASSERT_TRUE(e.ok()) << e.engine().log();
     const int pid = servingPid(e.port());
     const HttpResponse stuck = httpGet(e.port(), "/sleep?s=8");
     EXPECT_NE(stuck.status, 200);
     const Json s = e.waitStatus(
-        [](const Json& s) { return !LifecycleEngine::events(s, "restart", "request-timeout").empty(); }, 8s);
+        [](const Json& st) { return !LifecycleEngine::events(st, "restart", "request-timeout").empty(); },
+        8s);
     const auto events = LifecycleEngine::events(s, "restart", "request-timeout");
     ASSERT_EQ(events.size(), 1u) << e.engine().log();
     EXPECT_EQ(events[0]["pid"].asInt(), pid);

@@ -26,10 +26,10 @@ TEST(Storm, AWorkerThatExitsAtStartIsThrottledWithAGrowingBackoff)
     ASSERT_TRUE(e.ok()) << e.engine().log();
     const double cpuBefore = processCpuSeconds(e.engine().pid());
     const Json s = e.waitStatus(
-        [](const Json& s) {
-            for (const Json& g : s["groups"].elements())
+        [](const Json& st) {
+            for (const Json& g : st["groups"].elements())
                 if (!g["throttled"].empty())
-                    return !LifecycleEngine::events(s, "throttled").empty();
+                    return !LifecycleEngine::events(st, "throttled").empty();
             return false;
         },
         10s);

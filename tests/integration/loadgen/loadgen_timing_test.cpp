@@ -160,8 +160,9 @@ TEST(LoadgenTiming, OpenLoopHoldsTheRate)
     ASSERT_GE(r.timeline.size(), 2u);
     ASSERT_LE(r.timeline.size(), 3u);
     EXPECT_NEAR(double(r.timeline[0].requests), 500, 50);
-    if (r.timeline.size() == 3)
+    if (r.timeline.size() == 3) {
         EXPECT_LT(r.timeline[2].requests, r.timeline[1].requests);
+    }
 }
 
 TEST(LoadgenTiming, OpenLoopRequestCount)

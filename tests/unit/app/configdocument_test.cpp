@@ -303,8 +303,9 @@ TEST_F(ConfigDocumentTest, PreviewsForEveryTarget)
     ASSERT_TRUE(engine && four);
     EXPECT_EQ(engine->text, m_doc.text());
     for (const QString& line : four->text.split(u'\n')) // 4.9 has no such option (comments may name it) ...
-        if (line.startsWith(u"WSGIDaemonProcess"_s))
+        if (line.startsWith(u"WSGIDaemonProcess"_s)) {
             EXPECT_FALSE(line.contains(u"switch-interval="_s)) << line.toStdString();
+        }
     EXPECT_FALSE(four->scripts.empty()); // ... an import script sets it
     EXPECT_GE(previews.count(), 3);
 }

@@ -86,8 +86,9 @@ TEST(GilHistogramModel, BandsAreTheSwitchIntervalsMultiplesAndCountLikeADirectBa
     }
     for (int k = 0; k < 5; ++k) {
         EXPECT_DOUBLE_EQ(bands[k].lowerUs, edges[k]) << k;
-        if (k < 4)
+        if (k < 4) {
             EXPECT_DOUBLE_EQ(bands[k].upperUs, edges[k + 1]) << k;
+        }
         EXPECT_EQ(bands[k].count, direct[k]) << "band " << k;
         EXPECT_EQ(bands[k].cycles, k);
     }
