@@ -4,6 +4,7 @@
 
 #include "apache-config/documentexport.h"
 #include "apache-config/renderer.h"
+#include "session/format.h"
 
 #include <QDir>
 #include <QFile>
@@ -128,10 +129,10 @@ ExitCode runExport(const QStringList& arguments)
     if (output.isEmpty()) {
         printOut(QString::fromStdString(text));
         if (!scripts.empty() && !options.isSet(u"snippet"_s))
-            reportError(
-                kCommand,
-                u"note: "_s + QString::number(scripts.size()) +
-                    u" import script(s) are needed; use -o FILE to write them, or --snippet to see them"_s);
+            reportError(kCommand, u"note: "_s +
+                                      formatCount(qint64(scripts.size()), u"import script is"_s,
+                                                  u"import scripts are"_s) +
+                                      u" needed; use -o FILE to write them, or --snippet to see them"_s);
         return ExitCode::Ok;
     }
     QDir().mkpath(QFileInfo(output).absolutePath());

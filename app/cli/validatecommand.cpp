@@ -2,6 +2,7 @@
 
 #include "apache-config/engineconfig.h"
 #include "apache-config/modeljson.h"
+#include "session/format.h"
 
 #include <QFileInfo>
 
@@ -141,8 +142,8 @@ ExitCode runValidate(const QStringList& arguments)
         printOut(QString::fromStdString(out.dump(2)) + u'\n');
     } else {
         configcli::printFindings(findings, options.isSet(u"notes"_s));
-        printError(files.front() + u": "_s + QString::number(errors) + u" error(s), "_s +
-                   QString::number(count(config::Severity::Warning)) + u" warning(s) under "_s +
+        printError(files.front() + u": "_s + formatCount(errors, u"error"_s, u"errors"_s) + u", "_s +
+                   formatCount(count(config::Severity::Warning), u"warning"_s, u"warnings"_s) + u" under "_s +
                    QString::fromStdString(std::string(config::dialectName(*target))) + u" rules\n"_s);
     }
     return errors == 0 ? ExitCode::Ok : configcli::kConfigError;

@@ -4,6 +4,7 @@
 #include "session/controlclient.h"
 #include "session/enginelauncher.h"
 #include "session/enginesession.h"
+#include "session/format.h"
 #include "session/physicallimit.h"
 
 #include <QDateTime>
@@ -606,8 +607,9 @@ void AbRun::finishRepeat()
             if (const auto status = decodeStatus(reply.result)) {
                 m_repeat.workerRestarts = restartsOf(*status.value);
                 if (m_repeat.workerRestarts > 0)
-                    m_repeat.notes << QString::number(m_repeat.workerRestarts) +
-                                          u" worker process restart(s) during the repeat"_s;
+                    m_repeat.notes << formatCount(m_repeat.workerRestarts, u"worker process restart"_s,
+                                                  u"worker process restarts"_s) +
+                                          u" during the repeat"_s;
             }
         }
         AbVariantResult& r = current();

@@ -14,6 +14,11 @@ QString formatSignificant(double value)
     return QString::number(value, 'f', decimals);
 }
 
+QString formatCount(qint64 count, const QString& singular, const QString& plural)
+{
+    return QString::number(count) + u' ' + (count == 1 ? singular : plural);
+}
+
 QString formatRpm(double rpm)
 {
     if (std::fabs(rpm) >= 1000)

@@ -17,5 +17,8 @@ QString formatDuration(double seconds);                     // "45 s", "3m 05s",
 QString formatUptime(double seconds);
 // Three significant digits: enough to see a 1% difference, few enough to read at a glance.
 QString formatSignificant(double value);
+// "1 repeat", "3 repeats": a count in running text. The studio ships no translations, so Qt's %n
+// would print "repeat(s)".
+QString formatCount(qint64 count, const QString& singular, const QString& plural);
 
 } // namespace wsgi::studio

@@ -375,7 +375,7 @@ TEST(BenchmarkPage, SweepBuilderCountsCellsAndNamesTheWrongField)
     ASSERT_TRUE(grid) << error.toStdString();
     // 3.11: 2 x 1 x 2 intervals; 3.13t has no GIL to switch: 2 x 1.
     EXPECT_EQ(sweepCells(*grid).size(), 6u);
-    EXPECT_EQ(builder.findChild<QLabel*>(u"sweepSummary"_s)->text(), u"6 cell(s)"_s);
+    EXPECT_EQ(builder.findChild<QLabel*>(u"sweepSummary"_s)->text(), u"6 cells"_s);
     builder.setFields(u"1,x"_s, u"5"_s, {}, {});
     EXPECT_FALSE(builder.grid(error));
     EXPECT_TRUE(error.startsWith(u"Processes"_s)) << error.toStdString();
@@ -584,8 +584,8 @@ TEST(BenchmarkPage, AnEngineAndApacheResultShowsBothTablesAndTheCarryOverAsTheCl
     EXPECT_EQ(carryRows[2][4], u"1 / 1"_s); // 1x4 ranks first on both servers
     // Each server counted on its own, and the variant Apache cannot run named with the reason.
     const QString headline = view.headline();
-    EXPECT_TRUE(headline.contains(u"3 of 3 variant(s) completed on engine"_s)) << headline.toStdString();
-    EXPECT_TRUE(headline.contains(u"2 of 3 variant(s) completed on Apache + mod_wsgi"_s))
+    EXPECT_TRUE(headline.contains(u"3 of 3 variants completed on engine"_s)) << headline.toStdString();
+    EXPECT_TRUE(headline.contains(u"2 of 3 variants completed on Apache + mod_wsgi"_s))
         << headline.toStdString();
     EXPECT_TRUE(headline.contains(u"Apache + mod_wsgi cannot run ft: mod_wsgi 4.9"_s))
         << headline.toStdString();

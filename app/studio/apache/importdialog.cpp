@@ -2,6 +2,7 @@
 
 #include "apache-config/renderer.h"
 #include "session/configdocument.h"
+#include "session/format.h"
 
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -181,13 +182,14 @@ void ImportDialog::onLoaded(std::shared_ptr<const config::ImportedConfig> import
             firstError = QString::fromStdString(config::formatFinding(f));
     const auto daemons = m_imported->model.allDaemons().size();
     m_summary->setText(
-        tr("%1 file(s) read: %2 daemon group(s), %3 mount(s), %4 line(s) not imported (listed below; "
-           "they stay in the source file).")
-            .arg(m_imported->files.size())
-            .arg(daemons)
-            .arg(m_imported->model.server.aliases.size())
-            .arg(skipped.size()) +
-        (errors ? u"\n"_s + tr("%n error(s), the first: ", nullptr, errors) + firstError : QString()));
+        tr("%1 read: %2, %3, %4 not imported (listed below; they stay in the source file).")
+            .arg(formatCount(qint64(m_imported->files.size()), tr("file"), tr("files")))
+            .arg(formatCount(qint64(daemons), tr("daemon group"), tr("daemon groups")))
+            .arg(formatCount(qint64(m_imported->model.server.aliases.size()), tr("mount"), tr("mounts")))
+            .arg(formatCount(qint64(skipped.size()), tr("line"), tr("lines"))) +
+        (errors ? u"\n"_s + tr("%1, the first: ").arg(formatCount(errors, tr("error"), tr("errors"))) +
+                      firstError
+                : QString()));
     const bool usable = !m_imported->files.empty() && !m_imported->files.front().tree.nodes.empty();
     m_replace->setEnabled(usable);
     m_merge->setEnabled(usable);

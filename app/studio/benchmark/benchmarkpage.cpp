@@ -3,6 +3,7 @@
 #include "session/abrun.h"
 #include "session/configdocument.h"
 #include "session/enginelauncher.h"
+#include "session/format.h"
 #include "session/variantbuilder.h"
 #include "studio/benchmark/historypanel.h"
 #include "studio/benchmark/loadsettingsform.h"
@@ -138,7 +139,8 @@ BenchmarkPage::BenchmarkPage(QWidget* parent) : QWidget(parent)
         }
         for (const VariantDraft& d : drafts)
             m_variants->addDraft(d);
-        setStatus(tr("Added %n sweep cell(s) as variants.", nullptr, int(drafts.size())));
+        setStatus(tr("Added %1 as variants.")
+                      .arg(formatCount(qint64(drafts.size()), tr("sweep cell"), tr("sweep cells"))));
     });
     for (ResultsView* view : {m_results, m_compareLeft, m_compareRight})
         connect(view, &ResultsView::useConfigurationRequested, this,
@@ -325,7 +327,7 @@ bool BenchmarkPage::runPlan(const AbPlan& given)
     connect(m_abRun, &AbRun::finished, this, &BenchmarkPage::onRunFinished);
     m_results->clear();
     showTab(Tab::Progress);
-    setStatus(tr("Running %n repeat(s)\u2026", nullptr, runs));
+    setStatus(tr("Running %1\u2026").arg(formatCount(runs, tr("repeat"), tr("repeats"))));
     m_abRun->start();
     updateActions();
     Q_EMIT runStarted();

@@ -1,5 +1,6 @@
 #include "studio/benchmark/historypanel.h"
 
+#include "session/format.h"
 #include "studio/models/benchhistorymodel.h"
 
 #include <QFileDialog>
@@ -108,10 +109,11 @@ void HistoryPanel::setDirectory(const QString& directory)
 void HistoryPanel::refresh()
 {
     m_model->setEntries(m_history.list());
-    m_message->setText(
-        m_model->rowCount() == 0
-            ? tr("No saved runs yet in %1.").arg(m_history.directory())
-            : tr("%n saved run(s) in %1.", nullptr, m_model->rowCount()).arg(m_history.directory()));
+    m_message->setText(m_model->rowCount() == 0
+                           ? tr("No saved runs yet in %1.").arg(m_history.directory())
+                           : tr("%1 in %2.")
+                                 .arg(formatCount(m_model->rowCount(), tr("saved run"), tr("saved runs")),
+                                      m_history.directory()));
     updateButtons();
 }
 

@@ -218,12 +218,11 @@ void LoadSettingsForm::updatePlan()
         m_planLabel->setText(tr("Add a variant to plan a run."));
     } else {
         m_planLabel->setText(
-            tr("<b>Plan:</b> %1 variant(s) \u00d7 %2 repeat(s)%3 = %4 runs, alternated, each in a "
-               "fresh server; about %5.")
-                .arg(m_variants)
-                .arg(p.repeats)
+            tr("<b>Plan:</b> %1 \u00d7 %2%3 = %4, alternated, each in a fresh server; about %5.")
+                .arg(formatCount(m_variants, tr("variant"), tr("variants")))
+                .arg(formatCount(p.repeats, tr("repeat"), tr("repeats")))
                 .arg(servers > 1 ? tr(" \u00d7 %1 servers").arg(servers) : QString())
-                .arg(runs)
+                .arg(formatCount(runs, tr("run"), tr("runs")))
                 .arg(formatDuration(estimateSeconds(p, m_variants))));
     }
     Q_EMIT changed();

@@ -3,6 +3,7 @@
 #include "session/abexport.h"
 #include "session/abresultjson.h"
 #include "session/abtable.h"
+#include "session/format.h"
 #include "studio/charts/abbarchart.h"
 #include "studio/charts/linechart.h"
 #include "studio/models/abattributionmodel.h"
@@ -292,20 +293,21 @@ void ResultsView::updateTexts()
         QStringList counts;
         for (const ServerKind server : servers) {
             const ServerPart part = serverPart(r, s, server);
-            counts << tr("%1 of %2 variant(s) completed on %3")
+            counts << tr("%1 of %2 completed on %3")
                           .arg(part.summary.succeeded)
-                          .arg(part.summary.variants.size())
+                          .arg(formatCount(qint64(part.summary.variants.size()), tr("variant"),
+                                           tr("variants")))
                           .arg(serverKindTitle(server));
         }
-        head += tr("%1, %2 repeat(s) each, started %3.")
+        head += tr("%1, %2 each, started %3.")
                     .arg(counts.join(QStringLiteral(", ")))
-                    .arg(r.plan.repeats)
+                    .arg(formatCount(r.plan.repeats, tr("repeat"), tr("repeats")))
                     .arg(r.startedAt.toLocalTime().toString(Qt::ISODate));
     } else {
-        head += tr("%1 of %2 variant(s) completed, %3 repeat(s) each, started %4.")
+        head += tr("%1 of %2 completed, %3 each, started %4.")
                     .arg(s.succeeded)
-                    .arg(s.variants.size())
-                    .arg(r.plan.repeats)
+                    .arg(formatCount(qint64(s.variants.size()), tr("variant"), tr("variants")))
+                    .arg(formatCount(r.plan.repeats, tr("repeat"), tr("repeats")))
                     .arg(r.startedAt.toLocalTime().toString(Qt::ISODate));
     }
     if (!verdicts.isEmpty())

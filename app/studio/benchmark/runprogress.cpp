@@ -70,7 +70,7 @@ void RunProgress::start(int runsTotal)
     m_failures->clear();
     m_failures->hide();
     m_live->clear();
-    m_planLabel->setText(tr("Starting %n run(s)\u2026", nullptr, runsTotal));
+    m_planLabel->setText(tr("Starting %1\u2026").arg(formatCount(runsTotal, tr("run"), tr("runs"))));
     m_repeatLabel->clear();
 }
 
@@ -126,8 +126,9 @@ void RunProgress::addFailure(const QString& variant, const QString& reason)
 
 void RunProgress::setFinished(bool cancelled, int repeatsKept)
 {
-    m_planLabel->setText(cancelled ? tr("Cancelled: %n completed repeat(s) kept.", nullptr, repeatsKept)
-                                   : tr("Finished: %n repeat(s).", nullptr, repeatsKept));
+    const QString repeats = formatCount(repeatsKept, tr("repeat"), tr("repeats"));
+    m_planLabel->setText(cancelled ? tr("Cancelled: %1 completed, kept.").arg(repeats)
+                                   : tr("Finished: %1.").arg(repeats));
 }
 
 QString RunProgress::planText() const

@@ -1,4 +1,5 @@
 #include "studio/benchmark/sweepbuilder.h"
+#include "session/format.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -98,7 +99,7 @@ void SweepBuilder::update()
     QString error;
     const auto g = grid(error);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(g.has_value());
-    m_summary->setText(g ? tr("%n cell(s)", nullptr, int(sweepCells(*g).size())) : error);
+    m_summary->setText(g ? formatCount(qint64(sweepCells(*g).size()), tr("cell"), tr("cells")) : error);
 }
 
 } // namespace wsgi::studio::pages

@@ -13,6 +13,7 @@
 #include "configure/toplevelform.h"
 #include "session/configdocument.h"
 #include "session/enginesession.h"
+#include "session/format.h"
 
 #include <QAction>
 #include <QFile>
@@ -136,7 +137,8 @@ void ConfigurePage::continueApply()
     for (const config::Finding& f : m_document->findings())
         errors += f.severity == config::Severity::Error ? 1 : 0;
     if (errors > 0) {
-        setStatus(tr("Not applied: %n error(s) in the configuration; F6 goes to each.", nullptr, errors),
+        setStatus(tr("Not applied: %1 in the configuration; F6 goes to each.")
+                      .arg(formatCount(errors, tr("error"), tr("errors"))),
                   true);
         m_issues->filter()->setSeverityShown(config::Severity::Error, true);
         m_issues->next();

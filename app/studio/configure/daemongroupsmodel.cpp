@@ -2,6 +2,7 @@
 
 #include "configure/optiondocs.h"
 #include "session/configdocument.h"
+#include "session/format.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -67,9 +68,11 @@ QVariant DaemonGroupsModel::data(const QModelIndex& index, int role) const
     if (role == ChangedCountRole)
         return changedCount(*m_document, name);
     if (role == Qt::ToolTipRole)
-        return tr("%1: %2 process(es) x %3 thread(s); %4 option(s) changed from the default")
-            .arg(name, option("processes", "1"), option("threads", "15"))
-            .arg(changedCount(*m_document, name));
+        return tr("%1: %2 \u00d7 %3; %4 changed from the default")
+            .arg(name)
+            .arg(formatCount(option("processes", "1").toLongLong(), tr("process"), tr("processes")))
+            .arg(formatCount(option("threads", "15").toLongLong(), tr("thread"), tr("threads")))
+            .arg(formatCount(changedCount(*m_document, name), tr("option"), tr("options")));
     if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
     switch (index.column()) {

@@ -4,6 +4,7 @@
 #include "configure/findingsmodel.h"
 #include "configure/optiondocs.h"
 #include "session/configdocument.h"
+#include "session/format.h"
 
 #include <QComboBox>
 #include <QEvent>
@@ -292,11 +293,10 @@ void OptionForm::refresh()
         updateRow(m_rows[i], i);
         changed += m_model->data(m_model->index(i, 0), DaemonOptionsModel::ChangedRole).toBool() ? 1 : 0;
     }
-    m_title->setText(
-        group().isEmpty()
-            ? tr("No daemon group selected")
-            : tr("<b>WSGIDaemonProcess %1</b> · %n option(s) changed from the default", nullptr, changed)
-                  .arg(group().toHtmlEscaped()));
+    m_title->setText(group().isEmpty() ? tr("No daemon group selected")
+                                       : tr("<b>WSGIDaemonProcess %1</b> · %2 changed from the default")
+                                             .arg(group().toHtmlEscaped(),
+                                                  formatCount(changed, tr("option"), tr("options"))));
     setEnabled(!group().isEmpty());
 }
 

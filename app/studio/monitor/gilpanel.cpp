@@ -1,5 +1,6 @@
 #include "studio/monitor/gilpanel.h"
 
+#include "session/format.h"
 #include "session/telemetryhistorygrids.h"
 #include "studio/charts/histogramchart.h"
 #include "studio/charts/linechart.h"
@@ -192,16 +193,15 @@ void GilPanel::refresh()
         for (const HistoryPoint& p : cpu)
             peak = std::max(peak, p.value);
         const double mean = seriesMean(cpu);
-        m_noGil->setText(
-            tr("<b>no GIL (free-threaded)</b>: %1, %2 of %3 threads. CPU %4 cores "
-               "(%5 per process, peak %6) over the last %7 s.")
-                .arg(who)
-                .arg(shape.processes == 1 ? tr("1 process") : tr("%1 processes").arg(shape.processes))
-                .arg(shape.threadsPerProcess)
-                .arg(mean, 0, 'f', 2)
-                .arg(mean / std::max(1, shape.processes), 0, 'f', 2)
-                .arg(peak, 0, 'f', 2)
-                .arg(m_view.windowSeconds));
+        m_noGil->setText(tr("<b>no GIL (free-threaded)</b>: %1, %2 of %3 threads. CPU %4 cores "
+                            "(%5 per process, peak %6) over the last %7 s.")
+                             .arg(who)
+                             .arg(formatCount(shape.processes, tr("process"), tr("processes")))
+                             .arg(shape.threadsPerProcess)
+                             .arg(mean, 0, 'f', 2)
+                             .arg(mean / std::max(1, shape.processes), 0, 'f', 2)
+                             .arg(peak, 0, 'f', 2)
+                             .arg(m_view.windowSeconds));
         m_header->setText(
             tr("Requests never wait for a GIL here; threads of one process run Python at once."));
         m_freeze->setEnabled(false);

@@ -596,15 +596,14 @@ void MonitorPage::updateSummary()
     if (m_history->intervalCount() == 0)
         return;
     const ProcessTotals totals = m_processModel->totals();
-    QString summary =
-        tr("%1 · %2 of %3 threads busy · %4 requests/s (%5 rpm) · CPU %6 cores · RSS %7")
-            .arg(totals.processes == 1 ? tr("1 process") : tr("%1 processes").arg(totals.processes))
-            .arg(totals.activeThreads)
-            .arg(totals.threads)
-            .arg(totals.requestsPerMinute / 60, 0, 'f', 1)
-            .arg(formatRpm(totals.requestsPerMinute))
-            .arg(totals.cpuCores, 0, 'f', 2)
-            .arg(formatBytes(double(totals.memoryRss)));
+    QString summary = tr("%1 · %2 of %3 threads busy · %4 requests/s (%5 rpm) · CPU %6 cores · RSS %7")
+                          .arg(formatCount(totals.processes, tr("process"), tr("processes")))
+                          .arg(totals.activeThreads)
+                          .arg(totals.threads)
+                          .arg(totals.requestsPerMinute / 60, 0, 'f', 1)
+                          .arg(formatRpm(totals.requestsPerMinute))
+                          .arg(totals.cpuCores, 0, 'f', 2)
+                          .arg(formatBytes(double(totals.memoryRss)));
     if (totals.queued > 0)
         summary += tr(" · %1 queued").arg(totals.queued);
     if (m_summary->text() != summary)
@@ -653,8 +652,8 @@ void MonitorPage::showEvent(const EngineEvent& event)
     if (!event.detail.empty())
         text += QLatin1Char('\n') + QString::fromStdString(event.detail);
     if (event.requestsLost > 0)
-        text += QLatin1Char('\n') +
-                tr("%n request(s) in flight lost their response", nullptr, int(event.requestsLost));
+        text += QLatin1Char('\n') + tr("%1 in flight lost their response")
+                                        .arg(formatCount(event.requestsLost, tr("request"), tr("requests")));
     heading->setText(text);
     auto* log = new QPlainTextEdit(dialog);
     log->setObjectName(QStringLiteral("monitorEventLog"));

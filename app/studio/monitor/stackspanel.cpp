@@ -1,6 +1,7 @@
 #include "studio/monitor/stackspanel.h"
 
 #include "session/enginesession.h"
+#include "session/format.h"
 #include "studio/models/stacktreemodel.h"
 
 #include <QApplication>
@@ -122,7 +123,7 @@ void StacksPanel::setDump(const StackDump& dump)
     const qsizetype processes = qsizetype(dump.processes.size());
     QString status = tr("%1 · %2, %3 threads, at %4")
                          .arg(QString::fromStdString(dump.group))
-                         .arg(processes == 1 ? tr("1 process") : tr("%1 processes").arg(processes))
+                         .arg(formatCount(processes, tr("process"), tr("processes")))
                          .arg(threads)
                          .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
     if (failed > 0)

@@ -205,7 +205,7 @@ TEST_F(ConfigCli, DefinesItkBlocksAndTimeoutsValidateAndExportAsWritten)
     const std::string file = root.path("site.conf");
     const RunResult v = cli({"validate", file, "--target", "modwsgi-4", "--notes"});
     EXPECT_EQ(v.exitCode, 0) << v.output;
-    EXPECT_TRUE(contains(v.output, "0 error(s), 0 warning(s)")) << v.output;
+    EXPECT_TRUE(contains(v.output, "0 errors, 0 warnings")) << v.output;
     EXPECT_FALSE(contains(v.output, "would read it as 0")) << v.output;
     EXPECT_TRUE(contains(v.output, file + ":9: note: WSGIDaemonProcess uses ${THREADS_FROM_ENV}"))
         << v.output;

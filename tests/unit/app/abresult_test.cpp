@@ -344,7 +344,7 @@ TEST(AbResult, JsonDocumentReadsBackAndWritesTheSameDocument)
     result.variants[1].variant.filePath = u"/srv/ft.conf"_s;
     result.variants[0].switchInterval = 0.005;
     result.variants[0].engineWarnings = {u"a.conf:2: warning: something"_s};
-    result.variants[0].repeats[1].notes = {u"1 worker process restart(s) during the repeat"_s};
+    result.variants[0].repeats[1].notes = {u"1 worker process restart during the repeat"_s};
     result.toolVersion = u"0.1.0"_s;
     result.startedAt = QDateTime::fromSecsSinceEpoch(1700000000, Qt::UTC);
     result.finishedAt = QDateTime::fromSecsSinceEpoch(1700000100, Qt::UTC);
