@@ -12,15 +12,16 @@
 
 namespace wsgi::studio::charts {
 
-ChartOverlay::ChartOverlay(PlotCanvas* plot) : QWidget(plot), m_plot(plot)
+ChartOverlay::ChartOverlay(PlotCanvas* plot) : QObject(plot), m_plot(plot)
 {
-    setAttribute(Qt::WA_TransparentForMouseEvents);
-    setAttribute(Qt::WA_NoSystemBackground);
     plot->setMouseTracking(true);
     plot->installEventFilter(this);
-    setGeometry(plot->rect());
-    // The plot area moves when the axes relabel: follow it.
-    connect(plot, &PlotCanvas::plotAreaChanged, this, [this] { update(); });
+    plot->setForeground([this](QPainter& painter) { paint(painter); });
+}
+
+void ChartOverlay::update()
+{
+    m_plot->update();
 }
 
 void ChartOverlay::setMarkers(QList<TimeMarker> markers)
@@ -77,11 +78,8 @@ int ChartOverlay::markerNear(double pixel, double tolerance) const
 bool ChartOverlay::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched != m_plot)
-        return QWidget::eventFilter(watched, event);
+        return QObject::eventFilter(watched, event);
     switch (event->type()) {
-    case QEvent::Resize:
-        setGeometry(m_plot->rect());
-        break;
     case QEvent::MouseMove: {
         const auto* e = static_cast<QMouseEvent*>(event);
         const double px = e->position().x();
@@ -111,15 +109,14 @@ bool ChartOverlay::eventFilter(QObject* watched, QEvent* event)
     default:
         break;
     }
-    return QWidget::eventFilter(watched, event);
+    return QObject::eventFilter(watched, event);
 }
 
-void ChartOverlay::paintEvent(QPaintEvent*)
+void ChartOverlay::paint(QPainter& painter) const
 {
-    QPainter painter(this);
     const QRectF plot = plotRect();
-    const QPalette pal = palette();
-    QFont small = font();
+    const QPalette pal = m_plot->palette();
+    QFont small = m_plot->font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
     painter.setFont(small);
     for (const TimeMarker& m : std::as_const(m_markers)) {

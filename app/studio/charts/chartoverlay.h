@@ -1,16 +1,18 @@
 #pragma once
 // What a time chart draws over its plot without touching the chart's series: vertical event markers
-// (restarts by family, config reloads) and a crosshair with the values at that instant. Painted on a
-// transparent child of the plot, so a moving crosshair repaints a widget, not the chart's lines;
-// mouse events come from the plot through an event filter.
+// (restarts by family, config reloads) and a crosshair with the values at that instant. Painted by
+// the plot itself, last (PlotCanvas::setForeground): on a transparent child widget instead, every
+// refresh painted the plot twice. Mouse events come from the plot through an event filter.
 
 #include <QColor>
 #include <QList>
+#include <QObject>
 #include <QString>
-#include <QWidget>
 
 #include <functional>
 #include <optional>
+
+class QPainter;
 
 namespace wsgi::studio::charts {
 
@@ -26,7 +28,7 @@ struct TimeMarker
     bool dashed = false;
 };
 
-class ChartOverlay : public QWidget
+class ChartOverlay : public QObject
 {
     Q_OBJECT
 public:
@@ -47,11 +49,12 @@ Q_SIGNALS:
     void markerClicked(int id);
 
 protected:
-    void paintEvent(QPaintEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    QRectF plotRect() const; // the plot's coordinates (this overlay covers it exactly)
+    void paint(QPainter& painter) const;
+    void update(); // the plot repaints, this with it
+    QRectF plotRect() const;
 
     PlotCanvas* m_plot;
     QList<TimeMarker> m_markers;

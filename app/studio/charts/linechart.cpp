@@ -354,8 +354,7 @@ void LineChart::refresh()
     m_plot->setAxes(x, y);
     if (namesChanged)
         m_plot->linesChanged();
-    m_plot->update(); // the points changed even where the axes did not
-    m_overlay->update();
+    m_plot->update(); // the points changed even where the axes did not (the overlay with them)
     if (m_overlay->crosshair())
         setCrosshair(m_overlay->crosshair());
 }

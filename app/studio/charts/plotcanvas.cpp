@@ -392,6 +392,12 @@ void PlotCanvas::paintEvent(QPaintEvent*)
         } else
             p.drawPolyline(polyline);
     }
+    if (m_foreground) {
+        p.setClipping(false);
+        p.setRenderHint(QPainter::Antialiasing, false);
+        p.setBrush(Qt::NoBrush);
+        m_foreground(p);
+    }
 }
 
 } // namespace wsgi::studio::charts

@@ -13,7 +13,10 @@
 #include <QString>
 #include <QWidget>
 
+#include <functional>
 #include <utility>
+
+class QPainter;
 
 namespace wsgi::studio::charts {
 
@@ -85,6 +88,10 @@ public:
     double pixelY(double y) const;
     double valueX(qreal pixel) const; // the inverse of pixelX
 
+    // Drawn last, over the lines, in the same paint (see ChartOverlay): a transparent child widget
+    // would have Qt paint the whole plot beneath it a second time whenever either changes.
+    void setForeground(std::function<void(QPainter&)> paint) { m_foreground = std::move(paint); }
+
     QSize minimumSizeHint() const override { return {200, 130}; }
 
 Q_SIGNALS:
@@ -121,6 +128,7 @@ private:
     QList<Bar> m_bars;
     mutable Layout m_layout;
     mutable bool m_layoutValid = false;
+    std::function<void(QPainter&)> m_foreground;
 };
 
 } // namespace wsgi::studio::charts

@@ -6,6 +6,8 @@
 #include "studio/models/histogrammodel.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QHBoxLayout>
 #include <QStandardItemModel>
 #include <QTest>
 
@@ -26,6 +28,27 @@ QList<QStandardItem*> row(const QVariant& x, const QVariant& a, const QVariant& 
         items << item;
     }
     return items;
+}
+
+// Counts the paint events a widget gets.
+class PaintCounter : public QObject
+{
+public:
+    int paints = 0;
+    bool eventFilter(QObject*, QEvent* event) override
+    {
+        paints += event->type() == QEvent::Paint ? 1 : 0;
+        return false;
+    }
+};
+
+// Runs the event loop for `ms`, long enough for every posted update to be painted.
+void spin(int ms)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < ms)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
 }
 
 void settle()
@@ -207,6 +230,55 @@ TEST(PlotCanvas, DrawsTheLineWhereTheAxesPutIt)
     // Off the line (where y = 50 would be), the plot's background.
     const QColor off = image.pixelColor(QPoint(int(area.center().x() * dpr), int(area.center().y() * dpr)));
     EXPECT_NE(off.name(), line.name());
+}
+
+// Telemetry redraws seven charts four times a second: each refresh must paint a plot once, its
+// crosshair and markers in the same paint (on a transparent child widget they cost a second one).
+TEST(LineChart, ARefreshPaintsThePlotOnceCrosshairIncluded)
+{
+    QStandardItemModel model(0, 3);
+    QWidget window; // in a window beside another chart, as on the Monitor page
+    auto* layout = new QHBoxLayout(&window);
+    auto& chart = *new charts::LineChart(&window);
+    layout->addWidget(&chart);
+    layout->addWidget(new charts::LineChart(&window));
+    window.resize(800, 260);
+    chart.setXWindow(30);
+    chart.setModel(&model, 0, {1, 2});
+    for (int i = 0; i <= 10; ++i)
+        model.appendRow(row(double(i), 50.0, 20.0));
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    spin(100);
+    auto* plot = qobject_cast<charts::PlotCanvas*>(chart.canvas());
+    ASSERT_NE(plot, nullptr);
+    const QImage without = chart.image();
+    PaintCounter counter;
+    plot->installEventFilter(&counter);
+
+    model.appendRow(row(11.0, 60.0, 25.0));
+    spin(150);
+    EXPECT_EQ(counter.paints, 1) << "a new point";
+
+    counter.paints = 0;
+    chart.setCrosshair(5.0); // the mouse moves
+    spin(150);
+    EXPECT_EQ(counter.paints, 1) << "the crosshair";
+
+    // The crosshair is drawn: the column at x = 5 changed, one far from it did not.
+    const QImage with = chart.image();
+    const qreal dpr = with.devicePixelRatio();
+    const QRectF area = plot->plotRect();
+    const int column = int(plot->pixelX(5.0) * dpr);
+    int changed = 0;
+    for (int y = int(area.top() * dpr); y < int(area.bottom() * dpr); ++y)
+        changed += without.pixel(column, y) != with.pixel(column, y) ? 1 : 0;
+    EXPECT_GT(changed, int(area.height() * dpr / 4)) << "a dashed line down the plot";
+
+    counter.paints = 0;
+    model.appendRow(row(12.0, 70.0, 25.0)); // with the crosshair shown
+    spin(150);
+    EXPECT_EQ(counter.paints, 1) << "a new point under the crosshair";
 }
 
 // A histogram on the log axis: decades evenly spaced, a bin's bar between its bounds in the bar
