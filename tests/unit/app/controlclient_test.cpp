@@ -24,11 +24,6 @@ namespace {
 
 const QByteArray kToken = "tok-5ecr3t-value";
 
-Endpoint endpointOf(const FakeEngine& engine)
-{
-    return {u"127.0.0.1"_s, engine.port()};
-}
-
 // Answers status and subscribe like the engine does.
 void engineLikeResponder(FakeEngine& engine, const QJsonObject& request)
 {
@@ -55,7 +50,7 @@ TEST(ControlClient, ConnectsAfterAValidHello)
     FakeEngine engine;
     ControlClient client;
     QSignalSpy connected(&client, &ControlClient::connected);
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     ASSERT_TRUE(connected.wait(5000));
     EXPECT_EQ(client.state(), ControlClient::State::Ready);
     EXPECT_EQ(client.hello().pid, 4242);
@@ -69,7 +64,7 @@ TEST(ControlClient, StatusReplyBecomesStatusAvailable)
     ControlClient client;
     QSignalSpy status(&client, &ControlClient::statusAvailable);
     QSignalSpy errors(&client, &ControlClient::errorOccurred);
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     // Asked before the hello arrived: the request waits for it.
     std::optional<ControlReply> reply;
     client.requestStatus([&](const ControlReply& r) { reply = r; });
@@ -103,7 +98,7 @@ TEST(ControlClient, RepliesAreMatchedByIdEvenOutOfOrder)
         }
     });
     ControlClient client;
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     QList<int> order;
     const uint64_t first = client.request(
         u"a"_s, {}, [&](const ControlReply& r) { order << r.result.value(u"which"_s).toInt(); });
@@ -120,7 +115,7 @@ TEST(ControlClient, RejectedTokenReachesTheHandlerAsEngineError)
     engine.setResponder(engineLikeResponder);
     ControlClient client;
     QSignalSpy errors(&client, &ControlClient::errorOccurred);
-    client.connectToEngine(endpointOf(engine), "wrong");
+    client.connectToEngine(engine.endpoint(), "wrong");
     std::optional<ControlReply> reply;
     client.requestStatus([&](const ControlReply& r) { reply = r; });
     ASSERT_TRUE(QTest::qWaitFor([&] { return reply.has_value(); }, 5000));
@@ -136,7 +131,7 @@ TEST(ControlClient, FailureWithoutHandlerGoesToErrorOccurred)
     engine.setResponder(engineLikeResponder);
     ControlClient client;
     QSignalSpy errors(&client, &ControlClient::errorOccurred);
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     client.request(u"frobnicate"_s);
     ASSERT_TRUE(errors.wait(5000));
     EXPECT_EQ(lastError(errors).kind, ControlError::Kind::Engine);
@@ -152,7 +147,7 @@ TEST(ControlClient, WrongProtocolIsReportedAndDisconnects)
     QSignalSpy errors(&client, &ControlClient::errorOccurred);
     QSignalSpy disconnected(&client, &ControlClient::disconnected);
     std::optional<ControlReply> reply;
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     client.requestStatus([&](const ControlReply& r) { reply = r; });
     ASSERT_TRUE(disconnected.wait(5000));
     ASSERT_EQ(errors.count(), 1);
@@ -171,7 +166,7 @@ TEST(ControlClient, WrongVersionIsReported)
     engine.setHello(R"({"protocol":"wsgi-engine-control","version":9,"pid":1,"auth":"token"})");
     ControlClient client;
     QSignalSpy errors(&client, &ControlClient::errorOccurred);
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     ASSERT_TRUE(errors.wait(5000));
     EXPECT_EQ(lastError(errors).kind, ControlError::Kind::Protocol);
     EXPECT_TRUE(lastError(errors).message.contains(u"version 9"_s))
@@ -185,7 +180,7 @@ TEST(ControlClient, NoHelloTimesOutWithAHint)
     ControlClient client;
     client.setConnectTimeout(200ms);
     QSignalSpy errors(&client, &ControlClient::errorOccurred);
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     ASSERT_TRUE(errors.wait(5000));
     EXPECT_EQ(lastError(errors).kind, ControlError::Kind::Timeout);
     EXPECT_TRUE(lastError(errors).message.contains(u"no hello"_s)) << lastError(errors).message.toStdString();
@@ -196,7 +191,7 @@ TEST(ControlClient, UnansweredRequestTimesOut)
     FakeEngine engine; // never answers
     ControlClient client;
     client.setRequestTimeout(150ms);
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     std::optional<ControlReply> reply;
     client.request(u"status"_s, {}, [&](const ControlReply& r) { reply = r; });
     ASSERT_TRUE(QTest::qWaitFor([&] { return reply.has_value(); }, 5000));
@@ -235,7 +230,7 @@ TEST(ControlClient, TelemetryEventsBecomeSamples)
     ControlClient client;
     QSignalSpy samples(&client, &ControlClient::telemetryAvailable);
     QSignalSpy raw(&client, &ControlClient::eventAvailable);
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     client.subscribe(100);
     ASSERT_TRUE(samples.wait(5000));
     const auto sample = samples.at(0).at(0).value<TelemetrySample>();
@@ -260,7 +255,7 @@ TEST(ControlClient, MalformedLinesAreReportedAndSkipped)
     ControlClient client;
     QSignalSpy errors(&client, &ControlClient::errorOccurred);
     QSignalSpy status(&client, &ControlClient::statusAvailable);
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     client.requestStatus();
     ASSERT_TRUE(status.wait(5000)); // the stream stayed usable after the bad lines
     ASSERT_EQ(errors.count(), 2);
@@ -276,7 +271,7 @@ TEST(ControlClient, LinesSplitAcrossWritesAreReassembled)
     ControlClient client;
     QSignalSpy connected(&client, &ControlClient::connected);
     QSignalSpy samples(&client, &ControlClient::telemetryAvailable);
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     ASSERT_TRUE(QTest::qWaitFor([&] { return engine.hasClient(); }, 5000));
     const QByteArray bytes =
         FakeEngine::defaultHello() + "\r\n" + compact(telemetryEventJson({ProcessSpec{}})) + "\n";
@@ -296,7 +291,7 @@ TEST(ControlClient, PeerClosingFailsPendingRequestsOnce)
     QSignalSpy errors(&client, &ControlClient::errorOccurred);
     QSignalSpy disconnected(&client, &ControlClient::disconnected);
     std::optional<ControlReply> reply;
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     client.requestStatus([&](const ControlReply& r) { reply = r; });
     ASSERT_TRUE(disconnected.wait(5000));
     ASSERT_TRUE(reply);
@@ -319,7 +314,7 @@ TEST(ControlClient, AReplySentJustBeforeThePeerClosesIsStillDelivered)
     QSignalSpy disconnected(&client, &ControlClient::disconnected);
     QSignalSpy status(&client, &ControlClient::statusAvailable);
     std::optional<ControlReply> reply;
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     client.requestStatus([&](const ControlReply& r) { reply = r; });
     ASSERT_TRUE(disconnected.wait(5000));
     ASSERT_TRUE(reply);
@@ -340,7 +335,7 @@ TEST(ControlClient, SamplesArriveInTheOrderSentThroughAConnectionThreadOfItsOwn)
     });
     ControlClient client;
     QSignalSpy samples(&client, &ControlClient::telemetryAvailable);
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     client.subscribe(100);
     ASSERT_TRUE(QTest::qWaitFor([&] { return samples.count() == 200; }, 10000));
     for (int i = 0; i < 200; ++i)
@@ -376,7 +371,7 @@ TEST(ControlClient, TheTokenAppearsInNoErrorMessage)
     QSignalSpy errors(&client, &ControlClient::errorOccurred);
     QSignalSpy disconnected(&client, &ControlClient::disconnected);
     QStringList messages;
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     client.requestStatus([&](const ControlReply& r) { messages << r.error.message; });
     ASSERT_TRUE(disconnected.wait(5000));
     for (const auto& args : errors)

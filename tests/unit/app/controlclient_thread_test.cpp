@@ -26,11 +26,6 @@ namespace {
 
 const QByteArray kToken = "tok-5ecr3t-value";
 
-Endpoint endpointOf(const ThreadedEngine& engine)
-{
-    return {u"127.0.0.1"_s, engine.port()};
-}
-
 } // namespace
 
 TEST(ControlClientThread, ARequestIsSentWhileTheOwnerIsBlockedAndItsReplyWaitsForTheEventLoop)
@@ -39,7 +34,7 @@ TEST(ControlClientThread, ARequestIsSentWhileTheOwnerIsBlockedAndItsReplyWaitsFo
     ControlClient client;
     QSignalSpy status(&client, &ControlClient::statusAvailable);
     std::optional<ControlReply> reply;
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     client.requestStatus([&](const ControlReply& r) { reply = r; });
 
     std::this_thread::sleep_for(300ms); // the owner is busy: no event loop runs on this thread
@@ -72,7 +67,7 @@ TEST(ControlClientThread, APeerWithABadHelloNeverReceivesTheTokenEvenWhileTheOwn
     ControlClient client;
     QSignalSpy errors(&client, &ControlClient::errorOccurred);
     std::optional<ControlReply> reply;
-    client.connectToEngine(endpointOf(peer), kToken);
+    client.connectToEngine(peer.endpoint(), kToken);
     client.requestStatus([&](const ControlReply& r) { reply = r; });
     std::this_thread::sleep_for(300ms); // the connection's thread alone decides what to send
 
@@ -94,7 +89,7 @@ TEST(ControlClientThread, WhatAConnectionHadInFlightWhenItWasClosedIsNeverDelive
     QSignalSpy errors(&client, &ControlClient::errorOccurred);
     QSignalSpy disconnected(&client, &ControlClient::disconnected);
     bool handled = false;
-    client.connectToEngine(endpointOf(engine), kToken);
+    client.connectToEngine(engine.endpoint(), kToken);
     client.requestStatus([&](const ControlReply&) { handled = true; });
     std::this_thread::sleep_for(300ms); // the hello and the reply are decoded and queued to this thread
     ASSERT_EQ(engine.received().size(), 1);
@@ -110,7 +105,7 @@ TEST(ControlClientThread, WhatAConnectionHadInFlightWhenItWasClosedIsNeverDelive
 
     // The same client connects again, to another engine, and hears only that one.
     ThreadedEngine second(FakeEngine::defaultHello());
-    client.connectToEngine(endpointOf(second), kToken);
+    client.connectToEngine(second.endpoint(), kToken);
     client.requestStatus();
     ASSERT_TRUE(status.wait(5000));
     EXPECT_EQ(status.count(), 1);
@@ -123,7 +118,7 @@ TEST(ControlClientThread, DeletingTheClientInAHandlerWithMoreLinesQueuedIsSafe)
     auto* client = new ControlClient;
     QPointer<ControlClient> watch(client);
     int handled = 0;
-    client->connectToEngine(endpointOf(engine), kToken);
+    client->connectToEngine(engine.endpoint(), kToken);
     for (int i = 0; i < 3; ++i)
         client->requestStatus([&](const ControlReply&) {
             ++handled;

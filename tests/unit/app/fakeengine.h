@@ -2,6 +2,8 @@
 // An in-process stand-in for the engine's control endpoint: sends a hello (or whatever a test wants
 // instead), records the request lines it receives, and answers through a test-provided function.
 
+#include "session/endpoint.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
@@ -23,6 +25,7 @@ public:
 
     explicit FakeEngine(QObject* parent = nullptr);
     quint16 port() const { return m_server.serverPort(); }
+    Endpoint endpoint() const { return {QStringLiteral("127.0.0.1"), port()}; }
 
     void setHello(QByteArray line) { m_hello = std::move(line); } // without the newline; empty: none
     void setResponder(Responder responder) { m_responder = std::move(responder); }

@@ -3,6 +3,8 @@
 // sockets, so that it keeps answering while the test's own thread is blocked. It records when each
 // request line arrived, which tells whether the client sent it while its owner was busy.
 
+#include "session/endpoint.h"
+
 #include <QByteArray>
 #include <QList>
 
@@ -33,6 +35,7 @@ public:
     ~ThreadedEngine(); // closes the connection and joins the thread
 
     quint16 port() const { return m_port; }
+    Endpoint endpoint() const { return {QStringLiteral("127.0.0.1"), m_port}; }
     QList<Received> received() const;
 
 private:
