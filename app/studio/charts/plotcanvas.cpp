@@ -261,7 +261,15 @@ void PlotCanvas::paintEvent(QPaintEvent*)
     p.fillRect(rect(), pal.color(QPalette::Window));
     p.fillRect(l.plot, base);
 
-    // Bands behind everything else in the plot, each label at its band's top if it fits.
+    // Bands behind everything else in the plot; each label at its band's top if it fits, drawn
+    // after the lines on its band's colour, so a marker line through it does not cross the text.
+    struct BandLabel
+    {
+        QRectF box;
+        QColor fill;
+        QString text;
+    };
+    QList<BandLabel> bandLabels;
     for (const Band& band : m_bands) {
         const qreal left = std::clamp(pixelX(band.from), l.plot.left(), l.plot.right());
         const qreal right = std::clamp(pixelX(band.to), l.plot.left(), l.plot.right());
@@ -269,10 +277,13 @@ void PlotCanvas::paintEvent(QPaintEvent*)
             continue;
         const QRectF area(QPointF(std::round(left), l.plot.top()),
                           QPointF(std::round(right), l.plot.bottom()));
-        p.fillRect(area, mixColors(base, text, band.tint));
-        if (!band.label.isEmpty() && fm.horizontalAdvance(band.label) + 2 * kGap <= area.width()) {
-            p.setPen(mixColors(base, text, 0.7));
-            p.drawText(area.adjusted(0, kGap / 2, 0, 0), Qt::AlignHCenter | Qt::AlignTop, band.label);
+        const QColor fill = mixColors(base, text, band.tint);
+        p.fillRect(area, fill);
+        const qreal labelWidth = fm.horizontalAdvance(band.label);
+        if (!band.label.isEmpty() && labelWidth + 2 * kGap <= area.width()) {
+            const QRectF box(area.center().x() - labelWidth / 2 - 2, area.top() + kGap / 2, labelWidth + 4,
+                             fm.height());
+            bandLabels.append({box, fill, band.label});
         }
     }
 
@@ -392,6 +403,12 @@ void PlotCanvas::paintEvent(QPaintEvent*)
             p.setBrush(Qt::NoBrush);
         } else
             p.drawPolyline(polyline);
+    }
+    p.setRenderHint(QPainter::Antialiasing, false);
+    for (const BandLabel& label : std::as_const(bandLabels)) {
+        p.fillRect(label.box, label.fill);
+        p.setPen(mixColors(base, text, 0.7));
+        p.drawText(label.box, Qt::AlignCenter, label.text);
     }
     if (m_foreground) {
         p.setClipping(false);
