@@ -69,10 +69,9 @@ QVariant DaemonGroupsModel::data(const QModelIndex& index, int role) const
         return changedCount(*m_document, name);
     if (role == Qt::ToolTipRole)
         return tr("%1: %2 \u00d7 %3; %4 changed from the default")
-            .arg(name)
-            .arg(formatCount(option("processes", "1").toLongLong(), tr("process"), tr("processes")))
-            .arg(formatCount(option("threads", "15").toLongLong(), tr("thread"), tr("threads")))
-            .arg(formatCount(changedCount(*m_document, name), tr("option"), tr("options")));
+            .arg(name, formatCount(option("processes", "1").toLongLong(), tr("process"), tr("processes")),
+                 formatCount(option("threads", "15").toLongLong(), tr("thread"), tr("threads")),
+                 formatCount(changedCount(*m_document, name), tr("option"), tr("options")));
     if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
     switch (index.column()) {
