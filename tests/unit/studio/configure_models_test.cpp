@@ -38,9 +38,14 @@ TEST(ConfigureModels, GroupsFollowTheDocument)
     ASSERT_EQ(model.rowCount(), 1);
     EXPECT_EQ(model.data(model.index(0, DaemonGroupsModel::ThreadsColumn)).toString(), u"5"_s);
     EXPECT_EQ(model.data(model.index(0, DaemonGroupsModel::ChangedColumn)).toInt(),
-              3);                                                       // processes, threads, display-name
+              3); // processes, threads, display-name
+    EXPECT_EQ(model.data(model.index(0, 0), Qt::ToolTipRole).toString(),
+              u"demo: 2 processes \u00d7 5 threads; 3 options changed from the default"_s);
     ASSERT_TRUE(doc.setDaemonOption(u"demo"_s, u"threads"_s, u"15"_s)); // back to the default: not a change
     EXPECT_EQ(model.data(model.index(0, DaemonGroupsModel::ChangedColumn)).toInt(), 2);
+    ASSERT_TRUE(doc.setDaemonOption(u"demo"_s, u"processes"_s, u"1"_s));
+    EXPECT_EQ(model.data(model.index(0, 0), Qt::ToolTipRole).toString(),
+              u"demo: 1 process \u00d7 15 threads; 1 option changed from the default"_s);
     ASSERT_TRUE(doc.addGroup(u"api"_s));
     ASSERT_TRUE(doc.duplicateGroup(u"api"_s, u"api2"_s));
     EXPECT_EQ(model.rowCount(), 3);
