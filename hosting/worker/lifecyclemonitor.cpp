@@ -102,6 +102,10 @@ void LifecycleMonitor::start()
     m_lastGilUs.store(monotonicMicros());
     m_probe = std::thread([this] { probeGil(); });
     m_watch = std::thread([this] { watchDeadlock(); });
+    // A request that held the GIL before the watchdog was first armed would leave no stack to log:
+    // the request threads start once it is (the GIL is free until then; bounded all the same).
+    for (int waited = 0; waited < 5000 && !m_armed.load(); ++waited)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 int LifecycleMonitor::pollMs() const
@@ -127,6 +131,7 @@ void LifecycleMonitor::probeGil()
         }
         m_host.armDeadlockDump(m_deadlockSeconds, m_dumpPipe[1]);
         m_lastGilUs.store(monotonicMicros());
+        m_armed.store(true);
         PyEval_SaveThread();
         std::this_thread::sleep_for(period);
     }

@@ -97,7 +97,8 @@ private:
     // Deadlock watch.
     std::atomic<int64_t> m_lastGilUs{0};
     std::atomic<bool> m_stopping{false};
-    int m_dumpPipe[2] = {-1, -1}; // faulthandler's watchdog writes the stacks here
+    std::atomic<bool> m_armed{false}; // the probe armed faulthandler's watchdog once
+    int m_dumpPipe[2] = {-1, -1};     // faulthandler's watchdog writes the stacks here
     std::thread m_probe;
     std::thread m_watch;
 };

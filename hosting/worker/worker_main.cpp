@@ -115,9 +115,14 @@ int main(int argc, char** argv)
     std::vector<std::unique_ptr<wsgi::worker::RequestThread>> workers;
     std::atomic<int> running{threads};
     std::vector<std::thread> pool;
-    for (int i = 0; i < threads; ++i) {
+    for (int i = 0; i < threads; ++i)
         workers.push_back(
             std::make_unique<wsgi::worker::RequestThread>(host, direct ? -1 : firstChannel + i, i));
+    // request-timeout, interrupt-timeout and deadlock-timeout (see lifecyclemonitor.h), started
+    // before the threads serve: its deadlock watchdog is armed before a request can hold the GIL.
+    wsgi::worker::LifecycleMonitor monitor(host, workers, writer);
+    monitor.start();
+    for (int i = 0; i < threads; ++i) {
         pool.emplace_back([&, i] {
             if (direct)
                 direct->serve(*workers[size_t(i)]);
@@ -143,9 +148,6 @@ int main(int argc, char** argv)
     // The main thread serves the control channel (hello, stack dumps) and waits for a stop signal,
     // or for every request channel to close (the supervisor went away).
     writer.send(wsgi::hosting::FrameType::Hello, host.helloText());
-    // request-timeout, interrupt-timeout and deadlock-timeout (see lifecyclemonitor.h).
-    wsgi::worker::LifecycleMonitor monitor(host, workers, writer);
-    monitor.start();
     const int signals = signalfd(-1, &stopSignals, SFD_CLOEXEC);
     int64_t drainDeadline = 0;
     bool retiring = false; // the process decided to go (request-timeout): it drains, then exits
