@@ -116,7 +116,7 @@ struct Supervisor::Channel
     bool bodyOpen = false;      // a Body stream was started and not yet ended with BodyEnd/Abort
     bool cancelled = false;     // Cancel was sent for the current request
     bool closeWhenIdle = false; // its process is stopping: the write side ends once idle and flushed
-    bool writeShut = false;
+    bool writeShut = false;     // shut: the worker's thread reads the end of its channel and returns
     std::string in;
     std::string out;
     size_t outOffset = 0;

@@ -64,7 +64,8 @@ public:
     ~LifecycleMonitor();
 
     // Starts the deadlock watch when deadlock-timeout applies (not under free-threading: there is no
-    // GIL to hold, which is logged once).
+    // GIL to hold, which is logged once), and returns once its watchdog is armed: call it before the
+    // request threads serve.
     void start();
     // Main thread, about every pollMs(): interrupts stuck threads, and when the process must go,
     // logs the reason with every thread's stack, sends Retiring, and returns true; the caller then
